@@ -1,5 +1,44 @@
 //! The `equalis` command: a thin shell over the library crates.
+//!
+//! `main` only parses arguments, dispatches to one module under `cmd/`, and maps the
+//! outcome to an exit code; every subcommand lives in its own module.
 
-fn main() {
-    println!("equalis");
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// equalis: see, act on and account for inequality in an NHS integrated care system.
+#[derive(Debug, Parser)]
+#[command(name = "equalis", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Public-health statistics on a CSV file (proportions, rates, DSR, SII, SPC, ...)
+    Stats(cmd::stats::StatsArgs),
+    /// Citizens' Panel: quotas, fair selection by lottery, replacements
+    Panel(cmd::panel::PanelArgs),
+    /// Generate a realistic synthetic ICS: every contract dataset as CSV
+    Synth(cmd::synth::SynthArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Stats(args) => cmd::stats::run(args),
+        Command::Panel(args) => cmd::panel::run(args),
+        Command::Synth(args) => cmd::synth::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
 }

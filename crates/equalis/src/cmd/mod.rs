@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod panel;
+pub mod stats;
+pub mod synth;
