@@ -19,6 +19,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Create a workspace: configuration, pseudonymisation key, data store
+    Init(cmd::ingest::InitArgs),
+    /// Load CSV, Parquet or Excel extracts into a workspace, checking every row
+    Ingest(cmd::ingest::IngestArgs),
+    /// Show the datasets a workspace holds
+    Status(cmd::ingest::StatusArgs),
     /// Public-health statistics on a CSV file (proportions, rates, DSR, SII, SPC, ...)
     Stats(cmd::stats::StatsArgs),
     /// Citizens' Panel: quotas, fair selection by lottery, replacements
@@ -30,6 +36,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(args) => cmd::ingest::init(args),
+        Command::Ingest(args) => cmd::ingest::ingest(args),
+        Command::Status(args) => cmd::ingest::status(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Panel(args) => cmd::panel::run(args),
         Command::Synth(args) => cmd::synth::run(args),

@@ -1,0 +1,844 @@
+//! From a raw record to a validated, derived, pseudonymised row — or a list of reasons.
+//!
+//! A [`Plan`] is made once per file from its header: which input column feeds each
+//! contract field, and where each output column sits. [`Converter::convert`] then runs
+//! the rules of every field on one record, writing into a reusable row buffer so the hot
+//! loop allocates nothing. Every failing column is reported, not just the first, so one
+//! pass over the rejects file is enough to fix a row.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use arrow_schema::DataType;
+use csv::ByteRecord;
+use equalis_refdata::RefData;
+use equalis_vocab as vocab;
+use equalis_workspace::PseudonymKey;
+use jiff::civil::Date;
+
+use crate::contract::{Dataset, Field, Kind, Unique};
+
+/// One output column of a stored dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutCol {
+    /// Column name.
+    pub name: String,
+    /// Arrow type.
+    pub ty: DataType,
+}
+
+fn col(name: &str, ty: DataType) -> OutCol {
+    OutCol {
+        name: name.to_owned(),
+        ty,
+    }
+}
+
+/// The output columns one contract field produces.
+fn outputs(field: &Field) -> Vec<OutCol> {
+    use DataType::*;
+    let n = field.name;
+    match field.kind {
+        Kind::PersonId => vec![col("person_id", Utf8)],
+        Kind::AgeOrDob | Kind::Age => vec![col("age", Int32), col("age_band", Utf8)],
+        Kind::Ethnic => vec![col("ethnic_category", Utf8), col("ethnic_group", Utf8)],
+        Kind::Lsoa => vec![
+            col("lsoa_code", Utf8),
+            col("lsoa_vintage", Utf8),
+            col("lsoa21_code", Utf8),
+            col("imd_decile", Int32),
+            col("imd_quintile", Int32),
+            col("imd_edition", Utf8),
+            col("imd_bridged", Boolean),
+            col("core20", Utf8),
+            col("la_code", Utf8),
+            col("local_authority", Utf8),
+            col("sub_icb_code", Utf8),
+            col("place", Utf8),
+        ],
+        Kind::TreatmentFunction => {
+            vec![
+                col("treatment_function_code", Utf8),
+                col("treatment_function", Utf8),
+            ]
+        }
+        Kind::AdmissionMethod => vec![col(n, Utf8), col("admission_method_kind", Utf8)],
+        Kind::PayBand => vec![col(n, Utf8), col("pay_band_cluster", Utf8)],
+        Kind::Date => vec![col(n, Date32)],
+        Kind::Flag | Kind::RequiredFlag => vec![col(n, Boolean)],
+        Kind::Int { .. } => vec![col(n, Int64)],
+        Kind::Number { .. } => vec![col(n, Float64)],
+        Kind::Pseudonym(_)
+        | Kind::Text
+        | Kind::Sex
+        | Kind::Ods
+        | Kind::Priority
+        | Kind::Icd10
+        | Kind::Opcs4
+        | Kind::EventType
+        | Kind::EventValue
+        | Kind::Disability
+        | Kind::BoardMember
+        | Kind::Choice(_) => vec![col(n, Utf8)],
+    }
+}
+
+/// Columns derived from several fields at once.
+fn dataset_outputs(dataset: Dataset) -> Vec<OutCol> {
+    match dataset {
+        Dataset::WaitingList => {
+            vec![
+                col("days_waited", DataType::Int32),
+                col("weeks_waited", DataType::Float64),
+            ]
+        }
+        _ => vec![],
+    }
+}
+
+/// A value in the row buffer. Text is a range of the converter's scratch string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Val {
+    Null,
+    Str(u32, u32),
+    I32(i32),
+    I64(i64),
+    F64(f64),
+    Date(i32),
+    Bool(bool),
+}
+
+/// A problem with one value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The column (as named in the file, or the contract name).
+    pub column: String,
+    /// The value as read (redacted for NHS numbers).
+    pub value: String,
+    /// Why it was rejected, and what is accepted.
+    pub reason: String,
+}
+
+struct Step {
+    field: &'static Field,
+    /// Input column of the field, if present in the file.
+    input: Option<usize>,
+    /// Input column of the alternative (`person_id`, `age`), if present.
+    alt_input: Option<usize>,
+    /// First output column.
+    out: usize,
+    /// Number of output columns.
+    width: usize,
+}
+
+/// How one file's columns map onto a dataset.
+pub struct Plan {
+    dataset: Dataset,
+    steps: Vec<Step>,
+    /// Input columns kept as free-text features (volunteers), with their output index.
+    extras: Vec<(usize, usize)>,
+    /// Output schema.
+    pub columns: Vec<OutCol>,
+    /// The file's header, for naming columns in problems.
+    headers: Vec<String>,
+    /// Input index of `extract_date` / `snapshot_date` / `event_type` / `shortlisted`,
+    /// for rules that span columns.
+    idx_extract: Option<usize>,
+    idx_snapshot: Option<usize>,
+    idx_event_type: Option<usize>,
+    /// Column names in the file that are not in the contract (ignored).
+    pub ignored: Vec<String>,
+}
+
+/// A file-level problem with the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderError {
+    /// The message.
+    pub message: String,
+}
+
+impl Plan {
+    /// Matches a file's header to the dataset's fields (names compare case-insensitively).
+    pub fn new(dataset: Dataset, headers: &[String]) -> Result<Plan, HeaderError> {
+        let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let found = || headers.join(", ");
+        // The same column twice would make "which value wins" a guess.
+        for (i, h) in headers.iter().enumerate() {
+            if !h.is_empty() && headers[..i].iter().any(|o| o.eq_ignore_ascii_case(h)) {
+                return Err(HeaderError {
+                    message: format!("column `{h}` appears twice in the header"),
+                });
+            }
+        }
+        let mut steps = Vec::new();
+        let mut columns = Vec::new();
+        let mut used = HashSet::new();
+        for field in dataset.fields() {
+            let input = find(field.name);
+            let alt_input = field.alt.and_then(find);
+            if field.required && input.is_none() && alt_input.is_none() {
+                let message = match field.alt {
+                    Some(alt) => format!(
+                        "required column `{}` or `{alt}` is missing (found: {})",
+                        field.name,
+                        found()
+                    ),
+                    None => format!(
+                        "required column `{}` is missing (found: {})",
+                        field.name,
+                        found()
+                    ),
+                };
+                return Err(HeaderError { message });
+            }
+            used.extend(input);
+            used.extend(alt_input);
+            let outs = outputs(field);
+            steps.push(Step {
+                field,
+                input,
+                alt_input,
+                out: columns.len(),
+                width: outs.len(),
+            });
+            columns.extend(outs);
+        }
+        columns.extend(dataset_outputs(dataset));
+        let mut extras = Vec::new();
+        let mut ignored = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            if used.contains(&i) {
+                continue;
+            }
+            if dataset.keeps_other_columns() && !h.is_empty() {
+                extras.push((i, columns.len()));
+                columns.push(col(&h.to_ascii_lowercase(), DataType::Utf8));
+            } else {
+                ignored.push(if h.is_empty() {
+                    format!("(unnamed column {})", i + 1)
+                } else {
+                    h.clone()
+                });
+            }
+        }
+        Ok(Plan {
+            dataset,
+            steps,
+            extras,
+            columns,
+            headers: headers.to_vec(),
+            idx_extract: find("extract_date"),
+            idx_snapshot: find("snapshot_date"),
+            idx_event_type: find("event_type"),
+            ignored,
+        })
+    }
+
+    fn out_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+/// Runs a [`Plan`] over records.
+pub struct Converter<'a> {
+    plan: &'a Plan,
+    key: &'a PseudonymKey,
+    edition: vocab::IodEdition,
+    refdata: &'static RefData,
+    bands: vocab::AgeBands,
+    /// The row buffer, one value per output column.
+    pub(crate) vals: Vec<Val>,
+    pub(crate) scratch: String,
+    /// The file's extract date (population), fixed by its first row.
+    extract_date: Option<Date>,
+    seen: IdSets,
+    hasher: std::collections::hash_map::RandomState,
+    warnings: Vec<String>,
+    // Output indices used by cross-column rules.
+    o_snapshot: Option<usize>,
+    o_rtt_start: Option<usize>,
+    o_days: Option<usize>,
+    o_shortlisted: Option<usize>,
+    o_appointed: Option<usize>,
+    o_respondents: Option<usize>,
+    o_positive: Option<usize>,
+    o_min: Option<usize>,
+    o_max: Option<usize>,
+}
+
+/// Identifiers seen so far in the file, for uniqueness rules. Hashes (not the ids) are
+/// kept, so memory is 8 bytes per id. Per-snapshot sets are kept only for the snapshot
+/// being read: extracts list one snapshot's rows together, and holding every snapshot's
+/// ids would make memory grow with the file.
+#[derive(Default)]
+struct IdSets {
+    in_file: HashSet<u64>,
+    snapshot: Option<i32>,
+    per_snapshot: HashSet<u64>,
+    closed_snapshots: HashSet<i32>,
+    reopened: Vec<i32>,
+}
+
+impl<'a> Converter<'a> {
+    /// A converter for one file.
+    pub fn new(plan: &'a Plan, key: &'a PseudonymKey, edition: vocab::IodEdition) -> Converter<'a> {
+        Converter {
+            plan,
+            key,
+            edition,
+            refdata: RefData::get(),
+            bands: vocab::AgeBands::esp2013(),
+            vals: vec![Val::Null; plan.columns.len()],
+            scratch: String::with_capacity(1024),
+            extract_date: None,
+            seen: IdSets::default(),
+            hasher: std::collections::hash_map::RandomState::new(),
+            warnings: Vec::new(),
+            o_snapshot: plan.out_index("snapshot_date"),
+            o_rtt_start: plan.out_index("rtt_start_date"),
+            o_days: plan.out_index("days_waited"),
+            o_shortlisted: plan.out_index("shortlisted"),
+            o_appointed: plan.out_index("appointed"),
+            o_respondents: plan.out_index("respondents"),
+            o_positive: plan.out_index("positive"),
+            o_min: plan.out_index("min"),
+            o_max: plan.out_index("max"),
+        }
+    }
+
+    /// Warnings gathered while converting (e.g. snapshots whose rows were not together).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        let mut w = std::mem::take(&mut self.warnings);
+        if !self.seen.reopened.is_empty() {
+            w.push(format!(
+                "rows of {} snapshot(s) were not listed together; pathway_id uniqueness was checked within each run of rows",
+                self.seen.reopened.len()
+            ));
+        }
+        w
+    }
+
+    /// Converts one record into the row buffer; on failure returns every problem found.
+    pub fn convert(&mut self, rec: &ByteRecord, problems: &mut Vec<Problem>) -> bool {
+        problems.clear();
+        self.scratch.clear();
+        if rec.len() != self.plan.headers.len() {
+            problems.push(Problem {
+                column: "(row)".into(),
+                value: format!("{} fields", rec.len()),
+                reason: format!(
+                    "row has {} fields but the header has {} (a truncated row, or an unquoted comma)",
+                    rec.len(),
+                    self.plan.headers.len()
+                ),
+            });
+            return false;
+        }
+        let plan = self.plan;
+        for step in &plan.steps {
+            self.run_step(step, rec, problems);
+        }
+        for &(input, out) in &plan.extras {
+            match std::str::from_utf8(&rec[input]) {
+                Ok(s) => self.vals[out] = self.push_str(s.trim()),
+                Err(_) => problems.push(self.utf8_problem(input, &rec[input])),
+            }
+        }
+        if problems.is_empty() {
+            self.cross_rules(problems);
+        }
+        problems.is_empty()
+    }
+
+    fn push_str(&mut self, s: &str) -> Val {
+        let a = self.scratch.len() as u32;
+        self.scratch.push_str(s);
+        Val::Str(a, self.scratch.len() as u32)
+    }
+
+    fn utf8_problem(&self, input: usize, raw: &[u8]) -> Problem {
+        Problem {
+            column: self.plan.headers[input].clone(),
+            value: String::from_utf8_lossy(raw).into_owned(),
+            reason: "not valid UTF-8: save the file as UTF-8".into(),
+        }
+    }
+
+    fn run_step(&mut self, step: &Step, rec: &ByteRecord, problems: &mut Vec<Problem>) {
+        let field = step.field;
+        // Choose the input: the field's own column if it has a value, else its alternative.
+        let own = step.input.map(|i| (i, &rec[i]));
+        let alt = step.alt_input.map(|i| (i, &rec[i]));
+        let blank = |b: &[u8]| b.iter().all(|c| c.is_ascii_whitespace());
+        let (input, raw, using_alt) = match (own, alt) {
+            (Some((i, r)), _) if !blank(r) => (Some(i), r, false),
+            (_, Some((i, r))) if !blank(r) => (Some(i), r, true),
+            (Some((i, r)), _) => (Some(i), r, false),
+            (None, Some((i, r))) => (Some(i), r, true),
+            (None, None) => (None, &b""[..], false),
+        };
+        let Ok(text) = std::str::from_utf8(raw) else {
+            if let Some(i) = input {
+                problems.push(self.utf8_problem(i, raw));
+            }
+            return;
+        };
+        let text = text.trim();
+        let column = input
+            .map_or(field.name, |i| self.plan.headers[i].as_str())
+            .to_owned();
+        let fail = |reason: String, problems: &mut Vec<Problem>| {
+            let value = if field.name == "nhs_number" && !using_alt && !text.is_empty() {
+                format!("[redacted: {} characters]", text.chars().count())
+            } else {
+                text.to_owned()
+            };
+            problems.push(Problem {
+                column: column.clone(),
+                value,
+                reason,
+            });
+        };
+        let o = step.out;
+        if text.is_empty() {
+            let required_value = matches!(
+                field.kind,
+                Kind::PersonId
+                    | Kind::Text
+                    | Kind::Date
+                    | Kind::AgeOrDob
+                    | Kind::Lsoa
+                    | Kind::Ods
+                    | Kind::TreatmentFunction
+                    | Kind::AdmissionMethod
+                    | Kind::Icd10
+                    | Kind::EventType
+                    | Kind::RequiredFlag
+                    | Kind::PayBand
+                    | Kind::Disability
+                    | Kind::Int { .. }
+                    | Kind::Choice(_)
+                    | Kind::Pseudonym(_)
+            ) && field.required;
+            if required_value {
+                let what = match field.alt {
+                    Some(alt) => format!("{} or {alt}", field.name),
+                    None => field.name.to_owned(),
+                };
+                fail(format!("{what} is required but blank"), problems);
+                return;
+            }
+            // Blank in an optional column, or a code whose blank has a meaning.
+            match field.kind {
+                Kind::Sex => self.vals[o] = self.push_str("X"),
+                Kind::Ethnic => {
+                    self.vals[o] = self.push_str("99");
+                    self.vals[o + 1] = self.push_str(vocab::EthnicGroup::NotKnown.label());
+                }
+                _ => {
+                    for v in &mut self.vals[o..o + step.width] {
+                        *v = Val::Null;
+                    }
+                }
+            }
+            return;
+        }
+        match field.kind {
+            Kind::PersonId => {
+                let pseudonym = if using_alt {
+                    if text.chars().count() > 64 {
+                        return fail("person_id is longer than 64 characters".into(), problems);
+                    }
+                    pseudonymise(self.key, "person", text.as_bytes())
+                } else {
+                    match vocab::NhsNumber::parse(text) {
+                        Ok(n) => pseudonymise(self.key, "person", &n.digits()),
+                        Err(e) => return fail(e.0, problems),
+                    }
+                };
+                self.vals[o] = self.push_str(&pseudonym);
+            }
+            Kind::Pseudonym(domain) => {
+                if text.chars().count() > 64 {
+                    return fail(
+                        format!("{} is longer than 64 characters", field.name),
+                        problems,
+                    );
+                }
+                let p = pseudonymise(self.key, domain, text.as_bytes());
+                self.vals[o] = self.push_str(&p);
+            }
+            Kind::Text => {
+                if text.chars().count() > 64 {
+                    return fail("longer than 64 characters".into(), problems);
+                }
+                self.vals[o] = self.push_str(text);
+                if field.unique != Unique::No {
+                    self.check_unique(field, text, rec, problems);
+                }
+            }
+            Kind::Date => match parse_date(text) {
+                Ok(d) => self.vals[o] = Val::Date(days(d)),
+                Err(e) => fail(e, problems),
+            },
+            Kind::AgeOrDob | Kind::Age => {
+                let age = if using_alt || field.kind == Kind::Age {
+                    match text.parse::<i32>() {
+                        Ok(a) if (0..=120).contains(&a) => a,
+                        _ => {
+                            return fail(
+                                "expected an age: a whole number from 0 to 120".into(),
+                                problems,
+                            );
+                        }
+                    }
+                } else {
+                    let dob = match parse_date(text) {
+                        Ok(d) => d,
+                        Err(e) => return fail(e, problems),
+                    };
+                    let at = self
+                        .plan
+                        .idx_extract
+                        .and_then(|i| std::str::from_utf8(&rec[i]).ok())
+                        .and_then(|s| vocab::parse_date(s).ok());
+                    let Some(at) = at else {
+                        return fail(
+                            "age cannot be derived: extract_date is not a valid date".into(),
+                            problems,
+                        );
+                    };
+                    if dob > at {
+                        return fail("date_of_birth is after extract_date".into(), problems);
+                    }
+                    match age_at(dob, at) {
+                        a if a <= 120 => a,
+                        _ => return fail("date_of_birth gives an age over 120".into(), problems),
+                    }
+                };
+                self.vals[o] = Val::I32(age);
+                let band = self.bands.band_of(age as u8).label();
+                self.vals[o + 1] = self.push_str(&band);
+            }
+            Kind::Sex => match vocab::Sex::parse(text) {
+                Ok(s) => self.vals[o] = self.push_str(s.code()),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Ethnic => match vocab::EthnicCategory::parse(text) {
+                Ok(c) => {
+                    self.vals[o] = self.push_str(c.code());
+                    self.vals[o + 1] = self.push_str(c.group().label());
+                }
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Lsoa => {
+                let code = match vocab::LsoaCode::parse(text) {
+                    Ok(c) => c,
+                    Err(e) => return fail(e.0, problems),
+                };
+                let facts = match self.refdata.resolve(code, self.edition) {
+                    Ok(f) => f,
+                    Err(e) => return fail(e.to_string(), problems),
+                };
+                self.vals[o] = self.push_str(code.as_str());
+                self.vals[o + 1] = self.push_str(facts.vintage.label());
+                self.vals[o + 2] = self.push_str(facts.lsoa21.as_str());
+                self.vals[o + 3] = Val::I32(i32::from(facts.imd.decile.get()));
+                self.vals[o + 4] = Val::I32(i32::from(facts.imd.decile.quintile()));
+                self.vals[o + 5] = self.push_str(facts.imd.edition.label());
+                self.vals[o + 6] = Val::Bool(facts.bridged);
+                self.vals[o + 7] = self.push_str(facts.imd.decile.core20().label());
+                self.vals[o + 8] = self.push_str(&facts.la_code);
+                self.vals[o + 9] = self.push_str(&facts.la_name);
+                self.vals[o + 10] = self.push_str(&facts.sub_icb_code);
+                self.vals[o + 11] = self.push_str(&facts.sub_icb_name);
+            }
+            Kind::Ods => match vocab::OdsCode::parse(text) {
+                Ok(c) => self.vals[o] = self.push_str(c.as_str()),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Flag | Kind::RequiredFlag => match vocab::Flag::parse(text) {
+                Ok(f) => self.vals[o] = f.as_bool().map_or(Val::Null, Val::Bool),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::TreatmentFunction => match vocab::TreatmentFunction::parse(text) {
+                Ok(t) => {
+                    let c = t.code();
+                    let digits = [
+                        b'0' + (c / 100) as u8,
+                        b'0' + (c / 10 % 10) as u8,
+                        b'0' + (c % 10) as u8,
+                    ];
+                    self.vals[o] = self.push_str(std::str::from_utf8(&digits).unwrap_or("000"));
+                    self.vals[o + 1] = self.push_str(t.name());
+                }
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Priority => match vocab::Priority::parse(text) {
+                Ok(p) => self.vals[o] = p.map_or(Val::Null, |p| self.push_str(p.code())),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::AdmissionMethod => match vocab::AdmissionMethod::parse(text) {
+                Ok(m) => {
+                    self.vals[o] = self.push_str(&m.code());
+                    let kind = match m.kind() {
+                        vocab::AdmissionMethodKind::Elective => "elective",
+                        vocab::AdmissionMethodKind::Emergency => "emergency",
+                        vocab::AdmissionMethodKind::Maternity => "maternity",
+                        vocab::AdmissionMethodKind::Other => "other",
+                    };
+                    self.vals[o + 1] = self.push_str(kind);
+                }
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Icd10 => match vocab::Icd10Code::parse(text) {
+                Ok(c) => self.vals[o] = self.push_str(c.as_str()),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Opcs4 => match vocab::Opcs4Code::parse(text) {
+                Ok(c) => self.vals[o] = self.push_str(c.as_str()),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::EventType => match vocab::EventType::parse(text) {
+                Ok(t) => self.vals[o] = self.push_str(t.name()),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::EventValue => {
+                // Checked against the event type; an invalid type is reported on its own.
+                let ty = self
+                    .plan
+                    .idx_event_type
+                    .and_then(|i| std::str::from_utf8(&rec[i]).ok())
+                    .and_then(|s| vocab::EventType::parse(s).ok());
+                match ty.map(|t| t.check_value(text)) {
+                    Some(Ok(v)) => self.vals[o] = self.push_str(&v),
+                    Some(Err(e)) => fail(e.0, problems),
+                    None => self.vals[o] = self.push_str(text),
+                }
+            }
+            Kind::PayBand => match vocab::PayBand::parse(text) {
+                Ok(b) => {
+                    self.vals[o] = self.push_str(b.code());
+                    self.vals[o + 1] = b.cluster().map_or(Val::Null, |c| self.push_str(c.label()));
+                }
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Disability => match vocab::Disability::parse(text) {
+                Ok(d) => self.vals[o] = self.push_str(d.code()),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::BoardMember => match vocab::BoardMember::parse(text) {
+                Ok(b) => self.vals[o] = b.map_or(Val::Null, |b| self.push_str(b.code())),
+                Err(e) => fail(e.0, problems),
+            },
+            Kind::Int { min, max } => match text.parse::<i64>() {
+                Ok(v) if (min..=max).contains(&v) => self.vals[o] = Val::I64(v),
+                _ => fail(
+                    format!("expected a whole number from {min} to {max}"),
+                    problems,
+                ),
+            },
+            Kind::Number { min, max } => match text.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= min && v <= max => self.vals[o] = Val::F64(v),
+                _ => fail(format!("expected a number from {min} to {max}"), problems),
+            },
+            Kind::Choice(words) => match words.iter().find(|w| w.eq_ignore_ascii_case(text)) {
+                Some(w) => self.vals[o] = self.push_str(w),
+                None => fail(format!("expected one of: {}", words.join(", ")), problems),
+            },
+        }
+    }
+
+    fn check_unique(
+        &mut self,
+        field: &Field,
+        id: &str,
+        rec: &ByteRecord,
+        problems: &mut Vec<Problem>,
+    ) {
+        let mut h = self.hasher.build_hasher();
+        id.hash(&mut h);
+        let hash = h.finish();
+        let fresh = match field.unique {
+            Unique::No => true,
+            Unique::InFile => self.seen.in_file.insert(hash),
+            Unique::PerSnapshot => {
+                let snap = self
+                    .plan
+                    .idx_snapshot
+                    .and_then(|i| std::str::from_utf8(&rec[i]).ok())
+                    .and_then(|s| vocab::parse_date(s).ok())
+                    .map(days);
+                let Some(snap) = snap else { return };
+                if self.seen.snapshot != Some(snap) {
+                    if let Some(prev) = self.seen.snapshot {
+                        self.seen.closed_snapshots.insert(prev);
+                    }
+                    if self.seen.closed_snapshots.contains(&snap) {
+                        self.seen.reopened.push(snap);
+                    }
+                    self.seen.snapshot = Some(snap);
+                    self.seen.per_snapshot.clear();
+                }
+                self.seen.per_snapshot.insert(hash)
+            }
+        };
+        if !fresh {
+            let scope = if field.unique == Unique::PerSnapshot {
+                " in this snapshot"
+            } else {
+                ""
+            };
+            problems.push(Problem {
+                column: field.name.into(),
+                value: id.into(),
+                reason: format!(
+                    "duplicate {}: an earlier row{scope} has the same id",
+                    field.name
+                ),
+            });
+        }
+    }
+
+    /// Rules that span columns, run when every column passed its own rule.
+    fn cross_rules(&mut self, problems: &mut Vec<Problem>) {
+        let date = |v: Val| if let Val::Date(d) = v { Some(d) } else { None };
+        match self.plan.dataset {
+            Dataset::Population => {
+                let extract = self
+                    .plan
+                    .out_index("extract_date")
+                    .and_then(|i| date(self.vals[i]));
+                if let Some(e) = extract {
+                    let e = from_days(e);
+                    match self.extract_date {
+                        None => self.extract_date = Some(e),
+                        Some(first) if first != e => problems.push(Problem {
+                            column: "extract_date".into(),
+                            value: e.to_string(),
+                            reason: format!(
+                                "extract_date must be the same for the whole file (the first row has {first})"
+                            ),
+                        }),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Dataset::WaitingList => {
+                let (Some(s), Some(r)) = (
+                    self.o_snapshot.and_then(|i| date(self.vals[i])),
+                    self.o_rtt_start.and_then(|i| date(self.vals[i])),
+                ) else {
+                    return;
+                };
+                if r > s {
+                    problems.push(Problem {
+                        column: "rtt_start_date".into(),
+                        value: from_days(r).to_string(),
+                        reason: format!(
+                            "rtt_start_date is after snapshot_date {}: a clock cannot start after the snapshot",
+                            from_days(s)
+                        ),
+                    });
+                    return;
+                }
+                if let Some(o) = self.o_days {
+                    self.vals[o] = Val::I32(s - r);
+                    self.vals[o + 1] = Val::F64(f64::from(s - r) / 7.0);
+                }
+            }
+            Dataset::Recruitment => {
+                let flag = |i: Option<usize>| i.map(|i| self.vals[i]);
+                if let (Some(Val::Bool(false)), Some(Val::Bool(true))) =
+                    (flag(self.o_shortlisted), flag(self.o_appointed))
+                {
+                    problems.push(Problem {
+                        column: "appointed".into(),
+                        value: "Y".into(),
+                        reason: "appointed but not shortlisted: appointed implies shortlisted"
+                            .into(),
+                    });
+                }
+            }
+            Dataset::StaffSurvey => {
+                if let (Some(Val::I64(n)), Some(Val::I64(p))) = (
+                    self.o_respondents.map(|i| self.vals[i]),
+                    self.o_positive.map(|i| self.vals[i]),
+                ) && p > n
+                {
+                    problems.push(Problem {
+                        column: "positive".into(),
+                        value: p.to_string(),
+                        reason: format!("positive ({p}) is more than respondents ({n})"),
+                    });
+                }
+            }
+            Dataset::Quotas => {
+                if let (Some(Val::I64(lo)), Some(Val::I64(hi))) = (
+                    self.o_min.map(|i| self.vals[i]),
+                    self.o_max.map(|i| self.vals[i]),
+                ) && lo > hi
+                {
+                    problems.push(Problem {
+                        column: "min".into(),
+                        value: lo.to_string(),
+                        reason: format!("min ({lo}) is more than max ({hi})"),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The keyed pseudonym of an identifier: BLAKE3 in keyed mode over `domain`, a zero byte
+/// and the value, truncated to 128 bits (32 hex characters). Stable within a workspace
+/// (same key), unrelated across workspaces, and not reversible without the key holder
+/// re-hashing their own list of identifiers.
+pub fn pseudonymise(key: &PseudonymKey, domain: &str, value: &[u8]) -> String {
+    let mut h = blake3::Hasher::new_keyed(key.bytes());
+    h.update(domain.as_bytes());
+    h.update(&[0]);
+    h.update(value);
+    let hash = h.finalize();
+    let mut out = String::with_capacity(32);
+    for b in &hash.as_bytes()[..16] {
+        use std::fmt::Write;
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Dates equalis accepts: the vocabulary's forms, within 1890–2100 (a year outside that
+/// is a typing error, not a fact about a patient).
+fn parse_date(s: &str) -> Result<Date, String> {
+    let d = vocab::parse_date(s).map_err(|e| e.0)?;
+    if !(1890..=2100).contains(&d.year()) {
+        return Err(format!("date {d} is outside 1890-2100"));
+    }
+    Ok(d)
+}
+
+const UNIX_EPOCH: Date = jiff::civil::date(1970, 1, 1);
+
+/// Days since 1970-01-01, Arrow's Date32.
+pub(crate) fn days(d: Date) -> i32 {
+    // Dates are within 1890–2100, so the span always fits.
+    d.since((jiff::Unit::Day, UNIX_EPOCH))
+        .map_or(0, |s| s.get_days())
+}
+
+pub(crate) fn from_days(n: i32) -> Date {
+    UNIX_EPOCH
+        .checked_add(jiff::Span::new().days(i64::from(n)))
+        .unwrap_or(UNIX_EPOCH)
+}
+
+/// Completed years from `dob` to `at`.
+fn age_at(dob: Date, at: Date) -> i32 {
+    let mut age = i32::from(at.year()) - i32::from(dob.year());
+    if (at.month(), at.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
+}

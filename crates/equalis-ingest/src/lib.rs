@@ -1,0 +1,413 @@
+//! Ingest: the only door into an equalis workspace.
+//!
+//! `ingest` reads CSV, Parquet or Excel files for one dataset of the data contract,
+//! applies every value rule, pseudonymises NHS numbers, staff ids and household ids with
+//! the workspace key, derives the standard fields (age band, ethnic group, IMD decile and
+//! quintile with their IoD edition, Core20, local authority, place), and commits the
+//! accepted rows as a new dataset version in Parquet.
+//!
+//! **Invariant:** no raw NHS number leaves this crate. It is parsed in
+//! [`convert`] and replaced by its keyed pseudonym before anything is written; rejected
+//! values of the `nhs_number` column are redacted in the rejects file too.
+//!
+//! **Invariant:** every row read is accounted for: `read = accepted + rejected` for every
+//! file, and a rejected row has at least one line in the rejects file saying which column
+//! failed, with what value, and why.
+//!
+//! **Invariant:** all or nothing. A file-level error (unreadable file, missing required
+//! column) commits nothing from the whole call; `--strict` commits nothing if any row was
+//! rejected; otherwise the accepted rows of all files become one new version, atomically.
+
+#![deny(missing_docs)]
+
+pub mod contract;
+pub mod convert;
+mod source;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::sync_channel;
+
+use csv::ByteRecord;
+use equalis_workspace::{DatasetVersion, FileSummary, Manifest, Workspace, WorkspaceError};
+
+pub use contract::{CONTRACT_VERSION, Dataset};
+pub use convert::{Plan, Problem, pseudonymise};
+pub use source::Format;
+
+/// How to ingest.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Commit nothing if any row is rejected.
+    pub strict: bool,
+    /// Add to the current version instead of replacing it.
+    pub append: bool,
+    /// The Excel sheet to read (default: the first).
+    pub sheet: Option<String>,
+}
+
+/// Progress of a long ingest, for a progress bar.
+#[derive(Debug, Clone)]
+pub enum ProgressEvent<'a> {
+    /// A file is starting; its size in bytes.
+    Start {
+        /// The file.
+        path: &'a Path,
+        /// Its size.
+        bytes: u64,
+    },
+    /// Bytes of the current file consumed so far.
+    Advance(u64),
+    /// The current file is done.
+    Finish,
+}
+
+/// The outcome of an ingest that ran to the end.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// Per input file: rows read, accepted, rejected.
+    pub files: Vec<FileSummary>,
+    /// The rejects file, if any row was rejected.
+    pub rejects_file: Option<PathBuf>,
+    /// The committed version, or `None` when `--strict` refused to commit.
+    pub version: Option<DatasetVersion>,
+    /// Things the user should know that are not rejections (ignored columns, …).
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Rows rejected across all files.
+    pub fn rejected(&self) -> u64 {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+}
+
+/// Why an ingest could not run to the end. Nothing from the call was committed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file as a whole is unusable.
+    #[error("`{path}`: {message}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and the fix where known.
+        message: String,
+    },
+    /// The request itself is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// The workspace could not be read or written.
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+}
+
+const CHUNK_ROWS: usize = 8_192;
+const BATCH_ROWS: usize = 65_536;
+
+/// Ingests `files` as a new version of `dataset` in `ws`.
+pub fn ingest(
+    ws: &Workspace,
+    dataset: Dataset,
+    files: &[PathBuf],
+    opts: &Options,
+    progress: &(dyn Fn(ProgressEvent<'_>) + Sync),
+) -> Result<Report, IngestError> {
+    if files.is_empty() {
+        return Err(IngestError::Usage("no input files given".into()));
+    }
+    if opts.append && matches!(dataset, Dataset::Volunteers | Dataset::Quotas) {
+        return Err(IngestError::Usage(format!(
+            "`{}` is replaced as a whole; --append is not available for it",
+            dataset.name()
+        )));
+    }
+    let key = ws.key()?;
+    let edition = ws.config().iod_edition;
+    let staging = ws.begin(dataset.name())?;
+    let previous = if opts.append {
+        ws.current(dataset.name())?
+    } else {
+        None
+    };
+
+    let mut rejects = Rejects::new(ws, dataset);
+    let mut summaries = Vec::new();
+    let mut parts = Vec::new();
+    let mut warnings = Vec::new();
+    let mut schema_seen: Option<arrow_schema::SchemaRef> = None;
+
+    for (i, path) in files.iter().enumerate() {
+        let file_err = |message: String| IngestError::File {
+            path: path.clone(),
+            message,
+        };
+        let mut source =
+            source::Source::open(path, opts.sheet.as_deref()).map_err(|e| file_err(e.0))?;
+        let plan = Plan::new(dataset, &source.headers).map_err(|e| file_err(e.message))?;
+        if !plan.ignored.is_empty() {
+            warnings.push(format!(
+                "`{}`: columns not in the contract were ignored: {}",
+                path.display(),
+                plan.ignored.join(", ")
+            ));
+        }
+        let schema = write::schema(&plan.columns);
+        if let Some(prev) = &schema_seen
+            && prev != &schema
+        {
+            return Err(file_err(
+                "its columns differ from the earlier files of this call; ingest it separately"
+                    .into(),
+            ));
+        }
+        schema_seen = Some(schema.clone());
+        let (part_abs, part_rel) = staging.part_path(i);
+        progress(ProgressEvent::Start {
+            path,
+            bytes: source.total_bytes,
+        });
+        let summary = run_file(
+            path,
+            &mut source,
+            &plan,
+            &key,
+            edition,
+            &part_abs,
+            schema,
+            &mut rejects,
+            progress,
+        )?;
+        progress(ProgressEvent::Finish);
+        warnings.extend(
+            summary
+                .1
+                .into_iter()
+                .map(|w| format!("`{}`: {w}", path.display())),
+        );
+        summaries.push(summary.0);
+        parts.push(part_rel);
+    }
+
+    let rejects_file = rejects.finish().map_err(|message| IngestError::File {
+        path: ws.rejects_dir(),
+        message,
+    })?;
+    let accepted: u64 = summaries.iter().map(|s| s.accepted).sum();
+    let rejected: u64 = summaries.iter().map(|s| s.rejected).sum();
+    if opts.strict && rejected > 0 {
+        // Dropping the staging removes everything written; the old version stays current.
+        drop(staging);
+        return Ok(Report {
+            dataset,
+            files: summaries,
+            rejects_file,
+            version: None,
+            warnings,
+        });
+    }
+    let (mut all_parts, carried) = match &previous {
+        Some(p) => (p.manifest.parts.clone(), p.manifest.rows),
+        None => (Vec::new(), 0),
+    };
+    all_parts.extend(parts);
+    let manifest = Manifest {
+        dataset: dataset.name().into(),
+        version: 0,
+        created: jiff::Timestamp::now().to_string(),
+        rows: carried + accepted,
+        parts: all_parts,
+        files: summaries.clone(),
+        iod_edition: edition.label().into(),
+        appended_to: previous.as_ref().map(|p| p.manifest.version),
+        contract_version: CONTRACT_VERSION,
+    };
+    let version = staging.commit(manifest)?;
+    tracing::info!(
+        dataset = dataset.name(),
+        version = version.manifest.version,
+        accepted,
+        rejected,
+        "committed"
+    );
+    Ok(Report {
+        dataset,
+        files: summaries,
+        rejects_file,
+        version: Some(version),
+        warnings,
+    })
+}
+
+/// Reads, converts and writes one file. Three stages on their own threads — parse,
+/// convert, encode Parquet — so the two cores of a small machine are both busy.
+#[allow(clippy::too_many_arguments)]
+fn run_file(
+    path: &Path,
+    source: &mut source::Source,
+    plan: &Plan,
+    key: &equalis_workspace::PseudonymKey,
+    edition: equalis_vocab::IodEdition,
+    part: &Path,
+    schema: arrow_schema::SchemaRef,
+    rejects: &mut Rejects,
+    progress: &(dyn Fn(ProgressEvent<'_>) + Sync),
+) -> Result<(FileSummary, Vec<String>), IngestError> {
+    let file_err = |message: String| IngestError::File {
+        path: path.to_path_buf(),
+        message,
+    };
+    let display = path.display().to_string();
+    let bytes_read = source.bytes_read.clone();
+    let mut summary = FileSummary {
+        path: display.clone(),
+        read: 0,
+        accepted: 0,
+        rejected: 0,
+    };
+
+    std::thread::scope(|s| {
+        let (chunk_tx, chunk_rx) = sync_channel::<Vec<(u64, ByteRecord)>>(4);
+        let (recycle_tx, recycle_rx) = sync_channel::<Vec<(u64, ByteRecord)>>(8);
+        let reader = s.spawn(move || -> Result<(), source::SourceError> {
+            loop {
+                let mut chunk = recycle_rx.try_recv().unwrap_or_default();
+                if !source.next_chunk(&mut chunk, CHUNK_ROWS)? {
+                    return Ok(());
+                }
+                if chunk_tx.send(chunk).is_err() {
+                    return Ok(()); // The converter stopped; its error is reported.
+                }
+            }
+        });
+        let (batch_tx, batch_rx) = sync_channel::<arrow_array::RecordBatch>(2);
+        let writer_schema = schema.clone();
+        let writer = s.spawn(move || -> Result<(), String> {
+            let mut w = write::parquet_writer(part, writer_schema)?;
+            for b in batch_rx {
+                w.write(&b).map_err(|e| format!("writing Parquet: {e}"))?;
+            }
+            w.close().map_err(|e| format!("writing Parquet: {e}"))?;
+            Ok(())
+        });
+
+        let mut conv = convert::Converter::new(plan, key, edition);
+        let mut batcher = write::Batcher::new(schema);
+        let mut problems = Vec::new();
+        let mut failure: Option<IngestError> = None;
+        'chunks: for chunk in chunk_rx {
+            for (line, rec) in &chunk {
+                summary.read += 1;
+                if conv.convert(rec, &mut problems) {
+                    summary.accepted += 1;
+                    batcher.push(&conv.vals, &conv.scratch);
+                    if batcher.rows() >= BATCH_ROWS {
+                        let sent = batcher.finish().map_err(|e| e.to_string()).and_then(|b| {
+                            batch_tx
+                                .send(b)
+                                .map_err(|_| "the Parquet writer stopped".to_string())
+                        });
+                        if let Err(e) = sent {
+                            failure = Some(file_err(e));
+                            break 'chunks;
+                        }
+                    }
+                } else {
+                    summary.rejected += 1;
+                    if let Err(e) = rejects.write(&display, *line, &problems) {
+                        failure = Some(IngestError::File {
+                            path: rejects.path.clone(),
+                            message: e,
+                        });
+                        break 'chunks;
+                    }
+                }
+            }
+            progress(ProgressEvent::Advance(bytes_read.load(Ordering::Relaxed)));
+            let _ = recycle_tx.try_send(chunk);
+        }
+        if failure.is_none() && batcher.rows() > 0 {
+            match batcher.finish() {
+                Ok(b) => {
+                    let _ = batch_tx.send(b);
+                }
+                Err(e) => failure = Some(file_err(e.to_string())),
+            }
+        }
+        drop(batch_tx);
+        let read_result = reader.join();
+        let write_result = writer.join();
+        if let Some(f) = failure {
+            return Err(f);
+        }
+        match read_result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(file_err(e.0)),
+            Err(_) => {
+                return Err(file_err(
+                    "internal error: the reader thread panicked; this is a bug in equalis".into(),
+                ));
+            }
+        }
+        match write_result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(file_err(e)),
+            Err(_) => {
+                return Err(file_err(
+                    "internal error: the writer thread panicked; this is a bug in equalis".into(),
+                ));
+            }
+        }
+        Ok((summary, conv.take_warnings()))
+    })
+}
+
+/// The rejects file: `file,row,column,value,reason`, created on the first rejected row.
+struct Rejects {
+    path: PathBuf,
+    writer: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+}
+
+impl Rejects {
+    fn new(ws: &Workspace, dataset: Dataset) -> Rejects {
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y%m%dT%H%M%S%.3fZ")
+            .to_string();
+        let path = ws
+            .rejects_dir()
+            .join(format!("{}-{stamp}.csv", dataset.name()));
+        Rejects { path, writer: None }
+    }
+
+    fn write(&mut self, file: &str, row: u64, problems: &[Problem]) -> Result<(), String> {
+        if self.writer.is_none() {
+            if let Some(dir) = self.path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            let f = std::fs::File::create(&self.path).map_err(|e| e.to_string())?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+            w.write_record(["file", "row", "column", "value", "reason"])
+                .map_err(|e| e.to_string())?;
+            self.writer = Some(w);
+        }
+        let w = self.writer.as_mut().ok_or("rejects file not open")?;
+        let row = row.to_string();
+        for p in problems {
+            w.write_record([file, &row, &p.column, &p.value, &p.reason])
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Option<PathBuf>, String> {
+        match self.writer {
+            Some(mut w) => {
+                w.flush().map_err(|e| e.to_string())?;
+                Ok(Some(self.path))
+            }
+            None => Ok(None),
+        }
+    }
+}
