@@ -428,8 +428,15 @@ impl<'a> Converter<'a> {
                 fail(format!("{what} is required but blank"), problems);
                 return;
             }
-            // Blank in an optional column, or a code whose blank has a meaning.
+            // Blank in an optional column, or a code whose blank has a meaning. A column
+            // absent from the file is null throughout: the engine can then take the value
+            // from `population` by person, which a stored "not known" would prevent.
             match field.kind {
+                _ if input.is_none() => {
+                    for v in &mut self.vals[o..o + step.width] {
+                        *v = Val::Null;
+                    }
+                }
                 Kind::Sex => self.vals[o] = self.push_str("X"),
                 Kind::Ethnic => {
                     self.vals[o] = self.push_str("99");

@@ -1,0 +1,502 @@
+//! The corrupted-file suite: every way an extract goes wrong in practice, with the exact
+//! accepted and rejected counts and a reason that names the column.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use equalis_ingest::{Dataset, IngestError, Options, Report, ingest};
+use equalis_workspace::Workspace;
+
+struct Case {
+    _tmp: tempfile::TempDir,
+    ws: Workspace,
+    dir: PathBuf,
+}
+
+fn case() -> Case {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(&tmp.path().join("ws")).unwrap();
+    let dir = tmp.path().to_path_buf();
+    Case { _tmp: tmp, ws, dir }
+}
+
+impl Case {
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir.join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn ingest(
+        &self,
+        dataset: Dataset,
+        files: &[PathBuf],
+        opts: &Options,
+    ) -> Result<Report, IngestError> {
+        ingest(&self.ws, dataset, files, opts, &|_| {})
+    }
+
+    fn run(&self, dataset: Dataset, name: &str, bytes: &[u8]) -> (Report, Vec<[String; 5]>) {
+        let p = self.file(name, bytes);
+        let r = self.ingest(dataset, &[p], &Options::default()).unwrap();
+        let rejects = r
+            .rejects_file
+            .as_ref()
+            .map(|p| read_rejects(p))
+            .unwrap_or_default();
+        (r, rejects)
+    }
+}
+
+fn read_rejects(p: &Path) -> Vec<[String; 5]> {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["file", "row", "column", "value", "reason"]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            std::array::from_fn(|i| rec[i].to_string())
+        })
+        .collect()
+}
+
+fn counts(r: &Report) -> (u64, u64, u64) {
+    let f = &r.files[0];
+    assert_eq!(
+        f.read,
+        f.accepted + f.rejected,
+        "every row read is accounted for"
+    );
+    (f.read, f.accepted, f.rejected)
+}
+
+const WL_HEADER: &str = "pathway_id,nhs_number,snapshot_date,provider_code,treatment_function_code,priority,rtt_start_date,lsoa_code,ethnic_category\n";
+
+fn wl(rows: &[&str]) -> Vec<u8> {
+    let mut s = WL_HEADER.to_string();
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+/// A valid waiting-list row with `id`.
+fn good(id: &str) -> String {
+    format!("{id},9434765919,2024-03-31,RWE,110,P4,2023-06-01,E01025638,A")
+}
+
+#[test]
+fn a_clean_file_is_all_accepted_with_derived_fields() {
+    let c = case();
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&good("a"), &good("b")]),
+    );
+    assert_eq!(counts(&r), (2, 2, 0));
+    assert!(rejects.is_empty());
+    assert!(r.rejects_file.is_none());
+    assert_eq!(r.version.unwrap().manifest.rows, 2);
+}
+
+#[test]
+fn wrong_check_digit() {
+    let c = case();
+    let bad = good("b").replace("9434765919", "9434765918");
+    let (r, rejects) = c.run(Dataset::WaitingList, "wl.csv", &wl(&[&good("a"), &bad]));
+    assert_eq!(counts(&r), (2, 1, 1));
+    assert_eq!(
+        rejects[0][1..],
+        [
+            "3",
+            "nhs_number",
+            "[redacted: 10 characters]",
+            "Modulus 11 check digit is wrong"
+        ]
+    );
+}
+
+#[test]
+fn impossible_dates() {
+    let c = case();
+    let bad = good("b").replace("2023-06-01", "2023-02-30");
+    let bad2 = good("c").replace("2024-03-31", "2024-13-01");
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&good("a"), &bad, &bad2]),
+    );
+    assert_eq!(counts(&r), (3, 1, 2));
+    assert_eq!(
+        rejects[0][2..],
+        ["rtt_start_date", "2023-02-30", "impossible date 2023-02-30"]
+    );
+    assert_eq!(rejects[1][2], "snapshot_date");
+}
+
+#[test]
+fn clock_start_after_snapshot() {
+    let c = case();
+    let bad = good("b").replace("2023-06-01", "2024-04-01");
+    let (r, rejects) = c.run(Dataset::WaitingList, "wl.csv", &wl(&[&bad]));
+    assert_eq!(counts(&r), (1, 0, 1));
+    assert_eq!(rejects[0][2], "rtt_start_date");
+    assert!(
+        rejects[0][4].contains("after snapshot_date 2024-03-31"),
+        "{}",
+        rejects[0][4]
+    );
+}
+
+#[test]
+fn unknown_codes_each_name_their_column() {
+    let c = case();
+    let bad_tf = good("b").replace(",110,", ",999,");
+    let bad_eth = good("c").replace(",A", ",Q");
+    let bad_prio = good("d").replace(",P4,", ",P9,");
+    let bad_ods = good("e").replace(",RWE,", ",rwe,");
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&bad_tf, &bad_eth, &bad_prio, &bad_ods]),
+    );
+    assert_eq!(counts(&r), (4, 0, 4));
+    let cols: Vec<_> = rejects.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(
+        cols,
+        [
+            "treatment_function_code",
+            "ethnic_category",
+            "priority",
+            "provider_code"
+        ]
+    );
+    assert_eq!(rejects[0][4], "unknown treatment function code 999");
+}
+
+#[test]
+fn lsoas_in_no_lookup_and_welsh_codes() {
+    let c = case();
+    let nowhere = good("b").replace("E01025638", "E01999999");
+    let welsh = good("c").replace("E01025638", "W01000001");
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&nowhere, &welsh, &good("d")]),
+    );
+    assert_eq!(counts(&r), (3, 1, 2));
+    assert_eq!(rejects[0][2..4], ["lsoa_code", "E01999999"]);
+    assert!(rejects[0][4].contains("neither the 2011 nor the 2021"));
+    assert!(rejects[1][4].contains("Welsh"));
+}
+
+#[test]
+fn missing_required_column_is_a_file_error_that_commits_nothing() {
+    let c = case();
+    // A good first file, then one without rtt_start_date in the same call.
+    let ok = c.file("ok.csv", &wl(&[&good("a")]));
+    let bad = c.file("bad.csv", b"pathway_id,nhs_number,snapshot_date,provider_code,treatment_function_code\nx,9434765919,2024-03-31,RWE,110\n");
+    let err = c
+        .ingest(Dataset::WaitingList, &[ok, bad], &Options::default())
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("required column `rtt_start_date` is missing"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "found: pathway_id, nhs_number, snapshot_date, provider_code, treatment_function_code"
+        ),
+        "{msg}"
+    );
+    assert!(
+        c.ws.current("waiting_list").unwrap().is_none(),
+        "nothing committed"
+    );
+}
+
+#[test]
+fn duplicate_ids() {
+    let c = case();
+    // The same pathway id in another snapshot is fine; in the same snapshot it is not.
+    let other_snapshot = good("a").replace("2024-03-31", "2024-04-07");
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&good("a"), &other_snapshot, &good("b"), &good("b")]),
+    );
+    assert_eq!(counts(&r), (4, 3, 1));
+    assert_eq!(rejects[0][1..4], ["5", "pathway_id", "b"]);
+    let (r, rejects) = c.run(
+        Dataset::EmployeeRelations,
+        "er.csv",
+        b"case_id,staff_id,org_code,process,start_date\nc1,s1,RWE,disciplinary,2024-01-01\nc1,s2,RWE,capability,2024-01-02\n",
+    );
+    assert_eq!(counts(&r), (2, 1, 1));
+    assert_eq!(rejects[0][2], "case_id");
+}
+
+#[test]
+fn bom_crlf_nhs_dates_and_spaced_numbers_are_accepted() {
+    let c = case();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        wl(&[
+            &good("a"),
+            &good("b")
+                .replace("2024-03-31", "31/03/2024")
+                .replace("9434765919", "943 476 5919"),
+        ])
+        .iter()
+        .flat_map(|&b| {
+            if b == b'\n' {
+                vec![b'\r', b'\n']
+            } else {
+                vec![b]
+            }
+        }),
+    );
+    let (r, rejects) = c.run(Dataset::WaitingList, "wl.csv", &bytes);
+    assert_eq!(counts(&r), (2, 2, 0), "{rejects:?}");
+}
+
+#[test]
+fn quoted_commas_blank_lines_and_line_numbers() {
+    let c = case();
+    let header = "staff_id,org_code,snapshot_date,staff_group,clinical,pay_band,ethnic_category,disability,sex\n";
+    let body = "s1,RWE,2024-03-31,\"Nursing, midwifery\",Y,5,A,N,2\n\ns2,RWE,2024-03-31,Admin,N,11,A,N,2\n\n\ns3,RWE,2024-03-31,\"Medical, dental\",Y,consultant,H,U,1\n";
+    let (r, rejects) = c.run(
+        Dataset::Staff,
+        "staff.csv",
+        format!("{header}{body}").as_bytes(),
+    );
+    assert_eq!(counts(&r), (3, 2, 1));
+    // s2 is on line 4 (header 1, s1 2, blank 3).
+    assert_eq!(rejects[0][1..3], ["4", "pay_band"]);
+}
+
+#[test]
+fn non_utf8_bytes_are_rejected_naming_the_column() {
+    let c = case();
+    let mut bytes = wl(&[&good("a")]);
+    bytes.extend(b"b\xff\xfe,9434765919,2024-03-31,RWE,110,P4,2023-06-01,E01025638,A\n");
+    let (r, rejects) = c.run(Dataset::WaitingList, "wl.csv", &bytes);
+    assert_eq!(counts(&r), (2, 1, 1));
+    assert_eq!(rejects[0][2], "pathway_id");
+    assert!(rejects[0][4].contains("not valid UTF-8"));
+}
+
+#[test]
+fn truncated_last_line() {
+    let c = case();
+    let mut bytes = wl(&[&good("a")]);
+    bytes.extend(b"b,9434765919,2024-03-31,RW");
+    let (r, rejects) = c.run(Dataset::WaitingList, "wl.csv", &bytes);
+    assert_eq!(counts(&r), (2, 1, 1));
+    assert_eq!(rejects[0][1..3], ["3", "(row)"]);
+    assert!(
+        rejects[0][4].contains("row has 4 fields but the header has 9"),
+        "{}",
+        rejects[0][4]
+    );
+}
+
+#[test]
+fn empty_file_is_a_file_error() {
+    let c = case();
+    let p = c.file("empty.csv", b"");
+    let err = c
+        .ingest(Dataset::WaitingList, &[p], &Options::default())
+        .unwrap_err();
+    assert!(matches!(err, IngestError::File { .. }));
+    assert!(err.to_string().contains("the file is empty"), "{err}");
+}
+
+#[test]
+fn a_header_only_file_commits_an_empty_version() {
+    let c = case();
+    let (r, _) = c.run(Dataset::WaitingList, "wl.csv", WL_HEADER.as_bytes());
+    assert_eq!(counts(&r), (0, 0, 0));
+    assert_eq!(r.version.unwrap().manifest.rows, 0);
+}
+
+#[test]
+fn population_rules_and_one_of_columns() {
+    let c = case();
+    let header = "nhs_number,person_id,date_of_birth,age,sex,ethnic_category,lsoa_code,gp_practice_code,smi,extract_date\n";
+    let rows = [
+        "9434765919,,1980-05-01,,1,A,E01025638,C82001,Y,2024-04-01", // ok: age 43 from DOB
+        ",local-7,,44,2,,E01025638,C82001,,2024-04-01",              // ok: person_id and age
+        ",,1980-05-01,,1,A,E01025638,C82001,N,2024-04-01",           // no identifier
+        "9434765919,,2025-01-01,,1,A,E01025638,C82001,N,2024-04-01", // born after extract
+        "9434765919,,,121,1,A,E01025638,C82001,N,2024-04-01",        // age out of range
+        "9434765919,,1980-05-01,,1,A,E01025638,C82001,maybe,2024-04-01", // bad flag
+        "9434765919,,1980-05-01,,1,A,E01025638,C82001,N,2024-05-01", // extract date differs
+    ];
+    let (r, rejects) = c.run(
+        Dataset::Population,
+        "pop.csv",
+        format!("{header}{}\n", rows.join("\n")).as_bytes(),
+    );
+    assert_eq!(counts(&r), (7, 2, 5));
+    let reasons: Vec<_> = rejects
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("4", "nhs_number"),
+            ("5", "date_of_birth"),
+            ("6", "age"),
+            ("7", "smi"),
+            ("8", "extract_date")
+        ]
+    );
+    assert_eq!(
+        rejects[0][4],
+        "nhs_number or person_id is required but blank"
+    );
+}
+
+#[test]
+fn cross_column_rules_of_workforce_datasets() {
+    let c = case();
+    let (r, rejects) = c.run(
+        Dataset::Recruitment,
+        "rec.csv",
+        b"application_id,org_code,vacancy_id,ethnic_category,disability,sex,shortlisted,appointed,decision_date\n\
+          a1,RWE,v1,A,N,1,Y,Y,2024-01-01\na2,RWE,v1,H,Y,2,N,Y,2024-01-01\na3,RWE,v1,H,Y,2,,N,2024-01-01\n",
+    );
+    assert_eq!(counts(&r), (3, 1, 2));
+    assert_eq!(rejects[0][2], "appointed");
+    assert_eq!(
+        rejects[1][2..],
+        ["shortlisted", "", "shortlisted is required but blank"]
+    );
+    let (r, rejects) = c.run(
+        Dataset::StaffSurvey,
+        "ss.csv",
+        b"org_code,year,question,group_type,group,respondents,positive\nRWE,2024,q14a,ethnicity,BME,10,11\nRWE,2024,q14a,ethnicity,White,10,3\n",
+    );
+    assert_eq!(counts(&r), (2, 1, 1));
+    assert_eq!(rejects[0][2], "positive");
+}
+
+#[test]
+fn strict_commits_nothing_and_the_old_version_stays() {
+    let c = case();
+    let (r, _) = c.run(Dataset::WaitingList, "v1.csv", &wl(&[&good("a")]));
+    assert_eq!(r.version.unwrap().manifest.version, 1);
+    let p = c.file(
+        "v2.csv",
+        &wl(&[&good("a"), &good("b").replace(",110,", ",999,")]),
+    );
+    let r = c
+        .ingest(
+            Dataset::WaitingList,
+            &[p],
+            &Options {
+                strict: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    assert!(r.version.is_none());
+    assert!(r.rejects_file.is_some());
+    let cur = c.ws.current("waiting_list").unwrap().unwrap();
+    assert_eq!((cur.manifest.version, cur.manifest.rows), (1, 1));
+}
+
+#[test]
+fn append_adds_to_the_current_version() {
+    let c = case();
+    c.run(Dataset::WaitingList, "w1.csv", &wl(&[&good("a")]));
+    let p = c.file(
+        "w2.csv",
+        &wl(&[&good("a").replace("2024-03-31", "2024-04-07")]),
+    );
+    let r = c
+        .ingest(
+            Dataset::WaitingList,
+            &[p],
+            &Options {
+                append: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+    let v = r.version.unwrap();
+    assert_eq!(
+        (v.manifest.version, v.manifest.rows, v.manifest.appended_to),
+        (2, 2, Some(1))
+    );
+    assert_eq!(v.part_paths().len(), 2);
+    assert!(v.part_paths().iter().all(|p| p.is_file()));
+}
+
+/// Every file under `dir`, recursively.
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(all_files(&p))
+        } else {
+            out.push(p)
+        }
+    }
+    out
+}
+
+#[test]
+fn no_raw_nhs_number_is_stored_and_pseudonyms_are_per_workspace() {
+    let a = case();
+    let b = case();
+    let bad = good("z").replace("9434765919", "4010232137"); // valid? no: rejected or not, never stored raw
+    for c in [&a, &b] {
+        c.run(
+            Dataset::WaitingList,
+            "wl.csv",
+            &wl(&[
+                &good("a"),
+                &good("b").replace("9434765919", "943 476 5919"),
+                &bad,
+            ]),
+        );
+    }
+    for file in all_files(a.ws.root()) {
+        let bytes = fs::read(&file).unwrap();
+        for needle in [&b"9434765919"[..], b"943 476 5919", b"4010232137"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "raw NHS number found in {}",
+                file.display()
+            );
+        }
+    }
+    let key_a = a.ws.key().unwrap();
+    let key_b = b.ws.key().unwrap();
+    let pa = equalis_ingest::pseudonymise(&key_a, "person", b"9434765919");
+    // Stable within a workspace, different across workspaces.
+    assert_eq!(
+        pa,
+        equalis_ingest::pseudonymise(&key_a, "person", b"9434765919")
+    );
+    assert_ne!(
+        pa,
+        equalis_ingest::pseudonymise(&key_b, "person", b"9434765919")
+    );
+    let stored: Vec<u8> = all_files(a.ws.root())
+        .iter()
+        .flat_map(|f| fs::read(f).unwrap())
+        .collect();
+    assert!(
+        stored.windows(pa.len()).any(|w| w == pa.as_bytes()),
+        "the pseudonym is what is stored"
+    );
+}
