@@ -242,7 +242,7 @@ impl Plan {
 /// Runs a [`Plan`] over records.
 pub struct Converter<'a> {
     plan: &'a Plan,
-    key: &'a PseudonymKey,
+    pseudonyms: Pseudonymiser,
     edition: vocab::IodEdition,
     refdata: &'static RefData,
     bands: vocab::AgeBands,
@@ -272,11 +272,39 @@ pub struct Converter<'a> {
 /// ids would make memory grow with the file.
 #[derive(Default)]
 struct IdSets {
-    in_file: HashSet<u64>,
+    in_file: HashSet<u64, PreHashed>,
     snapshot: Option<i32>,
-    per_snapshot: HashSet<u64>,
+    per_snapshot: HashSet<u64, PreHashed>,
     closed_snapshots: HashSet<i32>,
     reopened: Vec<i32>,
+}
+
+/// A hasher for values that are already hashes: the id sets store SipHash values, so
+/// hashing them again would only cost time.
+#[derive(Default, Clone, Copy)]
+struct PreHashed;
+
+impl BuildHasher for PreHashed {
+    type Hasher = PassThrough;
+    fn build_hasher(&self) -> PassThrough {
+        PassThrough(0)
+    }
+}
+
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl<'a> Converter<'a> {
@@ -284,7 +312,7 @@ impl<'a> Converter<'a> {
     pub fn new(plan: &'a Plan, key: &'a PseudonymKey, edition: vocab::IodEdition) -> Converter<'a> {
         Converter {
             plan,
-            key,
+            pseudonyms: Pseudonymiser::new(key),
             edition,
             refdata: RefData::get(),
             bands: vocab::AgeBands::esp2013(),
@@ -452,18 +480,24 @@ impl<'a> Converter<'a> {
         }
         match field.kind {
             Kind::PersonId => {
-                let pseudonym = if using_alt {
+                let digits;
+                let value: &[u8] = if using_alt {
                     if text.chars().count() > 64 {
                         return fail("person_id is longer than 64 characters".into(), problems);
                     }
-                    pseudonymise(self.key, "person", text.as_bytes())
+                    text.as_bytes()
                 } else {
                     match vocab::NhsNumber::parse(text) {
-                        Ok(n) => pseudonymise(self.key, "person", &n.digits()),
+                        Ok(n) => {
+                            digits = n.digits();
+                            &digits
+                        }
                         Err(e) => return fail(e.0, problems),
                     }
                 };
-                self.vals[o] = self.push_str(&pseudonym);
+                let a = self.scratch.len() as u32;
+                self.pseudonyms.write("person", value, &mut self.scratch);
+                self.vals[o] = Val::Str(a, self.scratch.len() as u32);
             }
             Kind::Pseudonym(domain) => {
                 if text.chars().count() > 64 {
@@ -472,8 +506,10 @@ impl<'a> Converter<'a> {
                         problems,
                     );
                 }
-                let p = pseudonymise(self.key, domain, text.as_bytes());
-                self.vals[o] = self.push_str(&p);
+                let a = self.scratch.len() as u32;
+                self.pseudonyms
+                    .write(domain, text.as_bytes(), &mut self.scratch);
+                self.vals[o] = Val::Str(a, self.scratch.len() as u32);
             }
             Kind::Text => {
                 if text.chars().count() > 64 {
@@ -798,21 +834,46 @@ impl<'a> Converter<'a> {
     }
 }
 
-/// The keyed pseudonym of an identifier: BLAKE3 in keyed mode over `domain`, a zero byte
-/// and the value, truncated to 128 bits (32 hex characters). Stable within a workspace
-/// (same key), unrelated across workspaces, and not reversible without the key holder
-/// re-hashing their own list of identifiers.
-pub fn pseudonymise(key: &PseudonymKey, domain: &str, value: &[u8]) -> String {
-    let mut h = blake3::Hasher::new_keyed(key.bytes());
-    h.update(domain.as_bytes());
-    h.update(&[0]);
-    h.update(value);
-    let hash = h.finalize();
-    let mut out = String::with_capacity(32);
-    for b in &hash.as_bytes()[..16] {
-        use std::fmt::Write;
-        let _ = write!(out, "{b:02x}");
+/// Keys for the pseudonyms of one workspace, one per identifier domain (`person`,
+/// `staff`, `household`), derived from the workspace key so that equal strings in
+/// different domains never share a pseudonym.
+pub struct Pseudonymiser {
+    keys: Vec<(&'static str, [u8; 32])>,
+}
+
+impl Pseudonymiser {
+    /// Derives the domain keys: BLAKE3 keyed with the workspace key, over the domain name.
+    pub fn new(key: &PseudonymKey) -> Pseudonymiser {
+        let keys = ["person", "staff", "household"]
+            .into_iter()
+            .map(|d| (d, *blake3::keyed_hash(key.bytes(), d.as_bytes()).as_bytes()))
+            .collect();
+        Pseudonymiser { keys }
     }
+
+    /// Appends the pseudonym of `value` in `domain` to `out`: BLAKE3 keyed with the domain
+    /// key, truncated to 128 bits, as 32 lower-case hex characters. Stable within a
+    /// workspace, unrelated across workspaces, and not reversible without the key holder
+    /// re-hashing their own list of identifiers.
+    pub fn write(&self, domain: &str, value: &[u8], out: &mut String) {
+        let key = self
+            .keys
+            .iter()
+            .find(|(d, _)| *d == domain)
+            .map_or(&self.keys[0].1, |(_, k)| k);
+        let hash = blake3::keyed_hash(key, value);
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for b in &hash.as_bytes()[..16] {
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+/// The pseudonym of `value` in `domain` under the workspace key (see [`Pseudonymiser`]).
+pub fn pseudonymise(key: &PseudonymKey, domain: &str, value: &[u8]) -> String {
+    let mut out = String::with_capacity(32);
+    Pseudonymiser::new(key).write(domain, value, &mut out);
     out
 }
 

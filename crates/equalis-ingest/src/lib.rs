@@ -224,6 +224,9 @@ pub fn ingest(
         appended_to: previous.as_ref().map(|p| p.manifest.version),
         contract_version: CONTRACT_VERSION,
     };
+    if std::env::var_os("EQUALIS_FAULT_ABORT_BEFORE_COMMIT").is_some() {
+        std::process::abort();
+    }
     let version = staging.commit(manifest)?;
     tracing::info!(
         dataset = dataset.name(),
@@ -293,6 +296,11 @@ fn run_file(
             Ok(())
         });
 
+        // Fault injection for the crash tests: abort (like SIGKILL, no destructors, no
+        // cleanup) once this many rows have been converted, or just before the commit.
+        let abort_after: Option<u64> = std::env::var("EQUALIS_FAULT_ABORT_AFTER_ROWS")
+            .ok()
+            .and_then(|v| v.parse().ok());
         let mut conv = convert::Converter::new(plan, key, edition);
         let mut batcher = write::Batcher::new(schema);
         let mut problems = Vec::new();
@@ -324,6 +332,9 @@ fn run_file(
                         break 'chunks;
                     }
                 }
+            }
+            if abort_after.is_some_and(|n| summary.read >= n) {
+                std::process::abort();
             }
             progress(ProgressEvent::Advance(bytes_read.load(Ordering::Relaxed)));
             let _ = recycle_tx.try_send(chunk);

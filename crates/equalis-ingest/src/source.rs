@@ -86,30 +86,40 @@ impl Source {
         out: &mut Vec<(u64, ByteRecord)>,
         max: usize,
     ) -> Result<bool, SourceError> {
-        out.clear();
         match &mut self.inner {
             Inner::Csv { reader, newlines } => {
-                let mut rec = ByteRecord::new();
-                while out.len() < max {
-                    match reader.read_byte_record(&mut rec) {
+                // Records of a recycled chunk are read into in place: no allocation or
+                // copy per row once the pipeline is warm.
+                let mut n = 0;
+                while n < max {
+                    if n == out.len() {
+                        out.push((0, ByteRecord::new()));
+                    }
+                    let slot = &mut out[n];
+                    match reader.read_byte_record(&mut slot.1) {
                         Ok(true) => {
                             let end = reader.position().byte();
                             let inner_breaks =
-                                rec.as_slice().iter().filter(|&&b| b == b'\n').count();
-                            let line = newlines
+                                slot.1.as_slice().iter().filter(|&&b| b == b'\n').count();
+                            slot.0 = newlines
                                 .lock()
                                 .map_err(|_| SourceError("internal: line index poisoned".into()))?
                                 .first_line_of_record(end, inner_breaks as u64);
-                            out.push((line, rec.clone()));
                             self.bytes_read.store(end, Ordering::Relaxed);
+                            n += 1;
                         }
                         Ok(false) => break,
                         Err(e) => return Err(SourceError(format!("cannot read the file: {e}"))),
                     }
                 }
+                out.truncate(n);
             }
-            Inner::Rows(rows) => out.extend(rows.by_ref().take(max)),
+            Inner::Rows(rows) => {
+                out.clear();
+                out.extend(rows.by_ref().take(max));
+            }
             Inner::Parquet { reader, next_row } => {
+                out.clear();
                 while out.len() < max {
                     match reader.next() {
                         Some(Ok(batch)) => {

@@ -116,9 +116,16 @@ impl Batcher {
 pub(crate) fn parquet_writer(path: &Path, schema: SchemaRef) -> Result<ArrowWriter<File>, String> {
     let file =
         File::create(path).map_err(|e| format!("cannot create `{}`: {e}", path.display()))?;
-    let props = WriterProperties::builder()
+    let mut props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(1 << 20))
-        .build();
+        .set_max_row_group_row_count(Some(1 << 20));
+    // Identifiers are nearly all distinct: a dictionary would only be built to be thrown
+    // away. Every other text column (codes, names, bands) is low-cardinality and gains.
+    for f in schema.fields() {
+        if f.name().ends_with("_id") {
+            props = props.set_column_dictionary_enabled(f.name().as_str().into(), false);
+        }
+    }
+    let props = props.build();
     ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| e.to_string())
 }

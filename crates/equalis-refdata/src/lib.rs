@@ -108,7 +108,7 @@ pub struct RefData {
     ethnicity2021: OnceLock<HashMap<LsoaCode, Ethnicity2021>>,
     ethnicity_lad21: OnceLock<Vec<LadEthnicity>>,
     icbs: OnceLock<Vec<Icb>>,
-    resolved: [OnceLock<HashMap<LsoaCode, LsoaFacts>>; 2],
+    resolved: [OnceLock<rustc_hash::FxHashMap<LsoaCode, LsoaFacts>>; 2],
 }
 
 impl RefData {

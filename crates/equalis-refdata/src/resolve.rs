@@ -6,8 +6,6 @@
 //! split) is bridged to its best-fit 2011 parent: the one with the largest mid-2020
 //! population. Bridging is recorded in [`LsoaFacts::bridged`] so it can be counted.
 
-use std::collections::HashMap;
-
 use equalis_vocab::{Imd, IodEdition, LsoaCode, LsoaVintage};
 
 use crate::RefData;
@@ -43,7 +41,10 @@ pub enum ResolveError {
     UnknownLsoa,
 }
 
-pub(crate) fn build(data: &RefData, edition: IodEdition) -> HashMap<LsoaCode, LsoaFacts> {
+pub(crate) fn build(
+    data: &RefData,
+    edition: IodEdition,
+) -> rustc_hash::FxHashMap<LsoaCode, LsoaFacts> {
     let geo = data.geo2021();
     let codes11 = data.lsoa11_codes();
     let map11 = data.lsoa11_to_21();
@@ -68,7 +69,8 @@ pub(crate) fn build(data: &RefData, edition: IodEdition) -> HashMap<LsoaCode, Ls
             .max_by_key(|p| (population11(p), std::cmp::Reverse(*p)))
     };
 
-    let mut out = HashMap::with_capacity(geo.len() + 2_000);
+    let mut out = rustc_hash::FxHashMap::default();
+    out.reserve(geo.len() + 2_000);
     let all_codes = geo
         .keys()
         .chain(codes11.keys().filter(|c| !geo.contains_key(c)));
