@@ -7,7 +7,7 @@
 //! pass over the rejects file is enough to fix a row.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hasher};
 
 use arrow_schema::DataType;
 use csv::ByteRecord;
@@ -699,9 +699,7 @@ impl<'a> Converter<'a> {
         rec: &ByteRecord,
         problems: &mut Vec<Problem>,
     ) {
-        let mut h = self.hasher.build_hasher();
-        id.hash(&mut h);
-        let hash = h.finish();
+        let hash = self.hasher.hash_one(id);
         let fresh = match field.unique {
             Unique::No => true,
             Unique::InFile => self.seen.in_file.insert(hash),

@@ -227,7 +227,7 @@ fn excel_and_parquet_inputs_give_the_same_rows_as_csv() {
             .iter()
             .map(|c| {
                 let col = b.column_by_name(c).unwrap();
-                arrow_cast::pretty::pretty_format_columns(c, &[col.clone()])
+                arrow_cast::pretty::pretty_format_columns(c, std::slice::from_ref(col))
                     .unwrap()
                     .to_string()
             })

@@ -19,6 +19,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the main job on the built-in synthetic ICS: generate, load, summarise
+    Demo(cmd::demo::DemoArgs),
     /// Create a workspace: configuration, pseudonymisation key, data store
     Init(cmd::ingest::InitArgs),
     /// Load CSV, Parquet or Excel extracts into a workspace, checking every row
@@ -29,6 +31,8 @@ enum Command {
     Stats(cmd::stats::StatsArgs),
     /// Citizens' Panel: quotas, fair selection by lottery, replacements
     Panel(cmd::panel::PanelArgs),
+    /// Workforce equality: WRES, WDES, pay gaps, the quarterly dashboard
+    Workforce(cmd::workforce::WorkforceArgs),
     /// Generate a realistic synthetic ICS: every contract dataset as CSV
     Synth(cmd::synth::SynthArgs),
 }
@@ -36,12 +40,14 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Init(args) => cmd::ingest::init(args),
         Command::Ingest(args) => cmd::ingest::ingest(args),
         Command::Status(args) => cmd::ingest::status(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Panel(args) => cmd::panel::run(args),
         Command::Synth(args) => cmd::synth::run(args),
+        Command::Workforce(args) => cmd::workforce::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,136 @@
+//! `equalis demo`: the main job on the built-in synthetic ICS, end to end.
+//!
+//! It generates the synthetic ICS, creates a workspace, ingests every dataset of the data
+//! contract through the same door as real extracts, and prints what was loaded. Later
+//! stages (computing indicators, the report, the web server) join it as they land.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use equalis_ingest::{Dataset, Options};
+use equalis_workspace::Workspace;
+
+use crate::cmd::ingest::{run_ingest, thousands};
+
+/// A file in a demo directory that marks it as made by `equalis demo`, so that a second
+/// run may replace it without ever deleting a directory it did not create.
+const MARKER: &str = ".equalis-demo";
+
+/// Arguments of `equalis demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Where to put the synthetic data (`synthetic/`) and the workspace (`workspace/`).
+    #[arg(long, default_value = "equalis-demo")]
+    pub dir: PathBuf,
+    /// Do not start the web server (the default until the server exists; kept for scripts).
+    #[arg(long)]
+    pub no_serve: bool,
+    /// The ICB to synthesise (ODS code such as QK1, or ONS code E54…).
+    #[arg(long, default_value = "QK1")]
+    pub ics: String,
+    /// Population scale: 1.0 is the ICB's real population.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// Runs `equalis demo`.
+pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    prepare_dir(&args.dir)?;
+    let synthetic = args.dir.join("synthetic");
+    let started = Instant::now();
+
+    eprintln!(
+        "Generating the synthetic ICS {} at scale {} (seed {})…",
+        args.ics, args.scale, args.seed
+    );
+    let config = equalis_synth::SynthConfig {
+        icb: args.ics.clone(),
+        scale: args.scale,
+        seed: args.seed,
+        out: synthetic.clone(),
+        only: Vec::new(),
+    };
+    let summary = equalis_synth::generate(&config, &|_| {})?;
+    eprintln!(
+        "  {} people in {} ({:.1} s)",
+        thousands(summary.people),
+        summary.icb_name,
+        started.elapsed().as_secs_f64()
+    );
+
+    let ws_dir = args.dir.join("workspace");
+    let ws = Workspace::init(&ws_dir)?;
+    let quiet = !std::io::stderr().is_terminal();
+    println!("Loaded into workspace `{}`:", ws_dir.display());
+    println!(
+        "  {:20}  {:>12}  {:>12}  {:>9}",
+        "dataset", "rows read", "accepted", "rejected"
+    );
+    let mut rejected_total = 0;
+    for (dataset, _) in &summary.files {
+        let Some(d) = Dataset::parse(dataset.name()) else {
+            bail!(
+                "the synthetic ICS wrote `{}`, which is not a contract dataset; this is a bug in equalis",
+                dataset.name()
+            );
+        };
+        let file = synthetic.join(format!("{}.csv", d.name()));
+        let t = Instant::now();
+        let report = run_ingest(&ws, d, &[file], &Options::default())
+            .with_context(|| format!("ingesting the synthetic `{}`", d.name()))?;
+        let (read, accepted, rejected) = report.files.iter().fold((0, 0, 0), |(r, a, j), f| {
+            (r + f.read, a + f.accepted, j + f.rejected)
+        });
+        rejected_total += rejected;
+        println!(
+            "  {:20}  {:>12}  {:>12}  {:>9}{}",
+            d.name(),
+            thousands(read),
+            thousands(accepted),
+            thousands(rejected),
+            if quiet {
+                String::new()
+            } else {
+                format!("   ({:.1} s)", t.elapsed().as_secs_f64())
+            }
+        );
+    }
+    if rejected_total > 0 {
+        bail!(
+            "{rejected_total} synthetic rows were rejected; this is a bug in equalis (see `{}`)",
+            ws.rejects_dir().display()
+        );
+    }
+    eprintln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
+    eprintln!("Next: `equalis status --workspace {}`", ws_dir.display());
+    if !args.no_serve {
+        eprintln!("(The web dashboard is not built yet; the demo stops here, as with --no-serve.)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Makes `dir` ready: new, empty, or made by an earlier demo (then replaced).
+fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)?.next().is_none();
+        if !empty {
+            if !dir.join(MARKER).is_file() {
+                bail!(
+                    "`{}` exists and was not made by `equalis demo`; choose another directory with --dir",
+                    dir.display()
+                );
+            }
+            std::fs::remove_dir_all(dir)
+                .with_context(|| format!("removing the earlier demo in `{}`", dir.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join(MARKER), "made by `equalis demo`; safe to delete\n")?;
+    Ok(())
+}

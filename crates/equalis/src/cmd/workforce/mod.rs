@@ -1,0 +1,1698 @@
+//! `equalis workforce wres|wdes|pay-gap|dashboard`: the workforce equality returns of one
+//! organisation (`--org`) or the whole ICS, at a 31 March snapshot, as a text table, CSV,
+//! JSON or an Excel workbook.
+//!
+//! Data come from the workspace ([`load`]); the figures from `equalis-workforce`; every
+//! published number passes the NHS Digital 2018 disclosure policy ([`render::Publisher`]):
+//! counts 1–7 are `*` and others rounded to 5, percentages are computed from the rounded
+//! counts, and statistics (relative likelihoods, pay gaps, means, medians, percentage-point
+//! differences) are `*` when 1–7 people stand behind the smaller group compared.
+//!
+//! JSON: a number; `"*"` when suppressed; `null` when not applicable; `{"undefined": reason}`
+//! when the figure is not defined (e.g. no BME applicants shortlisted).
+//!
+//! Local population (dashboard): Census 2021 ethnicity of the local authorities of the ICB
+//! given by `--ics`, or else the most common ICB of the workspace's `population` dataset; with
+//! neither, the representativeness sheet says so.
+
+mod load;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use equalis_vocab::Sex;
+use equalis_workforce::dashboard::{self, ClusterKey};
+use equalis_workforce::pay_gap::{self, GroupPay, PayGapAnalysis, PayGapOptions, QuartileBand};
+use equalis_workforce::{
+    DisabilityCounts, EthnicityCounts, Figure, RateComparison, Scope, SurveyComparison, Workforce,
+    wdes, wres,
+};
+use equalis_workspace::Workspace;
+use jiff::civil::Date;
+use serde_json::{Map, Value, json};
+
+use render::{Publisher, Report, Sheet, Val};
+
+/// Arguments of `equalis workforce`.
+#[derive(Debug, clap::Args)]
+pub struct WorkforceArgs {
+    #[command(subcommand)]
+    command: WorkforceCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum WorkforceCommand {
+    /// Workforce Race Equality Standard, indicators 1-9
+    Wres(Common),
+    /// Workforce Disability Equality Standard, metrics 1-10
+    Wdes(Common),
+    /// Pay gap by sex (statutory), ethnicity or disability
+    PayGap(PayGapArgs),
+    /// Quarterly workforce dashboard, representativeness and parity targets
+    Dashboard(DashboardArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct Common {
+    /// Workspace directory
+    #[arg(long)]
+    workspace: PathBuf,
+    /// One organisation (ODS code); the whole ICS when absent
+    #[arg(long)]
+    org: Option<String>,
+    /// Reporting year: the 31 March snapshot of that year
+    #[arg(long, conflicts_with = "snapshot")]
+    year: Option<i16>,
+    /// Snapshot date (YYYY-MM-DD); the latest 31 March in the staff data when absent
+    #[arg(long)]
+    snapshot: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutFormat,
+    /// Output file (standard output when absent; required for xlsx)
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutFormat {
+    Table,
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum By {
+    Sex,
+    Ethnicity,
+    Disability,
+}
+
+#[derive(Debug, clap::Args)]
+struct PayGapArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Which pay gap
+    #[arg(long, value_enum, default_value = "sex")]
+    by: By,
+}
+
+#[derive(Debug, clap::Args)]
+struct DashboardArgs {
+    #[command(flatten)]
+    common: Common,
+    /// ICB (ODS code like QK1, or E54…) whose local authorities are the local population
+    #[arg(long)]
+    ics: Option<String>,
+}
+
+/// Runs `equalis workforce`.
+pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
+    let (common, needed): (&Common, &[&str]) = match &args.command {
+        WorkforceCommand::Wres(c) | WorkforceCommand::Wdes(c) => (c, &load::ALL_DATASETS),
+        WorkforceCommand::PayGap(p) => (&p.common, &["staff"]),
+        WorkforceCommand::Dashboard(d) => (&d.common, &load::ALL_DATASETS),
+    };
+    if common.format == OutFormat::Xlsx && common.out.is_none() {
+        bail!("--format xlsx writes a workbook: give its path with --out FILE");
+    }
+    let ws = Workspace::open(&common.workspace)
+        .with_context(|| format!("opening workspace {}", common.workspace.display()))?;
+    let data = Workforce::new(load::load(&ws, needed)?).context("invalid workforce data")?;
+    let scope = scope_of(&data, common.org.as_deref())?;
+    let date = snapshot_of(&data, common)?;
+    let p = Publisher::new();
+    let (report, json) = match &args.command {
+        WorkforceCommand::Wres(_) => wres_report(&p, &wres::wres(&data, &scope, date)?),
+        WorkforceCommand::Wdes(_) => wdes_report(&p, &wdes::wdes(&data, &scope, date)?),
+        WorkforceCommand::PayGap(a) => pay_gap_report(&p, &data, &scope, date, a.by),
+        WorkforceCommand::Dashboard(a) => {
+            let icb = load::choose_icb(&ws, a.ics.as_deref())?;
+            dashboard_report(&p, &data, &scope, date, icb.as_deref())?
+        }
+    };
+    let out = common.out.as_deref();
+    match common.format {
+        OutFormat::Table => render::emit(out, report.table().as_bytes())?,
+        OutFormat::Csv => render::emit(out, &report.csv()?)?,
+        OutFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&json)?;
+            s.push('\n');
+            render::emit(out, s.as_bytes())?;
+        }
+        OutFormat::Xlsx => {
+            let path = out.ok_or_else(|| anyhow!("--format xlsx needs --out FILE"))?;
+            report.xlsx(path)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scope_of(data: &Workforce, org: Option<&str>) -> anyhow::Result<Scope> {
+    let Some(org) = org else {
+        return Ok(Scope::Ics);
+    };
+    let scope = Scope::Organisation(org.to_string());
+    if data.scopes().contains(&scope) {
+        return Ok(scope);
+    }
+    let known: Vec<&str> = data
+        .scopes()
+        .iter()
+        .filter(|s| **s != Scope::Ics)
+        .map(Scope::label)
+        .collect();
+    bail!(
+        "no organisation `{org}` in the workforce data; organisations: {}",
+        known.join(", ")
+    )
+}
+
+fn snapshot_of(data: &Workforce, c: &Common) -> anyhow::Result<Date> {
+    let dates = data.snapshot_dates();
+    let listed = || {
+        dates
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let date = if let Some(s) = &c.snapshot {
+        equalis_vocab::parse_date(s).map_err(|e| anyhow!("--snapshot {s}: {e}"))?
+    } else if let Some(y) = c.year {
+        Date::new(y, 3, 31).map_err(|e| anyhow!("--year {y}: {e}"))?
+    } else {
+        match equalis_workforce::annual_snapshots(data).last() {
+            Some(d) => *d,
+            None => bail!(
+                "no 31 March snapshot in the staff data; give --snapshot DATE (snapshots: {})",
+                listed()
+            ),
+        }
+    };
+    if !dates.contains(&date) {
+        bail!("no staff snapshot on {date}; snapshots: {}", listed());
+    }
+    Ok(date)
+}
+
+/// Key/value items: a JSON object and a two-column sheet from the same values.
+struct Items {
+    items: Vec<(String, String, Val)>,
+}
+
+impl Items {
+    fn new() -> Items {
+        Items { items: Vec::new() }
+    }
+
+    fn add(&mut self, key: impl Into<String>, label: impl Into<String>, v: Val) {
+        self.items.push((key.into(), label.into(), v));
+    }
+
+    fn json(&self) -> Value {
+        let mut m = Map::new();
+        for (k, _, v) in &self.items {
+            m.insert(k.clone(), v.json());
+        }
+        Value::Object(m)
+    }
+
+    fn sheet(&self, name: &str, title: &str) -> Sheet {
+        let mut s = Sheet::new(name, title, &["Measure", "Value"]);
+        for (_, label, v) in &self.items {
+            s.row(vec![Val::text(label), v.clone()]);
+        }
+        s
+    }
+}
+
+/// The number of people behind a statistic, for disclosure control: the smallest non-zero
+/// count it is computed from (a zero count is published as 0 anyway, so it reveals nothing).
+fn smallest_nonzero(counts: &[u64]) -> u64 {
+    counts.iter().copied().filter(|&n| n > 0).min().unwrap_or(0)
+}
+
+/// People behind a rate comparison: the smallest non-zero event count or base.
+fn rate_people(c: &RateComparison) -> u64 {
+    smallest_nonzero(&[
+        c.numerator.events.round() as u64,
+        c.numerator.base,
+        c.denominator.events.round() as u64,
+        c.denominator.base,
+    ])
+}
+
+fn eth_people(c: &EthnicityCounts) -> u64 {
+    smallest_nonzero(&[c.white, c.bme, c.unknown])
+}
+
+fn dis_people(c: &DisabilityCounts) -> u64 {
+    smallest_nonzero(&[c.disabled, c.non_disabled, c.unknown])
+}
+
+/// The ESR declaration rate (declared either way as % of headcount), from published counts.
+fn declared(p: &Publisher, c: &DisabilityCounts) -> Val {
+    p.pct(c.disabled + c.non_disabled, c.total)
+}
+
+fn key_of(group: &str) -> String {
+    group.to_ascii_lowercase().replace('-', "_")
+}
+
+/// A two-group rate comparison: each group's events, base and rate, the relative likelihood
+/// and its place against 0.80–1.25 (shown only when the likelihood is published).
+fn comparison_items(
+    p: &Publisher,
+    items: &mut Items,
+    c: &RateComparison,
+    events: &str,
+    base: &str,
+    contributors: u64,
+) {
+    for g in [&c.numerator, &c.denominator] {
+        let k = key_of(g.group);
+        items.add(
+            format!("{k}_{base}"),
+            format!("{} {}", g.group, base.replace('_', " ")),
+            p.count(g.base),
+        );
+        items.add(
+            format!("{k}_{events}"),
+            format!("{} {}", g.group, events.replace('_', " ")),
+            p.count(g.events.round() as u64),
+        );
+    }
+    let rl = p.stat(c.relative_likelihood.value, contributors, 2);
+    let published = matches!(&rl, Val::Num(..)) && !rl.show().starts_with('*');
+    items.add(
+        "relative_likelihood",
+        format!(
+            "Relative likelihood ({} / {})",
+            c.numerator.group, c.denominator.group
+        ),
+        rl,
+    );
+    let assessment = match (published, c.relative_likelihood.assessment) {
+        (true, Some(a)) => Val::text(a.label()),
+        (_, None) => Val::Undefined("relative likelihood not defined"),
+        (false, Some(_)) => Val::text("*"),
+    };
+    items.add("assessment", "Against 0.80-1.25", assessment);
+}
+
+fn survey_items(p: &Publisher, s: &SurveyComparison) -> Items {
+    let mut it = Items::new();
+    it.add("question", "Indicator key", Val::text(s.question));
+    it.add(
+        "survey_year",
+        "NHS Staff Survey year",
+        Val::Int(i64::from(s.survey_year)),
+    );
+    for f in [&s.reference, &s.comparison] {
+        let k = key_of(f.group.label());
+        it.add(
+            format!("{k}_respondents"),
+            format!("{} respondents", f.group.label()),
+            p.count(f.respondents),
+        );
+        it.add(
+            format!("{k}_pct"),
+            format!("{} %", f.group.label()),
+            p.pct(f.positive, f.respondents),
+        );
+    }
+    it.add(
+        "difference_pp",
+        format!(
+            "{} - {} (percentage points)",
+            s.comparison.group.label(),
+            s.reference.group.label()
+        ),
+        p.stat(
+            s.difference_pp,
+            smallest_nonzero(&[
+                s.reference.positive,
+                s.reference.respondents,
+                s.comparison.positive,
+                s.comparison.respondents,
+            ]),
+            1,
+        ),
+    );
+    it
+}
+
+fn ethnicity_counts_cells(p: &Publisher, c: &EthnicityCounts) -> Vec<Val> {
+    vec![
+        p.count(c.white),
+        p.count(c.bme),
+        p.count(c.unknown),
+        p.count(c.total),
+        p.pct(c.white, c.total),
+        p.pct(c.bme, c.total),
+        p.pct(c.unknown, c.total),
+    ]
+}
+
+fn ethnicity_counts_json(p: &Publisher, c: &EthnicityCounts) -> Value {
+    let v = ethnicity_counts_cells(p, c);
+    let keys = [
+        "white",
+        "bme",
+        "unknown",
+        "total",
+        "white_pct",
+        "bme_pct",
+        "unknown_pct",
+    ];
+    Value::Object(
+        keys.iter()
+            .map(|k| k.to_string())
+            .zip(v.iter().map(Val::json))
+            .collect(),
+    )
+}
+
+const ETHNICITY_HEADERS: [&str; 7] = [
+    "White",
+    "BME",
+    "Unknown",
+    "Total",
+    "White %",
+    "BME %",
+    "Unknown %",
+];
+
+fn disability_counts_cells(p: &Publisher, c: &DisabilityCounts) -> Vec<Val> {
+    vec![
+        p.count(c.disabled),
+        p.count(c.non_disabled),
+        p.count(c.unknown),
+        p.count(c.total),
+        p.pct(c.disabled, c.total),
+        p.pct(c.non_disabled, c.total),
+        p.pct(c.unknown, c.total),
+        p.pct(c.disabled + c.non_disabled, c.total),
+    ]
+}
+
+fn disability_counts_json(p: &Publisher, c: &DisabilityCounts) -> Value {
+    let v = disability_counts_cells(p, c);
+    let keys = [
+        "disabled",
+        "non_disabled",
+        "unknown",
+        "total",
+        "disabled_pct",
+        "non_disabled_pct",
+        "unknown_pct",
+        "declaration_rate_pct",
+    ];
+    Value::Object(
+        keys.iter()
+            .map(|k| k.to_string())
+            .zip(v.iter().map(Val::json))
+            .collect(),
+    )
+}
+
+const DISABILITY_HEADERS: [&str; 8] = [
+    "Disabled",
+    "Non-disabled",
+    "Unknown",
+    "Total",
+    "Disabled %",
+    "Non-disabled %",
+    "Unknown %",
+    "Declaration rate %",
+];
+
+fn headers_with<'a>(first: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    std::iter::once(first).chain(rest.iter().copied()).collect()
+}
+
+fn cover(kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
+    vec![
+        ("Return".into(), kind.into()),
+        (
+            "Organisation".into(),
+            match scope {
+                Scope::Ics => "ICS (all organisations)".into(),
+                Scope::Organisation(o) => o.clone(),
+            },
+        ),
+        ("Snapshot date".into(), date.to_string()),
+        (
+            "Disclosure control".into(),
+            "NHS Digital 2018: counts 1-7 shown as *, other counts rounded to the nearest 5; \
+             percentages from rounded counts; statistics of 1-7 people shown as *"
+                .into(),
+        ),
+    ]
+}
+
+fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
+    let mut sheets = Vec::new();
+    let mut ind = Map::new();
+
+    // 1: by section and band.
+    let mut s1 = Sheet::new(
+        "WRES 1",
+        "Indicator 1: staff in each pay band by ethnicity (non-clinical, clinical, medical and dental)",
+        &headers_with("Section / band", &ETHNICITY_HEADERS),
+    );
+    let mut rows = Vec::new();
+    for row in &r.indicator1.rows {
+        let label = format!("{} {}", row.section.label(), row.band.code());
+        let mut cells = vec![Val::text(&label)];
+        cells.extend(ethnicity_counts_cells(p, &row.counts));
+        s1.row(cells);
+        let mut j = ethnicity_counts_json(p, &row.counts);
+        if let Value::Object(m) = &mut j {
+            m.insert("section".into(), json!(row.section.label()));
+            m.insert("band".into(), json!(row.band.code()));
+        }
+        rows.push(j);
+    }
+    let mut sections = Map::new();
+    for (sec, c) in &r.indicator1.sections {
+        let mut cells = vec![Val::text(format!("{} total", sec.label()))];
+        cells.extend(ethnicity_counts_cells(p, c));
+        s1.row(cells);
+        sections.insert(sec.label().to_string(), ethnicity_counts_json(p, c));
+    }
+    let mut cells = vec![Val::text("All staff")];
+    cells.extend(ethnicity_counts_cells(p, &r.indicator1.overall));
+    s1.row(cells);
+    ind.insert(
+        "1".into(),
+        json!({"rows": rows, "sections": sections, "overall": ethnicity_counts_json(p, &r.indicator1.overall)}),
+    );
+    sheets.push(s1);
+
+    // 2: appointment from shortlisting.
+    let i2 = &r.indicator2;
+    let mut it = Items::new();
+    it.add(
+        "white_shortlisted",
+        "White shortlisted",
+        p.count(i2.white_shortlisted),
+    );
+    it.add(
+        "white_appointed",
+        "White appointed",
+        p.count(i2.white_appointed),
+    );
+    it.add(
+        "bme_shortlisted",
+        "BME shortlisted",
+        p.count(i2.bme_shortlisted),
+    );
+    it.add("bme_appointed", "BME appointed", p.count(i2.bme_appointed));
+    it.add(
+        "unknown_shortlisted",
+        "Unknown shortlisted",
+        p.count(i2.unknown_shortlisted),
+    );
+    it.add(
+        "unknown_appointed",
+        "Unknown appointed",
+        p.count(i2.unknown_appointed),
+    );
+    it.add(
+        "white_likelihood",
+        "Likelihood of White appointment from shortlisting",
+        p.stat(
+            i2.comparison.numerator.rate,
+            smallest_nonzero(&[i2.white_appointed, i2.white_shortlisted]),
+            3,
+        ),
+    );
+    it.add(
+        "bme_likelihood",
+        "Likelihood of BME appointment from shortlisting",
+        p.stat(
+            i2.comparison.denominator.rate,
+            smallest_nonzero(&[i2.bme_appointed, i2.bme_shortlisted]),
+            3,
+        ),
+    );
+    let mut rl = Items::new();
+    let people = smallest_nonzero(&[
+        i2.white_appointed,
+        i2.white_shortlisted,
+        i2.bme_appointed,
+        i2.bme_shortlisted,
+    ]);
+    comparison_items(
+        p,
+        &mut rl,
+        &i2.comparison,
+        "appointed",
+        "shortlisted",
+        people,
+    );
+    for (k, l, v) in rl
+        .items
+        .into_iter()
+        .filter(|(k, _, _)| k == "relative_likelihood" || k == "assessment")
+    {
+        it.add(k, l, v);
+    }
+    ind.insert("2".into(), it.json());
+    sheets.push(it.sheet(
+        "WRES 2",
+        "Indicator 2: relative likelihood of White staff being appointed from shortlisting compared to BME staff",
+    ));
+
+    // 3: disciplinary, two-year rolling average.
+    let i3 = &r.indicator3;
+    let mut it = Items::new();
+    it.add(
+        "window_start",
+        "Two years after",
+        Val::text(i3.window_start.to_string()),
+    );
+    for (k, l, n) in [
+        ("bme_entered", "BME", i3.bme_entered),
+        ("white_entered", "White", i3.white_entered),
+        ("unknown_entered", "Unknown", i3.unknown_entered),
+    ] {
+        it.add(
+            format!("{k}_year1"),
+            format!("{l} entering the formal disciplinary process, earlier year"),
+            p.count(n[0]),
+        );
+        it.add(
+            format!("{k}_year2"),
+            format!("{l} entering the formal disciplinary process, latest year"),
+            p.count(n[1]),
+        );
+    }
+    it.add(
+        "unmatched_cases",
+        "Cases matching no staff record",
+        p.count(i3.unmatched_cases),
+    );
+    let mut c = Items::new();
+    let people = smallest_nonzero(&[
+        i3.white_entered[0] + i3.white_entered[1],
+        i3.bme_entered[0] + i3.bme_entered[1],
+        i3.comparison.numerator.base,
+        i3.comparison.denominator.base,
+    ]);
+    comparison_items(
+        p,
+        &mut c,
+        &i3.comparison,
+        "entered_average",
+        "headcount",
+        people,
+    );
+    for (k, l, v) in c.items {
+        if !k.ends_with("entered_average") {
+            it.add(k, l, v);
+        }
+    }
+    ind.insert("3".into(), it.json());
+    sheets.push(it.sheet(
+        "WRES 3",
+        "Indicator 3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff (two-year rolling average)",
+    ));
+
+    // 4: non-mandatory training.
+    let i4 = &r.indicator4;
+    let mut it = Items::new();
+    comparison_items(
+        p,
+        &mut it,
+        &i4.comparison,
+        "accessed",
+        "headcount",
+        rate_people(&i4.comparison),
+    );
+    it.add(
+        "unknown_accessed",
+        "Unknown accessed",
+        p.count(i4.unknown_accessed),
+    );
+    it.add(
+        "unmatched_records",
+        "Training records matching no staff record",
+        p.count(i4.unmatched_records),
+    );
+    ind.insert("4".into(), it.json());
+    sheets.push(it.sheet(
+        "WRES 4",
+        "Indicator 4: relative likelihood of White staff accessing non-mandatory training and CPD compared to BME staff",
+    ));
+
+    // 5-8: staff survey.
+    for (n, s, title) in [
+        (
+            "5",
+            &r.indicator5,
+            "Indicator 5: harassment, bullying or abuse from patients, relatives or the public in the last 12 months, %",
+        ),
+        (
+            "6",
+            &r.indicator6,
+            "Indicator 6: harassment, bullying or abuse from staff in the last 12 months, %",
+        ),
+        (
+            "7",
+            &r.indicator7,
+            "Indicator 7: believing the organisation provides equal opportunities for career progression or promotion, %",
+        ),
+        (
+            "8",
+            &r.indicator8,
+            "Indicator 8: personally experienced discrimination at work from a manager, team leader or colleague, %",
+        ),
+    ] {
+        let it = survey_items(p, s);
+        ind.insert(n.into(), it.json());
+        sheets.push(it.sheet(&format!("WRES {n}"), title));
+    }
+
+    // 9: board.
+    let i9 = &r.indicator9;
+    let mut s9 = Sheet::new(
+        "WRES 9",
+        "Indicator 9: board membership by ethnicity compared with the overall workforce",
+        &headers_with("Group", &ETHNICITY_HEADERS),
+    );
+    let mut j9 = Map::new();
+    for (k, l, c) in [
+        ("voting", "Voting board members", &i9.voting),
+        ("executive", "Executive board members", &i9.executive),
+        (
+            "non_executive",
+            "Non-executive board members",
+            &i9.non_executive,
+        ),
+        ("non_voting", "Non-voting board members", &i9.non_voting),
+        ("workforce", "Overall workforce", &i9.workforce),
+    ] {
+        let mut cells = vec![Val::text(l)];
+        cells.extend(ethnicity_counts_cells(p, c));
+        s9.row(cells);
+        j9.insert(k.into(), ethnicity_counts_json(p, c));
+    }
+    for (k, l, d, n) in [
+        (
+            "voting_difference_pp",
+            "Voting board - workforce (pp)",
+            &i9.voting_difference,
+            eth_people(&i9.voting),
+        ),
+        (
+            "executive_difference_pp",
+            "Executive board - workforce (pp)",
+            &i9.executive_difference,
+            eth_people(&i9.executive),
+        ),
+        (
+            "non_executive_difference_pp",
+            "Non-executive board - workforce (pp)",
+            &i9.non_executive_difference,
+            eth_people(&i9.non_executive),
+        ),
+    ] {
+        let vals = [
+            p.stat(d.white_pp, n, 1),
+            p.stat(d.bme_pp, n, 1),
+            p.stat(d.unknown_pp, n, 1),
+        ];
+        j9.insert(
+            k.into(),
+            json!({"white": vals[0].json(), "bme": vals[1].json(), "unknown": vals[2].json()}),
+        );
+        let mut cells = vec![Val::text(l)];
+        cells.extend(vals.iter().cloned());
+        cells.extend((0..4).map(|_| Val::text("")));
+        s9.row(cells);
+    }
+    ind.insert("9".into(), Value::Object(j9));
+    sheets.push(s9);
+
+    let json = json!({
+        "org": r.scope.label(),
+        "snapshot_date": r.snapshot_date.to_string(),
+        "indicators": ind,
+    });
+    (
+        Report {
+            title: format!("WRES {} at {}", r.scope.label(), r.snapshot_date),
+            cover: cover(
+                "Workforce Race Equality Standard",
+                &r.scope,
+                r.snapshot_date,
+            ),
+            sheets,
+        },
+        json,
+    )
+}
+
+fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
+    let mut sheets = Vec::new();
+    let mut met = Map::new();
+
+    let mut s1 = Sheet::new(
+        "WDES 1",
+        "Metric 1: staff in each pay band cluster by disability (non-clinical, clinical), with declaration rates",
+        &headers_with("Section / cluster", &DISABILITY_HEADERS),
+    );
+    let mut rows = Vec::new();
+    for row in &r.metric1.rows {
+        let cluster = row.cluster.map_or("Other terms", |c| c.label());
+        let mut cells = vec![Val::text(format!("{} {}", row.section.label(), cluster))];
+        cells.extend(disability_counts_cells(p, &row.counts));
+        s1.row(cells);
+        let mut j = disability_counts_json(p, &row.counts);
+        if let Value::Object(m) = &mut j {
+            m.insert("section".into(), json!(row.section.label()));
+            m.insert("cluster".into(), json!(cluster));
+        }
+        rows.push(j);
+    }
+    let mut cells = vec![Val::text("All staff")];
+    cells.extend(disability_counts_cells(p, &r.metric1.overall));
+    s1.row(cells);
+    met.insert(
+        "1".into(),
+        json!({"rows": rows, "overall": disability_counts_json(p, &r.metric1.overall)}),
+    );
+    sheets.push(s1);
+
+    let m2 = &r.metric2;
+    let mut it = Items::new();
+    comparison_items(
+        p,
+        &mut it,
+        &m2.comparison,
+        "appointed",
+        "shortlisted",
+        rate_people(&m2.comparison),
+    );
+    it.add(
+        "unknown_shortlisted",
+        "Unknown shortlisted",
+        p.count(m2.shortlisted.unknown),
+    );
+    it.add(
+        "unknown_appointed",
+        "Unknown appointed",
+        p.count(m2.appointed.unknown),
+    );
+    it.add(
+        "declaration_rate_pct",
+        "Declaration rate of shortlisted applicants %",
+        p.pct(
+            m2.shortlisted.disabled + m2.shortlisted.non_disabled,
+            m2.shortlisted.total,
+        ),
+    );
+    met.insert("2".into(), it.json());
+    sheets.push(it.sheet(
+        "WDES 2",
+        "Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting compared to Disabled applicants",
+    ));
+
+    let m3 = &r.metric3;
+    let mut it = Items::new();
+    it.add(
+        "window_start",
+        "Two years after",
+        Val::text(m3.window_start.to_string()),
+    );
+    for (k, l, n) in [
+        ("disabled_entered", "Disabled", m3.disabled_entered),
+        (
+            "non_disabled_entered",
+            "Non-disabled",
+            m3.non_disabled_entered,
+        ),
+        ("unknown_entered", "Unknown", m3.unknown_entered),
+    ] {
+        it.add(
+            format!("{k}_year1"),
+            format!("{l} entering the formal capability process, earlier year"),
+            p.count(n[0]),
+        );
+        it.add(
+            format!("{k}_year2"),
+            format!("{l} entering the formal capability process, latest year"),
+            p.count(n[1]),
+        );
+    }
+    it.add(
+        "unmatched_cases",
+        "Cases matching no staff record",
+        p.count(m3.unmatched_cases),
+    );
+    let mut c = Items::new();
+    let people = smallest_nonzero(&[
+        m3.disabled_entered[0] + m3.disabled_entered[1],
+        m3.non_disabled_entered[0] + m3.non_disabled_entered[1],
+        m3.comparison.numerator.base,
+        m3.comparison.denominator.base,
+    ]);
+    comparison_items(
+        p,
+        &mut c,
+        &m3.comparison,
+        "entered_average",
+        "headcount",
+        people,
+    );
+    for (k, l, v) in c.items {
+        if !k.ends_with("entered_average") {
+            it.add(k, l, v);
+        }
+    }
+    it.add(
+        "declaration_rate_pct",
+        "Workforce declaration rate %",
+        declared(p, &r.metric1.overall),
+    );
+    met.insert("3".into(), it.json());
+    sheets.push(it.sheet(
+        "WDES 3",
+        "Metric 3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff (two-year rolling average)",
+    ));
+
+    for (n, m, title) in [
+        (
+            "4a_public",
+            &r.metric4a_public,
+            "Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public, %",
+        ),
+        (
+            "4a_managers",
+            &r.metric4a_managers,
+            "Metric 4a(ii): harassment, bullying or abuse from managers, %",
+        ),
+        (
+            "4a_colleagues",
+            &r.metric4a_colleagues,
+            "Metric 4a(iii): harassment, bullying or abuse from other colleagues, %",
+        ),
+        (
+            "4b",
+            &r.metric4b,
+            "Metric 4b: last experience of harassment, bullying or abuse reported, %",
+        ),
+        (
+            "5",
+            &r.metric5,
+            "Metric 5: believing the organisation provides equal opportunities for career progression or promotion, %",
+        ),
+        (
+            "6",
+            &r.metric6,
+            "Metric 6: felt pressure from their manager to come to work when not well enough, %",
+        ),
+        (
+            "7",
+            &r.metric7,
+            "Metric 7: satisfied with the extent to which the organisation values their work, %",
+        ),
+    ] {
+        let mut it = survey_items(p, &m.figures);
+        let resp = m.figures.reference.respondents + m.figures.comparison.respondents;
+        it.add(
+            "workforce_declaration_rate_pct",
+            "Workforce (ESR) declaration rate %",
+            declared(p, &r.metric1.overall),
+        );
+        it.add(
+            "survey_disabled_pct",
+            "Disabled respondents as % of respondents",
+            p.pct(m.figures.comparison.respondents, resp),
+        );
+        met.insert(n.into(), it.json());
+        let name = format!("WDES {}", n.replace('_', " "));
+        sheets.push(it.sheet(&name, title));
+    }
+
+    let m8 = &r.metric8;
+    let mut it = Items::new();
+    it.add(
+        "disabled_respondents",
+        "Disabled respondents",
+        p.count(m8.respondents),
+    );
+    it.add(
+        "disabled_pct",
+        "Disabled staff saying adequate adjustments were made %",
+        p.pct(m8.positive, m8.respondents),
+    );
+    it.add(
+        "workforce_declaration_rate_pct",
+        "Workforce (ESR) declaration rate %",
+        declared(p, &r.metric1.overall),
+    );
+    met.insert("8".into(), it.json());
+    sheets.push(it.sheet("WDES 8", "Metric 8: employer has made adequate adjustments to enable Disabled staff to carry out their work, %"));
+
+    let mut it = Items::new();
+    it.add(
+        "9a",
+        "Staff engagement score, Disabled - non-disabled",
+        p.stat(r.metric9a, 0, 1),
+    );
+    it.add(
+        "9b",
+        "Action taken to facilitate the voices of Disabled staff",
+        p.stat(r.metric9b, 0, 1),
+    );
+    met.insert("9".into(), it.json());
+    sheets.push(it.sheet("WDES 9", "Metric 9: staff engagement"));
+
+    let m10 = &r.metric10;
+    let mut s10 = Sheet::new(
+        "WDES 10",
+        "Metric 10: board membership by disability compared with the overall workforce",
+        &headers_with("Group", &DISABILITY_HEADERS),
+    );
+    let mut j10 = Map::new();
+    for (k, l, c) in [
+        ("voting", "Voting board members", &m10.voting),
+        ("executive", "Executive board members", &m10.executive),
+        (
+            "non_executive",
+            "Non-executive board members",
+            &m10.non_executive,
+        ),
+        ("non_voting", "Non-voting board members", &m10.non_voting),
+        ("workforce", "Overall workforce", &m10.workforce),
+    ] {
+        let mut cells = vec![Val::text(l)];
+        cells.extend(disability_counts_cells(p, c));
+        s10.row(cells);
+        j10.insert(k.into(), disability_counts_json(p, c));
+    }
+    for (k, l, d, n) in [
+        (
+            "voting_difference_pp",
+            "Voting board - workforce (pp)",
+            &m10.voting_difference,
+            dis_people(&m10.voting),
+        ),
+        (
+            "executive_difference_pp",
+            "Executive board - workforce (pp)",
+            &m10.executive_difference,
+            dis_people(&m10.executive),
+        ),
+        (
+            "non_executive_difference_pp",
+            "Non-executive board - workforce (pp)",
+            &m10.non_executive_difference,
+            dis_people(&m10.non_executive),
+        ),
+    ] {
+        let vals = [
+            p.stat(d.disabled_pp, n, 1),
+            p.stat(d.non_disabled_pp, n, 1),
+            p.stat(d.unknown_pp, n, 1),
+        ];
+        j10.insert(
+            k.into(),
+            json!({"disabled": vals[0].json(), "non_disabled": vals[1].json(), "unknown": vals[2].json()}),
+        );
+        let mut cells = vec![Val::text(l)];
+        cells.extend(vals.iter().cloned());
+        cells.extend((0..5).map(|_| Val::text("")));
+        s10.row(cells);
+    }
+    met.insert("10".into(), Value::Object(j10));
+    sheets.push(s10);
+
+    let json = json!({
+        "org": r.scope.label(),
+        "snapshot_date": r.snapshot_date.to_string(),
+        "metrics": met,
+    });
+    (
+        Report {
+            title: format!("WDES {} at {}", r.scope.label(), r.snapshot_date),
+            cover: cover(
+                "Workforce Disability Equality Standard",
+                &r.scope,
+                r.snapshot_date,
+            ),
+            sheets,
+        },
+        json,
+    )
+}
+
+fn quartile_key(b: QuartileBand) -> &'static str {
+    match b {
+        QuartileBand::Lower => "lower",
+        QuartileBand::LowerMiddle => "lower_middle",
+        QuartileBand::UpperMiddle => "upper_middle",
+        QuartileBand::Upper => "upper",
+    }
+}
+
+/// A share of a quartile as a percentage of published counts: the group's (possibly
+/// fractional, from ties) employees in the quartile rounded to whole people.
+fn quartile_pct(p: &Publisher, pct: Figure, employees: u64) -> Val {
+    match pct {
+        Figure::Undefined { reason } => Val::Undefined(reason),
+        Figure::Value(v) => p.pct((v * employees as f64 / 100.0).round() as u64, employees),
+    }
+}
+
+fn pay_gap_report(
+    p: &Publisher,
+    data: &Workforce,
+    scope: &Scope,
+    date: Date,
+    by: By,
+) -> (Report, Value) {
+    match by {
+        By::Sex => gender_report(p, &pay_gap::gender_pay_gap(data, scope, date)),
+        By::Ethnicity => {
+            let g = pay_gap::ethnicity_pay_gap(data, scope, date, PayGapOptions::default());
+            let (mut sheets, by_group) = analysis_sheets(p, "By group", &g.by_group, |e| e.label());
+            let (binary_sheets, binary) =
+                analysis_sheets(p, "White-minority", &g.binary, |e| e.label());
+            sheets.extend(binary_sheets);
+            sheets.push(coverage_sheet(p, &g.coverage));
+            let json = json!({
+                "org": scope.label(),
+                "snapshot_date": date.to_string(),
+                "by": "ethnicity",
+                "small_group_threshold": g.small_group_threshold,
+                "aggregated": g.aggregated.iter().map(|e| e.label()).collect::<Vec<_>>(),
+                "by_group": by_group,
+                "binary": binary,
+                "coverage": coverage_json(p, &g.coverage),
+            });
+            (
+                Report {
+                    title: format!("Ethnicity pay gap {} at {date}", scope.label()),
+                    cover: cover("Ethnicity pay gap (2023 guidance)", scope, date),
+                    sheets,
+                },
+                json,
+            )
+        }
+        By::Disability => {
+            let g = pay_gap::disability_pay_gap(data, scope, date, PayGapOptions::default());
+            let (mut sheets, analysis) =
+                analysis_sheets(p, "Disability", &g.analysis, |d| match d {
+                    equalis_vocab::Disability::Disabled => "Disabled",
+                    equalis_vocab::Disability::NotDisabled => "Non-disabled",
+                    equalis_vocab::Disability::Unknown => "Unknown",
+                });
+            sheets.push(coverage_sheet(p, &g.coverage));
+            let json = json!({
+                "org": scope.label(),
+                "snapshot_date": date.to_string(),
+                "by": "disability",
+                "analysis": analysis,
+                "coverage": coverage_json(p, &g.coverage),
+            });
+            (
+                Report {
+                    title: format!("Disability pay gap {} at {date}", scope.label()),
+                    cover: cover("Disability pay gap", scope, date),
+                    sheets,
+                },
+                json,
+            )
+        }
+    }
+}
+
+fn coverage_items(p: &Publisher, c: &pay_gap::PayCoverage) -> Items {
+    let mut it = Items::new();
+    it.add(
+        "relevant_employees",
+        "Relevant employees",
+        p.count(c.relevant_employees),
+    );
+    it.add(
+        "full_pay_relevant_employees",
+        "Full-pay relevant employees",
+        p.count(c.full_pay_relevant_employees),
+    );
+    it.add(
+        "excluded_reduced_pay",
+        "Excluded: reduced or nil pay for leave",
+        p.count(c.excluded_reduced_pay),
+    );
+    it.add(
+        "excluded_missing_pay_data",
+        "Excluded: pay data missing",
+        p.count(c.excluded_missing_pay_data),
+    );
+    it.add(
+        "full_pay_flag_not_recorded",
+        "Full-pay flag not recorded (taken as full pay)",
+        p.count(c.full_pay_flag_not_recorded),
+    );
+    it
+}
+
+fn coverage_json(p: &Publisher, c: &pay_gap::PayCoverage) -> Value {
+    coverage_items(p, c).json()
+}
+
+fn coverage_sheet(p: &Publisher, c: &pay_gap::PayCoverage) -> Sheet {
+    coverage_items(p, c).sheet("Coverage", "Employees counted")
+}
+
+fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
+    let fpre = g
+        .male
+        .full_pay_relevant_employees
+        .min(g.female.full_pay_relevant_employees);
+    let bonus_n = g.male.paid_bonus.min(g.female.paid_bonus);
+    let mut it = Items::new();
+    it.add(
+        "mean_gap_pct",
+        "Mean gender pay gap in hourly pay %",
+        p.stat(g.mean_gap_pct, fpre, 1),
+    );
+    it.add(
+        "median_gap_pct",
+        "Median gender pay gap in hourly pay %",
+        p.stat(g.median_gap_pct, fpre, 1),
+    );
+    it.add(
+        "mean_bonus_gap_pct",
+        "Mean bonus gender pay gap %",
+        p.stat(g.mean_bonus_gap_pct, bonus_n, 1),
+    );
+    it.add(
+        "median_bonus_gap_pct",
+        "Median bonus gender pay gap %",
+        p.stat(g.median_bonus_gap_pct, bonus_n, 1),
+    );
+    let male_bonus = p.pct(g.male.paid_bonus, g.male.relevant_employees);
+    let female_bonus = p.pct(g.female.paid_bonus, g.female.relevant_employees);
+    let mut json = Map::new();
+    json.insert("org".into(), json!(g.scope.label()));
+    json.insert("snapshot_date".into(), json!(g.snapshot_date.to_string()));
+    if let Value::Object(m) = it.json() {
+        json.extend(m);
+    }
+    json.insert(
+        "bonus_proportion".into(),
+        json!({"male": male_bonus.json(), "female": female_bonus.json()}),
+    );
+    it.add(
+        "bonus_proportion_male",
+        "Proportion of males receiving a bonus payment %",
+        male_bonus,
+    );
+    it.add(
+        "bonus_proportion_female",
+        "Proportion of females receiving a bonus payment %",
+        female_bonus,
+    );
+
+    let mut sq = Sheet::new(
+        "Pay quartiles",
+        "Proportion of males and females in each pay quartile",
+        &["Quartile", "Employees", "Male %", "Female %"],
+    );
+    let mut quartiles = Map::new();
+    for q in &g.quartiles {
+        let male = quartile_pct(p, q.pct.male, q.employees);
+        let female = quartile_pct(p, q.pct.female, q.employees);
+        quartiles.insert(
+            quartile_key(q.band).into(),
+            json!({"male": male.json(), "female": female.json()}),
+        );
+        sq.row(vec![
+            Val::text(q.band.label()),
+            p.count(q.employees),
+            male,
+            female,
+        ]);
+    }
+    json.insert("quartiles".into(), Value::Object(quartiles));
+    let (group_sheet, groups) = groups_sheet(p, &[g.male, g.female], |s| match s {
+        Sex::Male => "Male",
+        Sex::Female => "Female",
+        Sex::Indeterminate => "Indeterminate",
+        Sex::NotKnown => "Not known",
+    });
+    json.insert("groups".into(), groups);
+    json.insert(
+        "excluded_sex_not_male_or_female".into(),
+        p.count(g.excluded_sex_not_male_or_female).json(),
+    );
+    json.insert("coverage".into(), coverage_json(p, &g.coverage));
+    let sheets = vec![
+        it.sheet(
+            "Gender pay gap",
+            "Gender pay gap: the six statutory measures (SI 2017/353 Schedule 1)",
+        ),
+        sq,
+        group_sheet,
+        coverage_sheet(p, &g.coverage),
+    ];
+    (
+        Report {
+            title: format!("Gender pay gap {} at {}", g.scope.label(), g.snapshot_date),
+            cover: cover("Gender pay gap", &g.scope, g.snapshot_date),
+            sheets,
+        },
+        Value::Object(json),
+    )
+}
+
+fn groups_sheet<G: Copy>(
+    p: &Publisher,
+    groups: &[GroupPay<G>],
+    label: impl Fn(G) -> &'static str,
+) -> (Sheet, Value) {
+    let mut s = Sheet::new(
+        "Groups",
+        "Pay by group",
+        &[
+            "Group",
+            "Relevant employees",
+            "Full-pay relevant",
+            "Mean hourly (GBP)",
+            "Median hourly (GBP)",
+            "Paid a bonus %",
+            "Mean bonus (GBP)",
+            "Median bonus (GBP)",
+        ],
+    );
+    let mut j = Vec::new();
+    for g in groups {
+        let cells = vec![
+            Val::text(label(g.group)),
+            p.count(g.relevant_employees),
+            p.count(g.full_pay_relevant_employees),
+            p.stat(g.mean_hourly, g.full_pay_relevant_employees, 2),
+            p.stat(g.median_hourly, g.full_pay_relevant_employees, 2),
+            p.pct(g.paid_bonus, g.relevant_employees),
+            p.stat(g.mean_bonus, g.paid_bonus, 2),
+            p.stat(g.median_bonus, g.paid_bonus, 2),
+        ];
+        let keys = [
+            "group",
+            "relevant_employees",
+            "full_pay_relevant_employees",
+            "mean_hourly",
+            "median_hourly",
+            "bonus_proportion_pct",
+            "mean_bonus",
+            "median_bonus",
+        ];
+        j.push(Value::Object(
+            keys.iter()
+                .map(|k| k.to_string())
+                .zip(cells.iter().map(Val::json))
+                .collect(),
+        ));
+        s.row(cells);
+    }
+    (s, Value::Array(j))
+}
+
+fn analysis_sheets<G: Copy + PartialEq>(
+    p: &Publisher,
+    name: &str,
+    a: &PayGapAnalysis<G>,
+    label: impl Fn(G) -> &'static str + Copy,
+) -> (Vec<Sheet>, Value) {
+    let (mut groups, groups_json) = groups_sheet(p, &a.groups, label);
+    groups.name = format!("{name} pay");
+    groups.title = format!("{name}: pay by group (reference {})", label(a.reference));
+    let size = |g: G| {
+        a.groups
+            .iter()
+            .find(|x| x.group == g)
+            .map_or((0, 0), |x| (x.full_pay_relevant_employees, x.paid_bonus))
+    };
+    let mut gaps = Sheet::new(
+        &format!("{name} gaps"),
+        format!(
+            "{name}: pay gaps against {} (%, positive: the group is paid less)",
+            label(a.reference)
+        ),
+        &[
+            "Group",
+            "Mean gap %",
+            "Median gap %",
+            "Mean bonus gap %",
+            "Median bonus gap %",
+        ],
+    );
+    let mut gaps_json = Map::new();
+    for g in &a.gaps {
+        let (rf, rb) = size(g.reference);
+        let (gf, gb) = size(g.group);
+        let cells = vec![
+            Val::text(label(g.group)),
+            p.stat(g.mean_gap_pct, rf.min(gf), 1),
+            p.stat(g.median_gap_pct, rf.min(gf), 1),
+            p.stat(g.mean_bonus_gap_pct, rb.min(gb), 1),
+            p.stat(g.median_bonus_gap_pct, rb.min(gb), 1),
+        ];
+        gaps_json.insert(
+            label(g.group).into(),
+            json!({
+                "mean_gap_pct": cells[1].json(),
+                "median_gap_pct": cells[2].json(),
+                "mean_bonus_gap_pct": cells[3].json(),
+                "median_bonus_gap_pct": cells[4].json(),
+            }),
+        );
+        gaps.row(cells);
+    }
+    let labels: Vec<&'static str> = a.groups.iter().map(|g| label(g.group)).collect();
+    let mut headers = vec!["Quartile".to_string(), "Employees".to_string()];
+    headers.extend(labels.iter().map(|l| format!("{l} %")));
+    let mut qs = Sheet {
+        name: format!("{name} quartiles"),
+        title: format!("{name}: share of each group in each pay quartile"),
+        headers,
+        rows: Vec::new(),
+    };
+    let mut q_json = Map::new();
+    for q in &a.quartiles {
+        let mut row = vec![Val::text(q.band.label()), p.count(q.employees)];
+        let mut m = Map::new();
+        for g in &a.groups {
+            let v = q
+                .shares
+                .iter()
+                .find(|s| s.group == g.group)
+                .map_or(Val::Undefined("group not in this quartile"), |s| {
+                    quartile_pct(p, s.pct, q.employees)
+                });
+            m.insert(label(g.group).into(), v.json());
+            row.push(v);
+        }
+        q_json.insert(quartile_key(q.band).into(), Value::Object(m));
+        qs.row(row);
+    }
+    (
+        vec![groups, gaps, qs],
+        json!({
+            "reference": label(a.reference),
+            "groups": groups_json,
+            "gaps": gaps_json,
+            "quartiles": q_json,
+        }),
+    )
+}
+
+fn dashboard_report(
+    p: &Publisher,
+    data: &Workforce,
+    scope: &Scope,
+    date: Date,
+    icb: Option<&str>,
+) -> anyhow::Result<(Report, Value)> {
+    let cells = dashboard::quarterly_dashboard(data);
+    let mut comp = Sheet::new(
+        "Composition",
+        "Workforce composition by quarter and pay band cluster",
+        &[
+            "Quarter / cluster",
+            "Headcount",
+            "Female %",
+            "BME %",
+            "Ethnicity declared %",
+            "Disabled %",
+            "Disability declared %",
+        ],
+    );
+    let mut quarters: Vec<Value> = Vec::new();
+    // Quarter end, headcount, and female, BME and disabled % (published, exact) of all staff.
+    let mut series: Vec<(Date, u64, [Val; 3], [Figure; 3])> = Vec::new();
+    for c in cells.iter().filter(|c| &c.scope == scope) {
+        let k = &c.composition;
+        let female = k
+            .sex
+            .iter()
+            .find(|g| g.group == Sex::Female)
+            .map_or(0, |g| g.count);
+        let e = &k.ethnicity;
+        let d = &k.disability;
+        let row = vec![
+            Val::text(format!("{} {}", c.quarter_end, c.cluster.label())),
+            p.count(k.headcount),
+            p.pct(female, k.headcount),
+            p.pct(e.bme, e.total),
+            p.pct(e.white + e.bme, e.total),
+            p.pct(d.disabled, d.total),
+            p.pct(d.disabled + d.non_disabled, d.total),
+        ];
+        if c.cluster == ClusterKey::All {
+            let exact = |n: u64, d: u64| Figure::percent(n as f64, d as f64, "no staff");
+            series.push((
+                c.quarter_end,
+                k.headcount,
+                [row[2].clone(), row[3].clone(), row[5].clone()],
+                [
+                    exact(female, k.headcount),
+                    exact(e.bme, e.total),
+                    exact(d.disabled, d.total),
+                ],
+            ));
+            quarters.push(json!({
+                "quarter_end": c.quarter_end.to_string(),
+                "headcount": row[1].json(),
+                "female_pct": row[2].json(),
+                "bme_pct": row[3].json(),
+                "ethnicity_declared_pct": row[4].json(),
+                "disabled_pct": row[5].json(),
+                "disability_declared_pct": row[6].json(),
+            }));
+        }
+        comp.row(row);
+    }
+
+    let mut parity = Sheet::new(
+        "Parity",
+        format!(
+            "Parity targets at {date}: each band's BME share of known ethnicity against the whole workforce's"
+        ),
+        &[
+            "Band",
+            "Headcount",
+            "BME",
+            "BME % of known",
+            "Workforce BME % of known",
+            "Gap (pp)",
+            "Additional BME staff for parity",
+        ],
+    );
+    let mut parity_json = Vec::new();
+    for t in dashboard::parity_targets(data, scope, date) {
+        let known = t.counts.white + t.counts.bme;
+        let row = vec![
+            Val::text(t.band.code()),
+            p.count(t.counts.total),
+            p.count(t.counts.bme),
+            p.pct(t.counts.bme, known),
+            p.stat(t.workforce_bme_pct, known, 1),
+            p.stat(
+                t.gap_pp,
+                smallest_nonzero(&[t.counts.white, t.counts.bme]),
+                1,
+            ),
+            match t.additional_bme_for_parity {
+                Some(n) => p.count(n),
+                None => Val::Undefined("parity not defined"),
+            },
+        ];
+        parity_json.push(json!({
+            "band": t.band.code(),
+            "headcount": row[1].json(),
+            "bme": row[2].json(),
+            "bme_pct_of_known": row[3].json(),
+            "gap_pp": row[5].json(),
+            "additional_bme_for_parity": row[6].json(),
+        }));
+        parity.row(row);
+    }
+
+    let mut rep = Sheet::new(
+        "Representativeness",
+        "Workforce and voting board against the local population (Census 2021)",
+        &[
+            "Who / group",
+            "Count",
+            "Share %",
+            "Population share %",
+            "Difference (pp)",
+            "Ratio",
+        ],
+    );
+    let rep_json = match icb {
+        None => {
+            rep.title
+                .push_str(": no local population (pass --ics CODE, or ingest `population`)");
+            json!({"undefined": "no local population: pass --ics CODE"})
+        }
+        Some(icb) => {
+            let pop = load::local_population(icb)?;
+            let r = dashboard::representativeness(data, scope, date, &pop);
+            rep.title = format!(
+                "Workforce and voting board against the local population: {}",
+                r.population_name
+            );
+            let mut j = Map::new();
+            j.insert("population".into(), json!(r.population_name));
+            for (who, groups, total) in [
+                (
+                    "workforce",
+                    &r.workforce,
+                    r.workforce.iter().map(|g| g.count).sum::<u64>(),
+                ),
+                (
+                    "board",
+                    &r.board,
+                    r.board.iter().map(|g| g.count).sum::<u64>(),
+                ),
+            ] {
+                let mut gj = Map::new();
+                for g in groups {
+                    let row = vec![
+                        Val::text(format!("{who} {}", g.group.label())),
+                        p.count(g.count),
+                        p.pct(g.count, total),
+                        p.stat(g.population_share_pct, g.population, 1),
+                        p.stat(g.difference_pp, smallest_nonzero(&[g.count, total]), 1),
+                        p.stat(
+                            g.representation_ratio,
+                            smallest_nonzero(&[g.count, total]),
+                            2,
+                        ),
+                    ];
+                    gj.insert(
+                        g.group.label().into(),
+                        json!({
+                            "count": row[1].json(),
+                            "share_pct": row[2].json(),
+                            "population_share_pct": row[3].json(),
+                            "difference_pp": row[4].json(),
+                            "representation_ratio": row[5].json(),
+                        }),
+                    );
+                    rep.row(row);
+                }
+                j.insert(who.into(), Value::Object(gj));
+            }
+            Value::Object(j)
+        }
+    };
+
+    let (spc_sheet, spc_json) = spc_sheet(p, &series);
+
+    let json = json!({
+        "org": scope.label(),
+        "snapshot_date": date.to_string(),
+        "quarters": quarters,
+        "spc": spc_json,
+        "parity": parity_json,
+        "representativeness": rep_json,
+    });
+    Ok((
+        Report {
+            title: format!("Workforce dashboard {} at {date}", scope.label()),
+            cover: cover("Quarterly workforce dashboard", scope, date),
+            sheets: vec![comp, spc_sheet, parity, rep],
+        },
+        json,
+    ))
+}
+
+/// XmR charts (Making Data Count rules, no improvement direction) of the all-staff female,
+/// BME and disabled shares over the quarters. The chart is computed from the exact shares
+/// (charting the shares of counts rounded to 5 would collapse the moving ranges and flag
+/// noise as special cause); each point shows its published share, and the centre line and
+/// limits, statistics of every quarter's whole workforce, are published as such. A series
+/// with an undefined quarter, or fewer than two quarters, has no chart and says why.
+fn spc_sheet(p: &Publisher, series: &[(Date, u64, [Val; 3], [Figure; 3])]) -> (Sheet, Value) {
+    use equalis_stats::{ImprovementDirection, SpcOptions};
+    let mut sheet = Sheet::new(
+        "SPC",
+        "Statistical process control over quarters (XmR, Making Data Count rules), all staff",
+        &[
+            "Quarter / measure",
+            "Value %",
+            "Mean %",
+            "Lower limit %",
+            "Upper limit %",
+            "Variation",
+        ],
+    );
+    let mut out = Map::new();
+    let min_headcount = series.iter().map(|s| s.1).min().unwrap_or(0);
+    for (i, (key, label)) in [
+        ("female_pct", "Female"),
+        ("bme_pct", "BME"),
+        ("disabled_pct", "Disabled"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let values: Option<Vec<f64>> = series.iter().map(|s| s.3[i].value()).collect();
+        let options = SpcOptions {
+            improvement: ImprovementDirection::Neutral,
+            ..SpcOptions::default()
+        };
+        let chart = match &values {
+            Some(v) if v.len() >= 2 => equalis_stats::spc(v, &options).ok(),
+            _ => None,
+        };
+        let Some(chart) = chart else {
+            let why = Val::Undefined("a quarter is undefined, or fewer than two quarters");
+            out.insert(key.into(), why.json());
+            sheet.row(vec![
+                Val::text(format!("{label} %")),
+                why,
+                Val::text(""),
+                Val::text(""),
+                Val::text(""),
+                Val::text(""),
+            ]);
+            continue;
+        };
+        let mut points = Vec::new();
+        for ((date, _, published, _), pt) in series.iter().zip(&chart.points) {
+            let stat = |x: f64| p.stat(Figure::Value(x), min_headcount, 1);
+            let row = vec![
+                Val::text(format!("{date} {label} %")),
+                published[i].clone(),
+                stat(pt.mean),
+                stat(pt.lpl),
+                stat(pt.upl),
+                Val::text(pt.point_type.label()),
+            ];
+            points.push(json!({
+                "quarter_end": date.to_string(),
+                "value": row[1].json(),
+                "mean": row[2].json(),
+                "lpl": row[3].json(),
+                "upl": row[4].json(),
+                "point_type": pt.point_type.label(),
+            }));
+            sheet.row(row);
+        }
+        out.insert(key.into(), Value::Array(points));
+    }
+    (sheet, Value::Object(out))
+}

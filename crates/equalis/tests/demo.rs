@@ -1,0 +1,78 @@
+//! `equalis demo --no-serve` builds and loads the synthetic ICS, and `equalis status`
+//! then shows every contract dataset with rows.
+
+use std::process::Command;
+
+#[test]
+fn demo_loads_every_contract_dataset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_equalis"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        "demo",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--scale",
+        "0.004",
+        "--no-serve",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("Loaded into workspace"), "{stdout}");
+
+    let ws = dir.join("workspace");
+    let o = run(&[
+        "status",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success());
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let datasets = status["datasets"].as_object().unwrap();
+    let expected = [
+        "population",
+        "waiting_list",
+        "admissions",
+        "events",
+        "staff",
+        "recruitment",
+        "employee_relations",
+        "training",
+        "staff_survey",
+        "volunteers",
+        "quotas",
+    ];
+    for name in expected {
+        let rows = datasets.get(name).and_then(|d| d["rows"].as_u64());
+        assert!(rows.is_some_and(|r| r > 0), "{name} has no rows: {status}");
+    }
+    assert_eq!(datasets.len(), expected.len());
+    // No rejects: the synthetic extracts follow the contract exactly.
+    assert_eq!(std::fs::read_dir(ws.join("rejects")).unwrap().count(), 0);
+
+    // A second demo in the same directory replaces the first; a directory the demo did
+    // not make is never touched.
+    let o = run(&[
+        "demo",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--scale",
+        "0.002",
+        "--no-serve",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let other = tmp.path().join("mine");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "keep").unwrap();
+    let o = run(&["demo", "--dir", other.to_str().unwrap(), "--no-serve"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("was not made by `equalis demo`"));
+    assert!(other.join("notes.txt").is_file());
+}

@@ -1,0 +1,173 @@
+//! End-to-end tests of `equalis panel` on the real binary: output snapshotted with insta,
+//! exit codes checked, and the JSON record fed back into `panel replace`.
+//!
+//! Fixtures live in `tests/fixtures/panel/`: 24 synthetic volunteers (three pairs share a
+//! household) with sex, age band and ethnicity, and quotas for a panel of 6.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/panel")
+        .join(name)
+}
+
+/// Snapshots live beside the fixtures they describe.
+macro_rules! snapshot {
+    ($($arg:tt)*) => {
+        insta::with_settings!({ snapshot_path => "fixtures/panel/snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($($arg)*);
+        })
+    };
+}
+
+/// Runs the binary from the fixture folder, so paths in messages are stable relative names.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .current_dir(fixture(""))
+        .args(args)
+        .output()
+        .expect("the equalis binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const SELECT: &[&str] = &[
+    "panel",
+    "select",
+    "--volunteers",
+    "volunteers.csv",
+    "--quotas",
+    "quotas.csv",
+    "--size",
+    "6",
+    "--seed",
+    "42",
+];
+
+#[test]
+fn select_table() {
+    let (code, stdout, stderr) = run(SELECT);
+    assert_eq!(code, 0, "{stderr}");
+    snapshot!(stdout);
+}
+
+#[test]
+fn select_json_is_reproducible_and_replace_restores_quotas() {
+    let args: Vec<&str> = SELECT.iter().copied().chain(["--format", "json"]).collect();
+    let (code, first, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, second, _) = run(&args);
+    assert_eq!(
+        first, second,
+        "same files and seed must give the same record"
+    );
+    snapshot!("select_json", first);
+
+    let record: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let panel: Vec<&str> = record["panel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let dir = std::env::temp_dir().join(format!("equalis-panel-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let record_path = dir.join("selection.json");
+    std::fs::write(&record_path, &first).unwrap();
+    let dropped = format!("{},{}", panel[0], panel[3]);
+    let (code, stdout, stderr) = run(&[
+        "panel",
+        "replace",
+        "--volunteers",
+        "volunteers.csv",
+        "--quotas",
+        "quotas.csv",
+        "--selection",
+        record_path.to_str().unwrap(),
+        "--dropped",
+        &dropped,
+        "--seed",
+        "7",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 0, "{stderr}");
+    snapshot!("replace_table", stdout);
+}
+
+#[test]
+fn infeasible_quotas_exit_1_with_each_conflict() {
+    let (code, stdout, stderr) = run(&[
+        "panel",
+        "select",
+        "--volunteers",
+        "volunteers.csv",
+        "--quotas",
+        "quotas-infeasible.csv",
+        "--size",
+        "6",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "");
+    snapshot!(stderr);
+}
+
+#[test]
+fn bad_quota_cell_names_file_row_and_column() {
+    let (code, _, stderr) = run(&[
+        "panel",
+        "select",
+        "--volunteers",
+        "volunteers.csv",
+        "--quotas",
+        "quotas-bad.csv",
+        "--size",
+        "6",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: `quotas-bad.csv`, row 2 (line 3), column `min`: `three` is not a whole number of 0 or more\n"
+    );
+}
+
+#[test]
+fn replace_refuses_a_different_pool() {
+    let dir = std::env::temp_dir().join(format!("equalis-panel-pool-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let record = dir.join("selection.json");
+    std::fs::write(
+        &record,
+        r#"{"panel": ["P01"], "pool_hash": "0000", "algorithm": "maximin"}"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&[
+        "panel",
+        "replace",
+        "--volunteers",
+        "volunteers.csv",
+        "--quotas",
+        "quotas.csv",
+        "--selection",
+        record.to_str().unwrap(),
+        "--dropped",
+        "P01",
+        "--seed",
+        "1",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: `volunteers.csv` is not the pool the selection in"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: pass the volunteers file used for the original selection"));
+}

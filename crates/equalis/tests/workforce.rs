@@ -1,0 +1,518 @@
+//! End-to-end tests of `equalis workforce`: the real binary synthesises a small ICS
+//! (`--scale 0.05`, seed 42, the five workforce datasets only), initialises a workspace,
+//! ingests the datasets, and then runs every subcommand in every format. The planted
+//! workforce effects of `planted_effects.json` must be recovered; JSON and table output is
+//! snapshotted (under `tests/fixtures/workforce/snapshots`); every count must have passed
+//! disclosure control; `--format xlsx` must write the expected sheets.
+//!
+//! Scale 0.05 is the smallest at which `equalis-synth/PLANTED.md` says the recruitment and
+//! gender pay gap effects are visible; at that scale the whole setup takes a few seconds.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const DATASETS: [&str; 5] = [
+    "staff",
+    "recruitment",
+    "employee_relations",
+    "training",
+    "staff_survey",
+];
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    data: PathBuf,
+    ws: PathBuf,
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_equalis"))
+}
+
+fn run_ok(cmd: &mut Command) -> String {
+    let o = cmd.output().expect("run equalis");
+    assert!(
+        o.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 output")
+}
+
+/// Synthesises, initialises and ingests once for all tests of this file.
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("data");
+        let ws = dir.path().join("ws");
+        run_ok(
+            bin()
+                .args(["synth", "--ics", "QK1", "--scale", "0.05", "--seed", "42"])
+                .arg("--out")
+                .arg(&data)
+                .arg("--only")
+                .arg(DATASETS.join(",")),
+        );
+        run_ok(bin().arg("init").arg(&ws));
+        for d in DATASETS {
+            let out = run_ok(
+                bin()
+                    .args(["ingest", "--workspace"])
+                    .arg(&ws)
+                    .args(["--dataset", d])
+                    .arg(data.join(format!("{d}.csv"))),
+            );
+            // Every synthetic row must be accepted: a rejected row is a contract mismatch.
+            let summary = out.lines().last().unwrap_or_default().to_string();
+            let numbers: Vec<&str> = summary.split_whitespace().skip(1).collect();
+            assert_eq!(numbers.len(), 3, "unexpected ingest summary: {out}");
+            assert_eq!(numbers[2], "0", "{d}: rows rejected at ingest:\n{out}");
+            assert_eq!(
+                numbers[0], numbers[1],
+                "{d}: not every row accepted:\n{out}"
+            );
+        }
+        Setup {
+            _dir: dir,
+            data,
+            ws,
+        }
+    })
+}
+
+/// Runs `equalis workforce <args> --workspace WS` and returns standard output.
+fn workforce(args: &[&str]) -> String {
+    let s = setup();
+    let out = run_ok(
+        bin()
+            .arg("workforce")
+            .args(args)
+            .arg("--workspace")
+            .arg(&s.ws),
+    );
+    assert!(!out.contains("NaN") && !out.contains("inf"), "{out}");
+    out
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.extend(["--format", "json"]);
+    serde_json::from_str(&workforce(&a)).expect("valid JSON")
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64()
+        .unwrap_or_else(|| panic!("expected a published number, got {v}"))
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({
+        snapshot_path => "fixtures/workforce/snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn planted(id: &str) -> (String, f64) {
+    let text = std::fs::read_to_string(setup().data.join("planted_effects.json"))
+        .expect("planted_effects.json");
+    let v: Value = serde_json::from_str(&text).expect("planted JSON");
+    let e = v["effects"]
+        .as_array()
+        .expect("effects")
+        .iter()
+        .find(|e| e["id"] == id)
+        .unwrap_or_else(|| panic!("no planted effect {id}"));
+    (
+        e["org_code"].as_str().expect("org code").to_string(),
+        num(&e["expected"]),
+    )
+}
+
+/// A published count is 0, the suppression symbol, or a multiple of 5 above 7.
+fn assert_disclosed_count(v: &Value, what: &str) {
+    match v {
+        Value::String(s) => assert_eq!(s, "*", "{what}"),
+        Value::Number(n) => {
+            let n = n
+                .as_u64()
+                .unwrap_or_else(|| panic!("{what}: {n} is not a count"));
+            assert!(
+                n == 0 || (n > 7 && n.is_multiple_of(5)),
+                "{what}: {n} not disclosure-controlled"
+            );
+        }
+        other => panic!("{what}: unexpected {other}"),
+    }
+}
+
+#[test]
+fn wres_json_has_the_issue_shape_and_controlled_counts() {
+    let v = json(&["wres", "--org", "RWE"]);
+    assert_eq!(v["org"], "RWE");
+    assert_eq!(v["snapshot_date"], "2026-03-31");
+    let ind = v["indicators"].as_object().expect("indicators");
+    let keys: Vec<&str> = ind.keys().map(String::as_str).collect();
+    for k in ["1", "2", "3", "4", "5", "6", "7", "8", "9"] {
+        assert!(keys.contains(&k), "indicator {k} missing: {keys:?}");
+    }
+    for k in [
+        "white_shortlisted",
+        "white_appointed",
+        "bme_shortlisted",
+        "bme_appointed",
+        "relative_likelihood",
+    ] {
+        assert!(ind["2"].get(k).is_some(), "indicator 2 lacks {k}");
+    }
+    for k in [
+        "white_shortlisted",
+        "white_appointed",
+        "bme_shortlisted",
+        "bme_appointed",
+    ] {
+        assert_disclosed_count(&ind["2"][k], k);
+    }
+    assert!(ind["3"].get("relative_likelihood").is_some());
+    assert!(ind["4"].get("relative_likelihood").is_some());
+    for row in ind["1"]["rows"].as_array().expect("rows") {
+        for k in ["white", "bme", "unknown", "total"] {
+            assert_disclosed_count(&row[k], k);
+        }
+    }
+    // Survey indicators read the 2025 survey for a 31 March 2026 return, with the
+    // synthetic `wres_5`-style keys matched.
+    assert_eq!(ind["5"]["survey_year"], 2025);
+    assert!(
+        ind["5"]["white_respondents"]
+            .as_u64()
+            .is_some_and(|n| n > 0)
+    );
+    snapshot(
+        "wres_rwe_json",
+        &serde_json::to_string_pretty(&v).expect("json"),
+    );
+}
+
+#[test]
+fn wres_table_snapshot() {
+    snapshot(
+        "wres_rwe_table",
+        &workforce(&["wres", "--org", "RWE", "--year", "2026"]),
+    );
+}
+
+#[test]
+fn wdes_json_has_every_metric_and_survey_keys_are_mapped() {
+    let v = json(&["wdes", "--org", "RWE"]);
+    let m = v["metrics"].as_object().expect("metrics");
+    for k in [
+        "1",
+        "2",
+        "3",
+        "4a_public",
+        "4a_managers",
+        "4a_colleagues",
+        "4b",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+    ] {
+        assert!(m.contains_key(k), "metric {k} missing");
+    }
+    assert!(m["2"].get("relative_likelihood").is_some());
+    for k in ["disabled_shortlisted", "non_disabled_shortlisted"] {
+        assert_disclosed_count(&m["2"][k], k);
+    }
+    // `wdes_4a_ii` in the synthetic survey maps to `wdes4a_managers`: respondents found.
+    assert!(
+        m["4a_managers"]["disabled_respondents"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{}",
+        m["4a_managers"]
+    );
+    assert!(m["9"]["9a"].get("undefined").is_some());
+    snapshot(
+        "wdes_rwe_json",
+        &serde_json::to_string_pretty(&v).expect("json"),
+    );
+}
+
+#[test]
+fn pay_gap_by_sex_has_the_issue_shape() {
+    let v = json(&["pay-gap", "--org", "RWE", "--by", "sex"]);
+    for k in [
+        "mean_gap_pct",
+        "median_gap_pct",
+        "mean_bonus_gap_pct",
+        "median_bonus_gap_pct",
+    ] {
+        assert!(v.get(k).is_some(), "{k} missing");
+    }
+    assert!(v["bonus_proportion"]["male"].is_number());
+    assert!(v["bonus_proportion"]["female"].is_number());
+    for q in ["lower", "lower_middle", "upper_middle", "upper"] {
+        let male = num(&v["quartiles"][q]["male"]);
+        let female = num(&v["quartiles"][q]["female"]);
+        // Shares are computed from rounded counts, so they need not add to exactly 100.
+        assert!(
+            (male + female - 100.0).abs() < 15.0,
+            "{q}: {male} + {female}"
+        );
+    }
+    snapshot(
+        "pay_gap_sex_rwe_json",
+        &serde_json::to_string_pretty(&v).expect("json"),
+    );
+    snapshot(
+        "pay_gap_sex_rwe_table",
+        &workforce(&["pay-gap", "--org", "RWE"]),
+    );
+}
+
+#[test]
+fn pay_gap_by_ethnicity_and_disability() {
+    let e = json(&["pay-gap", "--by", "ethnicity"]);
+    assert_eq!(e["binary"]["reference"], "White");
+    assert!(e["binary"]["gaps"]["Ethnic minority"]["mean_gap_pct"].is_number());
+    assert_eq!(e["by_group"]["reference"], "White British");
+    let d = json(&["pay-gap", "--by", "disability"]);
+    assert_eq!(d["analysis"]["reference"], "Non-disabled");
+    assert!(d["analysis"]["gaps"]["Disabled"]["mean_gap_pct"].is_number());
+}
+
+/// WRES 2 at the planted trust: 40% of shortlisted White and 25% of shortlisted BME
+/// applicants appointed, relative likelihood 1.6. Tolerance: three standard errors of the
+/// log relative risk, `sqrt(1/a1 − 1/n1 + 1/a2 − 1/n2)`, from the published (rounded) counts;
+/// and the figure must fall above the 0.80–1.25 range, which is the finding an EDI lead acts on.
+#[test]
+fn planted_recruitment_effect_is_recovered() {
+    let (org, expected) = planted("recruitment_bme_shortlisted");
+    let v = json(&["wres", "--org", &org]);
+    let i2 = &v["indicators"]["2"];
+    let rl = num(&i2["relative_likelihood"]);
+    let [wa, ws, ba, bs] = [
+        "white_appointed",
+        "white_shortlisted",
+        "bme_appointed",
+        "bme_shortlisted",
+    ]
+    .map(|k| num(&i2[k]));
+    let se = (1.0 / wa - 1.0 / ws + 1.0 / ba - 1.0 / bs).sqrt();
+    assert!(
+        (rl / expected).ln().abs() <= 3.0 * se,
+        "WRES 2 at {org}: {rl} vs planted {expected} (SE of log {se:.3})"
+    );
+    assert_eq!(i2["assessment"], "above 1.25");
+}
+
+/// WRES 3 at the planted trust: BME staff enter the disciplinary process at 2.2 times the
+/// White rate. PLANTED.md says this is only clearly visible from scale 0.25, and gives a
+/// tolerance of 1.0 (seed 42 measures 1.99); at 0.05 we hold it to the same tolerance and
+/// require it to lie above parity.
+#[test]
+fn planted_disciplinary_effect_is_recovered() {
+    let (org, expected) = planted("disciplinary_bme");
+    let v = json(&["wres", "--org", &org]);
+    let rl = num(&v["indicators"]["3"]["relative_likelihood"]);
+    assert!(
+        (rl - expected).abs() <= 1.0,
+        "WRES 3 at {org}: {rl} vs {expected}"
+    );
+    assert!(rl > 1.0);
+}
+
+/// The gender pay gap planted at the workforce trust: 24% mean gap in hourly pay.
+/// PLANTED.md records 22.0% for seed 42 at scale 0.05 (the sampling shortfall at this size)
+/// and its measure leaves bank staff out, where SI 2017/353 (and equalis) keeps those with
+/// pay in the period; ±4 percentage points covers both.
+#[test]
+fn planted_gender_pay_gap_is_recovered() {
+    let (org, expected) = planted("gender_pay_gap");
+    let v = json(&["pay-gap", "--org", &org, "--by", "sex"]);
+    let gap = num(&v["mean_gap_pct"]);
+    assert!(
+        (gap - expected).abs() <= 4.0,
+        "mean gender pay gap at {org}: {gap} vs {expected}"
+    );
+}
+
+#[test]
+fn dashboard_json_and_table() {
+    let v = json(&["dashboard", "--ics", "QK1"]);
+    let quarters = v["quarters"].as_array().expect("quarters");
+    assert_eq!(quarters.len(), 8, "eight quarter-end snapshots");
+    for q in quarters {
+        assert_disclosed_count(&q["headcount"], "headcount");
+    }
+    let pop = v["representativeness"]["population"]
+        .as_str()
+        .expect("population");
+    assert!(pop.contains("QK1"), "{pop}");
+    assert!(v["representativeness"]["workforce"]["White"]["population_share_pct"].is_number());
+    assert!(!v["parity"].as_array().expect("parity").is_empty());
+    let spc = v["spc"]["bme_pct"]
+        .as_array()
+        .expect("SPC of the BME share");
+    assert_eq!(spc.len(), 8);
+    for pt in spc {
+        assert!(num(&pt["lpl"]) <= num(&pt["mean"]) && num(&pt["mean"]) <= num(&pt["upl"]));
+        assert!(pt["point_type"].is_string());
+    }
+    snapshot(
+        "dashboard_rwe_table",
+        &workforce(&["dashboard", "--org", "RWE", "--ics", "QK1"]),
+    );
+}
+
+#[test]
+fn every_subcommand_in_every_text_format() {
+    let cmds: [&[&str]; 6] = [
+        &["wres"],
+        &["wdes"],
+        &["pay-gap", "--by", "sex"],
+        &["pay-gap", "--by", "ethnicity"],
+        &["pay-gap", "--by", "disability"],
+        &["dashboard", "--ics", "QK1"],
+    ];
+    for c in cmds {
+        for org in [None, Some("RT5")] {
+            let mut args = c.to_vec();
+            if let Some(o) = org {
+                args.extend(["--org", o]);
+            }
+            let mut table = args.clone();
+            table.extend(["--format", "table"]);
+            assert!(workforce(&table).lines().count() > 5, "{table:?}");
+            let mut csv = args.clone();
+            csv.extend(["--format", "csv"]);
+            let text = workforce(&csv);
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            assert_eq!(
+                r.headers().expect("header").iter().collect::<Vec<_>>(),
+                ["sheet", "row", "column", "value"]
+            );
+            assert!(
+                r.records().all(|x| x.is_ok_and(|x| x.len() == 4)),
+                "{csv:?}"
+            );
+            let _ = json(&args);
+        }
+    }
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    use calamine::Reader;
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("open workbook");
+    wb.sheet_names().to_vec()
+}
+
+#[test]
+fn xlsx_workbooks_have_a_cover_and_one_sheet_per_indicator() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases: [(&[&str], &[&str]); 4] = [
+        (
+            &["wres"],
+            &[
+                "Cover", "WRES 1", "WRES 2", "WRES 3", "WRES 4", "WRES 5", "WRES 6", "WRES 7",
+                "WRES 8", "WRES 9",
+            ],
+        ),
+        (
+            &["wdes", "--org", "RWE"],
+            &[
+                "Cover",
+                "WDES 1",
+                "WDES 2",
+                "WDES 3",
+                "WDES 4a public",
+                "WDES 4a managers",
+                "WDES 4a colleagues",
+                "WDES 4b",
+                "WDES 5",
+                "WDES 6",
+                "WDES 7",
+                "WDES 8",
+                "WDES 9",
+                "WDES 10",
+            ],
+        ),
+        (
+            &["pay-gap"],
+            &[
+                "Cover",
+                "Gender pay gap",
+                "Pay quartiles",
+                "Groups",
+                "Coverage",
+            ],
+        ),
+        (
+            &["dashboard", "--ics", "QK1"],
+            &[
+                "Cover",
+                "Composition",
+                "SPC",
+                "Parity",
+                "Representativeness",
+            ],
+        ),
+    ];
+    for (i, (args, sheets)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("{i}.xlsx"));
+        let mut a = args.to_vec();
+        let p = path.to_str().expect("UTF-8 path");
+        a.extend(["--format", "xlsx", "--out", p]);
+        workforce(&a);
+        assert_eq!(sheet_names(&path), *sheets, "{args:?}");
+    }
+}
+
+#[test]
+fn clear_errors() {
+    let s = setup();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty");
+    run_ok(bin().arg("init").arg(&empty));
+    let o = bin()
+        .args(["workforce", "wres", "--workspace"])
+        .arg(&empty)
+        .output()
+        .expect("run");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("equalis ingest --workspace") && err.contains("--dataset staff"),
+        "{err}"
+    );
+
+    for (args, says) in [
+        (&["wres", "--org", "NOPE"][..], "no organisation `NOPE`"),
+        (
+            &["wres", "--year", "2019"][..],
+            "no staff snapshot on 2019-03-31",
+        ),
+        (&["wres", "--format", "xlsx"][..], "--out FILE"),
+    ] {
+        let o = bin()
+            .arg("workforce")
+            .args(args)
+            .arg("--workspace")
+            .arg(&s.ws)
+            .output()
+            .expect("run");
+        assert!(!o.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}
