@@ -38,7 +38,8 @@ impl ValueType {
 /// Where the standard errors of the quantile values come from.
 #[derive(Debug, Clone, Copy)]
 pub enum StandardErrors<'a> {
-    /// Standard errors on the values' own scale.
+    /// Standard errors on the scale the values are simulated on: the values' own scale for
+    /// type 0, log for rates (type 1), logit for proportions (type 2), as in `phe_sii`.
     Se(&'a [f64]),
     /// 95% confidence limits, from which `se = (U − L)/(2·1.959964)` on the fitting scale.
     Limits {
@@ -105,8 +106,8 @@ pub struct SiiResult {
 /// on the log or logit scale, `N(t(value), se_t)`, and back-transformed, so they stay positive
 /// (or within 0–1); without `transform` each draw is then refitted on the natural scale, with it
 /// on the transformed scale. `se_t` comes from 95% limits as `(t(U) − t(L))/(2·1.959964)`; a
-/// standard error given as [`StandardErrors::Se`] is read on the values' own scale and moved to
-/// the log or logit scale by the delta method (`se/y`, `se/(y(1 − y))`).
+/// standard error given as [`StandardErrors::Se`] is, as in the package, taken to be on that
+/// log or logit scale already and used unchanged.
 pub fn sii(
     populations: &[f64],
     values: &[f64],
@@ -282,14 +283,11 @@ fn fitting_scale(
                 });
             }
             se.iter()
-                .zip(values)
-                .map(|(&s, &y)| {
+                .map(|&s| {
+                    // As in `phe_sii`: a given standard error is already on the scale the
+                    // values are simulated on (log for rates, logit for proportions).
                     check_count("standard error", s)?;
-                    Ok(match transform {
-                        ValueType::Plain => s,
-                        ValueType::Rate => s / y,
-                        ValueType::Proportion => s / (y * (1.0 - y)),
-                    })
+                    Ok(s)
                 })
                 .collect::<Result<_, StatsError>>()?
         }

@@ -381,11 +381,9 @@ def sii_cases():
         to_fit = (lambda v: v) if transform else draw_back
         y = fwd(values)
         if se is not None:
+            # As in phe_sii: a given standard error is already on the simulation (log or
+            # logit) scale and is used unchanged.
             s = np.array(se, float)
-            if value_type == 1:
-                s = s / values
-            elif value_type == 2:
-                s = s / (values * (1 - values))
         else:
             s = (fwd(np.array(upper, float)) - fwd(np.array(lower, float))) / (2 * stats.norm.ppf(0.975))
         b0, b1 = fit(a, b, to_fit(y))
@@ -428,11 +426,12 @@ def sii_cases():
     run("plain_limits_analytic", deciles_pop, rates, lower=[r - 1.96 * s for r, s in zip(rates, rate_se)],
         upper=[r + 1.96 * s for r, s in zip(rates, rate_se)], analytic=True)
     run("plain_level_998_analytic", deciles_pop, rates, se=rate_se, c=0.998, analytic=True)
-    run("rate_log_transform", deciles_pop, rates, se=rate_se, value_type=1, transform=True)
+    rate_log_se = [s / r for s, r in zip(rate_se, rates)]
+    run("rate_log_transform", deciles_pop, rates, se=rate_log_se, value_type=1, transform=True)
     props = [0.42, 0.40, 0.37, 0.35, 0.33, 0.30, 0.29, 0.26, 0.24, 0.22]
     run("proportion_logit_transform", deciles_pop, props,
         lower=[p - 0.03 for p in props], upper=[p + 0.03 for p in props], value_type=2, transform=True)
-    run("rate_simulated_on_log_scale_fit_natural", deciles_pop, rates, se=rate_se, value_type=1)
+    run("rate_simulated_on_log_scale_fit_natural", deciles_pop, rates, se=rate_log_se, value_type=1)
     run("proportion_simulated_on_logit_scale_fit_natural", deciles_pop, props,
         lower=[p - 0.03 for p in props], upper=[p + 0.03 for p in props], value_type=2, mult=-100)
     run("quintiles_plain", [10000, 11000, 12000, 9000, 8000], [30.0, 27.0, 26.0, 22.0, 18.0],
