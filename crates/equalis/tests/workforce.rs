@@ -361,6 +361,31 @@ fn dashboard_json_and_table() {
     assert!(pop.contains("QK1"), "{pop}");
     assert!(v["representativeness"]["workforce"]["White"]["population_share_pct"].is_number());
     assert!(!v["parity"].as_array().expect("parity").is_empty());
+    // Without --ics and without a `population` dataset there is no local population: the
+    // representativeness section says so rather than guessing an ICB.
+    let none = json(&["dashboard"]);
+    assert!(
+        none["representativeness"]["undefined"]
+            .as_str()
+            .is_some_and(|r| r.contains("--ics")),
+        "{}",
+        none["representativeness"]
+    );
+    let edi = &v["edi_success_metrics"];
+    for k in [
+        "2a_race",
+        "2a_disability",
+        "3a_gender_mean_gap_pct",
+        "6a_pct",
+        "6b_pct",
+    ] {
+        assert!(edi.get(k).is_some(), "EDI metric {k} missing: {edi}");
+    }
+    // 2a for race at the ICS reads the same figure as WRES indicator 2.
+    assert_eq!(
+        edi["2a_race"],
+        json(&["wres"])["indicators"]["2"]["relative_likelihood"]
+    );
     let spc = v["spc"]["bme_pct"]
         .as_array()
         .expect("SPC of the BME share");
@@ -465,6 +490,7 @@ fn xlsx_workbooks_have_a_cover_and_one_sheet_per_indicator() {
                 "SPC",
                 "Parity",
                 "Representativeness",
+                "EDI metrics",
             ],
         ),
     ];

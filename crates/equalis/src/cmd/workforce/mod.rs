@@ -1600,12 +1600,14 @@ fn dashboard_report(
     };
 
     let (spc_sheet, spc_json) = spc_sheet(p, &series);
+    let (edi_sheet, edi_json) = edi_sheet(p, data, scope, date, &cells)?;
 
     let json = json!({
         "org": scope.label(),
         "snapshot_date": date.to_string(),
         "quarters": quarters,
         "spc": spc_json,
+        "edi_success_metrics": edi_json,
         "parity": parity_json,
         "representativeness": rep_json,
     });
@@ -1613,7 +1615,7 @@ fn dashboard_report(
         Report {
             title: format!("Workforce dashboard {} at {date}", scope.label()),
             cover: cover("Quarterly workforce dashboard", scope, date),
-            sheets: vec![comp, spc_sheet, parity, rep],
+            sheets: vec![comp, spc_sheet, parity, rep, edi_sheet],
         },
         json,
     ))
@@ -1695,4 +1697,187 @@ fn spc_sheet(p: &Publisher, series: &[(Date, u64, [Val; 3], [Figure; 3])]) -> (S
         out.insert(key.into(), Value::Array(points));
     }
     (sheet, Value::Object(out))
+}
+
+/// The mean and median gap of `group` against the analysis's reference, controlled by the
+/// smaller group's full-pay relevant employees.
+fn gap_pair<G: Copy + PartialEq>(p: &Publisher, a: &PayGapAnalysis<G>, group: G) -> [Val; 2] {
+    let fpre = |g: G| {
+        a.groups
+            .iter()
+            .find(|x| x.group == g)
+            .map_or(0, |x| x.full_pay_relevant_employees)
+    };
+    match a.gaps.iter().find(|g| g.group == group) {
+        Some(g) => {
+            let n = fpre(a.reference).min(fpre(group));
+            [p.stat(g.mean_gap_pct, n, 1), p.stat(g.median_gap_pct, n, 1)]
+        }
+        None => [
+            Val::Undefined("group not reported"),
+            Val::Undefined("group not reported"),
+        ],
+    }
+}
+
+/// The EDI Improvement Plan success metrics the data supports (2a, 2c, 2d, 3a, 6a, 6b), each
+/// computed from counts so that it passes the same disclosure control as the returns.
+fn edi_sheet(
+    p: &Publisher,
+    data: &Workforce,
+    scope: &Scope,
+    date: Date,
+    cells: &[dashboard::DashboardCell],
+) -> anyhow::Result<(Sheet, Value)> {
+    let wres_r = wres::wres(data, scope, date)?;
+    let wdes_r = wdes::wdes(data, scope, date)?;
+    let options = PayGapOptions::default();
+    let gender = pay_gap::gender_pay_gap(data, scope, date);
+    let ethnicity = pay_gap::ethnicity_pay_gap(data, scope, date, options);
+    let disability = pay_gap::disability_pay_gap(data, scope, date, options);
+    let edi = dashboard::edi_success_metrics_from(
+        data,
+        dashboard::EdiSources {
+            wres: &wres_r,
+            wdes: &wdes_r,
+            gender: &gender,
+            ethnicity: &ethnicity,
+            disability: &disability,
+        },
+    );
+    let mut it = Items::new();
+    for (k, l, c) in [
+        (
+            "2a_race",
+            "2a: relative likelihood of appointment from shortlisting, White / BME",
+            &wres_r.indicator2.comparison,
+        ),
+        (
+            "2a_disability",
+            "2a: relative likelihood of appointment from shortlisting, non-disabled / Disabled",
+            &wdes_r.metric2.comparison,
+        ),
+    ] {
+        it.add(k, l, p.stat(c.relative_likelihood.value, rate_people(c), 2));
+    }
+    let at = |cluster: ClusterKey| {
+        cells
+            .iter()
+            .find(|c| &c.scope == scope && c.quarter_end == date && c.cluster == cluster)
+            .map(|c| &c.composition)
+    };
+    let all = at(ClusterKey::All);
+    let shares = |c: Option<&dashboard::Composition>| -> [(u64, u64); 2] {
+        c.map_or([(0, 0); 2], |c| {
+            [
+                (c.ethnicity.bme, c.ethnicity.white + c.ethnicity.bme),
+                (
+                    c.disability.disabled,
+                    c.disability.disabled + c.disability.non_disabled,
+                ),
+            ]
+        })
+    };
+    let overall = shares(all);
+    for cluster in &ClusterKey::ALL[1..] {
+        let part = shares(at(*cluster));
+        let senior = *cluster == ClusterKey::Cluster(equalis_vocab::PayBandCluster::Cluster4);
+        for (i, (what, group)) in [("race", "BME"), ("disability", "Disabled")]
+            .into_iter()
+            .enumerate()
+        {
+            let (n, known) = part[i];
+            let (wn, wknown) = overall[i];
+            let gap =
+                Figure::percent(n as f64, known as f64, "no staff with a known status").minus(
+                    Figure::percent(wn as f64, wknown as f64, "no staff with a known status"),
+                );
+            let metric = if senior { "2d" } else { "2c" };
+            it.add(
+                format!(
+                    "{metric}_{what}_{}",
+                    key_of(cluster.label()).replace(' ', "_")
+                ),
+                format!("{metric}: {group} % of known, {}", cluster.label()),
+                p.pct(n, known),
+            );
+            it.add(
+                format!(
+                    "{metric}_{what}_{}_gap_pp",
+                    key_of(cluster.label()).replace(' ', "_")
+                ),
+                format!(
+                    "{metric}: {group} % of known, {} - whole workforce (pp)",
+                    cluster.label()
+                ),
+                p.stat(gap, smallest_nonzero(&[n, known - n]), 1),
+            );
+        }
+    }
+    let fpre = gender
+        .male
+        .full_pay_relevant_employees
+        .min(gender.female.full_pay_relevant_employees);
+    it.add(
+        "3a_gender_mean_gap_pct",
+        "3a: mean gender pay gap %",
+        p.stat(gender.mean_gap_pct, fpre, 1),
+    );
+    it.add(
+        "3a_gender_median_gap_pct",
+        "3a: median gender pay gap %",
+        p.stat(gender.median_gap_pct, fpre, 1),
+    );
+    let [mean, median] = gap_pair(
+        p,
+        &ethnicity.binary,
+        pay_gap::EthnicityPayGroup::EthnicMinority,
+    );
+    it.add(
+        "3a_ethnicity_mean_gap_pct",
+        "3a: mean ethnicity pay gap (White / ethnic minority) %",
+        mean,
+    );
+    it.add(
+        "3a_ethnicity_median_gap_pct",
+        "3a: median ethnicity pay gap (White / ethnic minority) %",
+        median,
+    );
+    let [mean, median] = gap_pair(p, &disability.analysis, equalis_vocab::Disability::Disabled);
+    it.add(
+        "3a_disability_mean_gap_pct",
+        "3a: mean disability pay gap %",
+        mean,
+    );
+    it.add(
+        "3a_disability_median_gap_pct",
+        "3a: median disability pay gap %",
+        median,
+    );
+    for (k, l, m) in [
+        (
+            "6a",
+            "6a: bullying or harassment from managers or colleagues, all staff %",
+            &edi.m6a,
+        ),
+        (
+            "6b",
+            "6b: discrimination from managers or colleagues, all staff %",
+            &edi.m6b,
+        ),
+    ] {
+        it.add(
+            format!("{k}_respondents"),
+            format!("{} respondents", &l[..2]),
+            p.count(m.respondents),
+        );
+        it.add(format!("{k}_pct"), l, p.pct(m.positive, m.respondents));
+    }
+    Ok((
+        it.sheet(
+            "EDI metrics",
+            "EDI Improvement Plan success metrics the data supports",
+        ),
+        it.json(),
+    ))
 }
