@@ -249,11 +249,10 @@ pub struct Converter<'a> {
     /// The row buffer, one value per output column.
     pub(crate) vals: Vec<Val>,
     pub(crate) scratch: String,
-    /// The file's extract date (population), fixed by its first row.
+    /// The file's extract date (population), as fixed by its first valid row.
     extract_date: Option<Date>,
-    seen: IdSets,
-    hasher: std::collections::hash_map::RandomState,
-    warnings: Vec<String>,
+    /// A duplicate-id problem found by the [`Sequencer`] for the row being converted.
+    pending_dup: Option<Problem>,
     // Output indices used by cross-column rules.
     o_snapshot: Option<usize>,
     o_rtt_start: Option<usize>,
@@ -277,6 +276,109 @@ struct IdSets {
     per_snapshot: HashSet<u64, PreHashed>,
     closed_snapshots: HashSet<i32>,
     reopened: Vec<i32>,
+}
+
+/// The part of the rules that depends on row order, run on the reader thread so that
+/// conversion can be spread over several threads: identifier uniqueness, and the file's
+/// extract date (the first valid `extract_date`).
+pub struct Sequencer<'a> {
+    plan: &'a Plan,
+    /// The unique identifier field: its input column, rule and name.
+    unique: Option<(usize, Unique, &'static str)>,
+    seen: IdSets,
+    hasher: std::collections::hash_map::RandomState,
+    extract_date: Option<Date>,
+}
+
+impl<'a> Sequencer<'a> {
+    /// A sequencer for one file.
+    pub fn new(plan: &'a Plan) -> Sequencer<'a> {
+        let unique = plan
+            .steps
+            .iter()
+            .find(|s| s.field.unique != Unique::No)
+            .and_then(|s| Some((s.input?, s.field.unique, s.field.name)));
+        Sequencer {
+            plan,
+            unique,
+            seen: IdSets::default(),
+            hasher: std::collections::hash_map::RandomState::new(),
+            extract_date: None,
+        }
+    }
+
+    /// The file's extract date so far: the first `extract_date` that parsed.
+    pub fn extract_date(&self) -> Option<Date> {
+        self.extract_date
+    }
+
+    /// Records one row, in file order; returns the duplicate-id problem if it has one.
+    pub fn observe(&mut self, rec: &ByteRecord) -> Option<Problem> {
+        if rec.len() != self.plan.headers.len() {
+            return None; // Rejected for its shape; its fields mean nothing.
+        }
+        if self.extract_date.is_none()
+            && let Some(i) = self.plan.idx_extract
+        {
+            self.extract_date = std::str::from_utf8(&rec[i])
+                .ok()
+                .and_then(|s| parse_date(s).ok());
+        }
+        let (input, unique, name) = self.unique?;
+        let id = std::str::from_utf8(&rec[input]).ok()?.trim();
+        // Blank, over-long or otherwise invalid ids are rejected by their own rule.
+        if id.is_empty() || id.chars().count() > 64 {
+            return None;
+        }
+        let hash = self.hasher.hash_one(id);
+        let fresh = match unique {
+            Unique::No => true,
+            Unique::InFile => self.seen.in_file.insert(hash),
+            Unique::PerSnapshot => {
+                let snap = self
+                    .plan
+                    .idx_snapshot
+                    .and_then(|i| std::str::from_utf8(&rec[i]).ok())
+                    .and_then(|s| vocab::parse_date(s).ok())
+                    .map(days)?;
+                if self.seen.snapshot != Some(snap) {
+                    if let Some(prev) = self.seen.snapshot {
+                        self.seen.closed_snapshots.insert(prev);
+                    }
+                    if self.seen.closed_snapshots.contains(&snap) {
+                        self.seen.reopened.push(snap);
+                    }
+                    self.seen.snapshot = Some(snap);
+                    self.seen.per_snapshot.clear();
+                }
+                self.seen.per_snapshot.insert(hash)
+            }
+        };
+        if fresh {
+            return None;
+        }
+        let scope = if unique == Unique::PerSnapshot {
+            " in this snapshot"
+        } else {
+            ""
+        };
+        Some(Problem {
+            column: name.into(),
+            value: id.into(),
+            reason: format!("duplicate {name}: an earlier row{scope} has the same id"),
+        })
+    }
+
+    /// Warnings about the order of rows (e.g. snapshots whose rows were not together).
+    pub fn warnings(&self) -> Vec<String> {
+        if self.seen.reopened.is_empty() {
+            return Vec::new();
+        }
+        vec![format!(
+            "rows of {} snapshot(s) were not listed together; pathway_id uniqueness was checked within each run of rows",
+            self.seen.reopened.len()
+        )]
+    }
 }
 
 /// A hasher for values that are already hashes: the id sets store SipHash values, so
@@ -319,9 +421,7 @@ impl<'a> Converter<'a> {
             vals: vec![Val::Null; plan.columns.len()],
             scratch: String::with_capacity(1024),
             extract_date: None,
-            seen: IdSets::default(),
-            hasher: std::collections::hash_map::RandomState::new(),
-            warnings: Vec::new(),
+            pending_dup: None,
             o_snapshot: plan.out_index("snapshot_date"),
             o_rtt_start: plan.out_index("rtt_start_date"),
             o_days: plan.out_index("days_waited"),
@@ -334,21 +434,21 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// Warnings gathered while converting (e.g. snapshots whose rows were not together).
-    pub fn take_warnings(&mut self) -> Vec<String> {
-        let mut w = std::mem::take(&mut self.warnings);
-        if !self.seen.reopened.is_empty() {
-            w.push(format!(
-                "rows of {} snapshot(s) were not listed together; pathway_id uniqueness was checked within each run of rows",
-                self.seen.reopened.len()
-            ));
-        }
-        w
+    /// Sets the file's extract date as the [`Sequencer`] found it, for the rows that follow.
+    pub fn set_extract_date(&mut self, date: Option<Date>) {
+        self.extract_date = date;
     }
 
     /// Converts one record into the row buffer; on failure returns every problem found.
-    pub fn convert(&mut self, rec: &ByteRecord, problems: &mut Vec<Problem>) -> bool {
+    /// `duplicate` is the [`Sequencer`]'s finding for this record.
+    pub fn convert(
+        &mut self,
+        rec: &ByteRecord,
+        duplicate: Option<Problem>,
+        problems: &mut Vec<Problem>,
+    ) -> bool {
         problems.clear();
+        self.pending_dup = duplicate;
         self.scratch.clear();
         if rec.len() != self.plan.headers.len() {
             problems.push(Problem {
@@ -516,8 +616,8 @@ impl<'a> Converter<'a> {
                     return fail("longer than 64 characters".into(), problems);
                 }
                 self.vals[o] = self.push_str(text);
-                if field.unique != Unique::No {
-                    self.check_unique(field, text, rec, problems);
+                if let Some(dup) = self.pending_dup.take() {
+                    problems.push(dup);
                 }
             }
             Kind::Date => match parse_date(text) {
@@ -692,55 +792,6 @@ impl<'a> Converter<'a> {
         }
     }
 
-    fn check_unique(
-        &mut self,
-        field: &Field,
-        id: &str,
-        rec: &ByteRecord,
-        problems: &mut Vec<Problem>,
-    ) {
-        let hash = self.hasher.hash_one(id);
-        let fresh = match field.unique {
-            Unique::No => true,
-            Unique::InFile => self.seen.in_file.insert(hash),
-            Unique::PerSnapshot => {
-                let snap = self
-                    .plan
-                    .idx_snapshot
-                    .and_then(|i| std::str::from_utf8(&rec[i]).ok())
-                    .and_then(|s| vocab::parse_date(s).ok())
-                    .map(days);
-                let Some(snap) = snap else { return };
-                if self.seen.snapshot != Some(snap) {
-                    if let Some(prev) = self.seen.snapshot {
-                        self.seen.closed_snapshots.insert(prev);
-                    }
-                    if self.seen.closed_snapshots.contains(&snap) {
-                        self.seen.reopened.push(snap);
-                    }
-                    self.seen.snapshot = Some(snap);
-                    self.seen.per_snapshot.clear();
-                }
-                self.seen.per_snapshot.insert(hash)
-            }
-        };
-        if !fresh {
-            let scope = if field.unique == Unique::PerSnapshot {
-                " in this snapshot"
-            } else {
-                ""
-            };
-            problems.push(Problem {
-                column: field.name.into(),
-                value: id.into(),
-                reason: format!(
-                    "duplicate {}: an earlier row{scope} has the same id",
-                    field.name
-                ),
-            });
-        }
-    }
-
     /// Rules that span columns, run when every column passed its own rule.
     fn cross_rules(&mut self, problems: &mut Vec<Problem>) {
         let date = |v: Val| if let Val::Date(d) = v { Some(d) } else { None };
@@ -753,7 +804,6 @@ impl<'a> Converter<'a> {
                 if let Some(e) = extract {
                     let e = from_days(e);
                     match self.extract_date {
-                        None => self.extract_date = Some(e),
                         Some(first) if first != e => problems.push(Problem {
                             column: "extract_date".into(),
                             value: e.to_string(),
@@ -761,7 +811,7 @@ impl<'a> Converter<'a> {
                                 "extract_date must be the same for the whole file (the first row has {first})"
                             ),
                         }),
-                        Some(_) => {}
+                        _ => {}
                     }
                 }
             }

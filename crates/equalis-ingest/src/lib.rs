@@ -105,7 +105,6 @@ pub enum IngestError {
 }
 
 const CHUNK_ROWS: usize = 8_192;
-const BATCH_ROWS: usize = 65_536;
 
 /// Ingests `files` as a new version of `dataset` in `ws`.
 pub fn ingest(
@@ -244,8 +243,15 @@ pub fn ingest(
     })
 }
 
-/// Reads, converts and writes one file. Three stages on their own threads — parse,
-/// convert, encode Parquet — so the two cores of a small machine are both busy.
+/// Reads, converts and writes one file, using both cores of a small machine:
+///
+/// ```text
+/// reader (parse, line numbers, uniqueness) ─▶ converters ×2 ─▶ main (file order: rejects, counts) ─▶ Parquet writer
+/// ```
+///
+/// Converters hold no shared state (order-dependent rules run in the reader's
+/// [`convert::Sequencer`]), and the main thread puts their results back in file order, so
+/// the stored rows and the rejects file come out the same on every run.
 #[allow(clippy::too_many_arguments)]
 fn run_file(
     path: &Path,
@@ -270,22 +276,86 @@ fn run_file(
         accepted: 0,
         rejected: 0,
     };
+    // Fault injection for the crash tests: abort (like SIGKILL: no destructors, no cleanup)
+    // once this many rows have been read.
+    let abort_after: Option<u64> = std::env::var("EQUALIS_FAULT_ABORT_AFTER_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok());
 
+    // Shared by the converters; emptied at the end so a reader still sending stops.
+    let (chunk_tx, chunk_rx) = sync_channel::<Chunk>(4);
+    let chunk_rx = std::sync::Mutex::new(Some(chunk_rx));
     std::thread::scope(|s| {
-        let (chunk_tx, chunk_rx) = sync_channel::<Vec<(u64, ByteRecord)>>(4);
         let (recycle_tx, recycle_rx) = sync_channel::<Vec<(u64, ByteRecord)>>(8);
-        let reader = s.spawn(move || -> Result<(), source::SourceError> {
-            loop {
-                let mut chunk = recycle_rx.try_recv().unwrap_or_default();
-                if !source.next_chunk(&mut chunk, CHUNK_ROWS)? {
-                    return Ok(());
+        let reader = s.spawn(move || -> Result<Vec<String>, source::SourceError> {
+            let mut sequencer = convert::Sequencer::new(plan);
+            for seq in 0.. {
+                let mut rows = recycle_rx.try_recv().unwrap_or_default();
+                if !source.next_chunk(&mut rows, CHUNK_ROWS)? {
+                    break;
                 }
+                let duplicates = rows.iter().map(|(_, r)| sequencer.observe(r)).collect();
+                let chunk = Chunk {
+                    seq,
+                    rows,
+                    duplicates,
+                    extract_date: sequencer.extract_date(),
+                };
                 if chunk_tx.send(chunk).is_err() {
-                    return Ok(()); // The converter stopped; its error is reported.
+                    break; // The converters stopped; their error is reported.
                 }
             }
+            Ok(sequencer.warnings())
         });
-        let (batch_tx, batch_rx) = sync_channel::<arrow_array::RecordBatch>(2);
+
+        let (done_tx, done_rx) = sync_channel::<Converted>(4);
+        let mut converters = Vec::new();
+        for _ in 0..CONVERTERS {
+            let (chunk_rx, done_tx, recycle_tx, schema) = (
+                &chunk_rx,
+                done_tx.clone(),
+                recycle_tx.clone(),
+                schema.clone(),
+            );
+            converters.push(s.spawn(move || {
+                let mut conv = convert::Converter::new(plan, key, edition);
+                let mut batcher = write::Batcher::new(schema);
+                let mut problems = Vec::new();
+                loop {
+                    // The lock is held only to take the next chunk.
+                    let next = match chunk_rx.lock() {
+                        Ok(rx) => rx.as_ref().map(|rx| rx.recv()),
+                        Err(_) => None,
+                    };
+                    let Some(Ok(mut chunk)) = next else { return };
+                    conv.set_extract_date(chunk.extract_date);
+                    let mut out = Converted {
+                        seq: chunk.seq,
+                        read: 0,
+                        rejects: Vec::new(),
+                        batch: None,
+                    };
+                    for ((line, rec), dup) in chunk.rows.iter().zip(chunk.duplicates.drain(..)) {
+                        out.read += 1;
+                        if conv.convert(rec, dup, &mut problems) {
+                            batcher.push(&conv.vals, &conv.scratch);
+                        } else {
+                            out.rejects.push((*line, std::mem::take(&mut problems)));
+                        }
+                    }
+                    if batcher.rows() > 0 {
+                        out.batch = Some(batcher.finish().map_err(|e| e.to_string()));
+                    }
+                    let _ = recycle_tx.try_send(std::mem::take(&mut chunk.rows));
+                    if done_tx.send(out).is_err() {
+                        return;
+                    }
+                }
+            }));
+        }
+        drop(done_tx);
+
+        let (batch_tx, batch_rx) = sync_channel::<arrow_array::RecordBatch>(4);
         let writer_schema = schema.clone();
         let writer = s.spawn(move || -> Result<(), String> {
             let mut w = write::parquet_writer(part, writer_schema)?;
@@ -296,72 +366,69 @@ fn run_file(
             Ok(())
         });
 
-        // Fault injection for the crash tests: abort (like SIGKILL, no destructors, no
-        // cleanup) once this many rows have been converted, or just before the commit.
-        let abort_after: Option<u64> = std::env::var("EQUALIS_FAULT_ABORT_AFTER_ROWS")
-            .ok()
-            .and_then(|v| v.parse().ok());
-        let mut conv = convert::Converter::new(plan, key, edition);
-        let mut batcher = write::Batcher::new(schema);
-        let mut problems = Vec::new();
+        // Results arrive in any order; they are handled in file order.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0u64;
         let mut failure: Option<IngestError> = None;
-        'chunks: for chunk in chunk_rx {
-            for (line, rec) in &chunk {
-                summary.read += 1;
-                if conv.convert(rec, &mut problems) {
-                    summary.accepted += 1;
-                    batcher.push(&conv.vals, &conv.scratch);
-                    if batcher.rows() >= BATCH_ROWS {
-                        let sent = batcher.finish().map_err(|e| e.to_string()).and_then(|b| {
-                            batch_tx
-                                .send(b)
-                                .map_err(|_| "the Parquet writer stopped".to_string())
-                        });
-                        if let Err(e) = sent {
-                            failure = Some(file_err(e));
-                            break 'chunks;
-                        }
-                    }
-                } else {
-                    summary.rejected += 1;
-                    if let Err(e) = rejects.write(&display, *line, &problems) {
+        'results: for done in done_rx {
+            pending.insert(done.seq, done);
+            while let Some(done) = pending.remove(&next) {
+                next += 1;
+                summary.read += done.read;
+                summary.rejected += done.rejects.len() as u64;
+                summary.accepted += done.read - done.rejects.len() as u64;
+                for (line, problems) in &done.rejects {
+                    if let Err(e) = rejects.write(&display, *line, problems) {
                         failure = Some(IngestError::File {
                             path: rejects.path.clone(),
                             message: e,
                         });
-                        break 'chunks;
+                        break 'results;
                     }
                 }
-            }
-            if abort_after.is_some_and(|n| summary.read >= n) {
-                std::process::abort();
-            }
-            progress(ProgressEvent::Advance(bytes_read.load(Ordering::Relaxed)));
-            let _ = recycle_tx.try_send(chunk);
-        }
-        if failure.is_none() && batcher.rows() > 0 {
-            match batcher.finish() {
-                Ok(b) => {
-                    let _ = batch_tx.send(b);
+                let sent = match done.batch {
+                    None => Ok(()),
+                    Some(Ok(b)) => batch_tx
+                        .send(b)
+                        .map_err(|_| "the Parquet writer stopped".to_string()),
+                    Some(Err(e)) => Err(e),
+                };
+                if let Err(e) = sent {
+                    failure = Some(file_err(e));
+                    break 'results;
                 }
-                Err(e) => failure = Some(file_err(e.to_string())),
+                if abort_after.is_some_and(|n| summary.read >= n) {
+                    std::process::abort();
+                }
+                progress(ProgressEvent::Advance(bytes_read.load(Ordering::Relaxed)));
             }
         }
+        // Closing the channels stops every thread: the writer finishes its file, and the
+        // reader and converters see their receivers or senders gone.
         drop(batch_tx);
+        if let Ok(mut rx) = chunk_rx.lock() {
+            rx.take();
+        }
+        let converters_ok = converters.into_iter().all(|c| c.join().is_ok());
         let read_result = reader.join();
         let write_result = writer.join();
         if let Some(f) = failure {
             return Err(f);
         }
-        match read_result {
-            Ok(Ok(())) => {}
+        if !converters_ok {
+            return Err(file_err(
+                "internal error: a converter thread panicked; this is a bug in equalis".into(),
+            ));
+        }
+        let warnings = match read_result {
+            Ok(Ok(w)) => w,
             Ok(Err(e)) => return Err(file_err(e.0)),
             Err(_) => {
                 return Err(file_err(
                     "internal error: the reader thread panicked; this is a bug in equalis".into(),
                 ));
             }
-        }
+        };
         match write_result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(file_err(e)),
@@ -371,8 +438,34 @@ fn run_file(
                 ));
             }
         }
-        Ok((summary, conv.take_warnings()))
+        if summary.read != summary.accepted + summary.rejected {
+            return Err(file_err(
+                "internal error: rows read and accounted for differ; this is a bug in equalis"
+                    .into(),
+            ));
+        }
+        Ok((summary, warnings))
     })
+}
+
+/// Converter threads: two, one per core of the machines equalis is sized for; the reader
+/// and the Parquet writer need less than a core between them.
+const CONVERTERS: usize = 2;
+
+/// Records read in file order, with what the sequencer found about them.
+struct Chunk {
+    seq: u64,
+    rows: Vec<(u64, ByteRecord)>,
+    duplicates: Vec<Option<Problem>>,
+    extract_date: Option<jiff::civil::Date>,
+}
+
+/// What a converter made of one chunk.
+struct Converted {
+    seq: u64,
+    read: u64,
+    rejects: Vec<(u64, Vec<Problem>)>,
+    batch: Option<Result<arrow_array::RecordBatch, String>>,
 }
 
 /// The rejects file: `file,row,column,value,reason`, created on the first rejected row.

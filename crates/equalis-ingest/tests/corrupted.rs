@@ -500,3 +500,62 @@ fn no_raw_nhs_number_is_stored_and_pseudonyms_are_per_workspace() {
         "the pseudonym is what is stored"
     );
 }
+
+/// Conversion runs on several threads; rows and rejects still come out in file order,
+/// the same on every run, across many chunks.
+#[test]
+fn many_chunks_keep_file_order_and_account_for_every_row() {
+    let c = case();
+    let rows: Vec<String> = (0..40_000)
+        .map(|i| {
+            let row = good(&format!("p{i:05}"));
+            if i % 997 == 0 {
+                row.replace(",110,", ",999,")
+            } else {
+                row
+            }
+        })
+        .collect();
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&rows.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    let bad = (0..40_000).filter(|i| i % 997 == 0).count() as u64;
+    assert_eq!(counts(&r), (40_000, 40_000 - bad, bad));
+    let lines: Vec<u64> = rejects.iter().map(|r| r[1].parse().unwrap()).collect();
+    let want: Vec<u64> = (0..40_000u64)
+        .filter(|i| i % 997 == 0)
+        .map(|i| i + 2)
+        .collect();
+    assert_eq!(
+        lines, want,
+        "rejects in file order, with their line numbers"
+    );
+
+    let v = r.version.unwrap();
+    let mut ids = Vec::new();
+    for p in v.part_paths() {
+        let f = fs::File::open(p).unwrap();
+        for b in parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+            .unwrap()
+            .build()
+            .unwrap()
+        {
+            let b = b.unwrap();
+            let a = b
+                .column_by_name("pathway_id")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<arrow_array::StringArray>()
+                .unwrap()
+                .clone();
+            ids.extend(a.iter().map(|v| v.unwrap_or_default().to_string()));
+        }
+    }
+    let want: Vec<String> = (0..40_000)
+        .filter(|i| i % 997 != 0)
+        .map(|i| format!("p{i:05}"))
+        .collect();
+    assert_eq!(ids, want, "stored rows in file order");
+}
