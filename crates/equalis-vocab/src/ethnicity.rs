@@ -58,10 +58,10 @@ impl EthnicCategory {
         if s.is_empty() || s == "99" {
             return Ok(EthnicCategory::NotKnown);
         }
-        let upper = s.to_ascii_uppercase();
+        // Compared in place, not upper-cased into a new string: this runs once per row.
         EthnicCategory::ALL
             .into_iter()
-            .find(|c| c.code() == upper)
+            .find(|c| c.code().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 VocabError::new(
                     "expected an NHS ethnic category code: A B C D E F G H J K L M N P R S Z or 99",

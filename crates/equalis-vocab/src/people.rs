@@ -156,12 +156,16 @@ impl Flag {
         if s.is_empty() {
             return Ok(Flag::NotRecorded);
         }
-        match s.to_ascii_lowercase().as_str() {
-            "y" | "1" | "true" => Ok(Flag::Yes),
-            "n" | "0" | "false" => Ok(Flag::No),
-            _ => Err(VocabError::new(
+        // Compared in place, not lower-cased into a new string: this runs once per row.
+        let is = |words: [&str; 3]| words.iter().any(|w| w.eq_ignore_ascii_case(s));
+        if is(["y", "1", "true"]) {
+            Ok(Flag::Yes)
+        } else if is(["n", "0", "false"]) {
+            Ok(Flag::No)
+        } else {
+            Err(VocabError::new(
                 "expected a flag: Y, N, 1, 0, true, false or blank",
-            )),
+            ))
         }
     }
 
