@@ -108,7 +108,19 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         );
     }
     eprintln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
-    eprintln!("Next: `equalis status --workspace {}`", ws_dir.display());
+    let ws = ws_dir.display();
+    let syn = synthetic.display();
+    eprintln!("Try next:");
+    eprintln!("  equalis status --workspace {ws}");
+    eprintln!("  equalis workforce wres --workspace {ws} --org RWE");
+    eprintln!("  equalis workforce pay-gap --workspace {ws} --by sex");
+    eprintln!(
+        "  equalis panel select --volunteers {syn}/volunteers.csv --quotas {syn}/quotas.csv --size {} --seed 1",
+        equalis_synth::PANEL_SIZE
+    );
+    eprintln!(
+        "The inequalities planted in the synthetic data, with their sizes: {syn}/planted_effects.json"
+    );
     if !args.no_serve {
         eprintln!("(The web dashboard is not built yet; the demo stops here, as with --no-serve.)");
     }
