@@ -9,7 +9,7 @@ records each tool's minimum selection probability and wall time.
 The Python package is installed into its own virtual environment under /tmp by this script; it
 is never a dependency of equalis. Usage (from the repository root):
 
-    python3 crates/equalis-sortition/bench/compare.py --instances 500x30,500x60 [--peer] \
+    python3 crates/equalis-sortition/bench/compare.py --instances 500x30@1,500x60@2 [--peer] \
         [--algorithms maximin] [--out /tmp/panel-bench]
 
 `--peer` also runs sortition-algorithms (slow: minutes per instance). equalis must be built with
@@ -38,6 +38,9 @@ FEATURES = {
 }
 
 VENV = Path("/tmp/sortition-bench-venv")
+
+# Wall-clock limit per run, in seconds, for either tool (EQUALIS_BENCH_TIMEOUT overrides).
+TIMEOUT = int(os.environ.get("EQUALIS_BENCH_TIMEOUT", "600"))
 
 
 def generate(n, k, seed, folder):
@@ -73,10 +76,13 @@ def generate(n, k, seed, folder):
 
 def run_equalis(binary, folder, k, algorithm):
     start = time.perf_counter()
-    out = subprocess.run(
-        [binary, "panel", "select", "--volunteers", folder / "volunteers.csv", "--quotas", folder / "quotas.csv",
-         "--size", str(k), "--seed", "1", "--algorithm", algorithm, "--format", "json"],
-        capture_output=True, text=True)
+    try:
+        out = subprocess.run(
+            [binary, "panel", "select", "--volunteers", folder / "volunteers.csv", "--quotas", folder / "quotas.csv",
+             "--size", str(k), "--seed", "1", "--algorithm", algorithm, "--format", "json"],
+            capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after {TIMEOUT} s", "seconds": time.perf_counter() - start}
     elapsed = time.perf_counter() - start
     if out.returncode != 0:
         return {"error": out.stderr.strip(), "seconds": elapsed}
@@ -124,7 +130,8 @@ if algorithm == "legacy":
             counts[pid] += 1
     probs = {i: counts[i] / runs for i in ids}
 else:
-    f = find_distribution_maximin if algorithm == "maximin" else find_distribution_nash
+    # Without Gurobi the peer's leximin falls back to maximin; do the same explicitly.
+    f = find_distribution_nash if algorithm == "nash" else find_distribution_maximin
     committees, weights, _ = f(features, people, k, [], "highspy")
     probs = {i: 0.0 for i in ids}
     for c, w in zip(committees, weights):
@@ -136,7 +143,11 @@ print(min(probs.values()), time.perf_counter() - start)
 
 def run_peer(py, folder, k, algorithm):
     start = time.perf_counter()
-    out = subprocess.run([py, "-c", PEER_SNIPPET, folder, str(k), algorithm], capture_output=True, text=True)
+    try:
+        out = subprocess.run([py, "-c", PEER_SNIPPET, folder, str(k), algorithm], capture_output=True, text=True,
+                             timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"error": f"stopped after {TIMEOUT} s", "seconds": time.perf_counter() - start}
     elapsed = time.perf_counter() - start
     if out.returncode != 0:
         return {"error": out.stderr.strip()[-500:], "seconds": elapsed}
@@ -157,9 +168,11 @@ def main():
     print("| volunteers / seats | algorithm | equalis min p | equalis s | peer min p | peer s | speed-up |")
     print("|---|---|---|---|---|---|---|")
     for inst in args.instances.split(","):
-        n, k = map(int, inst.split("x"))
+        # An instance is NxK, optionally @SEED for the pool generator (default: --seed + N + K).
+        shape, _, seed = inst.partition("@")
+        n, k = map(int, shape.split("x"))
         folder = Path(args.out) / f"{n}x{k}"
-        generate(n, k, args.seed + n + k, folder)
+        generate(n, k, int(seed) if seed else args.seed + n + k, folder)
         for algorithm in args.algorithms.split(","):
             ours = run_equalis(binary, folder, k, algorithm)
             peer = run_peer(py, folder, k, algorithm) if py else {}

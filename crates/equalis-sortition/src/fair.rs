@@ -260,7 +260,7 @@ fn primal(
             continue;
         }
         match fixed[i] {
-            Some(f) => p.add_constraint(row, ComparisonOp::Ge, (f - 1e-7).max(0.0)),
+            Some(f) => p.add_constraint(row, ComparisonOp::Ge, floor(f)),
             None => {
                 row.push((z, -1.0));
                 p.add_constraint(row, ComparisonOp::Ge, 0.0);
@@ -297,6 +297,12 @@ pub(crate) fn distribution(
     }
 }
 
+/// A fixed probability a hair under the value found, so that round-off in one round can never
+/// make the next round's LP infeasible (which its dual reports as unbounded).
+fn floor(value: f64) -> f64 {
+    (value - 1e-7).max(0.0)
+}
+
 fn leximin(
     inst: &Instance,
     coverable: &[bool],
@@ -308,7 +314,7 @@ fn leximin(
         let mut any = false;
         for i in 0..inst.n {
             if coverable[i] && fixed[i].is_none() && y[i] > EPS {
-                fixed[i] = Some(value);
+                fixed[i] = Some(floor(value));
                 any = true;
             }
         }
@@ -317,7 +323,7 @@ fn leximin(
             // already reaches `value`, so fixing them all at it loses nothing.
             for i in 0..inst.n {
                 if coverable[i] && fixed[i].is_none() {
-                    fixed[i] = Some(value);
+                    fixed[i] = Some(floor(value));
                 }
             }
         }
