@@ -909,8 +909,13 @@ fn compute(method: &Method, t: &Table, common: &Common, levels: &Levels) -> Resu
                     }
                     _ => bail!("give --se, or both --lower-cl and --upper-cl"),
                 };
-                let r = st::sii(&pops, &vals, errors, &options)
-                    .with_context(|| format!("group {}", key.join(", ")))?;
+                let r = st::sii(&pops, &vals, errors, &options).with_context(|| {
+                    if key.is_empty() {
+                        "all rows".to_string()
+                    } else {
+                        format!("group `{}`", key.join(", "))
+                    }
+                })?;
                 let mut row = key.clone();
                 let (cells, mut reason) = estimate_cells(&r.sii);
                 row.extend(cells);
