@@ -254,6 +254,7 @@ pub struct Converter<'a> {
     /// A duplicate-id problem found by the [`Sequencer`] for the row being converted.
     pending_dup: Option<Problem>,
     // Output indices used by cross-column rules.
+    o_extract: Option<usize>,
     o_snapshot: Option<usize>,
     o_rtt_start: Option<usize>,
     o_days: Option<usize>,
@@ -422,6 +423,7 @@ impl<'a> Converter<'a> {
             scratch: String::with_capacity(1024),
             extract_date: None,
             pending_dup: None,
+            o_extract: plan.out_index("extract_date"),
             o_snapshot: plan.out_index("snapshot_date"),
             o_rtt_start: plan.out_index("rtt_start_date"),
             o_days: plan.out_index("days_waited"),
@@ -797,10 +799,7 @@ impl<'a> Converter<'a> {
         let date = |v: Val| if let Val::Date(d) = v { Some(d) } else { None };
         match self.plan.dataset {
             Dataset::Population => {
-                let extract = self
-                    .plan
-                    .out_index("extract_date")
-                    .and_then(|i| date(self.vals[i]));
+                let extract = self.o_extract.and_then(|i| date(self.vals[i]));
                 if let Some(e) = extract {
                     let e = from_days(e);
                     match self.extract_date {

@@ -294,7 +294,12 @@ fn run_file(
                 if !source.next_chunk(&mut rows, CHUNK_ROWS)? {
                     break;
                 }
-                let duplicates = rows.iter().map(|(_, r)| sequencer.observe(r)).collect();
+                // Sparse: duplicates are rare, so only their positions are sent.
+                let duplicates = rows
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, r))| Some((i, sequencer.observe(r)?)))
+                    .collect();
                 let chunk = Chunk {
                     seq,
                     rows,
@@ -335,7 +340,9 @@ fn run_file(
                         rejects: Vec::new(),
                         batch: None,
                     };
-                    for ((line, rec), dup) in chunk.rows.iter().zip(chunk.duplicates.drain(..)) {
+                    let mut duplicates = chunk.duplicates.drain(..).peekable();
+                    for (i, (line, rec)) in chunk.rows.iter().enumerate() {
+                        let dup = duplicates.next_if(|(at, _)| *at == i).map(|(_, p)| p);
                         out.read += 1;
                         if conv.convert(rec, dup, &mut problems) {
                             batcher.push(&conv.vals, &conv.scratch);
@@ -456,7 +463,8 @@ const CONVERTERS: usize = 2;
 struct Chunk {
     seq: u64,
     rows: Vec<(u64, ByteRecord)>,
-    duplicates: Vec<Option<Problem>>,
+    /// `(index in rows, problem)` for the rows whose identifier repeats an earlier one.
+    duplicates: Vec<(usize, Problem)>,
     extract_date: Option<jiff::civil::Date>,
 }
 

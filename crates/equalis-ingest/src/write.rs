@@ -68,9 +68,24 @@ impl Batcher {
         self.rows
     }
 
-    /// Appends one row; `text` resolves string values.
+    /// Appends one row; `scratch` holds its string values.
     pub fn push(&mut self, vals: &[Val], scratch: &str) {
         for (b, v) in self.builders.iter_mut().zip(vals) {
+            // The converter writes each column's own type by construction; a mismatch is a
+            // bug in equalis, caught here in tests rather than stored as a silent null.
+            debug_assert!(
+                matches!(
+                    (&*b, v),
+                    (_, Val::Null)
+                        | (Builder::Utf8(_), Val::Str(..))
+                        | (Builder::I32(_), Val::I32(_))
+                        | (Builder::I64(_), Val::I64(_))
+                        | (Builder::F64(_), Val::F64(_))
+                        | (Builder::Date(_), Val::Date(_))
+                        | (Builder::Bool(_), Val::Bool(_))
+                ),
+                "value {v:?} does not match its column's type"
+            );
             match (b, *v) {
                 (Builder::Utf8(b), Val::Str(s, e)) => {
                     b.append_value(&scratch[s as usize..e as usize])
@@ -80,7 +95,7 @@ impl Batcher {
                 (Builder::F64(b), Val::F64(x)) => b.append_value(x),
                 (Builder::Date(b), Val::Date(x)) => b.append_value(x),
                 (Builder::Bool(b), Val::Bool(x)) => b.append_value(x),
-                // Null, or (never expected) a value of another type: stored as null.
+                // Null (a mismatched type is ruled out by the assertion above).
                 (Builder::Utf8(b), _) => b.append_null(),
                 (Builder::I32(b), _) => b.append_null(),
                 (Builder::I64(b), _) => b.append_null(),
