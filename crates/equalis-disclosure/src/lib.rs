@@ -51,6 +51,14 @@ impl<T> Publishable<T> {
     }
 }
 
+impl Publishable<Cell> {
+    /// A cell with no value (e.g. the limits of a statistic that was not calculated): it
+    /// reveals nothing, so any layer may make one.
+    pub fn not_applicable() -> Self {
+        Self::new(Cell::NotApplicable)
+    }
+}
+
 impl<T: fmt::Display> fmt::Display for Publishable<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.value.fmt(f)

@@ -25,6 +25,9 @@ pub enum Exemption {
     Regression,
     /// A value not relating to individuals (e.g. a count of providers).
     NotAboutIndividuals,
+    /// The analyst view, asked for by name (`--unsuppressed`): for people inside the ICS who
+    /// may see small numbers, never for publication.
+    AnalystView,
 }
 
 /// The NHS Digital 2018 policy with configurable thresholds.
@@ -82,6 +85,23 @@ impl Nhsd2018 {
             (Cell::Count(_), Cell::Count(0)) => Cell::NotApplicable,
             (Cell::Count(n), Cell::Count(d)) => Cell::Percentage(100.0 * n as f64 / d as f64),
             _ => Cell::NotApplicable,
+        };
+        Publishable::new(cell)
+    }
+
+    /// A crude ratio of two counts, `numerator / denominator × multiplier` (a proportion or a
+    /// crude rate), computed like [`Nhsd2018::percentage`] from the *published* counts:
+    /// suppressed if either count is, not applicable if the published denominator is 0.
+    pub fn ratio_of_counts(
+        &self,
+        numerator: u64,
+        denominator: u64,
+        multiplier: f64,
+        level: Level,
+    ) -> Publishable<Cell> {
+        let cell = match self.percentage(numerator, denominator, level).into_inner() {
+            Cell::Percentage(p) => Cell::Value(p / 100.0 * multiplier),
+            other => other,
         };
         Publishable::new(cell)
     }

@@ -27,6 +27,12 @@ enum Command {
     Ingest(cmd::ingest::IngestArgs),
     /// Show the datasets a workspace holds
     Status(cmd::ingest::StatusArgs),
+    /// Compute every indicator and the waiting-list dashboard into the workspace's results
+    Compute(cmd::compute::ComputeArgs),
+    /// Print results by indicator, breakdown and period (published view by default)
+    Results(cmd::compute::ResultsArgs),
+    /// Write the static, accessible HTML report of the results
+    Report(cmd::report::ReportArgs),
     /// Public-health statistics on a CSV file (proportions, rates, DSR, SII, SPC, ...)
     Stats(cmd::stats::StatsArgs),
     /// Citizens' Panel: quotas, fair selection by lottery, replacements
@@ -44,6 +50,9 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::ingest::init(args),
         Command::Ingest(args) => cmd::ingest::ingest(args),
         Command::Status(args) => cmd::ingest::status(args),
+        Command::Compute(args) => cmd::compute::run_compute(args),
+        Command::Results(args) => cmd::compute::run_results(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Panel(args) => cmd::panel::run(args),
         Command::Synth(args) => cmd::synth::run(args),

@@ -1,8 +1,8 @@
 //! `equalis demo`: the main job on the built-in synthetic ICS, end to end.
 //!
 //! It generates the synthetic ICS, creates a workspace, ingests every dataset of the data
-//! contract through the same door as real extracts, and prints what was loaded. Later
-//! stages (computing indicators, the report, the web server) join it as they land.
+//! contract through the same door as real extracts, computes every indicator and the
+//! waiting-list dashboard, and writes the HTML report. The web server joins it when it lands.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -107,11 +107,40 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             ws.rejects_dir().display()
         );
     }
+    let t = Instant::now();
+    let computed =
+        crate::cmd::compute::compute(&ws_dir, &equalis_engine::ComputeOptions::default())
+            .context("computing the indicators of the synthetic ICS")?;
+    println!(
+        "Computed {} indicators and the waiting-list dashboard: {} result rows{}",
+        computed.steps.len().saturating_sub(1),
+        thousands(computed.rows as u64),
+        if quiet {
+            String::new()
+        } else {
+            format!(" ({:.1} s)", t.elapsed().as_secs_f64())
+        }
+    );
+    let report_dir = args.dir.join("report");
+    let title = format!("Health inequalities in {}", summary.icb_name);
+    let written = crate::cmd::report::report(&ws_dir, &report_dir, &title)?;
+    println!(
+        "Wrote the report: {} pages, {} charts: {}",
+        written.pages,
+        written.charts,
+        report_dir.join("index.html").display()
+    );
     eprintln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
     let ws = ws_dir.display();
     let syn = synthetic.display();
     eprintln!("Try next:");
     eprintln!("  equalis status --workspace {ws}");
+    eprintln!(
+        "  equalis results --workspace {ws} --indicator smi_health_check --breakdown imd_quintile"
+    );
+    eprintln!(
+        "  equalis results --workspace {ws} --indicator wl_gap_core20_over_18_weeks --breakdown provider --period latest"
+    );
     eprintln!("  equalis workforce wres --workspace {ws} --org RWE");
     eprintln!("  equalis workforce pay-gap --workspace {ws} --by sex");
     eprintln!(

@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
+pub mod compute;
 pub mod demo;
 pub mod ingest;
 pub mod panel;
+pub mod report;
 pub mod stats;
 pub mod synth;
 pub mod workforce;

@@ -1,0 +1,73 @@
+//! Errors of the engine, each naming what was being done and how to fix it.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalogue::DefinitionError;
+
+/// Why a compute failed. A failed compute writes nothing: the previous results stay current.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// An indicator definition is invalid (bad TOML, unknown statistic, unknown column, bad
+    /// SQL); the file is named.
+    #[error("{0}")]
+    Definition(DefinitionError),
+    /// A dataset the compute needs is not loaded.
+    #[error("{0}")]
+    MissingData(String),
+    /// The workspace could not be read.
+    #[error(transparent)]
+    Workspace(#[from] equalis_workspace::WorkspaceError),
+    /// The results could not be written.
+    #[error(transparent)]
+    Results(#[from] equalis_results::ResultsError),
+    /// The query engine failed.
+    #[error("{context}: {message}")]
+    Engine {
+        /// What equalis was doing.
+        context: String,
+        /// DataFusion's message.
+        message: String,
+    },
+    /// A statistic could not be computed from the data (a bug or corrupt data).
+    #[error("{context}: {message}")]
+    Statistic {
+        /// The indicator and group.
+        context: String,
+        /// The statistics crate's message.
+        message: String,
+    },
+    /// A file system error.
+    #[error("{action} `{path}`: {source}")]
+    Io {
+        /// What equalis was doing.
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl EngineError {
+    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        EngineError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn engine(context: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        EngineError::Engine {
+            context: context.into(),
+            message: e.to_string(),
+        }
+    }
+
+    pub(crate) fn statistic(context: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        EngineError::Statistic {
+            context: context.into(),
+            message: e.to_string(),
+        }
+    }
+}

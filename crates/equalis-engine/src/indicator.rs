@@ -1,0 +1,432 @@
+//! Evaluating one catalogue indicator: SQL from its definition, a cube of counts by every
+//! dimension from DataFusion, then the roll-up into every breakdown and the statistics.
+
+use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int64Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::prelude::SessionContext;
+use equalis_results::{InequalityRow, ResultRow, SpcRow};
+use futures::StreamExt;
+
+use crate::breakdown::{self, DIMS, Dim, Rollup, Set};
+use crate::catalogue::{DefinitionError, Indicator, Statistic};
+use crate::periods::{Period, Periods};
+use crate::rows;
+use crate::tables::{self, Loaded};
+use crate::{ComputeOptions, EngineError};
+
+/// ESP 2013 bands, plus one slot for rows of unknown age.
+const BANDS: usize = 20;
+const UNKNOWN_AGE: usize = 19;
+
+/// What running an indicator gave.
+pub enum Outcome {
+    /// Results.
+    Computed(Output),
+    /// Why it could not be computed from this workspace's data.
+    Skipped(String),
+}
+
+/// Rows of the three results tables.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Indicator rows.
+    pub rows: Vec<ResultRow>,
+    /// SII and RII rows.
+    pub inequality: Vec<InequalityRow>,
+    /// SPC rows.
+    pub spc: Vec<SpcRow>,
+}
+
+fn missing_dataset(loaded: &Loaded, i: &Indicator) -> Option<String> {
+    [&i.denominator.from, &i.numerator.from]
+        .into_iter()
+        .find(|t| !tables::available(loaded, t))
+        .map(|t| format!("the `{t}` dataset is not loaded"))
+}
+
+fn substitute(sql: &str, period: &Period) -> String {
+    sql.replace("{start}", &period.start_sql())
+        .replace("{end}", &period.end_sql())
+}
+
+/// The dimensions every table of the indicator has.
+async fn dims_for(ctx: &SessionContext, from: &[&str]) -> Result<Vec<&'static Dim>, EngineError> {
+    let mut schemas = Vec::new();
+    for t in from {
+        let df = ctx
+            .table(*t)
+            .await
+            .map_err(|e| EngineError::engine(format!("reading table `{t}`"), e))?;
+        schemas.push(df.schema().clone());
+    }
+    Ok(DIMS
+        .iter()
+        .filter(|d| {
+            schemas
+                .iter()
+                .all(|s| s.has_column_with_unqualified_name(d.column))
+        })
+        .collect())
+}
+
+/// One side of an indicator as SQL: the rows of `from` meeting `conditions` in `period`,
+/// counted by every dimension (and age band, and value).
+fn cube_sql(
+    dims: &[&Dim],
+    from: &str,
+    conditions: &[&str],
+    period: &Period,
+    standardise: bool,
+    value: Option<&str>,
+) -> String {
+    let mut select: Vec<String> = dims
+        .iter()
+        .enumerate()
+        .map(|(k, d)| format!("{} AS d{k}", d.sql))
+        .collect();
+    select.push(if standardise {
+        // ESP 2013 bands 0-4 … 85-89, 90+; unknown age in its own slot.
+        format!("CASE WHEN age IS NULL THEN {UNKNOWN_AGE} WHEN age >= 90 THEN 18 ELSE CAST(age / 5 AS BIGINT) END AS _band")
+    } else {
+        "0 AS _band".to_owned()
+    });
+    if let Some(v) = value {
+        select.push(format!(
+            "CAST(({}) AS DOUBLE) AS _value",
+            substitute(v, period)
+        ));
+    }
+    let mut wheres: Vec<String> = conditions
+        .iter()
+        .map(|c| format!("({})", substitute(c, period)))
+        .collect();
+    if let Some(date) = tables::date_column(from) {
+        wheres.push(format!(
+            "{date} BETWEEN {} AND {}",
+            period.start_sql(),
+            period.end_sql()
+        ));
+    }
+    let mut keys: Vec<String> = (0..dims.len()).map(|k| format!("d{k}")).collect();
+    keys.push("_band".into());
+    if value.is_some() {
+        keys.push("_value".into());
+    }
+    format!(
+        "SELECT {keys}, CAST(count(*) AS DOUBLE) AS _n FROM (SELECT {select} FROM {from} WHERE {wheres}) AS unit GROUP BY {keys}",
+        keys = keys.join(", "),
+        select = select.join(", "),
+        wheres = wheres.join(" AND "),
+    )
+}
+
+/// The queries of an indicator for a period: (numerator, denominator); a median or
+/// percentile has only the denominator, with values.
+fn queries(i: &Indicator, dims: &[&Dim], period: &Period) -> (Option<String>, String) {
+    let standardise = i.statistic == Statistic::Dsr;
+    let den = cube_sql(
+        dims,
+        &i.denominator.from,
+        &[&i.denominator.condition],
+        period,
+        standardise,
+        i.value.as_deref(),
+    );
+    let num = match i.statistic {
+        Statistic::Proportion => Some(cube_sql(
+            dims,
+            &i.denominator.from,
+            &[&i.denominator.condition, &i.numerator.condition],
+            period,
+            false,
+            None,
+        )),
+        Statistic::Rate | Statistic::Dsr => Some(cube_sql(
+            dims,
+            &i.numerator.from,
+            &[&i.numerator.condition],
+            period,
+            standardise,
+            None,
+        )),
+        Statistic::Median | Statistic::Percentile(_) => None,
+    };
+    (num, den)
+}
+
+fn definition_error(i: &Indicator, e: impl std::fmt::Display) -> EngineError {
+    EngineError::Definition(DefinitionError {
+        origin: i.origin.clone(),
+        message: format!("the SQL does not run against the data: {e}"),
+    })
+}
+
+/// Plans the indicator's queries against the data without running them, so that an unknown
+/// column or bad SQL is reported with the file before anything is computed.
+pub async fn check(
+    ctx: &SessionContext,
+    loaded: &Loaded,
+    i: &Indicator,
+    periods: &Periods,
+) -> Result<(), EngineError> {
+    if missing_dataset(loaded, i).is_some() {
+        return Ok(());
+    }
+    let from = [i.denominator.from.as_str(), i.numerator.from.as_str()];
+    let dims = dims_for(ctx, &from).await?;
+    let period = periods.of(i.period).into_iter().next().unwrap_or(Period {
+        label: "check".into(),
+        start: jiff::civil::Date::constant(2000, 1, 1),
+        end: jiff::civil::Date::constant(2000, 12, 31),
+    });
+    let (num, den) = queries(i, &dims, &period);
+    for sql in num.iter().chain(std::iter::once(&den)) {
+        let df = ctx.sql(sql).await.map_err(|e| definition_error(i, e))?;
+        // Physical planning catches what logical planning lets through (e.g. a subquery shape
+        // the engine cannot run).
+        df.create_physical_plan()
+            .await
+            .map_err(|e| definition_error(i, e))?;
+    }
+    Ok(())
+}
+
+fn strings(col: &ArrayRef) -> Result<StringArray, EngineError> {
+    let c = cast(col, &DataType::Utf8).map_err(|e| EngineError::engine("reading groups", e))?;
+    c.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| EngineError::engine("reading groups", "not text"))
+}
+
+fn numbers(col: &ArrayRef, ty: DataType) -> Result<ArrayRef, EngineError> {
+    cast(col, &ty).map_err(|e| EngineError::engine("reading counts", e))
+}
+
+/// Runs a cube query and adds its rows to the roll-up: as numerator or denominator.
+async fn feed(
+    ctx: &SessionContext,
+    i: &Indicator,
+    sql: &str,
+    rollup: &mut Rollup,
+    dims: usize,
+    numerator: bool,
+    with_values: bool,
+) -> Result<(), EngineError> {
+    let df = ctx.sql(sql).await.map_err(|e| definition_error(i, e))?;
+    let mut stream = df
+        .execute_stream()
+        .await
+        .map_err(|e| EngineError::engine(format!("computing `{}`", i.id), e))?;
+    let mut codes = vec![0u16; dims];
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| EngineError::engine(format!("computing `{}`", i.id), e))?;
+        let labels: Vec<StringArray> = (0..dims)
+            .map(|k| strings(batch.column(k)))
+            .collect::<Result<_, _>>()?;
+        let band = numbers(batch.column(dims), DataType::Int64)?;
+        let band = band
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .ok_or_else(|| EngineError::engine("reading age bands", "not integers"))?;
+        let values = if with_values {
+            Some(numbers(batch.column(dims + 1), DataType::Float64)?)
+        } else {
+            None
+        };
+        let values = values
+            .as_ref()
+            .and_then(|v| v.as_any().downcast_ref::<Float64Array>());
+        let n = numbers(batch.column(batch.num_columns() - 1), DataType::Float64)?;
+        let n = n
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .ok_or_else(|| EngineError::engine("reading counts", "not numbers"))?;
+        for row in 0..batch.num_rows() {
+            for (k, l) in labels.iter().enumerate() {
+                codes[k] = rollup.code(k, l.value(row));
+            }
+            let b = usize::try_from(band.value(row))
+                .unwrap_or(UNKNOWN_AGE)
+                .min(UNKNOWN_AGE);
+            let count = n.value(row);
+            let value = match values {
+                // A row whose value is missing (NULL) is not a value: it counts in neither.
+                Some(v) if v.is_null(row) => continue,
+                Some(v) => Some(v.value(row)),
+                None => None,
+            };
+            if numerator {
+                rollup.add(&codes, b, count, 0.0, value);
+            } else {
+                rollup.add(&codes, b, 0.0, count, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Computes the statistic of one cell into a row.
+fn statistic(
+    i: &Indicator,
+    row: &mut ResultRow,
+    cell: &breakdown::Cell,
+) -> Result<(), EngineError> {
+    let x: f64 = cell.num.iter().sum();
+    let n: f64 = cell.den.iter().sum();
+    let levels = rows::levels();
+    let context = || format!("indicator `{}`, {} {}", i.id, row.breakdown, row.group);
+    match i.statistic {
+        Statistic::Proportion => {
+            row.numerator = Some(x);
+            row.denominator = Some(n);
+            let est = equalis_stats::proportion(x, n, &levels, i.multiplier)
+                .map_err(|e| EngineError::statistic(context(), e))?;
+            rows::fill(row, &est);
+        }
+        Statistic::Rate => {
+            row.numerator = Some(x);
+            row.denominator = Some(n);
+            if n == 0.0 {
+                row.note = Some("not calculated: the population is 0".into());
+            } else {
+                let est = equalis_stats::rate(x, n, &levels, i.multiplier)
+                    .map_err(|e| EngineError::statistic(context(), e))?;
+                rows::fill(row, &est);
+            }
+        }
+        Statistic::Dsr => {
+            row.numerator = Some(x);
+            row.denominator = Some(n);
+            let counts = &cell.num[..19];
+            if counts
+                .iter()
+                .zip(&cell.den[..19])
+                .any(|(&x, &n)| x > 0.0 && n == 0.0)
+            {
+                row.note =
+                    Some("DSR not calculated: events in an age band with no population".into());
+                return Ok(());
+            }
+            // An age band with no population and no events contributes nothing to the DSR
+            // or its variance; giving it a population of 1 says exactly that, where 0 would
+            // divide by zero.
+            let pops: Vec<f64> = cell.den[..19].iter().map(|&n| n.max(1.0)).collect();
+            let est = equalis_stats::dsr(
+                counts,
+                &pops,
+                &equalis_stats::ESP2013,
+                &levels,
+                i.multiplier,
+            )
+            .map_err(|e| EngineError::statistic(context(), e))?;
+            rows::fill(row, &est);
+            let unknown = cell.num[UNKNOWN_AGE] + cell.den[UNKNOWN_AGE];
+            if unknown > 0.0 && row.note.is_none() {
+                row.note = Some(format!(
+                    "{} rows of unknown age are not in the standardised rate",
+                    unknown as u64
+                ));
+            }
+        }
+        Statistic::Median | Statistic::Percentile(_) => {
+            let p = match i.statistic {
+                Statistic::Percentile(p) => p,
+                _ => 0.5,
+            };
+            let values: Vec<(f64, f64)> = cell
+                .values
+                .iter()
+                .map(|(&bits, &c)| (f64::from_bits(bits), c))
+                .collect();
+            row.denominator = Some(n);
+            match equalis_stats::percentile_of_counts(&values, p)
+                .map_err(|e| EngineError::statistic(context(), e))?
+            {
+                Ok(v) => row.value = Some(v * i.multiplier),
+                Err(reason) => row.note = Some(reason.to_string()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Computes an indicator for each of its periods.
+pub async fn run(
+    ctx: &SessionContext,
+    loaded: &Loaded,
+    i: &Indicator,
+    periods: &Periods,
+    options: &ComputeOptions,
+) -> Result<Outcome, EngineError> {
+    if let Some(why) = missing_dataset(loaded, i) {
+        return Ok(Outcome::Skipped(why));
+    }
+    let list = periods.of(i.period);
+    if list.is_empty() {
+        return Ok(Outcome::Skipped("the data cover no complete period".into()));
+    }
+    let from = [i.denominator.from.as_str(), i.numerator.from.as_str()];
+    let dims = dims_for(ctx, &from).await?;
+    let mut out = Output::default();
+    for period in &list {
+        let (num, den) = queries(i, &dims, period);
+        let bands = if i.statistic == Statistic::Dsr {
+            BANDS
+        } else {
+            1
+        };
+        let mut rollup = Rollup::new(dims.len(), breakdown::sets(&dims, options.pairs), bands);
+        let with_values = i.value.is_some();
+        if let Some(num) = num {
+            feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
+        }
+        feed(ctx, i, &den, &mut rollup, dims.len(), false, with_values).await?;
+        let (sets, labels, cells) = rollup.into_cells();
+        let mut period_rows = Vec::new();
+        for (set, cells) in sets.iter().zip(&cells) {
+            let mut keyed: Vec<_> = cells.iter().collect();
+            keyed.sort_by_key(|(k, _)| **k);
+            for (key, cell) in keyed {
+                let (b, g) = breakdown::names(&dims, *set, &labels, *key);
+                let mut row = ResultRow::new(
+                    &i.id,
+                    &period.label,
+                    &b,
+                    &g,
+                    i.statistic.results(),
+                    i.multiplier,
+                );
+                statistic(i, &mut row, cell)?;
+                period_rows.push(row);
+            }
+            if *set == Set::All && cells.is_empty() {
+                // No rows at all: still say so for the ICS.
+                let mut row = ResultRow::new(
+                    &i.id,
+                    &period.label,
+                    breakdown::ALL,
+                    breakdown::ALL_GROUP,
+                    i.statistic.results(),
+                    i.multiplier,
+                );
+                statistic(i, &mut row, &empty_cell(bands))?;
+                period_rows.push(row);
+            }
+        }
+        rows::compare(&mut period_rows);
+        out.inequality
+            .extend(rows::inequality(&period_rows, options.sii_repetitions));
+        out.rows.extend(period_rows);
+    }
+    Ok(Outcome::Computed(out))
+}
+
+fn empty_cell(bands: usize) -> breakdown::Cell {
+    breakdown::Cell {
+        num: vec![0.0; bands],
+        den: vec![0.0; bands],
+        values: Default::default(),
+    }
+}

@@ -1,0 +1,193 @@
+//! The population-health inequalities engine of equalis.
+//!
+//! `equalis compute` calls [`compute`]: it registers the workspace's committed datasets with
+//! Apache DataFusion, evaluates every indicator of the catalogue ([`catalogue`]) and the
+//! elective waiting-list dashboard ([`waiting`]) by every breakdown and pair of breakdowns
+//! ([`breakdown`]), takes every statistic from `equalis-stats`, and writes the results with
+//! `equalis-results`.
+//!
+//! **Architecture:** this is the only crate that links DataFusion. The query engine does the
+//! reading, joining, filtering and grouping of rows; the statistics are plain functions of the
+//! grouped counts, so the same plans could run on a cluster (DataFusion Ballista) without the
+//! statistics changing.
+#![deny(missing_docs)]
+
+pub mod breakdown;
+pub mod catalogue;
+mod error;
+mod indicator;
+mod periods;
+mod rows;
+pub mod tables;
+pub mod waiting;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use datafusion::prelude::{SessionConfig, SessionContext};
+use equalis_results::{Metadata, ResultsWriter};
+use equalis_workspace::Workspace;
+
+pub use error::EngineError;
+
+/// Options of a compute.
+#[derive(Debug, Clone)]
+pub struct ComputeOptions {
+    /// Break down by every pair of breakdowns (the default), or singles only.
+    pub pairs: bool,
+    /// Monte Carlo repetitions for the SII limits.
+    pub sii_repetitions: usize,
+}
+
+impl Default for ComputeOptions {
+    fn default() -> Self {
+        Self {
+            pairs: true,
+            sii_repetitions: 10_000,
+        }
+    }
+}
+
+/// What a compute did, for the command line.
+#[derive(Debug, Clone, Default)]
+pub struct ComputeSummary {
+    /// One line per indicator or dashboard: id, rows written, seconds, or why it was skipped.
+    pub steps: Vec<Step>,
+    /// Rows in the indicators table.
+    pub rows: usize,
+    /// Where the results are.
+    pub dir: std::path::PathBuf,
+}
+
+/// One step of a compute.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Indicator id or dashboard name.
+    pub id: String,
+    /// Result rows written.
+    pub rows: usize,
+    /// Wall seconds.
+    pub seconds: f64,
+    /// Why it was skipped, if it was.
+    pub skipped: Option<String>,
+}
+
+/// Progress callback: called with the step about to run, its index and the number of steps.
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
+
+/// Computes every indicator and dashboard into `WORKSPACE/results/` (atomically).
+pub fn compute(
+    ws: &Workspace,
+    options: &ComputeOptions,
+    progress: Progress<'_>,
+) -> Result<ComputeSummary, EngineError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::io("starting the query runtime", ws.root(), e))?;
+    runtime.block_on(compute_async(ws, options, progress))
+}
+
+/// A DataFusion session set up for equalis (all cores, modest batch size).
+pub fn session() -> SessionContext {
+    let config = SessionConfig::new()
+        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .with_information_schema(false);
+    SessionContext::new_with_config(config)
+}
+
+async fn compute_async(
+    ws: &Workspace,
+    options: &ComputeOptions,
+    progress: Progress<'_>,
+) -> Result<ComputeSummary, EngineError> {
+    let ctx = session();
+    let loaded = tables::register(&ctx, ws).await?;
+    if !loaded.has("population") {
+        return Err(EngineError::MissingData(
+            "the `population` dataset is not loaded; every indicator needs it\n\nhint: `equalis ingest --workspace DIR --dataset population FILE`".into(),
+        ));
+    }
+    let indicators = catalogue::load(ws.root())?;
+    // Every definition is planned against the data before anything is computed, so a bad one
+    // stops the run at once with its file named, and the previous results stay in place.
+    let periods = periods::Periods::discover(&ctx, &loaded).await?;
+    for i in &indicators {
+        indicator::check(&ctx, &loaded, i, &periods).await?;
+    }
+
+    let mut metadata = Metadata {
+        computed_at: jiff::Timestamp::now().to_string(),
+        equalis_version: env!("CARGO_PKG_VERSION").to_owned(),
+        iod_edition: loaded.iod_edition.clone(),
+        datasets: loaded.datasets.clone(),
+        indicators: BTreeMap::new(),
+        definitions: BTreeMap::new(),
+    };
+    let mut all_rows = Vec::new();
+    let mut inequality = Vec::new();
+    let mut spc = Vec::new();
+    let mut summary = ComputeSummary::default();
+    let total = indicators.len() + 1;
+    for (n, i) in indicators.iter().enumerate() {
+        progress(&i.id, n, total);
+        let started = Instant::now();
+        metadata.indicators.insert(i.id.clone(), i.info());
+        metadata.definitions.insert(i.id.clone(), i.text.clone());
+        let step = match indicator::run(&ctx, &loaded, i, &periods, options).await? {
+            indicator::Outcome::Computed(out) => {
+                let rows = out.rows.len();
+                all_rows.extend(out.rows);
+                inequality.extend(out.inequality);
+                spc.extend(out.spc);
+                Step {
+                    id: i.id.clone(),
+                    rows,
+                    seconds: started.elapsed().as_secs_f64(),
+                    skipped: None,
+                }
+            }
+            indicator::Outcome::Skipped(why) => Step {
+                id: i.id.clone(),
+                rows: 0,
+                seconds: started.elapsed().as_secs_f64(),
+                skipped: Some(why),
+            },
+        };
+        summary.steps.push(step);
+    }
+
+    progress("waiting list dashboard", indicators.len(), total);
+    let started = Instant::now();
+    if loaded.has("waiting_list") {
+        let out = waiting::run(&ctx, &periods, options).await?;
+        for info in waiting::infos() {
+            metadata.indicators.insert(info.id.clone(), info);
+        }
+        let rows = out.rows.len();
+        all_rows.extend(out.rows);
+        inequality.extend(out.inequality);
+        spc.extend(out.spc);
+        summary.steps.push(Step {
+            id: "waiting list dashboard".into(),
+            rows,
+            seconds: started.elapsed().as_secs_f64(),
+            skipped: None,
+        });
+    } else {
+        summary.steps.push(Step {
+            id: "waiting list dashboard".into(),
+            rows: 0,
+            seconds: 0.0,
+            skipped: Some("the `waiting_list` dataset is not loaded".into()),
+        });
+    }
+
+    let writer = ResultsWriter::begin(ws.root(), metadata)?;
+    writer.write_indicators(&all_rows)?;
+    writer.write_inequality(&inequality)?;
+    writer.write_spc(&spc)?;
+    summary.rows = all_rows.len();
+    summary.dir = writer.commit()?;
+    Ok(summary)
+}

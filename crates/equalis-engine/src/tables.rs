@@ -1,0 +1,230 @@
+//! The tables indicator SQL sees: the committed dataset versions, registered with DataFusion
+//! as `*_raw`, and views that attach each person's attributes (deprivation, ethnicity, age,
+//! sex, PLUS flags, practice and PCN) from `population` to every row of `events`,
+//! `admissions` and `waiting_list`, so that every indicator can be broken down the same way.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use std::sync::Arc;
+
+use datafusion::datasource::file_format::parquet::ParquetFormat;
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::prelude::SessionContext;
+use equalis_results::DatasetRef;
+use equalis_workspace::Workspace;
+
+use crate::EngineError;
+
+/// The datasets the engine reads.
+pub const DATASETS: [&str; 4] = ["population", "waiting_list", "admissions", "events"];
+
+/// Person attributes taken from `population`, as `p.<column>`.
+const PERSON: &[&str] = &[
+    "household_id",
+    "age",
+    "age_band",
+    "sex",
+    "ethnic_category",
+    "ethnic_group",
+    "lsoa_code",
+    "lsoa21_code",
+    "imd_decile",
+    "imd_quintile",
+    "imd_edition",
+    "core20",
+    "la_code",
+    "local_authority",
+    "sub_icb_code",
+    "place",
+    "gp_practice_code",
+    "pcn_code",
+    "registration_date",
+    "learning_disability",
+    "autism",
+    "smi",
+    "copd",
+    "hypertension",
+    "diabetes",
+    "homeless",
+    "carer",
+    "armed_forces",
+    "refugee_or_asylum_seeker",
+    "gypsy_roma_traveller",
+    "extract_date",
+];
+
+/// Attributes a waiting-list row may carry itself; the person's are used when it does not.
+const WL_OWN: &[&str] = &[
+    "age",
+    "age_band",
+    "sex",
+    "ethnic_category",
+    "ethnic_group",
+    "lsoa_code",
+    "lsoa21_code",
+    "imd_decile",
+    "imd_quintile",
+    "imd_edition",
+    "core20",
+    "la_code",
+    "local_authority",
+    "sub_icb_code",
+    "place",
+    "learning_disability",
+];
+
+/// What was registered.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// Dataset name → version and rows, for the datasets present.
+    pub datasets: BTreeMap<String, DatasetRef>,
+    /// The IoD edition of the population's deprivation fields.
+    pub iod_edition: String,
+}
+
+impl Loaded {
+    /// Whether a dataset is loaded.
+    pub fn has(&self, dataset: &str) -> bool {
+        self.datasets.contains_key(dataset)
+    }
+}
+
+/// Registers the current version of each dataset and the views over them.
+pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, EngineError> {
+    let mut loaded = Loaded {
+        iod_edition: ws.config().iod_edition.label().to_owned(),
+        ..Loaded::default()
+    };
+    for name in DATASETS {
+        let Some(version) = ws.current(name)? else {
+            continue;
+        };
+        // The manifest lists the version's parts (an appended version reuses earlier parts),
+        // so the table is exactly those files, never a directory listing.
+        let context = || {
+            format!(
+                "reading dataset `{name}` version {}",
+                version.manifest.version
+            )
+        };
+        let urls = version
+            .part_paths()
+            .iter()
+            .map(|p| ListingTableUrl::parse(p.to_string_lossy()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| EngineError::engine(context(), e))?;
+        let listing =
+            ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+        let config = ListingTableConfig::new_with_multi_paths(urls)
+            .with_listing_options(listing)
+            .infer_schema(&ctx.state())
+            .await
+            .map_err(|e| EngineError::engine(context(), e))?;
+        let table = ListingTable::try_new(config).map_err(|e| EngineError::engine(context(), e))?;
+        ctx.register_table(format!("{name}_raw"), Arc::new(table))
+            .map_err(|e| EngineError::engine(context(), e))?;
+        loaded.datasets.insert(
+            name.to_owned(),
+            DatasetRef {
+                version: version.manifest.version,
+                rows: version.manifest.rows,
+            },
+        );
+    }
+    if !loaded.has("population") {
+        return Ok(loaded);
+    }
+    let person = |alias: &str| {
+        PERSON
+            .iter()
+            .map(|c| format!("{alias}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let views = [
+        (
+            "population",
+            Some("population"),
+            "SELECT *, pcn_code AS pcn FROM population_raw".to_owned(),
+        ),
+        (
+            "events",
+            Some("events"),
+            format!(
+                "SELECT e.person_id, e.event_date, e.event_type, e.value, {}, p.pcn_code AS pcn \
+                 FROM events_raw e LEFT JOIN population_raw p ON e.person_id = p.person_id",
+                person("p")
+            ),
+        ),
+        (
+            "admissions",
+            Some("admissions"),
+            // Ages are held at the population extract date; age at admission is that less the
+            // whole years between, which can be a year out near a birthday.
+            format!(
+                "SELECT a.spell_id, a.person_id, a.admission_date, a.admission_method, \
+                 a.admission_method_kind, a.primary_diagnosis, a.primary_procedure, \
+                 a.provider_code, a.provider_code AS provider, {}, p.pcn_code AS pcn, \
+                 p.age - CAST(floor((CAST(p.extract_date AS INT) - CAST(a.admission_date AS INT)) / 365.25) AS INT) AS age_at_admission \
+                 FROM admissions_raw a LEFT JOIN population_raw p ON a.person_id = p.person_id",
+                person("p")
+            ),
+        ),
+        ("waiting_list", Some("waiting_list"), waiting_list_view()),
+    ];
+    for (view, needs, sql) in views {
+        if needs.is_some_and(|d| !loaded.has(d)) {
+            continue;
+        }
+        let df = ctx
+            .sql(&sql)
+            .await
+            .map_err(|e| EngineError::engine(format!("building the `{view}` view"), e))?;
+        ctx.register_table(view, df.into_view())
+            .map_err(|e| EngineError::engine(format!("registering the `{view}` view"), e))?;
+    }
+    Ok(loaded)
+}
+
+fn waiting_list_view() -> String {
+    let own: Vec<String> = WL_OWN
+        .iter()
+        .map(|c| format!("coalesce(w.{c}, p.{c}) AS {c}"))
+        .collect();
+    let from_person: Vec<String> = PERSON
+        .iter()
+        .filter(|c| !WL_OWN.contains(c))
+        .map(|c| format!("p.{c}"))
+        .collect();
+    format!(
+        "SELECT w.pathway_id, w.person_id, w.snapshot_date, w.provider_code, \
+         w.provider_code AS provider, w.treatment_function_code, w.treatment_function, \
+         w.priority, w.rtt_start_date, w.days_waited, w.weeks_waited, {}, {}, p.pcn_code AS pcn \
+         FROM waiting_list_raw w LEFT JOIN population_raw p ON w.person_id = p.person_id",
+        own.join(", "),
+        from_person.join(", ")
+    )
+}
+
+/// The date column that places a table's rows in a period (none for `population`).
+pub fn date_column(table: &str) -> Option<&'static str> {
+    match table {
+        "events" => Some("event_date"),
+        "admissions" => Some("admission_date"),
+        "waiting_list" => Some("snapshot_date"),
+        _ => None,
+    }
+}
+
+/// Whether the workspace has the data a table needs.
+pub fn available(loaded: &Loaded, table: &str) -> bool {
+    loaded.has("population") && loaded.has(table)
+}
+
+/// The directory of a workspace's results, for messages.
+pub fn results_dir(ws: &Path) -> std::path::PathBuf {
+    ws.join("results")
+}

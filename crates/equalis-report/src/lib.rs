@@ -1,0 +1,130 @@
+//! The equalis HTML report: a static, accessible report in the NHS.UK style of the results of
+//! `equalis compute`, for ICB board papers, analysts and the public.
+//!
+//! [`write_report`] writes `index.html` (every indicator by area), one page per indicator under
+//! `indicators/`, and `style.css`. Each indicator page has a headline, forest plots of the
+//! groups against the ICS value, the deprivation gradient (SII and RII), the trend and SPC
+//! charts, each chart with a data table and in plain English, and a data-and-methods footer.
+//! Charts are hand-written SVG; there is no JavaScript, and the pages print.
+//!
+//! **Every number is published.** The results pass through [`equalis_results::publish`] with
+//! [`equalis_results::View::Published`] once, before anything else reads them, and the pages are
+//! built from the published rows alone. A withheld value shows as `*` with a note, and charts
+//! leave it out and say so.
+#![deny(missing_docs)]
+
+mod charts;
+mod data;
+mod format;
+mod indicator;
+mod pages;
+mod svg;
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use equalis_results::Results;
+
+/// What the report says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The report's title, e.g. "Health inequalities in Leicester, Leicestershire and Rutland
+    /// ICS".
+    pub title: String,
+    /// When it was generated, as text for people (e.g. "3 April 2026").
+    pub generated: String,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportSummary {
+    /// HTML pages (the index and one per indicator).
+    pub pages: usize,
+    /// SVG charts across all pages.
+    pub charts: usize,
+    /// Bytes written, style sheet included.
+    pub bytes: u64,
+}
+
+/// Why the report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file or directory could not be written.
+    #[error("{action} `{path}`: {source}")]
+    Io {
+        /// What equalis was doing.
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A page template failed to render, which is a bug in equalis.
+    #[error("rendering `{page}` failed (this is a bug in equalis; please report it): {message}")]
+    Template {
+        /// The page.
+        page: String,
+        /// What the template engine said (kept as text so that the template engine is not
+        /// part of this crate's API).
+        message: String,
+    },
+}
+
+fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ReportError {
+    let path = path.to_path_buf();
+    move |source| ReportError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+/// Writes the report of `results` into `out_dir` (created if need be): `index.html`,
+/// `indicators/<id>.html` and `style.css`.
+///
+/// Every page is rendered before the first file is written, and each file is written beside
+/// its final name and renamed over it, so a reader never sees a half-written page. Other files
+/// in `out_dir` are left alone.
+pub fn write_report(
+    results: &Results,
+    options: &ReportOptions,
+    out_dir: &Path,
+) -> Result<ReportSummary, ReportError> {
+    let rendered = pages::render(results, options)?;
+    let mut bytes = 0u64;
+    for (relative, contents) in &rendered.files {
+        let path = out_dir.join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io("creating the directory", dir))?;
+        }
+        write_atomically(&path, contents.as_bytes())?;
+        bytes += contents.len() as u64;
+    }
+    Ok(ReportSummary {
+        pages: rendered.pages,
+        charts: rendered.charts,
+        bytes,
+    })
+}
+
+/// Writes `path` by way of a temporary file in the same directory and a rename.
+fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(contents)?;
+            f.sync_all()
+        })
+        .map_err(io("writing", &tmp))
+        .and_then(|()| fs::rename(&tmp, path).map_err(io("replacing", path)));
+    if written.is_err() {
+        // Best effort: the error that matters is the one returned.
+        let _ = fs::remove_file(&tmp);
+    }
+    written
+}

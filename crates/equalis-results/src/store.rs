@@ -1,0 +1,645 @@
+//! Results on disk: `DIR/results/vN/*.parquet`, with `DIR/results/CURRENT` naming the
+//! version readers see. A compute writes a new version beside the old and then replaces
+//! `CURRENT` with one atomic rename, so a failed or killed compute leaves the previous results
+//! readable and untouched.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{Float64Builder, StringBuilder};
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use serde::{Deserialize, Serialize};
+
+use crate::row::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
+
+/// The metadata key under which [`Metadata`] is stored (as JSON) in every results file.
+const METADATA_KEY: &str = "equalis.results";
+/// How many versions to keep besides the current one.
+const KEEP_OLD: usize = 1;
+
+/// What a set of results was computed from, stored in every results file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Metadata {
+    /// When the compute finished (UTC, RFC 3339).
+    pub computed_at: String,
+    /// The equalis version that computed it.
+    pub equalis_version: String,
+    /// The IoD edition of the deprivation fields.
+    pub iod_edition: String,
+    /// The dataset versions read: name → version number and rows.
+    pub datasets: BTreeMap<String, DatasetRef>,
+    /// What each indicator and measure is, keyed by id, for readers of the results.
+    pub indicators: BTreeMap<String, IndicatorInfo>,
+    /// The indicator definitions used, as their source text keyed by id.
+    pub definitions: BTreeMap<String, String>,
+}
+
+/// What an indicator or measure is, as a reader of the results needs to know it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct IndicatorInfo {
+    /// Its id.
+    pub id: String,
+    /// A short name, e.g. "SMI physical health checks".
+    pub name: String,
+    /// The Core20PLUS5 area or dashboard, e.g. "Severe mental illness" or "Elective waiting list".
+    pub area: String,
+    /// What it measures, in a sentence.
+    pub description: String,
+    /// The statistic's name (see [`crate::Statistic::as_str`]).
+    pub statistic: String,
+    /// The unit of the value, e.g. "%" or "per 100,000".
+    pub unit: String,
+    /// `higher_is_better`, `lower_is_better` or `none`.
+    pub direction: String,
+    /// The national target, in the value's units.
+    pub target: Option<f64>,
+    /// Where the definition comes from.
+    pub source: String,
+}
+
+/// One dataset version read by a compute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DatasetRef {
+    /// The committed version number.
+    pub version: u32,
+    /// Its rows.
+    pub rows: u64,
+}
+
+/// Errors reading or writing results.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    /// No compute has been run in the workspace.
+    #[error("no results in `{0}` yet\n\nhint: run `equalis compute --workspace {0}` first")]
+    NoResults(PathBuf),
+    /// A file system error.
+    #[error("{action} `{path}`: {source}")]
+    Io {
+        /// What equalis was doing.
+        action: &'static str,
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A results file could not be written or read as Parquet.
+    #[error("results file `{path}`: {message}")]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ResultsError {
+    let path = path.to_path_buf();
+    move |source| ResultsError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+fn format(path: &Path, e: impl std::fmt::Display) -> ResultsError {
+    ResultsError::Format {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Results read back from a workspace.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// The directory of the version read.
+    pub dir: PathBuf,
+    /// What they were computed from.
+    pub metadata: Metadata,
+    /// The indicator figures.
+    pub indicators: Vec<ResultRow>,
+    /// SII and RII.
+    pub inequality: Vec<InequalityRow>,
+    /// SPC series.
+    pub spc: Vec<SpcRow>,
+}
+
+/// Writes a new results version; nothing is visible until [`ResultsWriter::commit`].
+#[derive(Debug)]
+pub struct ResultsWriter {
+    base: PathBuf,
+    dir: PathBuf,
+    name: String,
+    metadata: Metadata,
+    committed: bool,
+}
+
+impl ResultsWriter {
+    /// Starts a new version under `workspace/results/`.
+    pub fn begin(workspace: &Path, metadata: Metadata) -> Result<ResultsWriter, ResultsError> {
+        let base = workspace.join("results");
+        fs::create_dir_all(&base).map_err(io("creating", &base))?;
+        let next = versions(&base)?.last().map_or(1, |v| v + 1);
+        let name = format!("v{next}");
+        let dir = base.join(&name);
+        // A directory of this name can only be left by a compute that died before its commit.
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io("removing the unfinished", &dir))?;
+        }
+        fs::create_dir(&dir).map_err(io("creating", &dir))?;
+        Ok(ResultsWriter {
+            base,
+            dir,
+            name,
+            metadata,
+            committed: false,
+        })
+    }
+
+    /// The directory being written, for tables this crate does not define (outreach, …).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes the indicator figures.
+    pub fn write_indicators(&self, rows: &[ResultRow]) -> Result<(), ResultsError> {
+        self.write_batch("indicators", &indicator_batch(rows))
+    }
+
+    /// Writes the SII and RII rows.
+    pub fn write_inequality(&self, rows: &[InequalityRow]) -> Result<(), ResultsError> {
+        self.write_batch("inequality", &inequality_batch(rows))
+    }
+
+    /// Writes the SPC rows.
+    pub fn write_spc(&self, rows: &[SpcRow]) -> Result<(), ResultsError> {
+        self.write_batch("spc", &spc_batch(rows))
+    }
+
+    /// Writes any table as `NAME.parquet` in the new version, with the metadata.
+    pub fn write_batch(&self, name: &str, batch: &RecordBatch) -> Result<(), ResultsError> {
+        let path = self.dir.join(format!("{name}.parquet"));
+        let file = File::create(&path).map_err(io("creating", &path))?;
+        let json = serde_json::to_string(&self.metadata).map_err(|e| format(&path, e))?;
+        let props = WriterProperties::builder()
+            .set_key_value_metadata(Some(vec![KeyValue::new(METADATA_KEY.into(), json)]))
+            .build();
+        let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props))
+            .map_err(|e| format(&path, e))?;
+        writer.write(batch).map_err(|e| format(&path, e))?;
+        writer.close().map_err(|e| format(&path, e))?;
+        Ok(())
+    }
+
+    /// Makes the new version the current one (one atomic rename) and prunes old versions.
+    pub fn commit(mut self) -> Result<PathBuf, ResultsError> {
+        let tmp = self.base.join("CURRENT.tmp");
+        fs::write(&tmp, &self.name).map_err(io("writing", &tmp))?;
+        let current = self.base.join("CURRENT");
+        fs::rename(&tmp, &current).map_err(io("replacing", &current))?;
+        self.committed = true;
+        let all = versions(&self.base)?;
+        let keep_from = all.len().saturating_sub(1 + KEEP_OLD);
+        for v in &all[..keep_from] {
+            let old = self.base.join(format!("v{v}"));
+            // Best effort: an old version that cannot be removed is harmless.
+            let _ = fs::remove_dir_all(old);
+        }
+        Ok(self.dir.clone())
+    }
+}
+
+impl Drop for ResultsWriter {
+    fn drop(&mut self) {
+        if !self.committed {
+            // A failed compute removes its partial version; the current one was never touched.
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Version numbers present under `base`, ascending.
+fn versions(base: &Path) -> Result<Vec<u32>, ResultsError> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(base).map_err(io("listing", base))? {
+        let entry = entry.map_err(io("listing", base))?;
+        let name = entry.file_name();
+        if let Some(n) = name.to_str().and_then(|s| s.strip_prefix('v'))
+            && let Ok(n) = n.parse::<u32>()
+        {
+            out.push(n);
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Reads the current results of a workspace.
+pub fn read_results(workspace: &Path) -> Result<Results, ResultsError> {
+    let base = workspace.join("results");
+    let current = base.join("CURRENT");
+    let name = match fs::read_to_string(&current) {
+        Ok(s) => s.trim().to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ResultsError::NoResults(workspace.to_path_buf()));
+        }
+        Err(e) => return Err(io("reading", &current)(e)),
+    };
+    let dir = base.join(name);
+    let (metadata, batches) = read_table(&dir.join("indicators.parquet"))?;
+    let indicators = batches
+        .iter()
+        .map(|b| indicator_rows(b).map_err(|e| format(&dir.join("indicators.parquet"), e)))
+        .collect::<Result<Vec<_>, _>>()?
+        .concat();
+    let (_, batches) = read_table(&dir.join("inequality.parquet"))?;
+    let inequality = batches
+        .iter()
+        .map(|b| inequality_rows(b).map_err(|e| format(&dir.join("inequality.parquet"), e)))
+        .collect::<Result<Vec<_>, _>>()?
+        .concat();
+    let (_, batches) = read_table(&dir.join("spc.parquet"))?;
+    let spc = batches
+        .iter()
+        .map(|b| spc_rows(b).map_err(|e| format(&dir.join("spc.parquet"), e)))
+        .collect::<Result<Vec<_>, _>>()?
+        .concat();
+    Ok(Results {
+        dir,
+        metadata,
+        indicators,
+        inequality,
+        spc,
+    })
+}
+
+fn read_table(path: &Path) -> Result<(Metadata, Vec<RecordBatch>), ResultsError> {
+    let file = File::open(path).map_err(io("opening", path))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format(path, e))?;
+    let metadata = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|k| k.key == METADATA_KEY))
+        .and_then(|k| k.value.as_deref())
+        .map(serde_json::from_str::<Metadata>)
+        .transpose()
+        .map_err(|e| format(path, e))?
+        .unwrap_or_default();
+    let reader = builder.build().map_err(|e| format(path, e))?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format(path, e))?;
+    Ok((metadata, batches))
+}
+
+// ---- Arrow conversion -------------------------------------------------------------------
+
+fn schema(fields: &[(&str, DataType, bool)]) -> SchemaRef {
+    Arc::new(Schema::new(
+        fields
+            .iter()
+            .map(|(n, t, null)| Field::new(*n, t.clone(), *null))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+fn strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut b = StringBuilder::new();
+    for v in values {
+        b.append_option(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn floats(values: impl Iterator<Item = Option<f64>>) -> ArrayRef {
+    let mut b = Float64Builder::new();
+    for v in values {
+        b.append_option(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn batch(schema: SchemaRef, columns: Vec<ArrayRef>) -> RecordBatch {
+    // The columns are built here from the schema's own list, so a mismatch is a bug in this
+    // file, not a data problem.
+    RecordBatch::try_new(schema, columns).expect("results columns match their schema")
+}
+
+const INDICATOR_COLUMNS: [&str; 15] = [
+    "indicator_id",
+    "period",
+    "breakdown",
+    "group",
+    "statistic",
+    "multiplier",
+    "numerator",
+    "denominator",
+    "value",
+    "lowercl",
+    "uppercl",
+    "lower998cl",
+    "upper998cl",
+    "comparison",
+    "note",
+];
+
+fn indicator_batch(rows: &[ResultRow]) -> RecordBatch {
+    use DataType::{Float64, Utf8};
+    let types = [
+        Utf8, Utf8, Utf8, Utf8, Utf8, Float64, Float64, Float64, Float64, Float64, Float64,
+        Float64, Float64, Utf8, Utf8,
+    ];
+    let nullable = |i: usize| i >= 6;
+    let fields: Vec<_> = INDICATOR_COLUMNS
+        .iter()
+        .zip(types)
+        .enumerate()
+        .map(|(i, (n, t))| (*n, t, nullable(i)))
+        .collect();
+    let r = rows.iter();
+    batch(
+        schema(&fields),
+        vec![
+            strings(r.clone().map(|x| Some(x.indicator_id.as_str()))),
+            strings(r.clone().map(|x| Some(x.period.as_str()))),
+            strings(r.clone().map(|x| Some(x.breakdown.as_str()))),
+            strings(r.clone().map(|x| Some(x.group.as_str()))),
+            strings(r.clone().map(|x| Some(x.statistic.as_str()))),
+            floats(r.clone().map(|x| Some(x.multiplier))),
+            floats(r.clone().map(|x| x.numerator)),
+            floats(r.clone().map(|x| x.denominator)),
+            floats(r.clone().map(|x| x.value)),
+            floats(r.clone().map(|x| x.lowercl)),
+            floats(r.clone().map(|x| x.uppercl)),
+            floats(r.clone().map(|x| x.lower998cl)),
+            floats(r.clone().map(|x| x.upper998cl)),
+            strings(r.clone().map(|x| x.comparison.map(Comparison::as_str))),
+            strings(r.map(|x| x.note.as_deref())),
+        ],
+    )
+}
+
+/// Typed access to a batch's columns by name, with errors naming the column.
+struct Columns<'a>(&'a RecordBatch);
+
+impl<'a> Columns<'a> {
+    fn str(&self, name: &str) -> Result<&'a StringArray, String> {
+        self.0
+            .column_by_name(name)
+            .and_then(|c| c.as_any().downcast_ref::<StringArray>())
+            .ok_or_else(|| format!("column `{name}` is missing or not text"))
+    }
+    fn f64(&self, name: &str) -> Result<&'a Float64Array, String> {
+        self.0
+            .column_by_name(name)
+            .and_then(|c| c.as_any().downcast_ref::<Float64Array>())
+            .ok_or_else(|| format!("column `{name}` is missing or not a number"))
+    }
+}
+
+fn opt_str(a: &StringArray, i: usize) -> Option<&str> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+fn opt_f64(a: &Float64Array, i: usize) -> Option<f64> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+fn indicator_rows(b: &RecordBatch) -> Result<Vec<ResultRow>, String> {
+    let c = Columns(b);
+    let [id, period, breakdown, group, statistic] =
+        ["indicator_id", "period", "breakdown", "group", "statistic"].map(|n| c.str(n));
+    let (id, period, breakdown, group, statistic) = (id?, period?, breakdown?, group?, statistic?);
+    let (comparison, note) = (c.str("comparison")?, c.str("note")?);
+    let [mult, num, den, value, lo, hi, lo9, hi9] = [
+        "multiplier",
+        "numerator",
+        "denominator",
+        "value",
+        "lowercl",
+        "uppercl",
+        "lower998cl",
+        "upper998cl",
+    ]
+    .map(|n| c.f64(n));
+    let (mult, num, den, value, lo, hi, lo9, hi9) =
+        (mult?, num?, den?, value?, lo?, hi?, lo9?, hi9?);
+    (0..b.num_rows())
+        .map(|i| {
+            let stat = statistic.value(i);
+            Ok(ResultRow {
+                indicator_id: id.value(i).to_owned(),
+                period: period.value(i).to_owned(),
+                breakdown: breakdown.value(i).to_owned(),
+                group: group.value(i).to_owned(),
+                statistic: Statistic::parse(stat)
+                    .ok_or_else(|| format!("unknown statistic `{stat}` in row {i}"))?,
+                multiplier: mult.value(i),
+                numerator: opt_f64(num, i),
+                denominator: opt_f64(den, i),
+                value: opt_f64(value, i),
+                lowercl: opt_f64(lo, i),
+                uppercl: opt_f64(hi, i),
+                lower998cl: opt_f64(lo9, i),
+                upper998cl: opt_f64(hi9, i),
+                comparison: opt_str(comparison, i).and_then(Comparison::parse),
+                note: opt_str(note, i).map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+fn inequality_batch(rows: &[InequalityRow]) -> RecordBatch {
+    use DataType::{Float64, Utf8};
+    let fields = [
+        ("indicator_id", Utf8, false),
+        ("period", Utf8, false),
+        ("breakdown", Utf8, false),
+        ("group", Utf8, false),
+        ("measure", Utf8, false),
+        ("value", Float64, true),
+        ("lowercl", Float64, true),
+        ("uppercl", Float64, true),
+        ("note", Utf8, true),
+    ];
+    let r = rows.iter();
+    batch(
+        schema(&fields),
+        vec![
+            strings(r.clone().map(|x| Some(x.indicator_id.as_str()))),
+            strings(r.clone().map(|x| Some(x.period.as_str()))),
+            strings(r.clone().map(|x| Some(x.breakdown.as_str()))),
+            strings(r.clone().map(|x| Some(x.group.as_str()))),
+            strings(r.clone().map(|x| Some(x.measure.as_str()))),
+            floats(r.clone().map(|x| x.value)),
+            floats(r.clone().map(|x| x.lowercl)),
+            floats(r.clone().map(|x| x.uppercl)),
+            strings(r.map(|x| x.note.as_deref())),
+        ],
+    )
+}
+
+fn inequality_rows(b: &RecordBatch) -> Result<Vec<InequalityRow>, String> {
+    let c = Columns(b);
+    let (id, period, breakdown, group, measure, note) = (
+        c.str("indicator_id")?,
+        c.str("period")?,
+        c.str("breakdown")?,
+        c.str("group")?,
+        c.str("measure")?,
+        c.str("note")?,
+    );
+    let (value, lo, hi) = (c.f64("value")?, c.f64("lowercl")?, c.f64("uppercl")?);
+    Ok((0..b.num_rows())
+        .map(|i| InequalityRow {
+            indicator_id: id.value(i).to_owned(),
+            period: period.value(i).to_owned(),
+            breakdown: breakdown.value(i).to_owned(),
+            group: group.value(i).to_owned(),
+            measure: measure.value(i).to_owned(),
+            value: opt_f64(value, i),
+            lowercl: opt_f64(lo, i),
+            uppercl: opt_f64(hi, i),
+            note: opt_str(note, i).map(str::to_owned),
+        })
+        .collect())
+}
+
+fn spc_batch(rows: &[SpcRow]) -> RecordBatch {
+    use DataType::{Float64, Utf8};
+    let fields = [
+        ("indicator_id", Utf8, false),
+        ("breakdown", Utf8, false),
+        ("group", Utf8, false),
+        ("period", Utf8, false),
+        ("value", Float64, false),
+        ("contributors", Float64, false),
+        ("centre", Float64, false),
+        ("lower_limit", Float64, false),
+        ("upper_limit", Float64, false),
+        ("point", Utf8, false),
+        ("variation", Utf8, false),
+        ("assurance", Utf8, true),
+    ];
+    let r = rows.iter();
+    batch(
+        schema(&fields),
+        vec![
+            strings(r.clone().map(|x| Some(x.indicator_id.as_str()))),
+            strings(r.clone().map(|x| Some(x.breakdown.as_str()))),
+            strings(r.clone().map(|x| Some(x.group.as_str()))),
+            strings(r.clone().map(|x| Some(x.period.as_str()))),
+            floats(r.clone().map(|x| Some(x.value))),
+            floats(r.clone().map(|x| Some(x.contributors))),
+            floats(r.clone().map(|x| Some(x.centre))),
+            floats(r.clone().map(|x| Some(x.lower_limit))),
+            floats(r.clone().map(|x| Some(x.upper_limit))),
+            strings(r.clone().map(|x| Some(x.point.as_str()))),
+            strings(r.clone().map(|x| Some(x.variation.as_str()))),
+            strings(r.map(|x| x.assurance.as_deref())),
+        ],
+    )
+}
+
+fn spc_rows(b: &RecordBatch) -> Result<Vec<SpcRow>, String> {
+    let c = Columns(b);
+    let (id, breakdown, group, period, point, variation, assurance) = (
+        c.str("indicator_id")?,
+        c.str("breakdown")?,
+        c.str("group")?,
+        c.str("period")?,
+        c.str("point")?,
+        c.str("variation")?,
+        c.str("assurance")?,
+    );
+    let (value, contributors, centre, lo, hi) = (
+        c.f64("value")?,
+        c.f64("contributors")?,
+        c.f64("centre")?,
+        c.f64("lower_limit")?,
+        c.f64("upper_limit")?,
+    );
+    Ok((0..b.num_rows())
+        .map(|i| SpcRow {
+            indicator_id: id.value(i).to_owned(),
+            breakdown: breakdown.value(i).to_owned(),
+            group: group.value(i).to_owned(),
+            period: period.value(i).to_owned(),
+            value: value.value(i),
+            contributors: contributors.value(i),
+            centre: centre.value(i),
+            lower_limit: lo.value(i),
+            upper_limit: hi.value(i),
+            point: point.value(i).to_owned(),
+            variation: variation.value(i).to_owned(),
+            assurance: opt_str(assurance, i).map(str::to_owned),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(group: &str, num: Option<f64>) -> ResultRow {
+        let mut r = ResultRow::new("x", "2025/26", "sex", group, Statistic::Proportion, 100.0);
+        r.numerator = num;
+        r.denominator = Some(40.0);
+        r.value = num.map(|n| n / 40.0 * 100.0);
+        r.comparison = Some(Comparison::Lower);
+        r.note = Some("a note".into());
+        r
+    }
+
+    #[test]
+    fn round_trips_and_replaces_atomically() {
+        let ws = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            read_results(ws.path()),
+            Err(ResultsError::NoResults(_))
+        ));
+        let meta = Metadata {
+            iod_edition: "2025".into(),
+            ..Metadata::default()
+        };
+        let rows = vec![row("Female", Some(12.0)), row("Male", None)];
+        let w = ResultsWriter::begin(ws.path(), meta.clone()).unwrap();
+        w.write_indicators(&rows).unwrap();
+        w.write_inequality(&[]).unwrap();
+        w.write_spc(&[]).unwrap();
+        w.commit().unwrap();
+        let back = read_results(ws.path()).unwrap();
+        assert_eq!(back.indicators, rows);
+        assert_eq!(back.metadata, meta);
+
+        // A compute that fails before commit leaves the first version current and removes its
+        // own partial directory.
+        let w = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
+        let partial = w.dir().to_path_buf();
+        w.write_indicators(&[row("Female", Some(1.0))]).unwrap();
+        drop(w);
+        assert!(!partial.exists());
+        assert_eq!(read_results(ws.path()).unwrap().indicators, rows);
+    }
+
+    #[test]
+    fn keeps_only_the_current_and_one_old_version() {
+        let ws = tempfile::tempdir().unwrap();
+        for _ in 0..4 {
+            let w = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
+            w.write_indicators(&[]).unwrap();
+            w.write_inequality(&[]).unwrap();
+            w.write_spc(&[]).unwrap();
+            w.commit().unwrap();
+        }
+        assert_eq!(versions(&ws.path().join("results")).unwrap(), vec![3, 4]);
+        assert!(read_results(ws.path()).unwrap().dir.ends_with("v4"));
+    }
+}
