@@ -159,6 +159,18 @@ pub fn pair(dim_a: &str, group_a: &str, dim_b: &str, group_b: &str) -> (String, 
     }
 }
 
+/// A sort key that orders group labels naturally: numbers by value (decile 2 before 10),
+/// then text; each part of a pair in turn.
+pub fn natural_key(group: &str) -> Vec<(i64, String)> {
+    group
+        .split(" x ")
+        .map(|part| match part.parse::<i64>() {
+            Ok(n) => (n, String::new()),
+            Err(_) => (i64::MAX, part.to_owned()),
+        })
+        .collect()
+}
+
 /// A grouping set: everyone, one dimension, or a pair (indexes into the dims in use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Set {

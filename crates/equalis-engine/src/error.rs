@@ -11,6 +11,15 @@ pub enum EngineError {
     /// SQL); the file is named.
     #[error("{0}")]
     Definition(DefinitionError),
+    /// A settings file of the workspace (e.g. `outreach.toml`) is invalid; the file and key are
+    /// named.
+    #[error("settings file `{path}`: {message}")]
+    Settings {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the key, and how to fix it.
+        message: String,
+    },
     /// A dataset the compute needs is not loaded.
     #[error("{0}")]
     MissingData(String),

@@ -386,10 +386,12 @@ pub async fn run(
         let (sets, labels, cells) = rollup.into_cells();
         let mut period_rows = Vec::new();
         for (set, cells) in sets.iter().zip(&cells) {
-            let mut keyed: Vec<_> = cells.iter().collect();
-            keyed.sort_by_key(|(k, _)| **k);
-            for (key, cell) in keyed {
-                let (b, g) = breakdown::names(&dims, *set, &labels, *key);
+            let mut named: Vec<_> = cells
+                .iter()
+                .map(|(key, cell)| (breakdown::names(&dims, *set, &labels, *key), cell))
+                .collect();
+            named.sort_by_cached_key(|((_, g), _)| breakdown::natural_key(g));
+            for ((b, g), cell) in named {
                 let mut row = ResultRow::new(
                     &i.id,
                     &period.label,

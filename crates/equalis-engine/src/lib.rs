@@ -16,7 +16,9 @@ pub mod breakdown;
 pub mod catalogue;
 mod error;
 mod indicator;
+pub mod outreach;
 mod periods;
+pub mod registration;
 mod rows;
 pub mod tables;
 pub mod waiting;
@@ -109,6 +111,8 @@ async fn compute_async(
         ));
     }
     let indicators = catalogue::load(ws.root())?;
+    // Read before anything is computed, so a bad `outreach.toml` stops the run at once.
+    let outreach_settings = outreach::Settings::load(ws.root())?;
     // Every definition is planned against the data before anything is computed, so a bad one
     // stops the run at once with its file named, and the previous results stay in place.
     let periods = periods::Periods::discover(&ctx, &loaded).await?;
@@ -128,7 +132,7 @@ async fn compute_async(
     let mut inequality = Vec::new();
     let mut spc = Vec::new();
     let mut summary = ComputeSummary::default();
-    let total = indicators.len() + 1;
+    let total = indicators.len() + 3;
     for (n, i) in indicators.iter().enumerate() {
         progress(&i.id, n, total);
         let started = Instant::now();
@@ -183,7 +187,33 @@ async fn compute_async(
         });
     }
 
+    progress("outreach cohort", indicators.len() + 1, total);
+    let started = Instant::now();
+    let cohort = outreach::run(&ctx, &loaded, &outreach_settings).await?;
+    summary.steps.push(Step {
+        id: "outreach cohort".into(),
+        rows: cohort.num_rows(),
+        seconds: started.elapsed().as_secs_f64(),
+        skipped: None,
+    });
+
+    progress("GP registration gap", indicators.len() + 2, total);
+    let started = Instant::now();
+    let gap = registration::run(&ctx, &loaded).await?;
+    metadata
+        .indicators
+        .insert(registration::ID.to_owned(), registration::info());
+    summary.steps.push(Step {
+        id: registration::ID.into(),
+        rows: gap.rows.len(),
+        seconds: started.elapsed().as_secs_f64(),
+        skipped: None,
+    });
+    all_rows.extend(gap.rows);
+
     let writer = ResultsWriter::begin(ws.root(), metadata)?;
+    writer.write_batch("outreach", &cohort)?;
+    writer.write_batch("registration_gap", &gap.table)?;
     writer.write_indicators(&all_rows)?;
     writer.write_inequality(&inequality)?;
     writer.write_spc(&spc)?;

@@ -439,7 +439,12 @@ fn finish(
     // (snapshot, breakdown, group) → (pathways, over 18 weeks), for gaps and mutual aid.
     let mut by_group: ByGroup = BTreeMap::new();
     let mut order: Vec<u32> = (0..acc.keys.len() as u32).collect();
-    order.sort_by_key(|&c| acc.keys[c as usize]);
+    order.sort_by_cached_key(|&c| {
+        let (snap, set_id, a, b) = acc.keys[c as usize];
+        let set = plan.latest[set_id as usize];
+        let (_, group) = breakdown::names(&plan.dims, set, labels, (a, b));
+        (snap, set_id, breakdown::natural_key(&group))
+    });
     let mut all_cell_latest: Option<u32> = None;
     for &c in &order {
         let (snap, set_id, a, b) = acc.keys[c as usize];

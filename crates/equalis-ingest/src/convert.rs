@@ -917,6 +917,39 @@ impl Pseudonymiser {
     }
 }
 
+/// A workspace's pseudonyms of a key holder's own identifiers, made exactly as ingest made
+/// them, so that `equalis reidentify` can match an original extract to pseudonymised results.
+/// The key never leaves this crate.
+pub struct Repseudonymiser(Pseudonymiser);
+
+impl Repseudonymiser {
+    /// Reads the workspace key.
+    pub fn open(ws: &equalis_workspace::Workspace) -> Result<Self, equalis_workspace::WorkspaceError> {
+        Ok(Self(Pseudonymiser::new(&ws.key()?)))
+    }
+
+    /// The person pseudonym of an NHS number as written in an extract. The error says why the
+    /// value is not an NHS number without repeating it.
+    pub fn nhs_number(&self, text: &str) -> Result<String, String> {
+        let n = vocab::NhsNumber::parse(text).map_err(|e| e.0)?;
+        let mut out = String::with_capacity(32);
+        self.0.write("person", &n.digits(), &mut out);
+        Ok(out)
+    }
+
+    /// The household pseudonym of a `household_id` as written in an extract (trimmed, as
+    /// ingest trims it); `None` when blank.
+    pub fn household(&self, text: &str) -> Option<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(32);
+        self.0.write("household", text.as_bytes(), &mut out);
+        Some(out)
+    }
+}
+
 /// The pseudonym of `value` in `domain` under the workspace key (see [`Pseudonymiser`]).
 pub fn pseudonymise(key: &PseudonymKey, domain: &str, value: &[u8]) -> String {
     let mut out = String::with_capacity(32);

@@ -33,7 +33,7 @@ use csv::ByteRecord;
 use equalis_workspace::{DatasetVersion, FileSummary, Manifest, Workspace, WorkspaceError};
 
 pub use contract::{CONTRACT_VERSION, Dataset};
-pub use convert::{Plan, Problem, pseudonymise};
+pub use convert::{Plan, Problem, Repseudonymiser, pseudonymise};
 pub use source::Format;
 
 /// How to ingest.

@@ -126,6 +126,36 @@ pub fn publish(
     )
 }
 
+/// A set of linked figures as they may leave equalis: `counts` (whole numbers, possibly
+/// negative, such as an estimated population minus a registered one) each pass the count rule
+/// (1 to 7 in size is `*`, others are rounded to 5, keeping their sign), and if any count is
+/// suppressed every `derived` value (a rate, a limit) is suppressed with it, since it could give
+/// the small count away. Derived values of unsuppressed counts are exempt (confidence limits
+/// and rates resting on counts above the threshold). For tables outside the results rows, such
+/// as the GP registration gap by LSOA.
+pub fn publish_linked(
+    view: &View,
+    counts: &[Option<f64>],
+    derived: &[Option<f64>],
+) -> (Vec<Publishable<Cell>>, Vec<Publishable<Cell>>) {
+    let p = Publisher::new(view);
+    let counts: Vec<Publishable<Cell>> = counts.iter().map(|c| p.signed_count(*c)).collect();
+    let withheld = counts
+        .iter()
+        .any(|c| matches!(c.get(), Cell::Suppressed(_)));
+    let derived = derived
+        .iter()
+        .map(|d| {
+            if withheld && !p.analyst {
+                p.suppressed()
+            } else {
+                p.exempt(*d, Exemption::ConfidenceLimit)
+            }
+        })
+        .collect();
+    (counts, derived)
+}
+
 struct Publisher {
     policy: Nhsd2018,
     analyst: bool,
@@ -164,6 +194,21 @@ impl Publisher {
             Some(c) if !self.analyst => self.policy.count(c, Level::SubNational),
             Some(c) => self.exempt(Some(c as f64), Exemption::AnalystView),
             None => self.exempt(x, Exemption::NotAboutIndividuals),
+        }
+    }
+
+    /// A count that may be negative: its size passes the count rule and keeps its sign.
+    fn signed_count(&self, x: Option<f64>) -> Publishable<Cell> {
+        match x {
+            Some(v) if v < 0.0 && !self.analyst => match as_count(-v) {
+                Some(size) => match self.policy.count(size, Level::SubNational).into_inner() {
+                    // The rounded size is already disclosure-controlled; only its sign is added.
+                    Cell::Count(c) => self.exempt(Some(-(c as f64)), Exemption::NotAboutIndividuals),
+                    _ => self.suppressed(),
+                },
+                None => self.exempt(x, Exemption::NotAboutIndividuals),
+            },
+            _ => self.count(x),
         }
     }
 
@@ -355,6 +400,30 @@ mod tests {
         let (rows, _, _) = publish(&View::Published, &[r, big], &[], &[]);
         assert_eq!(shown(&rows[0].value), "*");
         assert_eq!(shown(&rows[1].value), "14.2");
+    }
+
+    #[test]
+    fn linked_counts_keep_their_sign_and_small_ones_withhold_derived_values() {
+        let (c, d) = publish_linked(
+            &View::Published,
+            &[Some(1502.0), Some(1499.0), Some(3.0)],
+            &[Some(0.2), Some(0.1)],
+        );
+        let shown_all = |v: &[Publishable<Cell>]| v.iter().map(shown).collect::<Vec<_>>();
+        assert_eq!(shown_all(&c), ["1500", "1500", "*"]);
+        assert_eq!(shown_all(&d), ["*", "*"]);
+        let (c, d) = publish_linked(
+            &View::Published,
+            &[Some(1500.0), Some(1562.0), Some(-62.0), Some(-4.0)],
+            &[],
+        );
+        assert_eq!(shown_all(&c), ["1500", "1560", "-60", "*"]);
+        assert!(d.is_empty());
+        let (c, d) = publish_linked(&View::Published, &[Some(100.0), None], &[Some(-3.5)]);
+        assert_eq!(shown_all(&c), ["100", ""]);
+        assert_eq!(shown_all(&d), ["-3.5"]);
+        let (c, _) = publish_linked(&View::Analyst, &[Some(3.0), Some(-4.0)], &[]);
+        assert_eq!(shown_all(&c), ["3", "-4"]);
     }
 
     proptest! {

@@ -240,8 +240,8 @@ fn versions(base: &Path) -> Result<Vec<u32>, ResultsError> {
     Ok(out)
 }
 
-/// Reads the current results of a workspace.
-pub fn read_results(workspace: &Path) -> Result<Results, ResultsError> {
+/// The directory of the current results version.
+fn current_dir(workspace: &Path) -> Result<PathBuf, ResultsError> {
     let base = workspace.join("results");
     let current = base.join("CURRENT");
     let name = match fs::read_to_string(&current) {
@@ -251,7 +251,23 @@ pub fn read_results(workspace: &Path) -> Result<Results, ResultsError> {
         }
         Err(e) => return Err(io("reading", &current)(e)),
     };
-    let dir = base.join(name);
+    Ok(base.join(name))
+}
+
+/// Reads a table this crate does not define (written with [`ResultsWriter::write_batch`],
+/// e.g. `outreach`) from the current results: its path and batches.
+pub fn read_table_named(
+    workspace: &Path,
+    name: &str,
+) -> Result<(PathBuf, Vec<RecordBatch>), ResultsError> {
+    let path = current_dir(workspace)?.join(format!("{name}.parquet"));
+    let (_, batches) = read_table(&path)?;
+    Ok((path, batches))
+}
+
+/// Reads the current results of a workspace.
+pub fn read_results(workspace: &Path) -> Result<Results, ResultsError> {
+    let dir = current_dir(workspace)?;
     let (metadata, batches) = read_table(&dir.join("indicators.parquet"))?;
     let indicators = batches
         .iter()

@@ -31,6 +31,12 @@ enum Command {
     Compute(cmd::compute::ComputeArgs),
     /// Print results by indicator, breakdown and period (published view by default)
     Results(cmd::compute::ResultsArgs),
+    /// Print the outreach cohort: households ranked by score, with reasons (pseudonyms only)
+    Outreach(cmd::outreach::OutreachArgs),
+    /// Key holder only: write the NHS numbers of the outreach cohort (audited)
+    Reidentify(cmd::outreach::ReidentifyArgs),
+    /// Print the GP registration gap by LSOA, ranked by deprivation and ethnic mix
+    RegistrationGap(cmd::outreach::RegistrationGapArgs),
     /// Write the static, accessible HTML report of the results
     Report(cmd::report::ReportArgs),
     /// Public-health statistics on a CSV file (proportions, rates, DSR, SII, SPC, ...)
@@ -52,6 +58,9 @@ fn main() -> ExitCode {
         Command::Status(args) => cmd::ingest::status(args),
         Command::Compute(args) => cmd::compute::run_compute(args),
         Command::Results(args) => cmd::compute::run_results(args),
+        Command::Outreach(args) => cmd::outreach::run_outreach(args),
+        Command::Reidentify(args) => cmd::outreach::run_reidentify(args),
+        Command::RegistrationGap(args) => cmd::outreach::run_registration_gap(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Panel(args) => cmd::panel::run(args),

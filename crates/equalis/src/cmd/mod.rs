@@ -3,6 +3,7 @@
 pub mod compute;
 pub mod demo;
 pub mod ingest;
+pub mod outreach;
 pub mod panel;
 pub mod report;
 pub mod stats;

@@ -1,0 +1,628 @@
+//! `equalis outreach`, `equalis reidentify` and `equalis registration-gap`.
+//!
+//! `outreach` prints the cohort `compute` wrote: an operational list for the ICB's own
+//! outreach team, in pseudonyms only (not a published statistic; its counts are per
+//! household). `reidentify` is the one way back from pseudonyms to NHS numbers: only the key
+//! holder may run it, with their original extract, and every run, refused or not, is recorded
+//! in `WORKSPACE/audit.log` (never with an NHS number). `registration-gap` prints the ranked
+//! LSOA table through disclosure control.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use arrow_array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use equalis_disclosure::{Cell, Publishable};
+use equalis_results::{ResultsError, View, publish_linked, read_table_named};
+use equalis_workspace::Workspace;
+
+use crate::cmd::compute::Format;
+
+/// Arguments of `equalis outreach`.
+#[derive(Debug, clap::Args)]
+pub struct OutreachArgs {
+    /// The workspace directory.
+    #[arg(long)]
+    pub workspace: PathBuf,
+    /// Only the first N households of the cohort.
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to this file (mode 0600) instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `equalis reidentify`.
+#[derive(Debug, clap::Args)]
+pub struct ReidentifyArgs {
+    /// The workspace directory.
+    #[arg(long)]
+    pub workspace: PathBuf,
+    /// The original extract as ingested (CSV with `nhs_number` and `household_id`).
+    #[arg(long)]
+    pub source: PathBuf,
+    /// The dataset the extract is (only `population`).
+    #[arg(long)]
+    pub dataset: String,
+    /// Confirms that you hold the pseudonymisation key and may see NHS numbers.
+    #[arg(long)]
+    pub i_am_the_key_holder: bool,
+    /// Only the first N households of the cohort.
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// Where to write the NHS numbers (created with mode 0600; must not exist yet and must
+    /// be outside the workspace).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Arguments of `equalis registration-gap`.
+#[derive(Debug, clap::Args)]
+pub struct RegistrationGapArgs {
+    /// The workspace directory.
+    #[arg(long)]
+    pub workspace: PathBuf,
+    /// Only the first N LSOAs of the ranking.
+    #[arg(long)]
+    pub top: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+// ---- reading results tables ---------------------------------------------------------
+
+fn read(workspace: &Path, name: &str) -> anyhow::Result<Vec<RecordBatch>> {
+    match read_table_named(workspace, name) {
+        Ok((_, batches)) => Ok(batches),
+        Err(ResultsError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            bail!(
+                "the results in `{}` have no `{name}` table (computed by an older equalis)\n\nhint: run `equalis compute --workspace {}`",
+                workspace.display(),
+                workspace.display()
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Typed columns of a results table, with errors naming the column.
+fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> anyhow::Result<&'a T> {
+    b.column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<T>())
+        .with_context(|| format!("results table column `{name}` is missing or of the wrong type"))
+}
+
+fn int(a: &Int64Array, i: usize) -> Option<i64> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+fn float(a: &Float64Array, i: usize) -> Option<f64> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// A number as text: whole numbers without decimals, others to 6 significant places at most.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+fn show(c: &Publishable<Cell>) -> String {
+    match c.get() {
+        Cell::Count(n) => n.to_string(),
+        Cell::Percentage(v) | Cell::Value(v) => number(*v),
+        Cell::Suppressed(symbol) => symbol.clone(),
+        Cell::NotApplicable => String::new(),
+    }
+}
+
+/// Writes rows as an aligned table, CSV or JSON. `numeric` columns are right-aligned in the
+/// table and numbers in JSON when they parse.
+fn render(
+    out: &mut dyn Write,
+    format: Format,
+    columns: &[&str],
+    numeric: &[bool],
+    rows: &[Vec<String>],
+) -> anyhow::Result<()> {
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(columns)?;
+            for r in rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+        }
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut m = serde_json::Map::new();
+                    for ((k, v), is_num) in columns.iter().zip(r).zip(numeric) {
+                        let value = match (is_num, v.parse::<f64>()) {
+                            (true, Ok(x)) => serde_json::json!(x),
+                            (true, Err(_)) if v.is_empty() => serde_json::Value::Null,
+                            _ => serde_json::Value::String(v.clone()),
+                        };
+                        m.insert((*k).to_owned(), value);
+                    }
+                    serde_json::Value::Object(m)
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows).context("writing JSON")?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            let mut widths: Vec<usize> = columns.iter().map(|c| c.chars().count()).collect();
+            for r in rows {
+                for (w, f) in widths.iter_mut().zip(r) {
+                    *w = (*w).max(f.chars().count());
+                }
+            }
+            let line = |cells: &[String]| {
+                cells
+                    .iter()
+                    .zip(&widths)
+                    .zip(numeric)
+                    .map(|((c, &w), &num)| {
+                        if num {
+                            format!("{c:>w$}")
+                        } else {
+                            format!("{c:<w$}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_owned()
+            };
+            let header: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+            writeln!(out, "{}", line(&header))?;
+            for r in rows {
+                writeln!(out, "{}", line(r))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates a new file readable by its owner only.
+fn create_private(path: &Path, overwrite: bool) -> anyhow::Result<std::fs::File> {
+    let mut o = OpenOptions::new();
+    o.write(true).mode(0o600);
+    if overwrite {
+        o.create(true).truncate(true);
+    } else {
+        o.create_new(true);
+    }
+    let file = o
+        .open(path)
+        .with_context(|| format!("creating `{}`", path.display()))?;
+    // An existing file keeps its old mode when truncated; make sure it is private.
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("setting the mode of `{}`", path.display()))?;
+    Ok(file)
+}
+
+// ---- outreach ----------------------------------------------------------------------------
+
+/// One household of the cohort, as stored.
+struct Member {
+    rank: i64,
+    household_id: String,
+    members: i64,
+    score: f64,
+    reasons: String,
+    core20: bool,
+    plus_members: i64,
+    register_conditions: i64,
+    emergency_admissions: i64,
+    long_waiters: i64,
+}
+
+fn cohort(workspace: &Path, top: Option<usize>) -> anyhow::Result<Vec<Member>> {
+    let mut out = Vec::new();
+    for b in read(workspace, "outreach")? {
+        let rank = col::<Int64Array>(&b, "rank")?;
+        let id = col::<StringArray>(&b, "household_id")?;
+        let members = col::<Int64Array>(&b, "members")?;
+        let score = col::<Float64Array>(&b, "score")?;
+        let reasons = col::<StringArray>(&b, "reasons")?;
+        let core20 = col::<BooleanArray>(&b, "core20")?;
+        let plus = col::<Int64Array>(&b, "plus_members")?;
+        let registers = col::<Int64Array>(&b, "register_conditions")?;
+        let emergency = col::<Int64Array>(&b, "emergency_admissions")?;
+        let waits = col::<Int64Array>(&b, "long_waiters")?;
+        for i in 0..b.num_rows() {
+            out.push(Member {
+                rank: rank.value(i),
+                household_id: id.value(i).to_owned(),
+                members: members.value(i),
+                score: score.value(i),
+                reasons: reasons.value(i).to_owned(),
+                core20: core20.value(i),
+                plus_members: plus.value(i),
+                register_conditions: registers.value(i),
+                emergency_admissions: emergency.value(i),
+                long_waiters: waits.value(i),
+            });
+        }
+    }
+    out.sort_by_key(|m| m.rank);
+    if let Some(n) = top {
+        out.truncate(n);
+    }
+    Ok(out)
+}
+
+const OUTREACH_COLUMNS: [&str; 10] = [
+    "rank",
+    "household_id",
+    "members",
+    "score",
+    "core20",
+    "plus_members",
+    "register_conditions",
+    "emergency_admissions",
+    "long_waiters",
+    "reasons",
+];
+
+/// Runs `equalis outreach`.
+pub fn run_outreach(args: OutreachArgs) -> anyhow::Result<ExitCode> {
+    let cohort = cohort(&args.workspace, args.top)?;
+    let rows: Vec<Vec<String>> = cohort
+        .iter()
+        .map(|m| {
+            vec![
+                m.rank.to_string(),
+                m.household_id.clone(),
+                m.members.to_string(),
+                number(m.score),
+                if m.core20 { "yes" } else { "no" }.to_owned(),
+                m.plus_members.to_string(),
+                m.register_conditions.to_string(),
+                m.emergency_admissions.to_string(),
+                m.long_waiters.to_string(),
+                m.reasons.clone(),
+            ]
+        })
+        .collect();
+    let numeric = [
+        true, false, true, true, false, true, true, true, true, false,
+    ];
+    match &args.out {
+        Some(path) => {
+            let mut file = create_private(path, true)?;
+            render(&mut file, args.format, &OUTREACH_COLUMNS, &numeric, &rows)?;
+            eprintln!(
+                "Wrote {} households to `{}` (mode 0600).",
+                rows.len(),
+                path.display()
+            );
+        }
+        None => render(
+            &mut std::io::stdout().lock(),
+            args.format,
+            &OUTREACH_COLUMNS,
+            &numeric,
+            &rows,
+        )?,
+    }
+    eprintln!(
+        "Outreach cohort: pseudonyms only, for the ICB's own outreach team; not a published statistic (counts are per household)."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---- reidentify --------------------------------------------------------------------------
+
+/// One line of `audit.log`.
+struct Audit<'a> {
+    args: &'a ReidentifyArgs,
+    households: usize,
+    people: usize,
+}
+
+impl Audit<'_> {
+    /// Appends the line (JSON) and returns its path. An audit that cannot be written stops
+    /// the command: a re-identification must never go unrecorded.
+    fn write(&self, outcome: &str) -> anyhow::Result<PathBuf> {
+        let path = self.args.workspace.join("audit.log");
+        let line = serde_json::json!({
+            "at": jiff::Timestamp::now().to_string(),
+            "command": "reidentify",
+            "user": std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+            "outcome": outcome,
+            "dataset": self.args.dataset,
+            "source": self.args.source.display().to_string(),
+            "top": self.args.top,
+            "households": self.households,
+            "people": self.people,
+            "out": self.args.out.display().to_string(),
+        });
+        let mut file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("opening the audit log `{}`", path.display()))?;
+        writeln!(file, "{line}")
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("writing the audit log `{}`", path.display()))?;
+        Ok(path)
+    }
+}
+
+/// Runs `equalis reidentify`.
+pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
+    // The workspace must be real before anything is recorded in it.
+    let ws = Workspace::open(&args.workspace)?;
+    let mut audit = Audit {
+        args: &args,
+        households: 0,
+        people: 0,
+    };
+    let refuse = |audit: &Audit<'_>, outcome: &str, why: &str| -> anyhow::Result<ExitCode> {
+        let log = audit.write(&format!("refused: {outcome}"))?;
+        bail!("{why}\n\n(this refusal is recorded in `{}`)", log.display())
+    };
+    if !args.i_am_the_key_holder {
+        return refuse(
+            &audit,
+            "no --i-am-the-key-holder",
+            "refused: re-identification turns pseudonyms back into NHS numbers and is for the key holder only\n\nhint: if you hold the workspace key and may see NHS numbers, add --i-am-the-key-holder",
+        );
+    }
+    if args.dataset != "population" {
+        return refuse(
+            &audit,
+            "dataset is not population",
+            &format!(
+                "refused: the cohort is re-identified from the `population` extract, not `{}`\n\nhint: --dataset population",
+                args.dataset
+            ),
+        );
+    }
+    // The workspace holds no NHS number (a tested invariant of ingest); keep it so.
+    let root = std::fs::canonicalize(ws.root()).unwrap_or_else(|_| ws.root().to_path_buf());
+    let out_parent = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if let Ok(parent) = std::fs::canonicalize(out_parent)
+        && parent.starts_with(&root)
+    {
+        return refuse(
+            &audit,
+            "--out is inside the workspace",
+            "refused: --out is inside the workspace, which must never hold NHS numbers\n\nhint: write the file somewhere only the key holder can read",
+        );
+    }
+    match reidentify(&ws, &args) {
+        Ok((households, people, cohort_size, out_file)) => {
+            audit.households = households;
+            audit.people = people;
+            let log = audit.write("written")?;
+            drop(out_file);
+            eprintln!(
+                "Re-identified {people} people in {households} of {cohort_size} households into `{}` (mode 0600).\nRecorded in `{}`.",
+                args.out.display(),
+                log.display()
+            );
+            if households < cohort_size {
+                eprintln!(
+                    "{} households of the cohort were not found in `{}`: is it the extract that was ingested?",
+                    cohort_size - households,
+                    args.source.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let log = audit.write("failed")?;
+            Err(e.context(format!("(this failure is recorded in `{}`)", log.display())))
+        }
+    }
+}
+
+/// Matches the extract to the cohort and writes the file: households found, people written,
+/// households in the cohort.
+fn reidentify(
+    ws: &Workspace,
+    args: &ReidentifyArgs,
+) -> anyhow::Result<(usize, usize, usize, std::fs::File)> {
+    let cohort = cohort(ws.root(), args.top)?;
+    let ranks: HashMap<&str, i64> = cohort
+        .iter()
+        .map(|m| (m.household_id.as_str(), m.rank))
+        .collect();
+    let pseudonyms = equalis_ingest::Repseudonymiser::open(ws)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(&args.source)
+        .with_context(|| format!("opening `{}`", args.source.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("reading the header of `{}`", args.source.display()))?
+        .clone();
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+    };
+    let Some(nhs_col) = find("nhs_number") else {
+        bail!(
+            "`{}` has no `nhs_number` column: re-identification needs the NHS numbers as ingested (CSV)",
+            args.source.display()
+        );
+    };
+    let household_col = find("household_id");
+    // (rank, household pseudonym, NHS number as written in the extract)
+    let mut found: Vec<(i64, String, String)> = Vec::new();
+    let mut invalid = 0usize;
+    for record in reader.records() {
+        let record = record.with_context(|| format!("reading `{}`", args.source.display()))?;
+        let text = record.get(nhs_col).unwrap_or("").trim();
+        // A row ingest rejected is not in the workspace; its number is never echoed.
+        let Ok(person) = pseudonyms.nhs_number(text) else {
+            invalid += 1;
+            continue;
+        };
+        let household = household_col
+            .and_then(|c| record.get(c))
+            .and_then(|h| pseudonyms.household(h))
+            .unwrap_or_else(|| format!("person:{person}"));
+        if let Some(&rank) = ranks.get(household.as_str()) {
+            found.push((rank, household, text.to_owned()));
+        }
+    }
+    // Stable: members of a household stay in extract order.
+    found.sort_by_key(|(rank, _, _)| *rank);
+    let households: BTreeSet<&str> = found.iter().map(|(_, h, _)| h.as_str()).collect();
+    let mut file = create_private(&args.out, false)
+        .context("the output file must not exist yet (re-identified files are never overwritten)")?;
+    {
+        let mut w = csv::Writer::from_writer(&mut file);
+        w.write_record(["rank", "household_id", "nhs_number"])?;
+        for (rank, household, nhs) in &found {
+            w.write_record([rank.to_string().as_str(), household, nhs])?;
+        }
+        w.flush()?;
+    }
+    file.sync_all()
+        .with_context(|| format!("writing `{}`", args.out.display()))?;
+    if invalid > 0 {
+        eprintln!(
+            "{invalid} rows of `{}` have no valid NHS number and were skipped (ingest rejected them too).",
+            args.source.display()
+        );
+    }
+    Ok((households.len(), found.len(), cohort.len(), file))
+}
+
+// ---- registration gap --------------------------------------------------------------------
+
+const GAP_COLUMNS: [&str; 13] = [
+    "rank",
+    "lsoa21_code",
+    "lsoa_name",
+    "imd_decile",
+    "local_authority",
+    "ons_population",
+    "registered",
+    "unregistered",
+    "rate",
+    "lowercl",
+    "uppercl",
+    "census_not_white_pct",
+    "note",
+];
+
+/// Runs `equalis registration-gap`.
+pub fn run_registration_gap(args: RegistrationGapArgs) -> anyhow::Result<ExitCode> {
+    let mut rows: Vec<(i64, Vec<String>)> = Vec::new();
+    for b in read(&args.workspace, "registration_gap")? {
+        let rank = col::<Int64Array>(&b, "rank")?;
+        let code = col::<StringArray>(&b, "lsoa21_code")?;
+        let name = col::<StringArray>(&b, "lsoa_name")?;
+        let decile = col::<Int32Array>(&b, "imd_decile")?;
+        let la = col::<StringArray>(&b, "local_authority")?;
+        let ons = col::<Int64Array>(&b, "ons_population")?;
+        let registered = col::<Int64Array>(&b, "registered")?;
+        let unregistered = col::<Int64Array>(&b, "unregistered")?;
+        let rate = col::<Float64Array>(&b, "rate")?;
+        let lo = col::<Float64Array>(&b, "lowercl")?;
+        let hi = col::<Float64Array>(&b, "uppercl")?;
+        let share = col::<Float64Array>(&b, "census_not_white_pct")?;
+        let note = col::<StringArray>(&b, "note")?;
+        for i in 0..b.num_rows() {
+            let as_f = |x: Option<i64>| x.map(|v| v as f64);
+            // Every count passes the small-number rule; the rate and its limits are withheld
+            // with any count they could give away.
+            let (counts, derived) = publish_linked(
+                &View::Published,
+                &[
+                    as_f(int(ons, i)),
+                    as_f(int(registered, i)),
+                    as_f(int(unregistered, i)),
+                ],
+                &[float(rate, i), float(lo, i), float(hi, i)],
+            );
+            let withheld = counts
+                .iter()
+                .any(|c| matches!(c.get(), Cell::Suppressed(_)));
+            let note = if withheld {
+                "withheld: a count from 1 to 7 (NHS Digital small-number rule)".to_owned()
+            } else if note.is_valid(i) {
+                note.value(i).to_owned()
+            } else {
+                String::new()
+            };
+            let round1 = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.1}"));
+            rows.push((
+                rank.value(i),
+                vec![
+                    rank.value(i).to_string(),
+                    code.value(i).to_owned(),
+                    name.value(i).to_owned(),
+                    if decile.is_valid(i) {
+                        decile.value(i).to_string()
+                    } else {
+                        String::new()
+                    },
+                    la.value(i).to_owned(),
+                    show(&counts[0]),
+                    show(&counts[1]),
+                    show(&counts[2]),
+                    // Census shares are published ONS figures.
+                    round_shown(&derived[0]),
+                    round_shown(&derived[1]),
+                    round_shown(&derived[2]),
+                    round1(float(share, i)),
+                    note,
+                ],
+            ));
+        }
+    }
+    rows.sort_by_key(|(r, _)| *r);
+    let mut rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+    if let Some(n) = args.top {
+        rows.truncate(n);
+    }
+    let numeric = [
+        true, false, false, true, false, true, true, true, true, true, true, true, false,
+    ];
+    let mut out = std::io::stdout().lock();
+    render(&mut out, args.format, &GAP_COLUMNS, &numeric, &rows)?;
+    if args.format == Format::Table {
+        writeln!(
+            out,
+            "\nPublished view: counts 1 to 7 shown as *, other counts rounded to 5. ONS mid-2020 estimates; rate = unregistered / ONS estimate (%), 95% limits; ranked by IMD decile (1 = most deprived) then Census 2021 share not White."
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A rate or limit to one decimal place (the limits of a few hundred people are not more
+/// precise than that).
+fn round_shown(c: &Publishable<Cell>) -> String {
+    match c.get() {
+        Cell::Value(v) | Cell::Percentage(v) => format!("{v:.1}"),
+        _ => show(c),
+    }
+}
