@@ -418,11 +418,75 @@ pub async fn run(
             }
         }
         rows::compare(&mut period_rows);
+        rows::recording(&mut period_rows);
         out.inequality
             .extend(rows::inequality(&period_rows, options.sii_repetitions));
         out.rows.extend(period_rows);
     }
     Ok(Outcome::Computed(out))
+}
+
+/// Breakdowns of the trend of an annual indicator.
+const TREND_DIMS: [&str; 3] = ["core20", "imd_quintile", "ethnic_group"];
+
+/// The trend of an annual indicator: its value month by month (e.g. the share of the SMI
+/// register checked in the month), for everyone and by Core20, IMD quintile and ethnic
+/// group, as SPC charts (Making Data Count).
+pub async fn trend(
+    ctx: &SessionContext,
+    loaded: &Loaded,
+    i: &Indicator,
+    periods: &Periods,
+) -> Result<Vec<SpcRow>, EngineError> {
+    if missing_dataset(loaded, i).is_some() || i.period == crate::catalogue::PeriodKind::LatestSnapshot {
+        return Ok(Vec::new());
+    }
+    let windows = periods.months();
+    if windows.len() < 12 {
+        return Ok(Vec::new());
+    }
+    let from = [i.denominator.from.as_str(), i.numerator.from.as_str()];
+    let dims: Vec<&Dim> = dims_for(ctx, &from)
+        .await?
+        .into_iter()
+        .filter(|d| TREND_DIMS.contains(&d.name))
+        .collect();
+    // (breakdown, group) → points in window order.
+    let mut series: std::collections::BTreeMap<(String, String), Vec<ResultRow>> = Default::default();
+    for window in &windows {
+        let (num, den) = queries(i, &dims, window);
+        let bands = if i.statistic == Statistic::Dsr { BANDS } else { 1 };
+        let mut rollup = Rollup::new(dims.len(), breakdown::sets(&dims, false), bands);
+        if let Some(num) = num {
+            feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
+        }
+        feed(ctx, i, &den, &mut rollup, dims.len(), false, i.value.is_some()).await?;
+        let (sets, labels, cells) = rollup.into_cells();
+        for (set, cells) in sets.iter().zip(&cells) {
+            for (key, cell) in cells {
+                let (b, g) = breakdown::names(&dims, *set, &labels, *key);
+                let mut row = ResultRow::new(&i.id, &window.label, &b, &g, i.statistic.results(), i.multiplier);
+                statistic(i, &mut row, cell)?;
+                series.entry((b, g)).or_default().push(row);
+            }
+        }
+    }
+    let improvement = match i.direction {
+        crate::catalogue::Direction::HigherIsBetter => equalis_stats::ImprovementDirection::Increase,
+        crate::catalogue::Direction::LowerIsBetter => equalis_stats::ImprovementDirection::Decrease,
+        crate::catalogue::Direction::None => equalis_stats::ImprovementDirection::Neutral,
+    };
+    let mut out = Vec::new();
+    for ((b, g), points) in series {
+        // A series with a gap (a window where the group had no value) is not charted: XmR
+        // limits assume consecutive points.
+        if points.len() != windows.len() || points.iter().any(|p| p.value.is_none()) {
+            continue;
+        }
+        let refs: Vec<&ResultRow> = points.iter().collect();
+        rows::spc_series(&i.id, &b, &g, &refs, improvement, i.target, &mut out)?;
+    }
+    Ok(out)
 }
 
 fn empty_cell(bands: usize) -> breakdown::Cell {

@@ -174,6 +174,39 @@ impl Periods {
     }
 }
 
+impl Periods {
+    /// The calendar months the activity covers completely, for the SPC trend of annual
+    /// indicators. Months, not rolling 12-month windows: overlapping windows are
+    /// autocorrelated, which breaks the XmR chart's limits and signals special causes that
+    /// are not there.
+    pub fn months(&self) -> Vec<Period> {
+        let Some((first, last)) = self.activity else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut start = if first.day() == 1 {
+            first
+        } else {
+            first
+                .first_of_month()
+                .saturating_add(jiff::Span::new().months(1))
+        };
+        loop {
+            let end = start.last_of_month();
+            if end > last {
+                break;
+            }
+            out.push(Period {
+                label: format!("{:04}-{:02}", start.year(), start.month()),
+                start,
+                end,
+            });
+            start = start.saturating_add(jiff::Span::new().months(1));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +244,19 @@ mod tests {
             .map(|p| p.label)
             .collect();
         assert_eq!(fy, ["2025/26"]);
+    }
+
+    #[test]
+    fn whole_months_of_activity() {
+        let p = Periods {
+            activity: Some((d(2024, 4, 2), d(2026, 3, 30))),
+            snapshots: vec![],
+        };
+        let m = p.months();
+        // April 2024 starts on the 2nd and March 2026 ends on the 30th: both incomplete.
+        assert_eq!(m.len(), 22);
+        assert_eq!((m[0].start, m[0].end), (d(2024, 5, 1), d(2024, 5, 31)));
+        assert_eq!(m[21].label, "2026-02");
     }
 
     #[test]

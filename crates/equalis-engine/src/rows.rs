@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
-use equalis_results::{Comparison, InequalityRow, ResultRow, Statistic};
-use equalis_stats::{Estimate, Levels, SiiOptions, StandardErrors, ValueType};
+use equalis_results::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
+use equalis_stats::{Estimate, ImprovementDirection, Levels, SiiOptions, SpcOptions, StandardErrors, ValueType};
+
+use crate::EngineError;
 
 use crate::breakdown::{ALL, ALL_GROUP};
 
@@ -56,6 +58,44 @@ pub fn compare(rows: &mut [ResultRow]) {
             (Some(_), Some(_)) => Some(Comparison::Similar),
             _ => None,
         };
+    }
+}
+
+/// Notes on each unknown group (e.g. ethnicity `Not known`) how much of the denominator it
+/// holds: the recording gap the NHS England statement on health inequalities asks to report.
+pub fn recording(rows: &mut [ResultRow]) {
+    let mut all: HashMap<(String, String), f64> = HashMap::new();
+    for r in rows.iter() {
+        if r.breakdown == ALL
+            && let Some(d) = r.denominator.or(r.numerator)
+        {
+            all.insert((r.indicator_id.clone(), r.period.clone()), d);
+        }
+    }
+    for r in rows.iter_mut() {
+        let Some(dim) = crate::breakdown::dim(&r.breakdown) else {
+            continue;
+        };
+        if r.group != dim.unknown {
+            continue;
+        }
+        let (Some(&total), Some(d)) = (
+            all.get(&(r.indicator_id.clone(), r.period.clone())),
+            r.denominator.or(r.numerator),
+        ) else {
+            continue;
+        };
+        if total > 0.0 {
+            let share = format!(
+                "{} not recorded for {:.1}% of the whole",
+                dim.name.replace('_', " "),
+                d / total * 100.0
+            );
+            r.note = Some(match r.note.take() {
+                Some(n) => format!("{n}; {share}"),
+                None => share,
+            });
+        }
     }
 }
 
@@ -193,6 +233,51 @@ pub fn inequality(rows: &[ResultRow], repetitions: usize) -> Vec<InequalityRow> 
     out
 }
 
+/// XmR chart rows for a series (at least 12 points, as Making Data Count advise).
+pub fn spc_series(
+    id: &str,
+    breakdown: &str,
+    group: &str,
+    points: &[&ResultRow],
+    improvement: ImprovementDirection,
+    target: Option<f64>,
+    out: &mut Vec<SpcRow>,
+) -> Result<(), EngineError> {
+    if points.len() < 12 {
+        return Ok(());
+    }
+    let values: Vec<f64> = points.iter().filter_map(|r| r.value).collect();
+    let options = SpcOptions {
+        improvement,
+        target,
+        ..SpcOptions::default()
+    };
+    let chart = equalis_stats::spc(&values, &options)
+        .map_err(|e| EngineError::statistic(format!("SPC of {id} {group}"), e))?;
+    let variation = chart
+        .points
+        .last()
+        .map_or("common_cause", |p| p.point_type.label())
+        .to_owned();
+    for (r, p) in points.iter().zip(&chart.points) {
+        out.push(SpcRow {
+            indicator_id: id.to_owned(),
+            breakdown: breakdown.to_owned(),
+            group: group.to_owned(),
+            period: r.period.clone(),
+            value: p.value,
+            contributors: r.denominator.or(r.numerator).unwrap_or(0.0),
+            centre: p.mean,
+            lower_limit: p.lpl,
+            upper_limit: p.upl,
+            point: p.point_type.label().to_owned(),
+            variation: variation.clone(),
+            assurance: chart.assurance.map(|a| a.label().to_owned()),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +318,23 @@ mod tests {
                 Some(Comparison::Similar)
             ]
         );
+    }
+
+    #[test]
+    fn unknown_groups_carry_their_share_of_the_whole() {
+        let mut rows = vec![
+            row("all", "All", 50.0, 48.0, 52.0),
+            row("ethnic_group", "Not known", 40.0, 30.0, 50.0),
+            row("ethnic_group", "White", 50.0, 45.0, 55.0),
+        ];
+        rows[0].denominator = Some(400.0);
+        rows[1].denominator = Some(10.0);
+        recording(&mut rows);
+        assert_eq!(
+            rows[1].note.as_deref(),
+            Some("ethnic group not recorded for 2.5% of the whole")
+        );
+        assert_eq!(rows[2].note, None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, UInt16Type};
 use datafusion::prelude::SessionContext;
 use equalis_results::{IndicatorInfo, InequalityRow, ResultRow, SpcRow, Statistic};
-use equalis_stats::{ImprovementDirection, SpcOptions};
+use equalis_stats::ImprovementDirection;
 use futures::StreamExt;
 use rustc_hash::FxHashMap;
 
@@ -498,6 +498,7 @@ fn finish(
         by_group.insert((snap, breakdown, group), (m.n, m.over[0], m.median));
     }
     rows::compare(&mut out.rows);
+    rows::recording(&mut out.rows);
 
     // SII and RII of each long-wait measure at the latest snapshot.
     let latest_label = periods.snapshots[latest_index as usize].to_string();
@@ -683,6 +684,8 @@ fn gaps(by_group: &ByGroup, periods: &Periods, out: &mut Output) -> Result<(), E
             }
         }
     }
+    // Each provider's gap against the ICS gap of the same snapshot.
+    rows::compare(&mut gap_rows);
     // SPC of every gap series over the snapshots (a smaller gap is better).
     let mut series: BTreeMap<(String, String, String), Vec<&ResultRow>> = BTreeMap::new();
     for r in &gap_rows {
@@ -693,59 +696,17 @@ fn gaps(by_group: &ByGroup, periods: &Periods, out: &mut Output) -> Result<(), E
     }
     for ((id, b, g), points) in series {
         let points: Vec<&ResultRow> = points.into_iter().filter(|r| r.value.is_some()).collect();
-        spc_series(
+        rows::spc_series(
             &id,
             &b,
             &g,
             &points,
             ImprovementDirection::Decrease,
+            None,
             &mut out.spc,
         )?;
     }
     out.rows.extend(gap_rows);
-    Ok(())
-}
-
-/// XmR chart rows for a series (at least 12 points, as Making Data Count advise).
-fn spc_series(
-    id: &str,
-    breakdown: &str,
-    group: &str,
-    points: &[&ResultRow],
-    improvement: ImprovementDirection,
-    out: &mut Vec<SpcRow>,
-) -> Result<(), EngineError> {
-    if points.len() < 12 {
-        return Ok(());
-    }
-    let values: Vec<f64> = points.iter().filter_map(|r| r.value).collect();
-    let options = SpcOptions {
-        improvement,
-        ..SpcOptions::default()
-    };
-    let chart = equalis_stats::spc(&values, &options)
-        .map_err(|e| EngineError::statistic(format!("SPC of {id} {group}"), e))?;
-    let variation = chart
-        .points
-        .last()
-        .map_or("common_cause", |p| p.point_type.label())
-        .to_owned();
-    for (r, p) in points.iter().zip(&chart.points) {
-        out.push(SpcRow {
-            indicator_id: id.to_owned(),
-            breakdown: breakdown.to_owned(),
-            group: group.to_owned(),
-            period: r.period.clone(),
-            value: p.value,
-            contributors: r.denominator.or(r.numerator).unwrap_or(0.0),
-            centre: p.mean,
-            lower_limit: p.lpl,
-            upper_limit: p.upl,
-            point: p.point_type.label().to_owned(),
-            variation: variation.clone(),
-            assurance: chart.assurance.map(|a| a.label().to_owned()),
-        });
-    }
     Ok(())
 }
 
@@ -772,12 +733,13 @@ fn spc_of_all(out: &mut Output) -> Result<(), EngineError> {
             ImprovementDirection::Decrease
         };
         let refs: Vec<&ResultRow> = points.iter().collect();
-        spc_series(
+        rows::spc_series(
             &id,
             breakdown::ALL,
             breakdown::ALL_GROUP,
             &refs,
             improvement,
+            None,
             &mut out.spc,
         )?;
     }
