@@ -144,6 +144,7 @@ async fn compute_async(
                 all_rows.extend(out.rows);
                 inequality.extend(out.inequality);
                 spc.extend(out.spc);
+                spc.extend(indicator::trend(&ctx, &loaded, i, &periods).await?);
                 Step {
                     id: i.id.clone(),
                     rows,
