@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 python3 -c "import venv" 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-venv; }
 cargo build --release -q
-bin=$(pwd)/target/release/equalis
+bin=$(realpath "${CARGO_TARGET_DIR:-target}")/release/equalis
 rm -rf "$work/ws" "$work/synthetic" && mkdir -p "$work"
 
 measure() { # label, then the command

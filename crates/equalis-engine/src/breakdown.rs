@@ -231,7 +231,7 @@ pub struct Cell {
 pub type Cells = FxHashMap<(u16, u16), Cell>;
 
 /// Sums aggregated rows into every grouping set.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rollup {
     sets: Vec<Set>,
     bands: usize,

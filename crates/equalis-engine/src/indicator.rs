@@ -38,10 +38,31 @@ pub struct Output {
     pub spc: Vec<SpcRow>,
 }
 
+/// Whether `sql` names `table` as a whole word (e.g. in a subquery `FROM events`).
+fn mentions(sql: &str, table: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    sql.match_indices(table).any(|(at, _)| {
+        let before = sql[..at].chars().next_back();
+        let after = sql[at + table.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// The first table the indicator reads, in its `from` or in its SQL, that is not loaded.
 fn missing_dataset(loaded: &Loaded, i: &Indicator) -> Option<String> {
-    [&i.denominator.from, &i.numerator.from]
-        .into_iter()
-        .find(|t| !tables::available(loaded, t))
+    let sql = [
+        i.denominator.condition.as_str(),
+        i.numerator.condition.as_str(),
+        i.value.as_deref().unwrap_or(""),
+    ];
+    tables::TABLES_READ
+        .iter()
+        .find(|t| {
+            let used = i.denominator.from == **t
+                || i.numerator.from == **t
+                || sql.iter().any(|s| mentions(s, t));
+            used && !tables::available(loaded, t)
+        })
         .map(|t| format!("the `{t}` dataset is not loaded"))
 }
 
@@ -370,19 +391,19 @@ pub async fn run(
     let from = [i.denominator.from.as_str(), i.numerator.from.as_str()];
     let dims = dims_for(ctx, &from).await?;
     let mut out = Output::default();
+    let bands = if i.statistic == Statistic::Dsr {
+        BANDS
+    } else {
+        1
+    };
+    let empty = Rollup::new(dims.len(), breakdown::sets(&dims, options.pairs), bands);
+    let mut same_denominator: Option<Rollup> = None;
     for period in &list {
         let (num, den) = queries(i, &dims, period);
-        let bands = if i.statistic == Statistic::Dsr {
-            BANDS
-        } else {
-            1
-        };
-        let mut rollup = Rollup::new(dims.len(), breakdown::sets(&dims, options.pairs), bands);
-        let with_values = i.value.is_some();
+        let mut rollup = denominator(ctx, i, &den, &dims, &empty, &mut same_denominator).await?;
         if let Some(num) = num {
             feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
         }
-        feed(ctx, i, &den, &mut rollup, dims.len(), false, with_values).await?;
         let (sets, labels, cells) = rollup.into_cells();
         let mut period_rows = Vec::new();
         for (set, cells) in sets.iter().zip(&cells) {
@@ -438,7 +459,9 @@ pub async fn trend(
     i: &Indicator,
     periods: &Periods,
 ) -> Result<Vec<SpcRow>, EngineError> {
-    if missing_dataset(loaded, i).is_some() || i.period == crate::catalogue::PeriodKind::LatestSnapshot {
+    if missing_dataset(loaded, i).is_some()
+        || i.period == crate::catalogue::PeriodKind::LatestSnapshot
+    {
         return Ok(Vec::new());
     }
     let windows = periods.months();
@@ -452,27 +475,42 @@ pub async fn trend(
         .filter(|d| TREND_DIMS.contains(&d.name))
         .collect();
     // (breakdown, group) → points in window order.
-    let mut series: std::collections::BTreeMap<(String, String), Vec<ResultRow>> = Default::default();
+    let mut series: std::collections::BTreeMap<(String, String), Vec<ResultRow>> =
+        Default::default();
+    let bands = if i.statistic == Statistic::Dsr {
+        BANDS
+    } else {
+        1
+    };
+    let empty = Rollup::new(dims.len(), breakdown::sets(&dims, false), bands);
+    let mut same_denominator: Option<Rollup> = None;
     for window in &windows {
         let (num, den) = queries(i, &dims, window);
-        let bands = if i.statistic == Statistic::Dsr { BANDS } else { 1 };
-        let mut rollup = Rollup::new(dims.len(), breakdown::sets(&dims, false), bands);
+        let mut rollup = denominator(ctx, i, &den, &dims, &empty, &mut same_denominator).await?;
         if let Some(num) = num {
             feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
         }
-        feed(ctx, i, &den, &mut rollup, dims.len(), false, i.value.is_some()).await?;
         let (sets, labels, cells) = rollup.into_cells();
         for (set, cells) in sets.iter().zip(&cells) {
             for (key, cell) in cells {
                 let (b, g) = breakdown::names(&dims, *set, &labels, *key);
-                let mut row = ResultRow::new(&i.id, &window.label, &b, &g, i.statistic.results(), i.multiplier);
+                let mut row = ResultRow::new(
+                    &i.id,
+                    &window.label,
+                    &b,
+                    &g,
+                    i.statistic.results(),
+                    i.multiplier,
+                );
                 statistic(i, &mut row, cell)?;
                 series.entry((b, g)).or_default().push(row);
             }
         }
     }
     let improvement = match i.direction {
-        crate::catalogue::Direction::HigherIsBetter => equalis_stats::ImprovementDirection::Increase,
+        crate::catalogue::Direction::HigherIsBetter => {
+            equalis_stats::ImprovementDirection::Increase
+        }
         crate::catalogue::Direction::LowerIsBetter => equalis_stats::ImprovementDirection::Decrease,
         crate::catalogue::Direction::None => equalis_stats::ImprovementDirection::Neutral,
     };
@@ -489,10 +527,68 @@ pub async fn trend(
     Ok(out)
 }
 
+/// Whether an indicator's denominator is the same in every period: rows of `population`
+/// (which has no date) chosen without reference to the period.
+fn denominator_is_timeless(i: &Indicator) -> bool {
+    let timeless = |s: &str| !s.contains("{start}") && !s.contains("{end}");
+    i.denominator.from == "population"
+        && timeless(&i.denominator.condition)
+        && i.value.as_deref().is_none_or(timeless)
+}
+
+/// A roll-up holding the period's denominator: computed once and copied for every period when
+/// it does not depend on the period (a register, the registered population), which halves the
+/// scans of the population on national data.
+async fn denominator(
+    ctx: &SessionContext,
+    i: &Indicator,
+    sql: &str,
+    dims: &[&Dim],
+    empty: &Rollup,
+    cache: &mut Option<Rollup>,
+) -> Result<Rollup, EngineError> {
+    if let Some(r) = cache {
+        return Ok(r.clone());
+    }
+    let mut rollup = empty.clone();
+    feed(
+        ctx,
+        i,
+        sql,
+        &mut rollup,
+        dims.len(),
+        false,
+        i.value.is_some(),
+    )
+    .await?;
+    if denominator_is_timeless(i) {
+        *cache = Some(rollup.clone());
+    }
+    Ok(rollup)
+}
+
 fn empty_cell(bands: usize) -> breakdown::Cell {
     breakdown::Cell {
         num: vec![0.0; bands],
         den: vec![0.0; bands],
         values: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_named_in_sql_are_found_as_whole_words() {
+        assert!(mentions(
+            "person_id IN (SELECT person_id FROM events WHERE x)",
+            "events"
+        ));
+        assert!(!mentions(
+            "event_type = 'x' AND my_events_count > 1",
+            "events"
+        ));
+        assert!(mentions("events", "events"));
     }
 }

@@ -90,12 +90,16 @@ pub fn compute(
     runtime.block_on(compute_async(ws, options, progress))
 }
 
-/// A DataFusion session set up for equalis (all cores, modest batch size).
-pub fn session() -> SessionContext {
+/// A DataFusion session set up for equalis: all cores.
+///
+/// No memory limit is set: DataFusion's hash join cannot spill, so a limit would turn a large
+/// population into an error rather than a slower run (see docs/BENCHMARKS.md for the peak
+/// memory measured at national scale).
+pub fn session() -> Result<SessionContext, EngineError> {
     let config = SessionConfig::new()
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .with_information_schema(false);
-    SessionContext::new_with_config(config)
+    Ok(SessionContext::new_with_config(config))
 }
 
 async fn compute_async(
@@ -103,7 +107,7 @@ async fn compute_async(
     options: &ComputeOptions,
     progress: Progress<'_>,
 ) -> Result<ComputeSummary, EngineError> {
-    let ctx = session();
+    let ctx = session()?;
     let loaded = tables::register(&ctx, ws).await?;
     if !loaded.has("population") {
         return Err(EngineError::MissingData(

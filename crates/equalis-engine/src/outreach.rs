@@ -362,7 +362,10 @@ fn households_sql(
         cols.push(format!("sum({}) AS plus_{k}", as_int(&format!("p.{f}"))));
     }
     for (k, f) in s.registers.iter().enumerate() {
-        cols.push(format!("sum({}) AS register_{k}", as_int(&format!("p.{f}"))));
+        cols.push(format!(
+            "sum({}) AS register_{k}",
+            as_int(&format!("p.{f}"))
+        ));
     }
     // The raw tables, not the views: only person_id is needed from them, and the views would
     // join every row to population a second time.
@@ -433,7 +436,12 @@ pub async fn households(
         None
     };
     let snapshot = if loaded.has("waiting_list") {
-        latest_date(ctx, "SELECT max(snapshot_date) FROM waiting_list_raw", context).await?
+        latest_date(
+            ctx,
+            "SELECT max(snapshot_date) FROM waiting_list_raw",
+            context,
+        )
+        .await?
     } else {
         None
     };
@@ -448,7 +456,8 @@ pub async fn households(
     let mut out = Vec::new();
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| EngineError::engine(context, e))?;
-        let ids = cast(batch.column(0), &DataType::Utf8).map_err(|e| EngineError::engine(context, e))?;
+        let ids =
+            cast(batch.column(0), &DataType::Utf8).map_err(|e| EngineError::engine(context, e))?;
         let ids = ids
             .as_any()
             .downcast_ref::<StringArray>()
@@ -609,10 +618,7 @@ mod tests {
         let ranked = rank(vec![a, b, c, d], &s);
         let ids: Vec<&str> = ranked.iter().map(|(h, _)| h.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
-        let all = rank(
-            vec![household("z"), household("y")],
-            &Settings::default(),
-        );
+        let all = rank(vec![household("z"), household("y")], &Settings::default());
         assert!(all.is_empty());
     }
 
@@ -633,7 +639,10 @@ mod tests {
     fn households_sql_counts_what_is_loaded() {
         let s = Settings::default();
         let sql = households_sql(&s, None, None);
-        assert!(sql.contains("0 AS BIGINT) AS emergency_admissions"), "{sql}");
+        assert!(
+            sql.contains("0 AS BIGINT) AS emergency_admissions"),
+            "{sql}"
+        );
         assert!(!sql.contains("admissions_raw"));
         let d = jiff::civil::date(2026, 3, 29);
         let sql = households_sql(&s, Some((jiff::civil::date(2025, 3, 29), d)), Some(d));

@@ -77,7 +77,10 @@ pub fn info() -> IndicatorInfo {
 
 /// The band of an age.
 pub fn band_of(age: usize) -> usize {
-    BANDS.iter().rposition(|(_, lower)| *lower <= age).unwrap_or(0)
+    BANDS
+        .iter()
+        .rposition(|(_, lower)| *lower <= age)
+        .unwrap_or(0)
 }
 
 /// ONS single years of age (0, …, 89, 90+) summed into [`BANDS`].
@@ -318,8 +321,12 @@ pub fn table(areas: &[Area], period: &str) -> Result<RecordBatch, EngineError> {
     let whole = |x: Option<f64>| x.map(|v| v as i64);
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(1..=ranked.len() as i64)),
-        Arc::new(StringArray::from_iter_values(r.clone().map(|(a, _)| a.code.as_str()))),
-        Arc::new(StringArray::from_iter_values(r.clone().map(|(a, _)| a.name.as_str()))),
+        Arc::new(StringArray::from_iter_values(
+            r.clone().map(|(a, _)| a.code.as_str()),
+        )),
+        Arc::new(StringArray::from_iter_values(
+            r.clone().map(|(a, _)| a.name.as_str()),
+        )),
         Arc::new(Int32Array::from(
             r.clone()
                 .map(|(a, _)| a.imd_decile.map(i32::from))
@@ -329,10 +336,13 @@ pub fn table(areas: &[Area], period: &str) -> Result<RecordBatch, EngineError> {
             r.clone().map(|(a, _)| a.local_authority.as_str()),
         )),
         Arc::new(Int64Array::from(
-            r.clone().map(|(_, x)| whole(x.numerator)).collect::<Vec<_>>(),
+            r.clone()
+                .map(|(_, x)| whole(x.numerator))
+                .collect::<Vec<_>>(),
         )),
         Arc::new(Int64Array::from_iter_values(
-            r.clone().map(|(a, _)| a.registered.iter().sum::<u64>() as i64),
+            r.clone()
+                .map(|(a, _)| a.registered.iter().sum::<u64>() as i64),
         )),
         Arc::new(Int64Array::from(
             r.clone()
@@ -466,9 +476,17 @@ mod tests {
         assert_eq!(r.numerator, Some(100.0));
         assert_eq!(r.denominator, Some(80.0));
         assert!((r.value.unwrap() - 20.0).abs() < 1e-12);
-        // Wilson 95% for 20/100: 13.34%–28.88% (PHEindicatormethods::phe_proportion).
-        assert!((r.lowercl.unwrap() - 13.3399).abs() < 1e-3, "{:?}", r.lowercl);
-        assert!((r.uppercl.unwrap() - 28.8862).abs() < 1e-3, "{:?}", r.uppercl);
+        // Wilson 95% for 20/100, z = 1.959964: 13.3367%–28.8829% (worked in Python).
+        assert!(
+            (r.lowercl.unwrap() - 13.336693).abs() < 1e-5,
+            "{:?}",
+            r.lowercl
+        );
+        assert!(
+            (r.uppercl.unwrap() - 28.882917).abs() < 1e-5,
+            "{:?}",
+            r.uppercl
+        );
         assert_eq!(r.note, None);
     }
 
@@ -477,7 +495,11 @@ mod tests {
         let r = gap_row("p", "lsoa", "E01", Some(50.0), 60).unwrap();
         assert!((r.value.unwrap() + 20.0).abs() < 1e-12);
         assert_eq!((r.lowercl, r.uppercl), (None, None));
-        assert!(r.note.unwrap().contains("list inflation: 10 more registered"));
+        assert!(
+            r.note
+                .unwrap()
+                .contains("list inflation: 10 more registered")
+        );
     }
 
     #[test]
@@ -524,7 +546,9 @@ mod tests {
         assert!(d1.value.unwrap() < 0.0);
         let cell = rows
             .iter()
-            .find(|r| r.breakdown == "lsoa x age_band" && r.group == "E01000002 Area E01000002 x 85+")
+            .find(|r| {
+                r.breakdown == "lsoa x age_band" && r.group == "E01000002 Area E01000002 x 85+"
+            })
             .unwrap();
         assert!((cell.value.unwrap() - 10.0).abs() < 1e-12);
         let unknown = rows

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use equalis_results::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
-use equalis_stats::{Estimate, ImprovementDirection, Levels, SiiOptions, SpcOptions, StandardErrors, ValueType};
+use equalis_stats::{
+    Estimate, ImprovementDirection, Levels, SiiOptions, SpcOptions, StandardErrors, ValueType,
+};
 
 use crate::EngineError;
 

@@ -76,6 +76,9 @@ const WL_OWN: &[&str] = &[
     "learning_disability",
 ];
 
+/// The tables an indicator's SQL may read.
+pub const TABLES_READ: [&str; 4] = ["population", "events", "admissions", "waiting_list"];
+
 /// What was registered.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {

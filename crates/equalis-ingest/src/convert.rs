@@ -924,7 +924,9 @@ pub struct Repseudonymiser(Pseudonymiser);
 
 impl Repseudonymiser {
     /// Reads the workspace key.
-    pub fn open(ws: &equalis_workspace::Workspace) -> Result<Self, equalis_workspace::WorkspaceError> {
+    pub fn open(
+        ws: &equalis_workspace::Workspace,
+    ) -> Result<Self, equalis_workspace::WorkspaceError> {
         Ok(Self(Pseudonymiser::new(&ws.key()?)))
     }
 

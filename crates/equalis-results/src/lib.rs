@@ -18,9 +18,7 @@ mod publish;
 mod row;
 mod store;
 
-pub use publish::{
-    PublishedInequality, PublishedRow, PublishedSpc, View, publish, publish_linked,
-};
+pub use publish::{PublishedInequality, PublishedRow, PublishedSpc, View, publish, publish_linked};
 pub use row::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
 pub use store::{
     DatasetRef, IndicatorInfo, Metadata, Results, ResultsError, ResultsWriter, read_results,

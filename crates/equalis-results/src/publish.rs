@@ -129,8 +129,8 @@ pub fn publish(
 /// A set of linked figures as they may leave equalis: `counts` (whole numbers, possibly
 /// negative, such as an estimated population minus a registered one) each pass the count rule
 /// (1 to 7 in size is `*`, others are rounded to 5, keeping their sign), and if any count is
-/// suppressed every `derived` value (a rate, a limit) is suppressed with it, since it could give
-/// the small count away. Derived values of unsuppressed counts are exempt (confidence limits
+/// suppressed every other count and every `derived` value (a rate, a limit) is suppressed with
+/// it, since the linked figures could give the small count away. Derived values of unsuppressed counts are exempt (confidence limits
 /// and rates resting on counts above the threshold). For tables outside the results rows, such
 /// as the GP registration gap by LSOA.
 pub fn publish_linked(
@@ -139,10 +139,17 @@ pub fn publish_linked(
     derived: &[Option<f64>],
 ) -> (Vec<Publishable<Cell>>, Vec<Publishable<Cell>>) {
     let p = Publisher::new(view);
-    let counts: Vec<Publishable<Cell>> = counts.iter().map(|c| p.signed_count(*c)).collect();
+    let mut counts: Vec<Publishable<Cell>> = counts.iter().map(|c| p.signed_count(*c)).collect();
     let withheld = counts
         .iter()
         .any(|c| matches!(c.get(), Cell::Suppressed(_)));
+    if withheld && !p.analyst {
+        // Linked counts give each other away (registered = estimate − unregistered), so one
+        // withheld count withholds them all.
+        for c in &mut counts {
+            *c = p.suppressed();
+        }
+    }
     let derived = derived
         .iter()
         .map(|d| {
@@ -203,7 +210,9 @@ impl Publisher {
             Some(v) if v < 0.0 && !self.analyst => match as_count(-v) {
                 Some(size) => match self.policy.count(size, Level::SubNational).into_inner() {
                     // The rounded size is already disclosure-controlled; only its sign is added.
-                    Cell::Count(c) => self.exempt(Some(-(c as f64)), Exemption::NotAboutIndividuals),
+                    Cell::Count(c) => {
+                        self.exempt(Some(-(c as f64)), Exemption::NotAboutIndividuals)
+                    }
                     _ => self.suppressed(),
                 },
                 None => self.exempt(x, Exemption::NotAboutIndividuals),
@@ -410,15 +419,22 @@ mod tests {
             &[Some(0.2), Some(0.1)],
         );
         let shown_all = |v: &[Publishable<Cell>]| v.iter().map(shown).collect::<Vec<_>>();
-        assert_eq!(shown_all(&c), ["1500", "1500", "*"]);
+        // One small count withholds its linked counts too: two of them give the third.
+        assert_eq!(shown_all(&c), ["*", "*", "*"]);
         assert_eq!(shown_all(&d), ["*", "*"]);
         let (c, d) = publish_linked(
             &View::Published,
             &[Some(1500.0), Some(1562.0), Some(-62.0), Some(-4.0)],
             &[],
         );
-        assert_eq!(shown_all(&c), ["1500", "1560", "-60", "*"]);
+        assert_eq!(shown_all(&c), ["*", "*", "*", "*"]);
         assert!(d.is_empty());
+        let (c, _) = publish_linked(
+            &View::Published,
+            &[Some(1500.0), Some(1562.0), Some(-62.0)],
+            &[],
+        );
+        assert_eq!(shown_all(&c), ["1500", "1560", "-60"]);
         let (c, d) = publish_linked(&View::Published, &[Some(100.0), None], &[Some(-3.5)]);
         assert_eq!(shown_all(&c), ["100", ""]);
         assert_eq!(shown_all(&d), ["-3.5"]);

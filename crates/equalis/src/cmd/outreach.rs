@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use arrow_array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+};
 use equalis_disclosure::{Cell, Publishable};
 use equalis_results::{ResultsError, View, publish_linked, read_table_named};
 use equalis_workspace::Workspace;
@@ -461,9 +463,11 @@ fn reidentify(
         .with_context(|| format!("reading the header of `{}`", args.source.display()))?
         .clone();
     let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+        headers.iter().position(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
+        })
     };
     let Some(nhs_col) = find("nhs_number") else {
         bail!(
@@ -494,8 +498,9 @@ fn reidentify(
     // Stable: members of a household stay in extract order.
     found.sort_by_key(|(rank, _, _)| *rank);
     let households: BTreeSet<&str> = found.iter().map(|(_, h, _)| h.as_str()).collect();
-    let mut file = create_private(&args.out, false)
-        .context("the output file must not exist yet (re-identified files are never overwritten)")?;
+    let mut file = create_private(&args.out, false).context(
+        "the output file must not exist yet (re-identified files are never overwritten)",
+    )?;
     {
         let mut w = csv::Writer::from_writer(&mut file);
         w.write_record(["rank", "household_id", "nhs_number"])?;

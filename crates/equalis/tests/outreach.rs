@@ -1,0 +1,241 @@
+//! End-to-end tests of `equalis outreach`, `reidentify` and `registration-gap`: the real
+//! binary on the tiny hand-made ICS of the engine's tests.
+
+#[path = "../../equalis-engine/tests/common/outreach_fixture.rs"]
+mod fixture;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn equalis(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args(args)
+        .env("USER", "keyholder-test")
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\n{}\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A computed workspace of the fixture.
+fn computed() -> (tempfile::TempDir, PathBuf, fixture::Files) {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = fixture::write(tmp.path());
+    let ws = tmp.path().join("ws");
+    let w = ws.to_str().unwrap();
+    ok(&equalis(&["init", w]));
+    for (dataset, path) in [
+        ("population", &files.population),
+        ("admissions", &files.admissions),
+        ("waiting_list", &files.waiting_list),
+        ("events", &files.events),
+    ] {
+        ok(&equalis(&[
+            "ingest",
+            "--workspace",
+            w,
+            "--dataset",
+            dataset,
+            path.to_str().unwrap(),
+        ]));
+    }
+    ok(&equalis(&["compute", "--workspace", w, "--no-pairs"]));
+    (tmp, ws, files)
+}
+
+/// Every run of ten digits in `text` that passes the NHS number Modulus 11 check.
+fn nhs_like(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for i in 0..b.len().saturating_sub(9) {
+        let w = &b[i..i + 10];
+        let edge_before = i == 0 || !b[i - 1].is_ascii_digit();
+        let edge_after = i + 10 == b.len() || !b[i + 10].is_ascii_digit();
+        if !(edge_before && edge_after && w.iter().all(u8::is_ascii_digit)) {
+            continue;
+        }
+        let d: Vec<u32> = w.iter().map(|c| u32::from(c - b'0')).collect();
+        let sum: u32 = (0..9).map(|k| d[k] * (10 - k as u32)).sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            c => c,
+        };
+        if check == d[9] {
+            out.push(String::from_utf8_lossy(w).into_owned());
+        }
+    }
+    out
+}
+
+fn audit_lines(ws: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(ws.join("audit.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn outreach_prints_pseudonyms_and_reidentify_is_for_the_key_holder_only() {
+    let (tmp, ws, files) = computed();
+    let w = ws.to_str().unwrap();
+
+    // The cohort: three households, pseudonyms only, in every format.
+    let mut printed = String::new();
+    for format in ["table", "csv", "json"] {
+        let o = equalis(&["outreach", "--workspace", w, "--format", format]);
+        printed += &ok(&o);
+        printed += &String::from_utf8_lossy(&o.stderr);
+    }
+    assert!(nhs_like(&printed).is_empty(), "{printed}");
+    for n in &files.nhs {
+        assert!(!printed.contains(n.as_str()));
+    }
+    let csv = ok(&equalis(&[
+        "outreach",
+        "--workspace",
+        w,
+        "--format",
+        "csv",
+        "--top",
+        "2",
+    ]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].starts_with("1,") && lines[1].contains(",15,yes,"),
+        "{csv}"
+    );
+    assert!(lines[2].contains(",person:"), "{csv}");
+
+    // Refused without the flag, and the refusal is audited.
+    let out = tmp.path().join("cohort-nhs.csv");
+    let o = out.to_str().unwrap();
+    let pop = files.population.to_str().unwrap();
+    let base = [
+        "reidentify",
+        "--workspace",
+        w,
+        "--source",
+        pop,
+        "--dataset",
+        "population",
+        "--out",
+        o,
+    ];
+    let refused = equalis(&base);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--i-am-the-key-holder"), "{err}");
+    assert!(!out.exists());
+    let audit = audit_lines(&ws);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["user"], "keyholder-test");
+    assert!(audit[0]["outcome"].as_str().unwrap().starts_with("refused"));
+
+    // With the flag: the members of the top 2 households (HH-A: people 0 and 1; the person
+    // alone: person 2), and nothing printed but counts.
+    let mut args = base.to_vec();
+    args.extend(["--i-am-the-key-holder", "--top", "2"]);
+    let done = equalis(&args);
+    let stdout = ok(&done);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        nhs_like(&format!("{stdout}{stderr}")).is_empty(),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 people in 2 of 2 households"), "{stderr}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let numbers: Vec<&str> = written
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(numbers, [&files.nhs[0], &files.nhs[1], &files.nhs[2]]);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let audit = audit_lines(&ws);
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[1]["outcome"], "written");
+    assert_eq!(audit[1]["households"], 2);
+    assert_eq!(audit[1]["people"], 3);
+    let log = std::fs::read_to_string(ws.join("audit.log")).unwrap();
+    assert!(nhs_like(&log).is_empty(), "{log}");
+
+    // Never overwritten, never inside the workspace; both audited.
+    let again = equalis(&args);
+    assert_eq!(again.status.code(), Some(2));
+    let inside = ws.join("nhs.csv");
+    let mut args_inside = args.clone();
+    let last = args_inside.iter().position(|a| *a == "--out").unwrap() + 1;
+    args_inside[last] = inside.to_str().unwrap();
+    assert_eq!(equalis(&args_inside).status.code(), Some(2));
+    assert!(!inside.exists());
+    let audit = audit_lines(&ws);
+    assert_eq!(audit.len(), 4);
+    assert_eq!(audit[2]["outcome"], "failed");
+    assert!(
+        audit[3]["outcome"]
+            .as_str()
+            .unwrap()
+            .contains("inside the workspace")
+    );
+}
+
+#[test]
+fn registration_gap_publishes_no_count_from_1_to_7() {
+    let (_tmp, ws, _files) = computed();
+    let w = ws.to_str().unwrap();
+    let csv = ok(&equalis(&[
+        "registration-gap",
+        "--workspace",
+        w,
+        "--format",
+        "csv",
+    ]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let count_cols: Vec<usize> = ["ons_population", "registered", "unregistered"]
+        .iter()
+        .map(|c| headers.iter().position(|h| h == *c).unwrap())
+        .collect();
+    let mut rows = 0;
+    let mut suppressed = 0;
+    for r in reader.records() {
+        let r = r.unwrap();
+        rows += 1;
+        for &c in &count_cols {
+            let v = &r[c];
+            if v == "*" {
+                suppressed += 1;
+                continue;
+            }
+            let n: i64 = v.parse().unwrap();
+            assert!(n == 0 || n.abs() > 7, "count {n} in {r:?}");
+            assert_eq!(n % 5, 0, "count {n} not rounded in {r:?}");
+        }
+    }
+    assert!(rows > 500);
+    // The two fixture LSOAs have 3 and 23 registered people: the 3 is withheld.
+    assert!(suppressed >= 1);
+    let top = ok(&equalis(&[
+        "registration-gap",
+        "--workspace",
+        w,
+        "--top",
+        "3",
+    ]));
+    insta::assert_snapshot!("registration_gap_top3", top);
+}
