@@ -396,6 +396,19 @@ fn inequality_sentences(data: &IndicatorData<'_>, period: &str) -> Vec<String> {
                         hi.map(|x| units.bare(x))
                     )
                 ));
+                // equalis fits the SII as `phe_sii` does: the fitted value at the least
+                // deprived end minus that at the most deprived end.
+                if v > 0.0 {
+                    out.push(
+                        "The figure is higher in the least deprived areas than in the most deprived."
+                            .to_owned(),
+                    );
+                } else if v < 0.0 {
+                    out.push(
+                        "The figure is higher in the most deprived areas than in the least deprived."
+                            .to_owned(),
+                    );
+                }
                 if let (Some(lo), Some(hi)) = (lo, hi) {
                     out.push(if lo > 0.0 || hi < 0.0 {
                         "This gap is statistically significant: its 95% confidence interval \
