@@ -112,8 +112,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         crate::cmd::compute::compute(&ws_dir, &equalis_engine::ComputeOptions::default())
             .context("computing the indicators of the synthetic ICS")?;
     println!(
-        "Computed {} indicators and the waiting-list dashboard: {} result rows{}",
-        computed.steps.len().saturating_sub(1),
+        "Computed {} indicators and dashboards: {} result rows{}",
+        computed.steps.iter().filter(|s| s.skipped.is_none()).count(),
         thousands(computed.rows as u64),
         if quiet {
             String::new()
