@@ -113,7 +113,11 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             .context("computing the indicators of the synthetic ICS")?;
     println!(
         "Computed {} indicators and dashboards: {} result rows{}",
-        computed.steps.iter().filter(|s| s.skipped.is_none()).count(),
+        computed
+            .steps
+            .iter()
+            .filter(|s| s.skipped.is_none())
+            .count(),
         thousands(computed.rows as u64),
         if quiet {
             String::new()
