@@ -5,7 +5,12 @@
 //! [`Rollup`] then sums that cube into each single breakdown and each pair with small dense
 //! hash maps, which is far cheaper than asking the query engine for 250 grouping sets.
 
+use datafusion::arrow::array::{Array, ArrayRef, DictionaryArray, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, UInt16Type};
 use rustc_hash::FxHashMap;
+
+use crate::EngineError;
 
 /// One breakdown dimension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,15 +235,78 @@ pub struct Cell {
 /// The cells of one grouping set, by the codes of their groups.
 pub type Cells = FxHashMap<(u16, u16), Cell>;
 
+/// The group labels of each dimension and their codes, kept across batches, so that the hot
+/// loops work on small integers.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary {
+    by_label: Vec<FxHashMap<String, u16>>,
+    /// Per dim: the labels by code.
+    pub labels: Vec<Vec<String>>,
+}
+
+impl Dictionary {
+    /// An empty dictionary for `dims` dimensions.
+    pub fn new(dims: usize) -> Dictionary {
+        Dictionary {
+            by_label: vec![FxHashMap::default(); dims],
+            labels: vec![Vec::new(); dims],
+        }
+    }
+
+    /// The code of a label in dimension `d`, adding it if new.
+    pub fn code(&mut self, d: usize, label: &str) -> Result<u16, EngineError> {
+        if let Some(&c) = self.by_label[d].get(label) {
+            return Ok(c);
+        }
+        let c = u16::try_from(self.labels[d].len()).map_err(|_| {
+            EngineError::engine(
+                "grouping",
+                format!("more than 65,536 groups in one breakdown (at `{label}`)"),
+            )
+        })?;
+        self.by_label[d].insert(label.to_owned(), c);
+        self.labels[d].push(label.to_owned());
+        Ok(c)
+    }
+
+    /// The code of every row of a label column of dimension `d`, into `out`. Arrow
+    /// dictionary-encodes the column (vectorised), so only its few distinct labels are looked
+    /// up here.
+    pub fn column_codes(
+        &mut self,
+        col: &ArrayRef,
+        d: usize,
+        out: &mut Vec<u16>,
+    ) -> Result<(), EngineError> {
+        let dict_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
+        let dict = cast(col, &dict_type).map_err(|e| EngineError::engine("grouping", e))?;
+        let dict = dict
+            .as_any()
+            .downcast_ref::<DictionaryArray<UInt16Type>>()
+            .ok_or_else(|| EngineError::engine("grouping", "not a dictionary"))?;
+        let values = dict
+            .values()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or_else(|| EngineError::engine("grouping", "labels are not text"))?;
+        let map: Vec<u16> = (0..values.len())
+            .map(|i| self.code(d, values.value(i)))
+            .collect::<Result<_, _>>()?;
+        out.clear();
+        // Labels are never null (the SQL gives unknowns a label), so a null key cannot occur;
+        // it would be read as the first label.
+        out.extend(dict.keys().values().iter().map(|&k| map[k as usize]));
+        Ok(())
+    }
+}
+
 /// Sums aggregated rows into every grouping set.
 #[derive(Debug, Clone)]
 pub struct Rollup {
     sets: Vec<Set>,
     bands: usize,
-    /// Per dim: label → code, and code → label.
-    codes: Vec<FxHashMap<String, u16>>,
-    /// Per dim: the labels by code.
-    pub labels: Vec<Vec<String>>,
+    /// The group labels of each dimension.
+    pub dictionary: Dictionary,
     /// Per set: key → cell.
     cells: Vec<Cells>,
 }
@@ -250,21 +318,9 @@ impl Rollup {
         Rollup {
             sets,
             bands,
-            codes: vec![FxHashMap::default(); dims],
-            labels: vec![Vec::new(); dims],
+            dictionary: Dictionary::new(dims),
             cells,
         }
-    }
-
-    /// The code of a label in dimension `d`, adding it if new.
-    pub fn code(&mut self, d: usize, label: &str) -> u16 {
-        if let Some(&c) = self.codes[d].get(label) {
-            return c;
-        }
-        let c = self.labels[d].len() as u16;
-        self.codes[d].insert(label.to_owned(), c);
-        self.labels[d].push(label.to_owned());
-        c
     }
 
     /// Adds one aggregated row: its dimension codes, age band, numerator, denominator, and
@@ -292,7 +348,7 @@ impl Rollup {
 
     /// The sets and their cells.
     pub fn into_cells(self) -> (Vec<Set>, Vec<Vec<String>>, Vec<Cells>) {
-        (self.sets, self.labels, self.cells)
+        (self.sets, self.dictionary.labels, self.cells)
     }
 }
 
@@ -338,7 +394,10 @@ mod tests {
             ("Female", "1", 3.0, 10.0),
             ("Male", "5", 1.0, 20.0),
         ] {
-            let codes = [r.code(0, sex), r.code(1, q)];
+            let codes = [
+                r.dictionary.code(0, sex).unwrap(),
+                r.dictionary.code(1, q).unwrap(),
+            ];
             r.add(&codes, 0, num, den, None);
         }
         let (sets, labels, cells) = r.into_cells();

@@ -1,7 +1,7 @@
 //! Evaluating one catalogue indicator: SQL from its definition, a cube of counts by every
 //! dimension from DataFusion, then the roll-up into every breakdown and the statistics.
 
-use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int64Array, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, Float64Array, Int64Array};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::prelude::SessionContext;
@@ -213,14 +213,6 @@ pub async fn check(
     Ok(())
 }
 
-fn strings(col: &ArrayRef) -> Result<StringArray, EngineError> {
-    let c = cast(col, &DataType::Utf8).map_err(|e| EngineError::engine("reading groups", e))?;
-    c.as_any()
-        .downcast_ref::<StringArray>()
-        .cloned()
-        .ok_or_else(|| EngineError::engine("reading groups", "not text"))
-}
-
 fn numbers(col: &ArrayRef, ty: DataType) -> Result<ArrayRef, EngineError> {
     cast(col, &ty).map_err(|e| EngineError::engine("reading counts", e))
 }
@@ -241,11 +233,12 @@ async fn feed(
         .await
         .map_err(|e| EngineError::engine(format!("computing `{}`", i.id), e))?;
     let mut codes = vec![0u16; dims];
+    let mut columns: Vec<Vec<u16>> = vec![Vec::new(); dims];
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| EngineError::engine(format!("computing `{}`", i.id), e))?;
-        let labels: Vec<StringArray> = (0..dims)
-            .map(|k| strings(batch.column(k)))
-            .collect::<Result<_, _>>()?;
+        for (k, out) in columns.iter_mut().enumerate() {
+            rollup.dictionary.column_codes(batch.column(k), k, out)?;
+        }
         let band = numbers(batch.column(dims), DataType::Int64)?;
         let band = band
             .as_any()
@@ -265,8 +258,8 @@ async fn feed(
             .downcast_ref::<Float64Array>()
             .ok_or_else(|| EngineError::engine("reading counts", "not numbers"))?;
         for row in 0..batch.num_rows() {
-            for (k, l) in labels.iter().enumerate() {
-                codes[k] = rollup.code(k, l.value(row));
+            for (code, column) in codes.iter_mut().zip(&columns) {
+                *code = column[row];
             }
             let b = usize::try_from(band.value(row))
                 .unwrap_or(UNKNOWN_AGE)

@@ -13,16 +13,16 @@
 
 use std::collections::BTreeMap;
 
-use datafusion::arrow::array::{Array, ArrayRef, DictionaryArray, Int32Array, StringArray};
+use datafusion::arrow::array::{Array, Int32Array};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, UInt16Type};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::prelude::SessionContext;
 use equalis_results::{IndicatorInfo, InequalityRow, ResultRow, SpcRow, Statistic};
 use equalis_stats::ImprovementDirection;
 use futures::StreamExt;
 use rustc_hash::FxHashMap;
 
-use crate::breakdown::{self, DIMS, Dim, Set};
+use crate::breakdown::{self, DIMS, Dictionary, Dim, Set};
 use crate::periods::{Periods, from_days};
 use crate::rows;
 use crate::{ComputeOptions, EngineError};
@@ -205,62 +205,6 @@ impl Acc {
     }
 }
 
-/// Dimension labels → codes, kept across batches.
-#[derive(Default)]
-struct Codes {
-    by_label: Vec<FxHashMap<String, u16>>,
-    labels: Vec<Vec<String>>,
-}
-
-impl Codes {
-    fn new(dims: usize) -> Codes {
-        Codes {
-            by_label: vec![FxHashMap::default(); dims],
-            labels: vec![Vec::new(); dims],
-        }
-    }
-    fn code(&mut self, d: usize, label: &str) -> u16 {
-        if let Some(&c) = self.by_label[d].get(label) {
-            return c;
-        }
-        let c = self.labels[d].len() as u16;
-        self.by_label[d].insert(label.to_owned(), c);
-        self.labels[d].push(label.to_owned());
-        c
-    }
-}
-
-/// The per-batch code of every row of a label column: the column is dictionary-encoded by
-/// Arrow (vectorised), so only its few distinct labels are looked up.
-fn column_codes(
-    col: &ArrayRef,
-    codes: &mut Codes,
-    d: usize,
-    out: &mut Vec<u16>,
-) -> Result<(), EngineError> {
-    let dict_type = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
-    let dict =
-        cast(col, &dict_type).map_err(|e| EngineError::engine("grouping the waiting list", e))?;
-    let dict = dict
-        .as_any()
-        .downcast_ref::<DictionaryArray<UInt16Type>>()
-        .ok_or_else(|| EngineError::engine("grouping the waiting list", "not a dictionary"))?;
-    let values = dict
-        .values()
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .ok_or_else(|| EngineError::engine("grouping the waiting list", "labels are not text"))?;
-    let map: Vec<u16> = (0..values.len())
-        .map(|i| codes.code(d, values.value(i)))
-        .collect();
-    out.clear();
-    let keys = dict.keys();
-    // Labels are never null (the SQL gives unknowns a label), so a null key cannot occur; it
-    // would be read as the first label.
-    out.extend(keys.values().iter().map(|&k| map[k as usize]));
-    Ok(())
-}
-
 /// Rows of the dashboard.
 #[derive(Debug, Default)]
 pub struct Output {
@@ -311,15 +255,15 @@ pub async fn run(
         .await
         .map_err(|e| EngineError::engine(context, e))?;
     let n_dims = plan.dims.len();
-    let mut codes = Codes::new(n_dims);
-    let mut strata = Codes::new(1);
+    let mut codes = Dictionary::new(n_dims);
+    let mut strata = Dictionary::new(1);
     let mut acc = Acc::default();
     let mut batch_codes: Vec<Vec<u16>> = vec![Vec::new(); n_dims];
     let mut stratum_codes: Vec<u16> = Vec::new();
     while let Some(batch) = stream.next().await {
         let batch = batch.map_err(|e| EngineError::engine(context, e))?;
         for (k, out) in batch_codes.iter_mut().enumerate() {
-            column_codes(batch.column(k), &mut codes, k, out)?;
+            codes.column_codes(batch.column(k), k, out)?;
         }
         let snap = cast(batch.column(n_dims), &DataType::Int32)
             .map_err(|e| EngineError::engine(context, e))?;
@@ -336,12 +280,7 @@ pub async fn run(
         let stratum_col = batch.column(n_dims + 2);
         let has_strata = stratum_col.null_count() < stratum_col.len();
         if has_strata {
-            column_codes(
-                &cast(stratum_col, &DataType::Utf8).map_err(|e| EngineError::engine(context, e))?,
-                &mut strata,
-                0,
-                &mut stratum_codes,
-            )?;
+            strata.column_codes(stratum_col, 0, &mut stratum_codes)?;
         }
         for row in 0..batch.num_rows() {
             if snap.is_null(row) || days.is_null(row) {

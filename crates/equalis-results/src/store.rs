@@ -169,17 +169,22 @@ impl ResultsWriter {
 
     /// Writes the indicator figures.
     pub fn write_indicators(&self, rows: &[ResultRow]) -> Result<(), ResultsError> {
-        self.write_batch("indicators", &indicator_batch(rows))
+        let batch =
+            indicator_batch(rows).map_err(|e| format(&self.dir.join("indicators.parquet"), e))?;
+        self.write_batch("indicators", &batch)
     }
 
     /// Writes the SII and RII rows.
     pub fn write_inequality(&self, rows: &[InequalityRow]) -> Result<(), ResultsError> {
-        self.write_batch("inequality", &inequality_batch(rows))
+        let batch =
+            inequality_batch(rows).map_err(|e| format(&self.dir.join("inequality.parquet"), e))?;
+        self.write_batch("inequality", &batch)
     }
 
     /// Writes the SPC rows.
     pub fn write_spc(&self, rows: &[SpcRow]) -> Result<(), ResultsError> {
-        self.write_batch("spc", &spc_batch(rows))
+        let batch = spc_batch(rows).map_err(|e| format(&self.dir.join("spc.parquet"), e))?;
+        self.write_batch("spc", &batch)
     }
 
     /// Writes any table as `NAME.parquet` in the new version, with the metadata.
@@ -342,10 +347,10 @@ fn floats(values: impl Iterator<Item = Option<f64>>) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-fn batch(schema: SchemaRef, columns: Vec<ArrayRef>) -> RecordBatch {
+fn batch(schema: SchemaRef, columns: Vec<ArrayRef>) -> Result<RecordBatch, String> {
     // The columns are built here from the schema's own list, so a mismatch is a bug in this
-    // file, not a data problem.
-    RecordBatch::try_new(schema, columns).expect("results columns match their schema")
+    // file, not a data problem; it is still reported as an error, never a panic.
+    RecordBatch::try_new(schema, columns).map_err(|e| e.to_string())
 }
 
 const INDICATOR_COLUMNS: [&str; 15] = [
@@ -366,7 +371,7 @@ const INDICATOR_COLUMNS: [&str; 15] = [
     "note",
 ];
 
-fn indicator_batch(rows: &[ResultRow]) -> RecordBatch {
+fn indicator_batch(rows: &[ResultRow]) -> Result<RecordBatch, String> {
     use DataType::{Float64, Utf8};
     let types = [
         Utf8, Utf8, Utf8, Utf8, Utf8, Float64, Float64, Float64, Float64, Float64, Float64,
@@ -472,7 +477,7 @@ fn indicator_rows(b: &RecordBatch) -> Result<Vec<ResultRow>, String> {
         .collect()
 }
 
-fn inequality_batch(rows: &[InequalityRow]) -> RecordBatch {
+fn inequality_batch(rows: &[InequalityRow]) -> Result<RecordBatch, String> {
     use DataType::{Float64, Utf8};
     let fields = [
         ("indicator_id", Utf8, false),
@@ -528,7 +533,7 @@ fn inequality_rows(b: &RecordBatch) -> Result<Vec<InequalityRow>, String> {
         .collect())
 }
 
-fn spc_batch(rows: &[SpcRow]) -> RecordBatch {
+fn spc_batch(rows: &[SpcRow]) -> Result<RecordBatch, String> {
     use DataType::{Float64, Utf8};
     let fields = [
         ("indicator_id", Utf8, false),
