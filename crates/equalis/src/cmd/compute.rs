@@ -5,12 +5,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use equalis_disclosure::{Cell, Publishable};
 use equalis_engine::{ComputeOptions, ComputeSummary};
 use equalis_results::{PublishedRow, View, publish, read_results};
 use equalis_workspace::Workspace;
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cmd::output::{render, show};
 
 /// Arguments of `equalis compute`.
 #[derive(Debug, clap::Args)]
@@ -133,23 +133,6 @@ const COLUMNS: [&str; 9] = [
     "uppercl",
 ];
 
-/// A cell as text: counts as integers, other numbers to 6 significant figures at most.
-fn show(c: &Publishable<Cell>) -> String {
-    match c.get() {
-        Cell::Count(n) => n.to_string(),
-        Cell::Percentage(v) | Cell::Value(v) => {
-            if v.fract() == 0.0 && v.abs() < 1e15 {
-                format!("{}", *v as i64)
-            } else {
-                let s = format!("{v:.6}");
-                s.trim_end_matches('0').trim_end_matches('.').to_owned()
-            }
-        }
-        Cell::Suppressed(symbol) => symbol.clone(),
-        Cell::NotApplicable => String::new(),
-    }
-}
-
 fn fields(r: &PublishedRow) -> [String; 9] {
     [
         r.indicator_id.clone(),
@@ -247,77 +230,15 @@ pub fn run_results(args: ResultsArgs) -> anyhow::Result<ExitCode> {
     };
     let owned: Vec<_> = rows.into_iter().cloned().collect();
     let (published, _, _) = publish(&view, &owned, &[], &[]);
-    match args.format {
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(COLUMNS)?;
-            for r in &published {
-                w.write_record(fields(r))?;
-            }
-            w.flush()?;
-        }
-        Format::Json => {
-            let rows: Vec<serde_json::Value> = published
-                .iter()
-                .map(|r| {
-                    let f = fields(r);
-                    let mut m = serde_json::Map::new();
-                    for (k, v) in COLUMNS.iter().zip(f) {
-                        let value = if k.ends_with("cl")
-                            || ["numerator", "denominator", "value"].contains(k)
-                        {
-                            match v.parse::<f64>() {
-                                Ok(x) => serde_json::json!(x),
-                                Err(_) if v.is_empty() => serde_json::Value::Null,
-                                Err(_) => serde_json::Value::String(v),
-                            }
-                        } else {
-                            serde_json::Value::String(v)
-                        };
-                        m.insert((*k).to_owned(), value);
-                    }
-                    serde_json::Value::Object(m)
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut out, &rows).context("writing JSON")?;
-            writeln!(out)?;
-        }
-        Format::Table => {
-            let table: Vec<[String; 9]> = published.iter().map(fields).collect();
-            let mut widths = COLUMNS.map(str::len);
-            for r in &table {
-                for (w, f) in widths.iter_mut().zip(r) {
-                    *w = (*w).max(f.chars().count());
-                }
-            }
-            let line = |cells: &[String]| {
-                cells
-                    .iter()
-                    .zip(widths)
-                    .enumerate()
-                    .map(|(i, (c, w))| {
-                        if i >= 4 {
-                            format!("{c:>w$}")
-                        } else {
-                            format!("{c:<w$}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("  ")
-                    .trim_end()
-                    .to_owned()
-            };
-            writeln!(out, "{}", line(&COLUMNS.map(String::from)))?;
-            for r in &table {
-                writeln!(out, "{}", line(r))?;
-            }
-            if !args.unsuppressed {
-                writeln!(
-                    out,
-                    "\nPublished view: counts 1 to 7 shown as *, other counts rounded to 5. Use --unsuppressed for the analyst view."
-                )?;
-            }
-        }
+    let table: Vec<Vec<String>> = published.iter().map(|r| fields(r).to_vec()).collect();
+    // The counts, value and limits are numbers: right-aligned, and numbers in JSON.
+    let numeric: Vec<bool> = (0..COLUMNS.len()).map(|i| i >= 4).collect();
+    render(&mut out, args.format, &COLUMNS, &numeric, &table)?;
+    if args.format == Format::Table && !args.unsuppressed {
+        writeln!(
+            out,
+            "\nPublished view: counts 1 to 7 shown as *, other counts rounded to 5. Use --unsuppressed for the analyst view."
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 pub mod compute;
 pub mod demo;
 pub mod ingest;
+pub mod output;
 pub mod outreach;
 pub mod panel;
 pub mod report;
