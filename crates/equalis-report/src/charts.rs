@@ -21,6 +21,8 @@ const GRID: &str = "#d8dde0";
 const REFERENCE: &str = "#425563";
 /// NHS blue.
 const BLUE: &str = "#005eb8";
+/// NHS pale green, for a range of values that is acceptable.
+const BAND: &str = "#d5ecd4";
 
 /// A group's value against the ICS value, judged by the indicator's direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -715,6 +717,214 @@ pub(crate) fn spc(
         }
     }
     s.finish()
+}
+
+/// One row of a horizontal chart: a label and its published values (`None` is not drawn).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bar {
+    /// The row.
+    pub label: String,
+    /// One value per series.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Series colours: NHS blue, NHS warm yellow, NHS aqua green, NHS purple; told apart in the
+/// legend and always accompanied by the table.
+const SERIES: [&str; 4] = ["#005eb8", "#ffb81c", "#00a499", "#330072"];
+
+/// Rows laid out top to bottom with wrapped labels: the row centres, heights and the bottom.
+fn rows_layout(
+    labels: &[Vec<String>],
+    top: f64,
+    row_h: f64,
+    line_h: f64,
+) -> (Vec<f64>, Vec<f64>, f64) {
+    let heights: Vec<f64> = labels
+        .iter()
+        .map(|l| row_h + line_h * (l.len() as f64 - 1.0))
+        .collect();
+    let centres: Vec<f64> = heights
+        .iter()
+        .scan(top, |row_top, h| {
+            let cy = *row_top + h / 2.0;
+            *row_top += h;
+            Some(cy)
+        })
+        .collect();
+    let bottom = top + heights.iter().sum::<f64>();
+    (centres, heights, bottom)
+}
+
+/// Relative likelihoods as points against the "no adverse impact" range (NHS England's
+/// 0.80–1.25, shaded) and the line of equal likelihood at 1.
+pub(crate) fn likelihood(
+    id: &str,
+    title: &str,
+    desc: &str,
+    points: &[Bar],
+    band: (f64, f64),
+) -> String {
+    const LABEL_W: f64 = 260.0;
+    const LINE_H: f64 = 15.0;
+    let (x0, x1) = (LABEL_W + 12.0, WIDTH - 28.0);
+    let mut all: Vec<f64> = vec![band.0, band.1, 1.0];
+    all.extend(
+        points
+            .iter()
+            .filter_map(|p| p.values.first().copied().flatten()),
+    );
+    let ticks = domain(all.iter(), 6);
+    let x = Scale::new((ticks.lo, ticks.hi), (x0, x1));
+    let keys = vec![
+        (
+            Key::Marker(Shape::Circle, BLUE),
+            "Relative likelihood".to_owned(),
+        ),
+        (
+            Key::Band(BAND),
+            format!("No adverse impact ({} to {})", band.0, band.1),
+        ),
+        (
+            Key::Line(REFERENCE, Some("6 4")),
+            "Equal likelihood (1)".to_owned(),
+        ),
+    ];
+    let (_, legend_bottom) = legend_layout(&keys, 8.0, 18.0);
+    let labels: Vec<Vec<String>> = points
+        .iter()
+        .map(|p| wrap(&p.label, (LABEL_W / CHAR_W) as usize))
+        .collect();
+    let top = legend_bottom + 14.0;
+    let (centres, heights, bottom) = rows_layout(&labels, top, 26.0, LINE_H);
+    let mut s = Svg::new(id, WIDTH, bottom + 52.0, title, desc);
+    legend(&mut s, &keys, 8.0, 18.0);
+    let (bx0, bx1) = (x.map(band.0), x.map(band.1));
+    s.rect((bx0, top - 4.0), (bx1 - bx0, bottom - top + 4.0), BAND);
+    for (i, (cy, h)) in centres.iter().zip(&heights).enumerate() {
+        if i % 2 == 1 {
+            s.rect((8.0, cy - h / 2.0), (x0 - 16.0, *h), "#f0f4f5");
+        }
+    }
+    axis_below(
+        &mut s,
+        &ticks,
+        &x,
+        (x0, x1),
+        top,
+        bottom,
+        "Relative likelihood",
+    );
+    let one = x.map(1.0);
+    s.line((one, top - 6.0), (one, bottom), REFERENCE, 2.0, Some("6 4"));
+    for ((p, lines), cy) in points.iter().zip(&labels).zip(&centres) {
+        let baseline = cy + 4.5 - LINE_H * (lines.len() as f64 - 1.0) / 2.0;
+        s.text_lines((LABEL_W, baseline), Anchor::End, FONT, LINE_H, lines);
+        match p.values.first().copied().flatten() {
+            Some(v) => s.marker(Shape::Circle, (x.map(v), *cy), 6.0, BLUE),
+            None => s.text(
+                (x0 + 4.0, cy + 4.5),
+                Anchor::Start,
+                FONT_SMALL,
+                false,
+                "not shown: see the table",
+            ),
+        }
+    }
+    s.finish()
+}
+
+/// Grouped horizontal bars: one row per label, one bar per series, from zero.
+pub(crate) fn bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    rows: &[Bar],
+    series: &[String],
+    axis: &str,
+) -> String {
+    const LABEL_W: f64 = 220.0;
+    const LINE_H: f64 = 15.0;
+    const BAR_H: f64 = 12.0;
+    let (x0, x1) = (LABEL_W + 12.0, WIDTH - 28.0);
+    let n = series.len().clamp(1, SERIES.len());
+    let mut all: Vec<f64> = vec![0.0];
+    all.extend(
+        rows.iter()
+            .flat_map(|r| r.values.iter().take(n).copied().flatten()),
+    );
+    let ticks = domain(all.iter(), 6);
+    let x = Scale::new((ticks.lo, ticks.hi), (x0, x1));
+    let keys: Vec<(Key<'_>, String)> = series
+        .iter()
+        .take(n)
+        .zip(SERIES)
+        .map(|(name, colour)| (Key::Band(colour), name.clone()))
+        .collect();
+    let (_, legend_bottom) = legend_layout(&keys, 8.0, 18.0);
+    let labels: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| wrap(&r.label, (LABEL_W / CHAR_W) as usize))
+        .collect();
+    let top = legend_bottom + 14.0;
+    let row_h = BAR_H * n as f64 + 12.0;
+    let (centres, heights, bottom) = rows_layout(&labels, top, row_h, LINE_H);
+    let mut s = Svg::new(id, WIDTH, bottom + 52.0, title, desc);
+    legend(&mut s, &keys, 8.0, 18.0);
+    for (i, (cy, h)) in centres.iter().zip(&heights).enumerate() {
+        if i % 2 == 1 {
+            s.rect((8.0, cy - h / 2.0), (WIDTH - 16.0, *h), "#f0f4f5");
+        }
+    }
+    axis_below(&mut s, &ticks, &x, (x0, x1), top, bottom, axis);
+    let zero = x.map(0.0_f64.max(ticks.lo));
+    for ((r, lines), cy) in rows.iter().zip(&labels).zip(&centres) {
+        let baseline = cy + 4.5 - LINE_H * (lines.len() as f64 - 1.0) / 2.0;
+        s.text_lines((LABEL_W, baseline), Anchor::End, FONT, LINE_H, lines);
+        let first = cy - BAR_H * n as f64 / 2.0;
+        for (k, (v, colour)) in r.values.iter().take(n).zip(SERIES).enumerate() {
+            if let Some(v) = v {
+                let (a, b) = (zero, x.map(*v));
+                s.rect(
+                    (a.min(b), first + BAR_H * k as f64),
+                    ((b - a).abs(), BAR_H - 1.0),
+                    colour,
+                );
+            }
+        }
+    }
+    s.finish()
+}
+
+/// Vertical grid lines, tick labels and the axis title below rows that run from `top` to
+/// `bottom`.
+fn axis_below(
+    s: &mut Svg,
+    ticks: &svg::Ticks,
+    x: &Scale,
+    (x0, x1): (f64, f64),
+    top: f64,
+    bottom: f64,
+    title: &str,
+) {
+    for t in &ticks.values {
+        let tx = x.map(*t);
+        s.line((tx, top - 4.0), (tx, bottom), GRID, 1.0, None);
+        s.text(
+            (tx, bottom + 18.0),
+            Anchor::Middle,
+            FONT_SMALL,
+            false,
+            &ticks.label(*t),
+        );
+    }
+    s.line((x0, bottom), (x1, bottom), INK, 1.0, None);
+    s.text(
+        ((x0 + x1) / 2.0, bottom + 40.0),
+        Anchor::Middle,
+        FONT,
+        false,
+        title,
+    );
 }
 
 #[cfg(test)]

@@ -18,7 +18,11 @@ mod data;
 mod format;
 mod indicator;
 mod pages;
+mod sections;
 mod svg;
+pub mod tables;
+
+pub use sections::{Block, Chart, Section};
 
 use std::fs;
 use std::io::Write as _;
@@ -80,18 +84,20 @@ fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Repor
     }
 }
 
-/// Writes the report of `results` into `out_dir` (created if need be): `index.html`,
-/// `indicators/<id>.html` and `style.css`.
+/// Writes the report of `results` and the `sections` (workforce returns, the Citizens' Panel)
+/// into `out_dir` (created if need be): `index.html`, `indicators/<id>.html`,
+/// `sections/<slug>.html` and `style.css`.
 ///
 /// Every page is rendered before the first file is written, and each file is written beside
 /// its final name and renamed over it, so a reader never sees a half-written page. Other files
 /// in `out_dir` are left alone.
 pub fn write_report(
     results: &Results,
+    sections: &[Section],
     options: &ReportOptions,
     out_dir: &Path,
 ) -> Result<ReportSummary, ReportError> {
-    let rendered = pages::render(results, options)?;
+    let rendered = pages::render(results, sections, options)?;
     let mut bytes = 0u64;
     for (relative, contents) in &rendered.files {
         let path = out_dir.join(relative);

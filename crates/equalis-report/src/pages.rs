@@ -12,6 +12,7 @@ use equalis_results::{
 use crate::data::{self, ALL, IndicatorData};
 use crate::format::{self, cell_number};
 use crate::indicator::{self, ChartIds, Figure, Gradient, Headline, SpcFigure};
+use crate::sections::{self, Section, SectionFigure};
 use crate::{ReportError, ReportOptions};
 
 /// The disclosure rule as the report states it.
@@ -98,6 +99,26 @@ pub(crate) struct Area {
     pub rows: Vec<IndexRow>,
 }
 
+/// A link to a section page from the index.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SectionLink {
+    /// Relative link.
+    pub href: String,
+    /// The section's title.
+    pub title: String,
+    /// Its lede.
+    pub lede: String,
+}
+
+/// Section pages under one heading of the index.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SectionGroup {
+    /// The heading, e.g. "Workforce equality".
+    pub name: String,
+    /// The pages, in the order given.
+    pub links: Vec<SectionLink>,
+}
+
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage<'a> {
@@ -107,6 +128,23 @@ struct IndexPage<'a> {
     generated: &'a str,
     lede: String,
     areas: Vec<Area>,
+    groups: Vec<SectionGroup>,
+    methods: &'a Methods,
+}
+
+#[derive(Template)]
+#[template(path = "section.html")]
+struct SectionPage<'a> {
+    site_title: &'a str,
+    page_title: String,
+    root: &'static str,
+    generated: &'a str,
+    group: &'a str,
+    title: &'a str,
+    lede: &'a str,
+    facts: &'a [(String, String)],
+    contents: Vec<(String, String)>,
+    figures: Vec<SectionFigure>,
     methods: &'a Methods,
 }
 
@@ -211,7 +249,11 @@ fn display_name(info: &IndicatorInfo, id: &str) -> IndicatorInfo {
 }
 
 /// Renders every page of the report in memory.
-pub(crate) fn render(results: &Results, options: &ReportOptions) -> Result<Rendered, ReportError> {
+pub(crate) fn render(
+    results: &Results,
+    extra: &[Section],
+    options: &ReportOptions,
+) -> Result<Rendered, ReportError> {
     // The one place the report reads results' numbers: everything after this line sees only
     // the published (disclosure-controlled) view.
     let (rows, inequality, spc) = publish(
@@ -297,6 +339,54 @@ pub(crate) fn render(results: &Results, options: &ReportOptions) -> Result<Rende
             }
         })
         .collect();
+    let mut groups: Vec<SectionGroup> = Vec::new();
+    for section in extra {
+        let base = format!("sections/{}", data::slug(&section.slug));
+        let mut href = format!("{base}.html");
+        let mut n = 2;
+        while !used.insert(href.clone()) {
+            href = format!("{base}-{n}.html");
+            n += 1;
+        }
+        let (figures, drawn) = sections::figures(section);
+        let contents = figures
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((format!("part-{}", i + 1), f.part.clone()?)))
+            .collect();
+        let page = SectionPage {
+            site_title: &options.title,
+            page_title: format!("{} – {}", section.title, options.title),
+            root: "../",
+            generated: &options.generated,
+            group: &section.group,
+            title: &section.title,
+            lede: &section.lede,
+            facts: &section.facts,
+            contents,
+            figures,
+            methods: &methods,
+        };
+        let html = page.render().map_err(|e| ReportError::Template {
+            page: href.clone(),
+            message: e.to_string(),
+        })?;
+        charts += drawn;
+        files.push((PathBuf::from(&href), html));
+        let link = SectionLink {
+            href,
+            title: section.title.clone(),
+            lede: section.lede.clone(),
+        };
+        match groups.iter_mut().find(|g| g.name == section.group) {
+            Some(g) => g.links.push(link),
+            None => groups.push(SectionGroup {
+                name: section.group.clone(),
+                links: vec![link],
+            }),
+        }
+    }
+
     let indicator_count: usize = areas.iter().map(|a| a.rows.len()).sum();
     let index = IndexPage {
         site_title: &options.title,
@@ -310,6 +400,7 @@ pub(crate) fn render(results: &Results, options: &ReportOptions) -> Result<Rende
             format::plural(areas.len(), "area", "areas"),
         ),
         areas,
+        groups,
         methods: &methods,
     };
     let html = index.render().map_err(|e| ReportError::Template {

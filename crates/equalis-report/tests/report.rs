@@ -311,7 +311,8 @@ fn options() -> ReportOptions {
 
 fn render() -> (tempfile::TempDir, equalis_report::ReportSummary) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = write_report(&results(), &options(), &dir.path().join("report")).expect("report");
+    let summary =
+        write_report(&results(), &[], &options(), &dir.path().join("report")).expect("report");
     (dir, summary)
 }
 
@@ -480,8 +481,8 @@ fn writes_into_an_existing_directory_and_leaves_other_files_alone() {
     let dir = tempfile::tempdir().expect("tempdir");
     let keep = dir.path().join("notes.txt");
     fs::write(&keep, "mine").expect("write");
-    write_report(&results(), &options(), dir.path()).expect("first");
-    write_report(&results(), &options(), dir.path()).expect("second, over the first");
+    write_report(&results(), &[], &options(), dir.path()).expect("first");
+    write_report(&results(), &[], &options(), dir.path()).expect("second, over the first");
     assert_eq!(read(&keep), "mine");
 }
 
@@ -490,7 +491,8 @@ fn an_unwritable_directory_is_an_error_naming_the_path() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("not-a-directory");
     fs::write(&file, "x").expect("write");
-    let err = write_report(&results(), &options(), &file).expect_err("cannot write into a file");
+    let err =
+        write_report(&results(), &[], &options(), &file).expect_err("cannot write into a file");
     assert!(err.to_string().contains("not-a-directory"), "{err}");
 }
 
@@ -499,7 +501,7 @@ fn empty_results_still_make_a_report() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut empty = results();
     empty.metadata.indicators.clear();
-    let summary = write_report(&empty, &options(), dir.path()).expect("report");
+    let summary = write_report(&empty, &[], &options(), dir.path()).expect("report");
     assert_eq!((summary.pages, summary.charts), (1, 0));
     assert!(read(&dir.path().join("index.html")).contains("There are no indicators"));
 }
@@ -521,4 +523,89 @@ fn snapshot_indicator_page() {
                 .join(format!("{SMI}.html"))
         )
     );
+}
+
+/// A workforce-like section: an at-a-glance likelihood table with its chart (one figure
+/// withheld, one undefined), then a quartile table drawn as bars.
+fn section() -> equalis_report::Section {
+    use equalis_disclosure::{Level, Nhsd2018};
+    use equalis_report::tables::{Sheet, Val};
+    use equalis_report::{Block, Chart, Section};
+    let p = Nhsd2018::default();
+    let stat = |v: f64, n: u64| Val::Num(p.simple_statistic(v, n, Level::SubNational).unwrap(), 2);
+    let pct = |a: u64, b: u64| Val::Num(p.percentage(a, b, Level::SubNational), 1);
+    let mut glance = Sheet::new(
+        "Relative likelihoods",
+        "Relative likelihoods at 2026-03-31",
+        &["Measure", "Relative likelihood", "Against 0.80 to 1.25"],
+    );
+    glance.row(vec![
+        Val::text("WRES 2"),
+        stat(1.62, 300),
+        Val::text("above 1.25"),
+    ]);
+    glance.row(vec![Val::text("WRES 3"), stat(0.9, 4), Val::text("*")]);
+    glance.row(vec![
+        Val::text("WDES 2"),
+        Val::Undefined("no Disabled applicants shortlisted"),
+        Val::Undefined("relative likelihood not defined"),
+    ]);
+    let mut quartiles = Sheet::new(
+        "Pay quartiles",
+        "Proportion of males and females in each pay quartile",
+        &["Quartile", "Male %", "Female %"],
+    );
+    quartiles.row(vec![Val::text("Lower"), pct(40, 200), pct(160, 200)]);
+    quartiles.row(vec![Val::text("Upper"), pct(90, 200), pct(110, 200)]);
+    Section {
+        slug: "workforce-rxx".into(),
+        title: "Workforce equality: RXX".into(),
+        group: "Workforce equality".into(),
+        lede: "WRES, WDES and pay gaps for RXX.".into(),
+        facts: vec![("Snapshot date".into(), "2026-03-31".into())],
+        blocks: vec![
+            Block {
+                part: Some("At a glance".into()),
+                sheet: glance,
+                chart: Some(Chart::Likelihood {
+                    column: 1,
+                    band: (0.8, 1.25),
+                }),
+                notes: vec!["0.80 to 1.25 is no adverse impact.".into()],
+            },
+            Block {
+                part: Some("Gender pay gap".into()),
+                sheet: quartiles,
+                chart: Some(Chart::Bars {
+                    columns: vec![1, 2],
+                    axis: "% of the quartile".into(),
+                }),
+                notes: Vec::new(),
+            },
+        ],
+    }
+}
+
+#[test]
+fn sections_get_a_page_and_an_index_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report");
+    let summary = write_report(&results(), &[section()], &options(), &out).expect("report");
+    let page = read(&out.join("sections/workforce-rxx.html"));
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("<h2>Workforce equality</h2>"));
+    assert!(index.contains("href=\"sections/workforce-rxx.html\""));
+    // Both charts drawn; the withheld likelihood shows as * and is not drawn.
+    assert_eq!(page.matches("<svg").count(), 2);
+    assert!(page.contains("<td class=\"num\">*</td>"));
+    assert!(page.contains("undefined: no Disabled applicants shortlisted"));
+    assert!(page.contains("rests on 1 to 7 people"));
+    let (_, without) = {
+        let d2 = tempfile::tempdir().expect("temp dir");
+        let s = write_report(&results(), &[], &options(), d2.path()).expect("report");
+        (d2, s)
+    };
+    assert_eq!(summary.pages, without.pages + 1);
+    assert_eq!(summary.charts, without.charts + 2);
+    insta::assert_snapshot!("section", page);
 }

@@ -171,3 +171,134 @@ fn replace_refuses_a_different_pool() {
     );
     assert!(stderr.contains("hint: pass the volunteers file used for the original selection"));
 }
+
+#[test]
+fn quotas_from_the_population_table() {
+    let (code, out, err) = run(&[
+        "panel", "quotas", "--ics", "QK1", "--size", "30", "--format", "table",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    snapshot!("quotas_qk1_30_table", out);
+}
+
+#[test]
+fn quotas_from_the_population_feed_select() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let quotas = dir.path().join("quotas.csv");
+    let q = quotas.to_str().expect("UTF-8 path");
+    let features = "sex,age_band,ethnicity,imd_quintile";
+    let (code, _, err) = run(&[
+        "panel",
+        "quotas",
+        "--ics",
+        "QK1",
+        "--size",
+        "30",
+        "--features",
+        features,
+        "--out",
+        q,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Each feature's quotas can be met together: minimums sum to at most the panel size and
+    // maximums to at least it.
+    let mut rdr = csv::Reader::from_path(&quotas).expect("quotas CSV");
+    assert_eq!(
+        rdr.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["feature", "value", "min", "max"]
+    );
+    let rows: Vec<(String, String, u32, u32)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            (
+                r[0].to_owned(),
+                r[1].to_owned(),
+                r[2].parse().unwrap(),
+                r[3].parse().unwrap(),
+            )
+        })
+        .collect();
+    for f in features.split(',') {
+        let of: Vec<_> = rows.iter().filter(|r| r.0 == f).collect();
+        assert!(of.len() >= 2, "{f}: {of:?}");
+        let (lo, hi): (u32, u32) = of.iter().fold((0, 0), |(a, b), r| (a + r.2, b + r.3));
+        assert!(lo <= 30 && hi >= 30, "{f}: {lo}..{hi}");
+    }
+    // JSON: each feature's population shares sum to 1.
+    let (_, json, _) = run(&[
+        "panel", "quotas", "--ics", "QK1", "--size", "30", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    for f in ["sex", "age_band", "ethnic_group", "imd_quintile"] {
+        let total: f64 = v["quotas"]
+            .as_array()
+            .expect("quotas")
+            .iter()
+            .filter(|q| q["feature"] == f)
+            .map(|q| q["population_share"].as_f64().expect("share"))
+            .sum();
+        assert!((total - 1.0).abs() < 1e-5, "{f}: {total}");
+    }
+
+    // The synthetic ICS's volunteers (skewed as real pools are) can fill a panel to them.
+    let data = dir.path().join("synth");
+    let (code, _, err) = run(&[
+        "synth",
+        "--ics",
+        "QK1",
+        "--scale",
+        "0.05",
+        "--seed",
+        "42",
+        "--only",
+        "volunteers",
+        "--out",
+        data.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let volunteers = data.join("volunteers.csv");
+    let (code, out, err) = run(&[
+        "panel",
+        "select",
+        "--volunteers",
+        volunteers.to_str().expect("UTF-8 path"),
+        "--quotas",
+        q,
+        "--size",
+        "30",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let sel: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let panel: Vec<&str> = sel["panel"]
+        .as_array()
+        .expect("panel")
+        .iter()
+        .map(|x| x.as_str().expect("id"))
+        .collect();
+    assert_eq!(panel.len(), 30);
+    let mut vols = csv::Reader::from_path(&volunteers).expect("volunteers");
+    let header: Vec<String> = vols
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let members: Vec<csv::StringRecord> = vols
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| panel.contains(&&r[0]))
+        .collect();
+    for (f, value, min, max) in &rows {
+        let col = header.iter().position(|h| h == f).expect("feature column");
+        let n = members.iter().filter(|m| &m[col] == value).count() as u32;
+        assert!(
+            (*min..=*max).contains(&n),
+            "{f} = {value}: {n} not in {min}..={max}"
+        );
+    }
+}

@@ -449,8 +449,17 @@ fn xlsx_workbooks_have_a_cover_and_one_sheet_per_indicator() {
         (
             &["wres"],
             &[
-                "Cover", "WRES 1", "WRES 2", "WRES 3", "WRES 4", "WRES 5", "WRES 6", "WRES 7",
-                "WRES 8", "WRES 9",
+                "Cover",
+                "WRES 1",
+                "WRES 2",
+                "WRES 3",
+                "WRES 4",
+                "WRES 5",
+                "WRES 6",
+                "WRES 7",
+                "WRES 8",
+                "WRES 9",
+                "Year on year",
             ],
         ),
         (
@@ -470,6 +479,7 @@ fn xlsx_workbooks_have_a_cover_and_one_sheet_per_indicator() {
                 "WDES 8",
                 "WDES 9",
                 "WDES 10",
+                "Year on year",
             ],
         ),
         (
@@ -480,6 +490,7 @@ fn xlsx_workbooks_have_a_cover_and_one_sheet_per_indicator() {
                 "Pay quartiles",
                 "Groups",
                 "Coverage",
+                "Year on year",
             ],
         ),
         (
@@ -541,4 +552,101 @@ fn clear_errors() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(says), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn year_on_year_compares_each_31_march_with_the_one_before() {
+    let v = json(&["wres", "--org", "RWE"]);
+    let yoy = &v["year_on_year"];
+    let rl = &yoy["2"];
+    let values = rl["values"].as_object().expect("values by snapshot");
+    let dates: Vec<&str> = values.keys().map(String::as_str).collect();
+    // Eight quarters of synthetic staff data hold two 31 March snapshots.
+    assert_eq!(dates, ["2025-03-31", "2026-03-31"]);
+    // The latest year is the return itself.
+    assert_eq!(
+        values["2026-03-31"],
+        v["indicators"]["2"]["relative_likelihood"]
+    );
+    // The change is computed from the unrounded figures, so it agrees with the difference
+    // of the published (2 d.p.) values to within rounding.
+    let (a, b) = (num(&values["2025-03-31"]), num(&values["2026-03-31"]));
+    assert!((num(&rl["change"]) - (b - a)).abs() <= 0.011, "{rl}");
+    for k in ["3", "4", "5", "6", "7", "8", "9"] {
+        assert!(yoy.get(k).is_some(), "WRES year on year lacks {k}");
+    }
+    let w = json(&["wdes"]);
+    assert!(
+        w["year_on_year"]["2"]["values"]
+            .as_object()
+            .is_some_and(|m| m.len() == 2)
+    );
+    let g = json(&["pay-gap", "--by", "sex"]);
+    assert_eq!(
+        g["year_on_year"]["mean_gap_pct"]["values"]["2026-03-31"],
+        g["mean_gap_pct"]
+    );
+    // An earlier year has only itself to compare with.
+    let first = json(&["wres", "--year", "2025"]);
+    assert_eq!(
+        first["year_on_year"]["2"]["change"],
+        serde_json::json!({"undefined": "no earlier 31 March snapshot"})
+    );
+}
+
+#[test]
+fn the_report_has_a_workforce_page_for_the_ics_and_each_organisation() {
+    let s = setup();
+    let out = s._dir.path().join("report");
+    run_ok(
+        bin()
+            .args(["report", "--workspace"])
+            .arg(&s.ws)
+            .arg("--out")
+            .arg(&out),
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).expect("index");
+    assert!(index.contains("<h2>Workforce equality</h2>"), "{index}");
+    let wres = json(&["wres"]);
+    let orgs: Vec<String> = std::fs::read_dir(out.join("sections"))
+        .expect("sections directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    // The ICS and the synthetic organisations, each linked from the index.
+    assert!(orgs.contains(&"workforce-ics.html".to_owned()), "{orgs:?}");
+    assert!(orgs.contains(&"workforce-rwe.html".to_owned()), "{orgs:?}");
+    assert!(orgs.len() >= 5, "{orgs:?}");
+    for o in &orgs {
+        assert!(
+            index.contains(&format!("href=\"sections/{o}\"")),
+            "{o} not linked"
+        );
+    }
+    let page = std::fs::read_to_string(out.join("sections/workforce-ics.html")).expect("page");
+    for part in [
+        "At a glance",
+        "Workforce Race Equality Standard (WRES)",
+        "Workforce Disability Equality Standard (WDES)",
+        "Gender pay gap",
+        "Ethnicity pay gap",
+        "Disability pay gap",
+        "Quarterly workforce dashboard and representativeness",
+        "Year on year: each 31 March snapshot",
+    ] {
+        assert!(page.contains(part), "the ICS page lacks {part}");
+    }
+    // The page shows the very figure `equalis workforce wres` publishes.
+    let rl = format!(
+        "{:.2}",
+        num(&wres["indicators"]["2"]["relative_likelihood"])
+    );
+    assert!(
+        page.contains(&format!(
+            "<th scope=\"row\">WRES 2: White vs BME appointed from shortlisting</th><td class=\"num\">{rl}</td>"
+        )),
+        "WRES 2 likelihood {rl} not on the page"
+    );
+    // The relative likelihoods, the gender pay quartiles and the parity targets are drawn;
+    // representativeness is not, as this workspace has no population to compare with.
+    assert!(page.matches("<svg").count() >= 3, "charts missing");
 }

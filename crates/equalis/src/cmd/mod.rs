@@ -6,6 +6,7 @@ pub mod ingest;
 pub mod output;
 pub mod outreach;
 pub mod panel;
+pub mod panel_quotas;
 pub mod report;
 pub mod stats;
 pub mod synth;

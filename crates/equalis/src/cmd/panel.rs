@@ -33,6 +33,9 @@ enum PanelCommand {
     Select(SelectArgs),
     /// Replace members who dropped out, restoring the quotas, from the rest of the pool
     Replace(ReplaceArgs),
+    /// Quotas for a panel from the population of an ICS footprint (shipped ONS and Census
+    /// data), as the quotas file `select` reads
+    Quotas(crate::cmd::panel_quotas::QuotasArgs),
 }
 
 /// Inputs shared by `select` and `replace`.
@@ -113,6 +116,7 @@ pub fn run(args: PanelArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         PanelCommand::Select(a) => select(a),
         PanelCommand::Replace(a) => replace(a),
+        PanelCommand::Quotas(a) => crate::cmd::panel_quotas::run(a),
     }
 }
 

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use equalis_report::{ReportOptions, ReportSummary, write_report};
-use equalis_results::read_results;
+use equalis_results::{Metadata, Results, ResultsError, read_results};
+use equalis_workspace::Workspace;
 
 /// Arguments of `equalis report`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +25,28 @@ pub struct ReportArgs {
     pub title: String,
 }
 
-/// Writes the report; shared with `equalis demo`.
+/// Writes the report, with the workforce pages when the workspace has workforce data; shared
+/// with `equalis demo`.
 pub fn report(workspace: &Path, out: &Path, title: &str) -> anyhow::Result<ReportSummary> {
-    let results = read_results(workspace)?;
+    let ws = Workspace::open(workspace)
+        .with_context(|| format!("opening workspace {}", workspace.display()))?;
+    let sections = crate::cmd::workforce::report_sections(&ws)
+        .context("preparing the workforce pages of the report")?;
+    let results = match read_results(workspace) {
+        Ok(r) => r,
+        // An EDI lead with workforce data only still gets a report of it.
+        Err(ResultsError::NoResults(_)) if !sections.is_empty() => Results {
+            dir: workspace.join("results"),
+            metadata: Metadata {
+                equalis_version: env!("CARGO_PKG_VERSION").to_owned(),
+                ..Metadata::default()
+            },
+            indicators: Vec::new(),
+            inequality: Vec::new(),
+            spc: Vec::new(),
+        },
+        Err(e) => return Err(e.into()),
+    };
     let options = ReportOptions {
         title: title.to_owned(),
         // The UTC date: a report is dated, not timed.
@@ -36,7 +56,7 @@ pub fn report(workspace: &Path, out: &Path, title: &str) -> anyhow::Result<Repor
             .take(10)
             .collect(),
     };
-    write_report(&results, &options, out)
+    write_report(&results, &sections, &options, out)
         .with_context(|| format!("writing the report into `{}`", out.display()))
 }
 

@@ -17,6 +17,10 @@
 
 mod load;
 mod render;
+mod sections;
+mod trend;
+
+pub use sections::report_sections;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,7 +37,8 @@ use equalis_workspace::Workspace;
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
-use render::{Publisher, Report, Sheet, Val};
+use equalis_report::tables::{Sheet, Val};
+use render::{Publisher, Report, ValJson};
 
 /// Arguments of `equalis workforce`.
 #[derive(Debug, clap::Args)]
@@ -126,8 +131,8 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
     let date = snapshot_of(&data, common)?;
     let p = Publisher::new();
     let (report, json) = match &args.command {
-        WorkforceCommand::Wres(_) => wres_report(&p, &wres::wres(&data, &scope, date)?),
-        WorkforceCommand::Wdes(_) => wdes_report(&p, &wdes::wdes(&data, &scope, date)?),
+        WorkforceCommand::Wres(_) => wres_with_trend(&p, &data, &scope, date)?,
+        WorkforceCommand::Wdes(_) => wdes_with_trend(&p, &data, &scope, date)?,
         WorkforceCommand::PayGap(a) => pay_gap_report(&p, &data, &scope, date, a.by),
         WorkforceCommand::Dashboard(a) => {
             let icb = load::choose_icb(&ws, a.ics.as_deref())?;
@@ -199,6 +204,57 @@ fn snapshot_of(data: &Workforce, c: &Common) -> anyhow::Result<Date> {
     Ok(date)
 }
 
+/// The 31 March snapshots up to `date`, and `date` itself: the years a return compares.
+fn years_to(data: &Workforce, date: Date) -> Vec<Date> {
+    let mut years: Vec<Date> = equalis_workforce::annual_snapshots(data)
+        .into_iter()
+        .filter(|d| *d < date)
+        .collect();
+    years.push(date);
+    years
+}
+
+/// Adds the year-on-year sheet and its JSON (`"year_on_year"`) to a return.
+fn with_trend(mut report: (Report, Value), trend: (Sheet, Value)) -> (Report, Value) {
+    report.0.sheets.push(trend.0);
+    if let Value::Object(m) = &mut report.1 {
+        m.insert("year_on_year".into(), trend.1);
+    }
+    report
+}
+
+/// WRES at `date` with its year-on-year sheet.
+fn wres_with_trend(
+    p: &Publisher,
+    data: &Workforce,
+    scope: &Scope,
+    date: Date,
+) -> anyhow::Result<(Report, Value)> {
+    let reports = years_to(data, date)
+        .into_iter()
+        .map(|d| wres::wres(data, scope, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let latest = reports.last().ok_or_else(|| anyhow!("no WRES snapshot"))?;
+    let trend = trend::sheet(p, &reports, |r| r.snapshot_date, trend::WRES);
+    Ok(with_trend(wres_report(p, latest), trend))
+}
+
+/// WDES at `date` with its year-on-year sheet.
+fn wdes_with_trend(
+    p: &Publisher,
+    data: &Workforce,
+    scope: &Scope,
+    date: Date,
+) -> anyhow::Result<(Report, Value)> {
+    let reports = years_to(data, date)
+        .into_iter()
+        .map(|d| wdes::wdes(data, scope, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let latest = reports.last().ok_or_else(|| anyhow!("no WDES snapshot"))?;
+    let trend = trend::sheet(p, &reports, |r| r.snapshot_date, trend::WDES);
+    Ok(with_trend(wdes_report(p, latest), trend))
+}
+
 /// Key/value items: a JSON object and a two-column sheet from the same values.
 struct Items {
     items: Vec<(String, String, Val)>,
@@ -243,6 +299,26 @@ fn rate_people(c: &RateComparison) -> u64 {
         c.numerator.base,
         c.denominator.events.round() as u64,
         c.denominator.base,
+    ])
+}
+
+/// People behind WRES indicator 3: the smallest non-zero two-year total or headcount.
+fn wres3_people(i3: &wres::Indicator3) -> u64 {
+    smallest_nonzero(&[
+        i3.white_entered[0] + i3.white_entered[1],
+        i3.bme_entered[0] + i3.bme_entered[1],
+        i3.comparison.numerator.base,
+        i3.comparison.denominator.base,
+    ])
+}
+
+/// People behind WDES metric 3, as for WRES indicator 3.
+fn wdes3_people(m3: &wdes::Metric3) -> u64 {
+    smallest_nonzero(&[
+        m3.disabled_entered[0] + m3.disabled_entered[1],
+        m3.non_disabled_entered[0] + m3.non_disabled_entered[1],
+        m3.comparison.numerator.base,
+        m3.comparison.denominator.base,
     ])
 }
 
@@ -599,12 +675,7 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         p.count(i3.unmatched_cases),
     );
     let mut c = Items::new();
-    let people = smallest_nonzero(&[
-        i3.white_entered[0] + i3.white_entered[1],
-        i3.bme_entered[0] + i3.bme_entered[1],
-        i3.comparison.numerator.base,
-        i3.comparison.denominator.base,
-    ]);
+    let people = wres3_people(i3);
     comparison_items(
         p,
         &mut c,
@@ -857,12 +928,7 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
         p.count(m3.unmatched_cases),
     );
     let mut c = Items::new();
-    let people = smallest_nonzero(&[
-        m3.disabled_entered[0] + m3.disabled_entered[1],
-        m3.non_disabled_entered[0] + m3.non_disabled_entered[1],
-        m3.comparison.numerator.base,
-        m3.comparison.denominator.base,
-    ]);
+    let people = wdes3_people(m3);
     comparison_items(
         p,
         &mut c,
@@ -1080,7 +1146,17 @@ fn pay_gap_report(
     by: By,
 ) -> (Report, Value) {
     match by {
-        By::Sex => gender_report(p, &pay_gap::gender_pay_gap(data, scope, date)),
+        By::Sex => {
+            let reports: Vec<_> = years_to(data, date)
+                .into_iter()
+                .map(|d| pay_gap::gender_pay_gap(data, scope, d))
+                .collect();
+            let trend = trend::sheet(p, &reports, |g| g.snapshot_date, trend::GENDER);
+            match reports.last() {
+                Some(latest) => with_trend(gender_report(p, latest), trend),
+                None => gender_report(p, &pay_gap::gender_pay_gap(data, scope, date)),
+            }
+        }
         By::Ethnicity => {
             let g = pay_gap::ethnicity_pay_gap(data, scope, date, PayGapOptions::default());
             let (mut sheets, by_group) = analysis_sheets(p, "By group", &g.by_group, |e| e.label());

@@ -2,39 +2,27 @@
 //! ([`Publisher`], the NHS Digital 2018 policy of `equalis-disclosure`) or says why it is
 //! undefined; a report is a cover plus one sheet per indicator, written as an aligned text
 //! table, a long-format CSV (`sheet,row,column,value`), or an Excel workbook; JSON is built
-//! by the caller from the same values with [`Val::json`].
+//! by the caller from the same values with [`ValJson::json`].
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use equalis_disclosure::{Cell, Level, Nhsd2018, Publishable};
+use equalis_disclosure::{Cell, Level, Nhsd2018};
+use equalis_report::tables::{Sheet, Val, round};
 use equalis_workforce::Figure;
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::{Value, json};
 
-/// One published value.
-#[derive(Debug, Clone)]
-pub enum Val {
-    /// A label.
-    Text(String),
-    /// An integer that is not a count of people (a year).
-    Int(i64),
-    /// A number that passed disclosure control, shown to `places` decimal places.
-    Num(Publishable<Cell>, u32),
-    /// A figure that is not defined, and why.
-    Undefined(&'static str),
+/// JSON of a published value: a number; the suppression symbol as a string; `null` for not
+/// applicable; `{"undefined": reason}` for an undefined figure.
+pub trait ValJson {
+    /// The value as JSON.
+    fn json(&self) -> Value;
 }
 
-impl Val {
-    /// A label.
-    pub fn text(s: impl Into<String>) -> Val {
-        Val::Text(s.into())
-    }
-
-    /// JSON: a number; the suppression symbol as a string; `null` for not applicable;
-    /// `{"undefined": reason}` for an undefined figure.
-    pub fn json(&self) -> Value {
+impl ValJson for Val {
+    fn json(&self) -> Value {
         match self {
             Val::Text(s) => json!(s),
             Val::Int(n) => json!(n),
@@ -47,29 +35,6 @@ impl Val {
             },
         }
     }
-
-    /// Words for a table or CSV cell.
-    pub fn show(&self) -> String {
-        match self {
-            Val::Text(s) => s.clone(),
-            Val::Int(n) => n.to_string(),
-            Val::Undefined(r) => format!("undefined: {r}"),
-            Val::Num(p, places) => match p.get() {
-                Cell::Count(n) => n.to_string(),
-                Cell::Percentage(v) | Cell::Value(v) => {
-                    format!("{:.*}", *places as usize, round(*v, *places))
-                }
-                Cell::Suppressed(s) => s.clone(),
-                Cell::NotApplicable => "n/a".into(),
-            },
-        }
-    }
-}
-
-fn round(v: f64, places: u32) -> f64 {
-    let s = 10f64.powi(places as i32);
-    let r = (v * s).round() / s;
-    if r == 0.0 { 0.0 } else { r }
 }
 
 /// Applies the NHS Digital 2018 policy to every number a report publishes. Organisations and
@@ -116,36 +81,6 @@ impl Publisher {
                 }
             }
         }
-    }
-}
-
-/// One table: a sheet of the workbook, a block of the text output.
-#[derive(Debug, Clone)]
-pub struct Sheet {
-    /// Sheet name (at most 31 characters, no `[]:*?/\`).
-    pub name: String,
-    /// Title shown above the table.
-    pub title: String,
-    /// Column headings.
-    pub headers: Vec<String>,
-    /// Rows, each as long as `headers`.
-    pub rows: Vec<Vec<Val>>,
-}
-
-impl Sheet {
-    /// An empty sheet.
-    pub fn new(name: &str, title: impl Into<String>, headers: &[&str]) -> Sheet {
-        Sheet {
-            name: name.to_string(),
-            title: title.into(),
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    /// Adds a row.
-    pub fn row(&mut self, cells: Vec<Val>) {
-        self.rows.push(cells);
     }
 }
 

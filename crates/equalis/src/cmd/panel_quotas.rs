@@ -1,0 +1,275 @@
+//! `equalis panel quotas`: the minimum and maximum seats for each value of each feature, from
+//! the population of an ICS footprint shipped with equalis, ready for `panel select --quotas`.
+//!
+//! Each value's target is its share of the footprint's residents times the panel size; the
+//! quota runs from the target rounded down less the tolerance to the target rounded up plus
+//! the tolerance (never below 0 or above the panel size). Rounding down and up keeps every
+//! feature's minimums summing to at most the panel size and its maximums to at least it, so
+//! the quotas of one feature never conflict with each other.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use equalis_refdata::{Feature, RefData, age_band_label};
+use serde_json::json;
+
+use crate::cmd::compute::Format;
+use crate::cmd::output;
+
+/// Arguments of `equalis panel quotas`.
+#[derive(Debug, clap::Args)]
+pub struct QuotasArgs {
+    /// ICB whose footprint the panel represents (ODS code like QK1, or E54…)
+    #[arg(long)]
+    ics: String,
+    /// Number of seats on the panel
+    #[arg(long)]
+    size: u32,
+    /// Features, named as the volunteers file's columns: sex, age_band, ethnic_group (or
+    /// ethnicity), imd_quintile
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "sex,age_band,ethnic_group,imd_quintile"
+    )]
+    features: Vec<String>,
+    /// Seats of leeway each side of the rounded target
+    #[arg(long, default_value_t = 1)]
+    tolerance: u32,
+    /// Age bands of the panel's adults, e.g. 16-29,30-44,45-64,65+ (the first band's lower
+    /// age is the youngest resident counted for age and deprivation)
+    #[arg(long, value_delimiter = ',', default_value = "16-29,30-44,45-64,65+")]
+    age_bands: Vec<String>,
+    /// Output: csv is the quotas file `panel select` reads; table and json add each value's
+    /// population share, target and source
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// One row of the output.
+#[derive(Debug, Clone, PartialEq)]
+struct QuotaRow {
+    feature: String,
+    value: String,
+    share: f64,
+    target: f64,
+    min: u32,
+    max: u32,
+    source: &'static str,
+}
+
+/// `16-29` → (16, 29); `65+` → (65, 90).
+fn parse_band(s: &str) -> anyhow::Result<(u8, u8)> {
+    let bad = || anyhow!("--age-bands: `{s}` is not an age band; write e.g. 16-29 or 65+");
+    if let Some(first) = s.strip_suffix('+') {
+        let a: u8 = first.trim().parse().map_err(|_| bad())?;
+        return if a <= 90 { Ok((a, 90)) } else { Err(bad()) };
+    }
+    let (a, b) = s.split_once('-').ok_or_else(bad)?;
+    let (a, b): (u8, u8) = (
+        a.trim().parse().map_err(|_| bad())?,
+        b.trim().parse().map_err(|_| bad())?,
+    );
+    if a > b || b > 89 {
+        return Err(bad());
+    }
+    Ok((a, b))
+}
+
+/// The bands, checked not to overlap.
+fn parse_bands(specs: &[String]) -> anyhow::Result<Vec<(u8, u8)>> {
+    let mut bands: Vec<(u8, u8)> = specs
+        .iter()
+        .map(|s| parse_band(s))
+        .collect::<anyhow::Result<_>>()?;
+    bands.sort();
+    for w in bands.windows(2) {
+        if w[1].0 <= w[0].1 {
+            bail!(
+                "--age-bands: {} and {} overlap; each age belongs to one band",
+                age_band_label(w[0]),
+                age_band_label(w[1])
+            );
+        }
+    }
+    Ok(bands)
+}
+
+/// The quota of one value: `(target, min, max)`.
+fn quota(share: f64, size: u32, tolerance: u32) -> (f64, u32, u32) {
+    let target = share * f64::from(size);
+    // Round away float noise first, so a target of exactly 6 is not 5.999999.
+    let t = (target * 1e9).round() / 1e9;
+    let min = (t.floor() as u32).saturating_sub(tolerance);
+    let max = (t.ceil() as u32).saturating_add(tolerance).min(size);
+    (target, min, max)
+}
+
+fn rows(args: &QuotasArgs) -> anyhow::Result<Vec<QuotaRow>> {
+    if args.size == 0 {
+        bail!("--size must be at least 1");
+    }
+    let bands = parse_bands(&args.age_bands)?;
+    let min_age = bands.first().map_or(16, |b| b.0);
+    let r = RefData::get();
+    let mut out = Vec::new();
+    for name in &args.features {
+        let feature = match name.as_str() {
+            "sex" => Feature::Sex,
+            "age_band" => Feature::AgeBand(bands.clone()),
+            "ethnic_group" | "ethnicity" => Feature::EthnicGroup,
+            "imd_quintile" => Feature::ImdQuintile,
+            other => bail!(
+                "--features: no population data for `{other}`; equalis can set quotas for sex, \
+                 age_band, ethnic_group (or ethnicity) and imd_quintile. Write quotas for other \
+                 features by hand in the same file."
+            ),
+        };
+        let counts = r
+            .footprint_counts(&args.ics, &feature, min_age)
+            .ok_or_else(|| {
+                anyhow!(
+                    "unknown ICB `{}`: use an ODS code like QK1 or an ONS code E54…; \
+                 `equalis synth --list-icbs` lists them",
+                    args.ics
+                )
+            })?;
+        let total: f64 = counts.values.iter().map(|(_, n)| n).sum();
+        if total <= 0.0 {
+            bail!("no residents counted for `{name}` in {}", args.ics);
+        }
+        for (value, n) in counts.values {
+            let share = n / total;
+            let (target, min, max) = quota(share, args.size, args.tolerance);
+            out.push(QuotaRow {
+                feature: name.clone(),
+                value,
+                share,
+                target,
+                min,
+                max,
+                source: counts.source,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs `equalis panel quotas`.
+pub fn run(args: QuotasArgs) -> anyhow::Result<ExitCode> {
+    let rows = rows(&args)?;
+    let mut text: Vec<u8> = Vec::new();
+    match args.format {
+        Format::Csv => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.feature.clone(),
+                        q.value.clone(),
+                        q.min.to_string(),
+                        q.max.to_string(),
+                    ]
+                })
+                .collect();
+            output::render(
+                &mut text,
+                Format::Csv,
+                &["feature", "value", "min", "max"],
+                &[false, false, true, true],
+                &body,
+            )?;
+        }
+        Format::Json => {
+            let icb = RefData::get().icb(&args.ics).map(|i| i.name.clone());
+            let v = json!({
+                "ics": args.ics,
+                "ics_name": icb,
+                "size": args.size,
+                "tolerance": args.tolerance,
+                "quotas": rows.iter().map(|q| json!({
+                    "feature": q.feature,
+                    "value": q.value,
+                    "population_share": (q.share * 1e6).round() / 1e6,
+                    "target": (q.target * 1e3).round() / 1e3,
+                    "min": q.min,
+                    "max": q.max,
+                    "source": q.source,
+                })).collect::<Vec<_>>(),
+            });
+            text = (serde_json::to_string_pretty(&v)? + "\n").into_bytes();
+        }
+        Format::Table => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.feature.clone(),
+                        q.value.clone(),
+                        format!("{:.1}", q.share * 100.0),
+                        format!("{:.2}", q.target),
+                        q.min.to_string(),
+                        q.max.to_string(),
+                    ]
+                })
+                .collect();
+            output::render(
+                &mut text,
+                Format::Table,
+                &["feature", "value", "population %", "target", "min", "max"],
+                &[false, false, true, true, true, true],
+                &body,
+            )?;
+            let mut sources: Vec<&str> = Vec::new();
+            for q in &rows {
+                if !sources.contains(&q.source) {
+                    sources.push(q.source);
+                }
+            }
+            text.extend_from_slice(b"\nSources:\n");
+            for src in sources {
+                text.extend_from_slice(format!("  {src}\n").as_bytes());
+            }
+        }
+    }
+    match &args.out {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
+        None => {
+            use std::io::Write as _;
+            let mut o = std::io::stdout().lock();
+            o.write_all(&text)?;
+            o.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotas_round_down_and_up_around_the_target() {
+        assert_eq!(quota(0.5104, 30, 1), (15.312, 14, 17));
+        // An exact target keeps its own seat count at the centre.
+        assert_eq!(quota(0.2, 30, 1).1..=quota(0.2, 30, 1).2, 5..=7);
+        // Never below zero, never above the panel.
+        assert_eq!(quota(0.01, 30, 2).1, 0);
+        assert_eq!(quota(1.0, 30, 2).2, 30);
+        assert_eq!(quota(0.5104, 30, 0), (15.312, 15, 16));
+    }
+
+    #[test]
+    fn age_bands_parse_and_must_not_overlap() {
+        assert_eq!(parse_band("16-29").unwrap(), (16, 29));
+        assert_eq!(parse_band("65+").unwrap(), (65, 90));
+        assert!(parse_band("30-16").is_err());
+        assert!(parse_band("old").is_err());
+        let e = parse_bands(&["16-40".into(), "30-44".into()]).unwrap_err();
+        assert!(e.to_string().contains("16-40 and 30-44 overlap"), "{e}");
+    }
+}

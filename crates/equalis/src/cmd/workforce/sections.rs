@@ -1,0 +1,250 @@
+//! The workforce pages of the HTML report: for the ICS and each organisation, the relative
+//! likelihoods at a glance, WRES and WDES with their year on year, the three pay gaps and the
+//! quarterly dashboard, made of the very sheets `equalis workforce` prints (so published by
+//! the same [`Publisher`]).
+
+use anyhow::Context;
+use equalis_report::tables::{Sheet, Val};
+use equalis_report::{Block, Chart, Section};
+use equalis_workforce::{RateComparison, Scope, Workforce, all_scopes, annual_snapshots};
+use equalis_workspace::Workspace;
+
+use super::render::{Publisher, Report};
+use super::{By, load, rate_people, wdes3_people, wres3_people};
+
+/// NHS England's "no adverse impact" range for relative likelihoods.
+const BAND: (f64, f64) = (0.80, 1.25);
+
+/// The report sections of the workspace's workforce data, or none when it has no `staff`
+/// dataset. Without the other four workforce datasets, only the pay gaps are given (they need
+/// staff records alone), and each page says so.
+pub fn report_sections(ws: &Workspace) -> anyhow::Result<Vec<Section>> {
+    if ws.current("staff")?.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut present = Vec::new();
+    for name in load::ALL_DATASETS {
+        if ws.current(name)?.is_some() {
+            present.push(name);
+        }
+    }
+    let complete = present.len() == load::ALL_DATASETS.len();
+    let data = Workforce::new(load::load(ws, &present)?).context("invalid workforce data")?;
+    let Some(date) = annual_snapshots(&data).last().copied() else {
+        // The returns are 31 March snapshots; without one there is nothing to report.
+        return Ok(Vec::new());
+    };
+    let icb = load::choose_icb(ws, None)?;
+    let p = Publisher::new();
+    let mut out = Vec::new();
+    for scope in all_scopes(&data) {
+        out.push(section(
+            &p,
+            &data,
+            &scope,
+            date,
+            icb.as_deref(),
+            complete,
+            &present,
+        )?);
+    }
+    Ok(out)
+}
+
+fn section(
+    p: &Publisher,
+    data: &Workforce,
+    scope: &Scope,
+    date: jiff::civil::Date,
+    icb: Option<&str>,
+    complete: bool,
+    present: &[&str],
+) -> anyhow::Result<Section> {
+    let (slug, title) = match scope {
+        Scope::Ics => (
+            "workforce-ics".to_owned(),
+            "Workforce equality: the whole ICS".to_owned(),
+        ),
+        Scope::Organisation(o) => (
+            format!("workforce-{}", o.to_ascii_lowercase()),
+            format!("Workforce equality: {o}"),
+        ),
+    };
+    let mut blocks = Vec::new();
+    let mut facts = vec![
+        ("Snapshot date".to_owned(), date.to_string()),
+        (
+            "Organisations".to_owned(),
+            match scope {
+                Scope::Ics => "All organisations in the workforce data".to_owned(),
+                Scope::Organisation(o) => o.clone(),
+            },
+        ),
+    ];
+    if complete {
+        let (wres, _) = super::wres_with_trend(p, data, scope, date)?;
+        let (wdes, _) = super::wdes_with_trend(p, data, scope, date)?;
+        let w = equalis_workforce::wres::wres(data, scope, date)?;
+        let d = equalis_workforce::wdes::wdes(data, scope, date)?;
+        let mut glance = Sheet::new(
+            "Relative likelihoods",
+            format!("Relative likelihoods at {date}"),
+            &["Measure", "Relative likelihood", "Against 0.80 to 1.25"],
+        );
+        for (label, c, people) in [
+            (
+                "WRES 2: White vs BME appointed from shortlisting",
+                &w.indicator2.comparison,
+                rate_people(&w.indicator2.comparison),
+            ),
+            (
+                "WRES 3: BME vs White entering formal disciplinary",
+                &w.indicator3.comparison,
+                wres3_people(&w.indicator3),
+            ),
+            (
+                "WRES 4: White vs BME accessing non-mandatory training",
+                &w.indicator4.comparison,
+                rate_people(&w.indicator4.comparison),
+            ),
+            (
+                "WDES 2: non-disabled vs Disabled appointed from shortlisting",
+                &d.metric2.comparison,
+                rate_people(&d.metric2.comparison),
+            ),
+            (
+                "WDES 3: Disabled vs non-disabled entering formal capability",
+                &d.metric3.comparison,
+                wdes3_people(&d.metric3),
+            ),
+        ] {
+            glance.row(likelihood_row(p, label, c, people));
+        }
+        blocks.push(Block {
+            part: Some("At a glance".to_owned()),
+            sheet: glance,
+            chart: Some(Chart::Likelihood {
+                column: 1,
+                band: BAND,
+            }),
+            notes: vec![
+                "A relative likelihood of 1 means the two groups fare the same. NHS England \
+                 reads 0.80 to 1.25 as no adverse impact; outside it, the first group named is \
+                 more (above 1.25) or less (below 0.80) likely than the second."
+                    .to_owned(),
+            ],
+        });
+        push_report(
+            &mut blocks,
+            "Workforce Race Equality Standard (WRES)",
+            wres,
+            &[],
+        );
+        push_report(
+            &mut blocks,
+            "Workforce Disability Equality Standard (WDES)",
+            wdes,
+            &[],
+        );
+    } else {
+        let missing: Vec<&str> = load::ALL_DATASETS
+            .iter()
+            .copied()
+            .filter(|n| !present.contains(n))
+            .collect();
+        facts.push((
+            "Not included".to_owned(),
+            format!(
+                "WRES, WDES and the dashboard need the {} dataset(s), which the workspace does not have",
+                missing.join(", ")
+            ),
+        ));
+    }
+    for (by, part) in [
+        (By::Sex, "Gender pay gap"),
+        (By::Ethnicity, "Ethnicity pay gap"),
+        (By::Disability, "Disability pay gap"),
+    ] {
+        let (report, _) = super::pay_gap_report(p, data, scope, date, by);
+        push_report(
+            &mut blocks,
+            part,
+            report,
+            &[(
+                "Pay quartiles",
+                Chart::Bars {
+                    columns: vec![2, 3],
+                    axis: "% of the quartile".to_owned(),
+                },
+            )],
+        );
+    }
+    if complete {
+        let (report, _) = super::dashboard_report(p, data, scope, date, icb)?;
+        push_report(
+            &mut blocks,
+            "Quarterly workforce dashboard and representativeness",
+            report,
+            &[
+                (
+                    "Representativeness",
+                    Chart::Bars {
+                        columns: vec![2, 3],
+                        axis: "%".to_owned(),
+                    },
+                ),
+                (
+                    "Parity",
+                    Chart::Bars {
+                        columns: vec![3, 4],
+                        axis: "BME % of known ethnicity".to_owned(),
+                    },
+                ),
+            ],
+        );
+    }
+    Ok(Section {
+        slug,
+        title,
+        group: "Workforce equality".to_owned(),
+        lede: match scope {
+            Scope::Ics => {
+                "WRES, WDES, pay gaps and the workforce dashboard for every organisation together."
+                    .to_owned()
+            }
+            Scope::Organisation(o) => {
+                format!("WRES, WDES, pay gaps and the workforce dashboard for {o}.")
+            }
+        },
+        facts,
+        blocks,
+    })
+}
+
+/// A row of the at-a-glance table: the published likelihood and its place against the range
+/// (said only when the likelihood itself is published).
+fn likelihood_row(p: &Publisher, label: &str, c: &RateComparison, people: u64) -> Vec<Val> {
+    let rl = p.stat(c.relative_likelihood.value, people, 2);
+    let assessment = match (rl.number(), c.relative_likelihood.assessment) {
+        (Some(_), Some(a)) => Val::text(a.label()),
+        (None, _) if rl.is_suppressed() => Val::text("*"),
+        _ => Val::Undefined("relative likelihood not defined"),
+    };
+    vec![Val::text(label), rl, assessment]
+}
+
+/// Adds a return's sheets as blocks under one part, charting the sheets named in `charts`.
+fn push_report(blocks: &mut Vec<Block>, part: &str, report: Report, charts: &[(&str, Chart)]) {
+    for (i, sheet) in report.sheets.into_iter().enumerate() {
+        let chart = charts
+            .iter()
+            .find(|(name, _)| sheet.name.starts_with(name))
+            .map(|(_, c)| c.clone());
+        blocks.push(Block {
+            part: (i == 0).then(|| part.to_owned()),
+            sheet,
+            chart,
+            notes: Vec::new(),
+        });
+    }
+}
