@@ -57,6 +57,26 @@ fn demo_loads_every_contract_dataset() {
     // No rejects: the synthetic extracts follow the contract exactly.
     assert_eq!(std::fs::read_dir(ws.join("rejects")).unwrap().count(), 0);
 
+    // The report has the indicators, a workforce page for the ICS and each organisation, and
+    // the Citizens' Panel page.
+    let report = dir.join("report");
+    let index = std::fs::read_to_string(report.join("index.html")).unwrap();
+    for (page, heading) in [
+        ("sections/workforce-ics.html", "At a glance"),
+        ("sections/workforce-rwe.html", "Gender pay gap"),
+        (
+            "sections/citizens-panel.html",
+            "Pool and panel against the population",
+        ),
+    ] {
+        assert!(
+            index.contains(&format!("href=\"{page}\"")),
+            "{page} not linked"
+        );
+        let html = std::fs::read_to_string(report.join(page)).unwrap();
+        assert!(html.contains(heading), "{page} lacks {heading}");
+    }
+
     // A second demo in the same directory replaces the first; a directory the demo did
     // not make is never touched.
     let o = run(&[

@@ -127,7 +127,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
     let report_dir = args.dir.join("report");
     let title = format!("Health inequalities in {}", summary.icb_name);
-    let written = crate::cmd::report::report(&ws_dir, &report_dir, &title)?;
+    let written = crate::cmd::report::report(
+        &ws_dir,
+        &report_dir,
+        &title,
+        Some(equalis_synth::PANEL_SIZE as u32),
+    )?;
     println!(
         "Wrote the report: {} pages, {} charts: {}",
         written.pages,

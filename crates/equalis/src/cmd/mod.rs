@@ -1,12 +1,14 @@
 //! One module per subcommand.
 
 pub mod compute;
+pub mod dataset;
 pub mod demo;
 pub mod ingest;
 pub mod output;
 pub mod outreach;
 pub mod panel;
 pub mod panel_quotas;
+pub mod panel_report;
 pub mod report;
 pub mod stats;
 pub mod synth;

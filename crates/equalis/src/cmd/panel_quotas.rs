@@ -63,7 +63,7 @@ struct QuotaRow {
 }
 
 /// `16-29` → (16, 29); `65+` → (65, 90).
-fn parse_band(s: &str) -> anyhow::Result<(u8, u8)> {
+pub(crate) fn parse_band(s: &str) -> anyhow::Result<(u8, u8)> {
     let bad = || anyhow!("--age-bands: `{s}` is not an age band; write e.g. 16-29 or 65+");
     if let Some(first) = s.strip_suffix('+') {
         let a: u8 = first.trim().parse().map_err(|_| bad())?;

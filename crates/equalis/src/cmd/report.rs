@@ -17,6 +17,10 @@ pub struct ReportArgs {
     /// Where to write the report (created if needed; other files in it are left alone).
     #[arg(long)]
     pub out: PathBuf,
+    /// Seats on the Citizens' Panel: adds the panel page (pool, lottery and chances of
+    /// selection) when the workspace has `volunteers` and `quotas`
+    #[arg(long)]
+    pub panel_size: Option<u32>,
     /// The report's title.
     #[arg(
         long,
@@ -27,11 +31,23 @@ pub struct ReportArgs {
 
 /// Writes the report, with the workforce pages when the workspace has workforce data; shared
 /// with `equalis demo`.
-pub fn report(workspace: &Path, out: &Path, title: &str) -> anyhow::Result<ReportSummary> {
+pub fn report(
+    workspace: &Path,
+    out: &Path,
+    title: &str,
+    panel_size: Option<u32>,
+) -> anyhow::Result<ReportSummary> {
     let ws = Workspace::open(workspace)
         .with_context(|| format!("opening workspace {}", workspace.display()))?;
-    let sections = crate::cmd::workforce::report_sections(&ws)
+    let mut sections = crate::cmd::workforce::report_sections(&ws)
         .context("preparing the workforce pages of the report")?;
+    if let Some(size) = panel_size {
+        let icb = crate::cmd::workforce::choose_icb(&ws, None)?;
+        sections.extend(
+            crate::cmd::panel_report::report_section(&ws, size, icb.as_deref())
+                .context("preparing the Citizens' Panel page of the report")?,
+        );
+    }
     let results = match read_results(workspace) {
         Ok(r) => r,
         // An EDI lead with workforce data only still gets a report of it.
@@ -62,7 +78,7 @@ pub fn report(workspace: &Path, out: &Path, title: &str) -> anyhow::Result<Repor
 
 /// Runs `equalis report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let summary = report(&args.workspace, &args.out, &args.title)?;
+    let summary = report(&args.workspace, &args.out, &args.title, args.panel_size)?;
     println!(
         "Wrote {} pages with {} charts ({} KB) to `{}`; open `{}`.",
         summary.pages,

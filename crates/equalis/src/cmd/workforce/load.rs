@@ -4,10 +4,8 @@
 //! footprint from Census 2021 reference data.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fs::File;
-use std::path::Path;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::anyhow;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -17,9 +15,10 @@ use equalis_workforce::{
     TrainingRecord, WorkforceData,
 };
 use equalis_workspace::Workspace;
+
+use crate::cmd::dataset::batches;
 use jiff::ToSpan;
 use jiff::civil::Date;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// The five workforce datasets, in the order `equalis ingest` is usually run.
 pub const ALL_DATASETS: [&str; 5] = [
@@ -53,34 +52,6 @@ pub fn load(ws: &Workspace, needed: &[&str]) -> anyhow::Result<WorkforceData> {
         }
     }
     Ok(data)
-}
-
-/// Every record batch of the current version of `dataset`, or an error naming the ingest
-/// command that would create it.
-fn batches(ws: &Workspace, dataset: &str) -> anyhow::Result<Vec<RecordBatch>> {
-    let Some(version) = ws.current(dataset)? else {
-        bail!(
-            "the workspace {} has no `{dataset}` dataset: run `equalis ingest --workspace {} --dataset {dataset} FILE` first",
-            ws.root().display(),
-            ws.root().display()
-        );
-    };
-    let mut out = Vec::new();
-    for path in version.part_paths() {
-        out.extend(read_parquet(&path)?);
-    }
-    Ok(out)
-}
-
-fn read_parquet(path: &Path) -> anyhow::Result<Vec<RecordBatch>> {
-    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("reading {}", path.display()))?
-        .build()
-        .with_context(|| format!("reading {}", path.display()))?;
-    reader
-        .map(|b| b.with_context(|| format!("reading {}", path.display())))
-        .collect()
 }
 
 /// Typed, named access to one batch's columns; every error names the dataset, column and row.

@@ -20,6 +20,8 @@ mod render;
 mod sections;
 mod trend;
 
+pub(crate) use load::choose_icb;
+pub(crate) use render::Publisher;
 pub use sections::report_sections;
 
 use std::path::PathBuf;
@@ -38,7 +40,7 @@ use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
 use equalis_report::tables::{Sheet, Val};
-use render::{Publisher, Report, ValJson};
+use render::{Report, ValJson};
 
 /// Arguments of `equalis workforce`.
 #[derive(Debug, clap::Args)]

@@ -1,0 +1,297 @@
+//! The Citizens' Panel page of the report: how representative the volunteer pool is, what the
+//! fair lottery makes of it, and each volunteer group's chance of selection, from the
+//! workspace's `volunteers` and `quotas` datasets.
+//!
+//! The page does not draw a panel: it shows the lottery's distribution (maximin), whose
+//! expected seats per group are what any draw averages to, and whose every panel meets the
+//! quotas. Counts of volunteers and statistics of groups of 1 to 7 volunteers are withheld
+//! by the same disclosure policy as every other page.
+
+use anyhow::{Context, anyhow};
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int64Type;
+use arrow_array::{Array, RecordBatch};
+use equalis_refdata::{Feature, RefData};
+use equalis_report::tables::{Sheet, Val};
+use equalis_report::{Block, Chart, Section};
+use equalis_sortition::{Algorithm, Pool, Quota, Quotas, Volunteer};
+use equalis_workforce::Figure;
+use equalis_workspace::Workspace;
+
+use crate::cmd::dataset::batches;
+use crate::cmd::panel_quotas::parse_band;
+use crate::cmd::workforce::Publisher;
+
+/// The text in `column` of row `i`, or an error naming the dataset and column.
+fn text(b: &RecordBatch, dataset: &str, column: &str, i: usize) -> anyhow::Result<Option<String>> {
+    let col = b
+        .column_by_name(column)
+        .ok_or_else(|| anyhow!("stored `{dataset}` data has no `{column}` column"))?;
+    let s = col
+        .as_string_opt::<i32>()
+        .ok_or_else(|| anyhow!("stored `{dataset}` column `{column}` is not text: re-ingest it"))?;
+    Ok((!s.is_null(i)).then(|| s.value(i).to_owned()))
+}
+
+fn int(b: &RecordBatch, column: &str, i: usize) -> anyhow::Result<u32> {
+    let col = b
+        .column_by_name(column)
+        .ok_or_else(|| anyhow!("stored `quotas` data has no `{column}` column"))?;
+    let a = col
+        .as_primitive_opt::<Int64Type>()
+        .ok_or_else(|| anyhow!("stored `quotas` column `{column}` is not whole numbers"))?;
+    u32::try_from(a.value(i)).context("quota out of range")
+}
+
+/// The pool and quotas stored in the workspace.
+fn load(ws: &Workspace) -> anyhow::Result<(Pool, Quotas)> {
+    let vb = batches(ws, "volunteers")?;
+    let features: Vec<String> = vb
+        .first()
+        .map(|b| {
+            b.schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .filter(|n| n != "volunteer_id" && n != "household_id")
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut volunteers = Vec::new();
+    for b in &vb {
+        for i in 0..b.num_rows() {
+            let id = text(b, "volunteers", "volunteer_id", i)?.unwrap_or_default();
+            let mut values = Vec::with_capacity(features.len());
+            for f in &features {
+                values.push(text(b, "volunteers", f, i)?.unwrap_or_default());
+            }
+            volunteers.push(Volunteer {
+                id,
+                household: text(b, "volunteers", "household_id", i)?,
+                values,
+            });
+        }
+    }
+    let mut quotas = Vec::new();
+    for b in &batches(ws, "quotas")? {
+        for i in 0..b.num_rows() {
+            quotas.push(Quota {
+                feature: text(b, "quotas", "feature", i)?.unwrap_or_default(),
+                value: text(b, "quotas", "value", i)?.unwrap_or_default(),
+                min: int(b, "min", i)?,
+                max: int(b, "max", i)?,
+            });
+        }
+    }
+    Ok((
+        Pool::new(features, volunteers).context("the stored volunteers")?,
+        Quotas::new(quotas).context("the stored quotas")?,
+    ))
+}
+
+/// A feature's name for a heading: `imd_quintile` → `IMD quintile`.
+fn feature_label(feature: &str) -> String {
+    match feature {
+        "imd_quintile" => "IMD quintile (1 = most deprived)".to_owned(),
+        "ethnicity" | "ethnic_group" => "ethnic group".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The footprint's residents by a pool feature, when equalis ships them: `(value, share)`.
+fn population(icb: &str, feature: &str, values: &[String]) -> Option<Vec<(String, f64)>> {
+    let f = match feature {
+        "sex" => Feature::Sex,
+        "ethnicity" | "ethnic_group" => Feature::EthnicGroup,
+        "imd_quintile" => Feature::ImdQuintile,
+        "age_band" => {
+            let mut bands: Vec<(u8, u8)> = values
+                .iter()
+                .map(|v| parse_band(v).ok())
+                .collect::<Option<_>>()?;
+            bands.sort();
+            Feature::AgeBand(bands)
+        }
+        _ => return None,
+    };
+    let min_age = match &f {
+        Feature::AgeBand(b) => b.first().map_or(16, |b| b.0),
+        _ => 16,
+    };
+    let counts = RefData::get().footprint_counts(icb, &f, min_age)?;
+    let total: f64 = counts.values.iter().map(|(_, n)| n).sum();
+    (total > 0.0).then(|| {
+        counts
+            .values
+            .into_iter()
+            .map(|(v, n)| (v, n / total))
+            .collect()
+    })
+}
+
+/// The panel page, or `None` when the workspace has no volunteers or quotas. `size` is the
+/// number of seats; `icb` the footprint the panel should reflect.
+pub fn report_section(
+    ws: &Workspace,
+    size: u32,
+    icb: Option<&str>,
+) -> anyhow::Result<Option<Section>> {
+    if ws.current("volunteers")?.is_none() || ws.current("quotas")?.is_none() {
+        return Ok(None);
+    }
+    let (pool, quotas) = load(ws)?;
+    // The seed only picks the one panel drawn, which this page does not show.
+    let selection = equalis_sortition::select(&pool, &quotas, size, Algorithm::Maximin, 0)
+        .map_err(|e| anyhow!("the stored volunteers cannot fill a panel of {size}: {e}"))?;
+    let prob: std::collections::HashMap<&str, f64> = selection
+        .probabilities
+        .iter()
+        .map(|(id, p)| (id.as_str(), *p))
+        .collect();
+    let p = Publisher::new();
+    let n = pool.volunteers().len() as u64;
+
+    let mut summary = Sheet::new("Selection", "The lottery", &["Measure", "Value"]);
+    summary.row(vec![Val::text("Volunteers in the pool"), p.count(n)]);
+    summary.row(vec![Val::text("Seats"), Val::Int(i64::from(size))]);
+    summary.row(vec![
+        Val::text("Method"),
+        Val::text("Maximin: the smallest chance of selection as large as the quotas allow (Flanigan et al., 2021)"),
+    ]);
+    summary.row(vec![
+        Val::text("Lowest chance of selection, %"),
+        p.stat(Figure::Value(selection.min_probability * 100.0), n, 1),
+    ]);
+    summary.row(vec![
+        Val::text("Volunteers who can never be selected"),
+        p.count(selection.never_selectable.len() as u64),
+    ]);
+    summary.row(vec![
+        Val::text("Chance if every volunteer were equal, %"),
+        p.stat(
+            Figure::Value(f64::from(size) / n.max(1) as f64 * 100.0),
+            n,
+            1,
+        ),
+    ]);
+    summary.row(vec![
+        Val::text("Pool fingerprint (BLAKE3)"),
+        Val::text(&selection.pool_hash),
+    ]);
+    let mut blocks = vec![Block {
+        part: Some("How the panel is chosen".to_owned()),
+        sheet: summary,
+        chart: None,
+        notes: vec![
+            "Every panel the lottery can draw meets every quota and has at most one member of \
+             a household. Where some groups volunteer less, their members' chances are higher, \
+             so the panel reflects the population rather than the pool."
+                .to_owned(),
+        ],
+    }];
+
+    for (k, feature) in pool.features().iter().enumerate() {
+        let mut values: Vec<String> = quotas
+            .as_slice()
+            .iter()
+            .filter(|q| &q.feature == feature)
+            .map(|q| q.value.clone())
+            .collect();
+        for v in pool.volunteers() {
+            if !values.contains(&v.values[k]) {
+                values.push(v.values[k].clone());
+            }
+        }
+        if values.is_empty() {
+            continue;
+        }
+        let pop = icb.and_then(|icb| population(icb, feature, &values));
+        let mut sheet = Sheet::new(
+            &format!("Panel {feature}"),
+            format!("By {}", feature_label(feature)),
+            &[
+                "Value",
+                "Population %",
+                "Pool %",
+                "Panel % (expected)",
+                "Quota min",
+                "Quota max",
+                "Chance of selection %",
+            ],
+        );
+        for value in &values {
+            let members: Vec<&Volunteer> = pool
+                .volunteers()
+                .iter()
+                .filter(|v| &v.values[k] == value)
+                .collect();
+            let m = members.len() as u64;
+            let expected: f64 = members
+                .iter()
+                .map(|v| prob.get(v.id.as_str()).copied().unwrap_or(0.0))
+                .sum();
+            let quota = quotas
+                .as_slice()
+                .iter()
+                .find(|q| &q.feature == feature && &q.value == value);
+            let share = pop
+                .as_ref()
+                .and_then(|s| s.iter().find(|(v, _)| v == value).map(|(_, x)| *x));
+            sheet.row(vec![
+                Val::text(value),
+                // Population shares are published ONS and Census figures, not counts of the
+                // people equalis holds, so no disclosure threshold applies to them.
+                match (&pop, share) {
+                    (_, Some(x)) => p.stat(Figure::Value(x * 100.0), u64::MAX, 1),
+                    (Some(_), None) => p.stat(Figure::Value(0.0), u64::MAX, 1),
+                    (None, None) => Val::Undefined("no population figures for this feature"),
+                },
+                p.pct(m, n),
+                p.stat(Figure::Value(expected / f64::from(size) * 100.0), m, 1),
+                quota.map_or(Val::Undefined("no quota"), |q| Val::Int(i64::from(q.min))),
+                quota.map_or(Val::Undefined("no quota"), |q| Val::Int(i64::from(q.max))),
+                if m == 0 {
+                    Val::Undefined("no volunteers in this group")
+                } else {
+                    p.stat(Figure::Value(expected / m as f64 * 100.0), m, 1)
+                },
+            ]);
+        }
+        blocks.push(Block {
+            part: (k == 0).then(|| "Pool and panel against the population".to_owned()),
+            sheet,
+            chart: Some(Chart::Bars {
+                columns: vec![1, 2, 3],
+                axis: "%".to_owned(),
+            }),
+            notes: Vec::new(),
+        });
+    }
+    let icb_name = icb
+        .and_then(|c| RefData::get().icb(c))
+        .map(|i| i.name.clone());
+    Ok(Some(Section {
+        slug: "citizens-panel".to_owned(),
+        title: "Citizens' Panel: a fair lottery".to_owned(),
+        group: "Citizens' Panel".to_owned(),
+        lede: format!(
+            "How the volunteers compare with {} and what a panel of {size} chosen by fair \
+             lottery looks like.",
+            icb_name.as_deref().unwrap_or("the population")
+        ),
+        facts: vec![
+            ("Seats".to_owned(), size.to_string()),
+            (
+                "Population".to_owned(),
+                match icb_name {
+                    Some(n) => format!(
+                        "{n}: ONS mid-2020 estimates (age, deprivation), Census 2021 (ethnic \
+                         group; sex for England and Wales)"
+                    ),
+                    None => "No ICB known for this workspace".to_owned(),
+                },
+            ),
+        ],
+        blocks,
+    }))
+}
