@@ -349,53 +349,15 @@ pub(crate) fn forest(
 
     let max_chars = (LABEL_W / CHAR_W) as usize;
     let labels: Vec<Vec<String>> = points.iter().map(|p| wrap(&p.label, max_chars)).collect();
-    // A row is taller when its label takes two lines.
-    let heights: Vec<f64> = labels
-        .iter()
-        .map(|l| ROW_H + LINE_H * (l.len() as f64 - 1.0))
-        .collect();
     let top = legend_bottom + 14.0;
-    let rows_bottom = top + heights.iter().sum::<f64>();
+    let (centres, heights, rows_bottom) = rows_layout(&labels, top, ROW_H, LINE_H);
     let height = rows_bottom + 52.0;
     let mut s = Svg::new(id, WIDTH, height, title, desc);
     legend(&mut s, &keys, 8.0, 18.0);
 
-    // Row centres, top to bottom.
-    let centres: Vec<f64> = heights
-        .iter()
-        .scan(top, |row_top, h| {
-            let cy = *row_top + h / 2.0;
-            *row_top += h;
-            Some(cy)
-        })
-        .collect();
-
     // Back to front: row bands, grid and axis, the ICS line, then the groups.
-    for (i, (cy, h)) in centres.iter().zip(&heights).enumerate() {
-        if i % 2 == 1 {
-            // Banding helps the eye follow a row from label to point.
-            s.rect((8.0, cy - h / 2.0), (WIDTH - 16.0, *h), "#f0f4f5");
-        }
-    }
-    for t in &ticks.values {
-        let tx = x.map(*t);
-        s.line((tx, top - 4.0), (tx, rows_bottom), GRID, 1.0, None);
-        s.text(
-            (tx, rows_bottom + 18.0),
-            Anchor::Middle,
-            FONT_SMALL,
-            false,
-            &ticks.label(*t),
-        );
-    }
-    s.line((x0, rows_bottom), (x1, rows_bottom), INK, 1.0, None);
-    s.text(
-        ((x0 + x1) / 2.0, rows_bottom + 40.0),
-        Anchor::Middle,
-        FONT,
-        false,
-        &units.axis,
-    );
+    bands(&mut s, &centres, &heights, WIDTH - 16.0);
+    axis_below(&mut s, &ticks, &x, (x0, x1), top, rows_bottom, &units.axis);
     if let Some(r) = reference {
         let rx = x.map(r.value);
         s.line((rx, top - 6.0), (rx, rows_bottom), REFERENCE, 2.0, None);
@@ -732,7 +694,8 @@ pub(crate) struct Bar {
 /// legend and always accompanied by the table.
 const SERIES: [&str; 4] = ["#005eb8", "#ffb81c", "#00a499", "#330072"];
 
-/// Rows laid out top to bottom with wrapped labels: the row centres, heights and the bottom.
+/// Rows laid out top to bottom with wrapped labels (a row is taller when its label takes two
+/// lines): the row centres, heights and the bottom.
 fn rows_layout(
     labels: &[Vec<String>],
     top: f64,
@@ -800,11 +763,7 @@ pub(crate) fn likelihood(
     legend(&mut s, &keys, 8.0, 18.0);
     let (bx0, bx1) = (x.map(band.0), x.map(band.1));
     s.rect((bx0, top - 4.0), (bx1 - bx0, bottom - top + 4.0), BAND);
-    for (i, (cy, h)) in centres.iter().zip(&heights).enumerate() {
-        if i % 2 == 1 {
-            s.rect((8.0, cy - h / 2.0), (x0 - 16.0, *h), "#f0f4f5");
-        }
-    }
+    bands(&mut s, &centres, &heights, x0 - 16.0);
     axis_below(
         &mut s,
         &ticks,
@@ -870,11 +829,7 @@ pub(crate) fn bars(
     let (centres, heights, bottom) = rows_layout(&labels, top, row_h, LINE_H);
     let mut s = Svg::new(id, WIDTH, bottom + 52.0, title, desc);
     legend(&mut s, &keys, 8.0, 18.0);
-    for (i, (cy, h)) in centres.iter().zip(&heights).enumerate() {
-        if i % 2 == 1 {
-            s.rect((8.0, cy - h / 2.0), (WIDTH - 16.0, *h), "#f0f4f5");
-        }
-    }
+    bands(&mut s, &centres, &heights, WIDTH - 16.0);
     axis_below(&mut s, &ticks, &x, (x0, x1), top, bottom, axis);
     let zero = x.map(0.0_f64.max(ticks.lo));
     for ((r, lines), cy) in rows.iter().zip(&labels).zip(&centres) {
@@ -893,6 +848,15 @@ pub(crate) fn bars(
         }
     }
     s.finish()
+}
+
+/// Shades every other row, which helps the eye follow a row from label to point.
+fn bands(s: &mut Svg, centres: &[f64], heights: &[f64], width: f64) {
+    for (i, (cy, h)) in centres.iter().zip(heights).enumerate() {
+        if i % 2 == 1 {
+            s.rect((8.0, cy - h / 2.0), (width, *h), "#f0f4f5");
+        }
+    }
 }
 
 /// Vertical grid lines, tick labels and the axis title below rows that run from `top` to

@@ -225,6 +225,28 @@ fn with_trend(mut report: (Report, Value), trend: (Sheet, Value)) -> (Report, Va
     report
 }
 
+/// A return at `date` (built by `report` from the raw figures of `compute`) with its
+/// year-on-year sheet of the `tracked` figures.
+fn with_years<R>(
+    p: &Publisher,
+    data: &Workforce,
+    date: Date,
+    compute: impl Fn(Date) -> Result<R, equalis_workforce::WorkforceError>,
+    snapshot: fn(&R) -> Date,
+    report: fn(&Publisher, &R) -> (Report, Value),
+    tracked: &[trend::Tracked<R>],
+) -> anyhow::Result<(Report, Value)> {
+    let reports = years_to(data, date)
+        .into_iter()
+        .map(compute)
+        .collect::<Result<Vec<_>, _>>()?;
+    let latest = reports
+        .last()
+        .ok_or_else(|| anyhow!("no snapshot on {date}"))?;
+    let trend = trend::sheet(p, &reports, snapshot, tracked);
+    Ok(with_trend(report(p, latest), trend))
+}
+
 /// WRES at `date` with its year-on-year sheet.
 fn wres_with_trend(
     p: &Publisher,
@@ -232,13 +254,15 @@ fn wres_with_trend(
     scope: &Scope,
     date: Date,
 ) -> anyhow::Result<(Report, Value)> {
-    let reports = years_to(data, date)
-        .into_iter()
-        .map(|d| wres::wres(data, scope, d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let latest = reports.last().ok_or_else(|| anyhow!("no WRES snapshot"))?;
-    let trend = trend::sheet(p, &reports, |r| r.snapshot_date, trend::WRES);
-    Ok(with_trend(wres_report(p, latest), trend))
+    with_years(
+        p,
+        data,
+        date,
+        |d| wres::wres(data, scope, d),
+        |r| r.snapshot_date,
+        wres_report,
+        trend::WRES,
+    )
 }
 
 /// WDES at `date` with its year-on-year sheet.
@@ -248,13 +272,15 @@ fn wdes_with_trend(
     scope: &Scope,
     date: Date,
 ) -> anyhow::Result<(Report, Value)> {
-    let reports = years_to(data, date)
-        .into_iter()
-        .map(|d| wdes::wdes(data, scope, d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let latest = reports.last().ok_or_else(|| anyhow!("no WDES snapshot"))?;
-    let trend = trend::sheet(p, &reports, |r| r.snapshot_date, trend::WDES);
-    Ok(with_trend(wdes_report(p, latest), trend))
+    with_years(
+        p,
+        data,
+        date,
+        |d| wdes::wdes(data, scope, d),
+        |r| r.snapshot_date,
+        wdes_report,
+        trend::WDES,
+    )
 }
 
 /// Key/value items: a JSON object and a two-column sheet from the same values.
@@ -410,18 +436,19 @@ fn survey_items(p: &Publisher, s: &SurveyComparison) -> Items {
             s.comparison.group.label(),
             s.reference.group.label()
         ),
-        p.stat(
-            s.difference_pp,
-            smallest_nonzero(&[
-                s.reference.positive,
-                s.reference.respondents,
-                s.comparison.positive,
-                s.comparison.respondents,
-            ]),
-            1,
-        ),
+        p.stat(s.difference_pp, survey_people(s), 1),
     );
     it
+}
+
+/// People behind a survey difference: the smallest non-zero count of either group.
+fn survey_people(s: &SurveyComparison) -> u64 {
+    smallest_nonzero(&[
+        s.reference.positive,
+        s.reference.respondents,
+        s.comparison.positive,
+        s.comparison.respondents,
+    ])
 }
 
 fn ethnicity_counts_cells(p: &Publisher, c: &EthnicityCounts) -> Vec<Val> {

@@ -22,15 +22,7 @@ pub struct Tracked<R> {
 }
 
 fn survey(s: &SurveyComparison) -> (Figure, u64) {
-    (
-        s.difference_pp,
-        smallest_nonzero(&[
-            s.reference.positive,
-            s.reference.respondents,
-            s.comparison.positive,
-            s.comparison.respondents,
-        ]),
-    )
+    (s.difference_pp, super::survey_people(s))
 }
 
 /// The WRES figures compared year on year: the relative likelihoods (2–4), the survey gaps
