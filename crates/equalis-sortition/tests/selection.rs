@@ -92,7 +92,68 @@ fn assert_record_consistent(pool: &Pool, quotas: &Quotas, s: &Selection) {
         (sum - f64::from(s.size)).abs() < 1e-5,
         "probabilities sum to {sum}"
     );
-    assert_eq!(s.distribution[s.drawn].0, s.panel);
+    // The drawn panel is the drawn shape with each group's seats filled from the group, and
+    // the record alone reproduces it.
+    assert_eq!(s.redraw(s.seed), s.drawn);
+    assert_eq!(s.redraw_panel(s.seed), s.panel);
+    let canonical = &s.distribution[s.drawn].0;
+    let grouped: HashSet<&str> = s
+        .interchangeable
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let literal = |p: &[String]| -> Vec<String> {
+        p.iter()
+            .filter(|id| !grouped.contains(id.as_str()))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(literal(canonical), literal(&s.panel));
+    for g in &s.interchangeable {
+        let seats = |p: &[String]| p.iter().filter(|id| g.contains(id)).count();
+        assert_eq!(seats(canonical), seats(&s.panel), "group {g:?}");
+    }
+    assert_groups_interchangeable(pool, quotas, &s.interchangeable);
+}
+
+/// Members of a group must be exchangeable without breaking any panel: alike in every quota
+/// feature and sharing a household with nobody in the pool. Checked from the raw inputs.
+fn assert_groups_interchangeable(pool: &Pool, quotas: &Quotas, groups: &[Vec<String>]) {
+    let by_id: HashMap<&str, &Volunteer> = pool
+        .volunteers()
+        .iter()
+        .map(|v| (v.id.as_str(), v))
+        .collect();
+    let mut homes: HashMap<String, usize> = HashMap::new();
+    for v in pool.volunteers() {
+        if let Some(h) = v.household.as_ref().filter(|h| !h.is_empty()) {
+            *homes.entry(h.clone()).or_default() += 1;
+        }
+    }
+    let cols: Vec<usize> = quotas
+        .as_slice()
+        .iter()
+        .map(|q| {
+            pool.features()
+                .iter()
+                .position(|f| *f == q.feature)
+                .unwrap()
+        })
+        .collect();
+    for g in groups {
+        assert!(g.len() > 1, "a group of one: {g:?}");
+        let first = by_id[g[0].as_str()];
+        for id in g {
+            let v = by_id[id.as_str()];
+            for &c in &cols {
+                assert_eq!(v.values[c], first.values[c], "{id} differs from {}", g[0]);
+            }
+            if let Some(h) = v.household.as_ref().filter(|h| !h.is_empty()) {
+                assert_eq!(homes[h], 1, "{id} shares household {h}");
+            }
+        }
+    }
 }
 
 /// A random instance that has at least one valid panel: quotas are built around the counts of
@@ -380,14 +441,15 @@ fn empirical_frequencies_match_probabilities() {
     let (p, q) = skewed();
     let s = select(&p, &q, 4, Algorithm::Maximin, 0).unwrap();
     let draws = 20_000u64;
-    let mut hits: HashMap<&str, u64> = HashMap::new();
+    // The whole lottery (shape, then seats within each group), as an auditor would repeat it.
+    let mut hits: HashMap<String, u64> = HashMap::new();
     for seed in 0..draws {
-        for id in &s.distribution[s.redraw(seed)].0 {
-            *hits.entry(id.as_str()).or_default() += 1;
+        for id in s.redraw_panel(seed) {
+            *hits.entry(id).or_default() += 1;
         }
     }
     for (id, prob) in &s.probabilities {
-        let freq = hits.get(id.as_str()).copied().unwrap_or(0) as f64 / draws as f64;
+        let freq = hits.get(id).copied().unwrap_or(0) as f64 / draws as f64;
         let se = (prob * (1.0 - prob) / draws as f64).sqrt();
         assert!(
             (freq - prob).abs() <= 4.5 * se + 1e-12,
