@@ -58,7 +58,7 @@ pub(crate) fn check(inst: &Instance) -> Result<Shape, SortitionError> {
         return Err(SortitionError::Infeasible(Infeasibility { conflicts }));
     }
     let zero = vec![0.0; inst.units.len()];
-    match oracle::best_shape(inst, &zero)? {
+    match oracle::best_shape(inst, &zero, 0.0)? {
         Some((shape, _)) => Ok(shape),
         None => Err(SortitionError::Infeasible(Infeasibility {
             conflicts: vec![oracle::explain_joint(inst)?],

@@ -60,6 +60,11 @@ fn solver_error(e: microlp::Error) -> SortitionError {
 /// weight of one seat given to unit `u` (see `Instance::units`), or `None` if no valid panel
 /// exists. Returns the shape (units with a positive count, ascending) and its weight.
 ///
+/// `gap` is the relative optimality gap at which branch and bound may stop with a feasible
+/// panel: `0.0` proves the optimum (needed wherever the value is a proof); a positive gap
+/// may return a panel worth only `1 / (1 + gap)` of the optimum, but never stops on a panel
+/// worth zero while a better one may exist (the gap is relative to the panel found).
+///
 /// Members of a unit are interchangeable under every quota and the household rule, so the
 /// program chooses *how many* of each unit (one integer per unit, a binary for a unit of one)
 /// rather than which members: this removes the symmetry that otherwise makes branch and bound
@@ -67,6 +72,7 @@ fn solver_error(e: microlp::Error) -> SortitionError {
 pub(crate) fn best_shape(
     inst: &Instance,
     weights: &[f64],
+    gap: f64,
 ) -> Result<Option<(Shape, f64)>, SortitionError> {
     for (c, q) in inst.quotas.iter().enumerate() {
         // A minimum on an empty category can never be met.
@@ -119,7 +125,9 @@ pub(crate) fn best_shape(
             1.0,
         );
     }
-    let outcome = match p.solve_with(SolveOptions::default()) {
+    let mut options = SolveOptions::default();
+    options.mip_gap = gap;
+    let outcome = match p.solve_with(options) {
         Ok(o) => o,
         Err(microlp::Error::Infeasible) => return Ok(None),
         Err(e) => return Err(solver_error(e)),
