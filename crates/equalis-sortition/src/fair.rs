@@ -528,3 +528,88 @@ fn legacy_once(inst: &Instance, rng: &mut ChaCha20Rng) -> Option<Vec<usize>> {
     panel.sort_unstable();
     inst.is_valid_panel(&panel).then_some(panel)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Algorithm, distribution};
+    use crate::feasibility;
+    use crate::model::{Instance, Pool, Quota, Quotas, Volunteer};
+
+    /// A small feasible instance with many alike volunteers (two values per feature, most of
+    /// them alone in their household) and a few shared households.
+    fn instance() -> impl Strategy<Value = Instance> {
+        (5usize..16, 1usize..4, 1u32..6, any::<u64>()).prop_map(|(n, nfeat, k, seed)| {
+            let mut state = seed | 1;
+            let mut next = move |m: usize| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % m as u64) as usize
+            };
+            let volunteers: Vec<Volunteer> = (0..n)
+                .map(|i| Volunteer {
+                    id: format!("v{i}"),
+                    household: (next(4) == 0).then(|| format!("h{}", next(3))),
+                    values: (0..nfeat).map(|_| format!("x{}", next(2))).collect(),
+                })
+                .collect();
+            let features: Vec<String> = (0..nfeat).map(|f| format!("f{f}")).collect();
+            let pool = Pool::new(features.clone(), volunteers).unwrap();
+            // Quotas loosened around the counts of a panel: the first volunteer of each
+            // household, up to k of them.
+            let mut homes = std::collections::HashSet::new();
+            let panel: Vec<&Volunteer> = pool
+                .volunteers()
+                .iter()
+                .filter(|v| v.household.is_none() || homes.insert(v.household.clone()))
+                .collect();
+            let k = k.min(panel.len() as u32);
+            let mut qs = Vec::new();
+            for (f, name) in features.iter().enumerate() {
+                for x in 0..2 {
+                    let value = format!("x{x}");
+                    let count = panel[..k as usize]
+                        .iter()
+                        .filter(|v| v.values[f] == value)
+                        .count() as u32;
+                    qs.push(Quota {
+                        feature: name.clone(),
+                        value,
+                        min: count.saturating_sub(next(2) as u32),
+                        max: count + next(2) as u32,
+                    });
+                }
+            }
+            Instance::compile(&pool, &Quotas::new(qs).unwrap(), k).unwrap()
+        })
+    }
+
+    fn marginals(inst: &Instance, algorithm: Algorithm) -> Vec<f64> {
+        let first = feasibility::check(inst).unwrap();
+        distribution(inst, algorithm, first)
+            .unwrap()
+            .marginals(inst.n)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+
+        /// Aggregating by unit loses nothing: maximin over shapes reaches the same minimum
+        /// as maximin over literal panels, and leximin (whose optimal probabilities are
+        /// unique) gives every volunteer the same probability both ways.
+        #[test]
+        fn aggregation_keeps_the_optimum(inst in instance()) {
+            let agg = marginals(&inst, Algorithm::Maximin);
+            let flat = marginals(&inst.without_aggregation(), Algorithm::Maximin);
+            let min = |p: &[f64]| p.iter().copied().filter(|&x| x > 1e-9).fold(1.0, f64::min);
+            prop_assert!((min(&agg) - min(&flat)).abs() < 1e-6, "{agg:?} vs {flat:?}");
+            let agg = marginals(&inst, Algorithm::Leximin);
+            let flat = marginals(&inst.without_aggregation(), Algorithm::Leximin);
+            for (a, f) in agg.iter().zip(&flat) {
+                prop_assert!((a - f).abs() < 1e-5, "leximin {agg:?} vs {flat:?}");
+            }
+        }
+    }
+}

@@ -284,6 +284,17 @@ impl Instance {
         set.len() as u32
     }
 
+    /// The same problem with every agent a unit of its own: the column generation then runs
+    /// over literal panels, as before aggregation, for tests to compare against.
+    #[cfg(test)]
+    pub fn without_aggregation(&self) -> Instance {
+        Instance {
+            units: (0..self.n).map(|i| vec![i]).collect(),
+            unit_of: (0..self.n).collect(),
+            ..self.clone()
+        }
+    }
+
     /// The canonical panel of a shape: the first `count` members (pool order) of each unit,
     /// sorted ascending.
     pub fn canonical(&self, shape: &[(usize, u32)]) -> Vec<usize> {
