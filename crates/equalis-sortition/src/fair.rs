@@ -190,7 +190,10 @@ impl DualMaster {
                 coverable[u].then(|| p.add_var(-fixed[u].unwrap_or(0.0), (0.0, f64::INFINITY)))
             })
             .collect();
-        let yhat = p.add_var(1.0, (f64::NEG_INFINITY, f64::INFINITY));
+        // ŷ bounds weighted probabilities with weights y ≥ 0, so ŷ ≥ 0 loses nothing; as a
+        // free variable it let microlp report a leximin round "unbounded" although its primal
+        // was feasible (1,000 / 110, seventh round).
+        let yhat = p.add_var(1.0, (0.0, f64::INFINITY));
         let free: Vec<_> = (0..inst.units.len())
             .filter(|&u| fixed[u].is_none())
             .filter_map(|u| var_of[u].map(|v| (v, 1.0)))
@@ -282,13 +285,20 @@ fn maximin_round(
         if best <= yhat + EPS || shapes.contains(&shape) {
             return Ok((value, y));
         }
-        master.add_shape(&shape)?;
         shapes.push(shape);
+        if master.add_shape(&shapes[shapes.len() - 1]).is_err() {
+            // microlp's in-place update can fail numerically ("singular matrix") once many
+            // rows are in; solving the same master afresh is cheap at this size and recovers.
+            master = DualMaster::new(inst, coverable, fixed, shapes)?;
+        }
     }
 }
 
 /// The distribution over `shapes` maximising the minimum probability of the free units
-/// while keeping each fixed unit at (numerically just under) its fixed probability.
+/// while keeping each fixed unit at or above its fixed probability, which is `MARGIN` under
+/// the value its round found. The margin is then handed back as evenly as the shapes allow
+/// (`t`, at most `MARGIN` on every fixed unit): otherwise the LP may pile all the fixed
+/// units' margins onto one of them, and equal leximin levels would come out unequal.
 fn primal(
     inst: &Instance,
     coverable: &[bool],
@@ -298,12 +308,13 @@ fn primal(
     let mut p = Problem::new(OptimizationDirection::Maximize);
     let lambda: Vec<_> = shapes.iter().map(|_| p.add_var(0.0, (0.0, 1.0))).collect();
     let z = p.add_var(1.0, (0.0, 1.0));
+    let t = p.add_var(1.0, (0.0, MARGIN));
     p.add_constraint(
         lambda.iter().map(|&v| (v, 1.0)).collect::<Vec<_>>(),
         ComparisonOp::Eq,
         1.0,
     );
-    // Per unit, its expected seats: Σ_j λ_j count_j ≥ size · z (or size · fixed).
+    // Per unit, its expected seats: Σ_j λ_j count_j ≥ size · z (or size · (fixed + t)).
     let mut rows: Vec<Vec<(microlp::Variable, f64)>> = vec![Vec::new(); inst.units.len()];
     for (j, shape) in shapes.iter().enumerate() {
         for &(u, c) in shape {
@@ -316,7 +327,10 @@ fn primal(
         }
         let size = inst.units[u].len() as f64;
         match fixed[u] {
-            Some(f) => p.add_constraint(row, ComparisonOp::Ge, size * floor(f)),
+            Some(f) => {
+                row.push((t, -size));
+                p.add_constraint(row, ComparisonOp::Ge, size * f);
+            }
             None => {
                 row.push((z, -size));
                 p.add_constraint(row, ComparisonOp::Ge, 0.0);
@@ -355,10 +369,15 @@ pub(crate) fn distribution(
 }
 
 /// A fixed probability a hair under the value found, so that round-off in one round can never
-/// make the next round's LP infeasible (which its dual reports as unbounded).
+/// make the next round's LP infeasible (which its dual reports as unbounded). With 1e-7 the
+/// dual prices of fixed units reached the thousands on 1,000-volunteer pools and the round-off
+/// they amplify still made rounds infeasible; 1e-6 is well under any difference that matters.
 fn floor(value: f64) -> f64 {
-    (value - 1e-7).max(0.0)
+    (value - MARGIN).max(0.0)
 }
+
+/// How far under a leximin round's optimum its lowest probabilities are fixed (see `floor`).
+const MARGIN: f64 = 1e-6;
 
 fn leximin(
     inst: &Instance,
@@ -376,9 +395,11 @@ fn leximin(
                 any = true;
             }
         }
-        if !any {
+        if !any || value >= 1.0 - EPS {
             // Degenerate duals can put no weight on a free unit; then every free unit
-            // already reaches `value`, so fixing them all at it loses nothing.
+            // already reaches `value`, so fixing them all at it loses nothing. Nor can any
+            // probability exceed 1, so a round at 1 leaves nothing to raise (without this,
+            // units certain to be selected were fixed one round each).
             for u in 0..units {
                 if coverable[u] && fixed[u].is_none() {
                     fixed[u] = Some(floor(value));

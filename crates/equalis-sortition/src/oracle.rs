@@ -1,8 +1,9 @@
 //! The MIP oracle of column generation: the valid panel with the largest total weight.
 //!
 //! Every algorithm asks the same question — "among all panels that meet the quotas and the
-//! household rule, which maximises the sum of these per-volunteer weights?" — so the
-//! integer program is written once here. The solver is `microlp` (pure Rust): it builds in
+//! household rule, which maximises the sum of these per-seat weights?" — so the integer
+//! program is written once here. It answers with a panel *shape* (seats per unit of
+//! interchangeable volunteers, see `Instance::units`). The solver is `microlp` (pure Rust): it builds in
 //! seconds on this machine where HiGHS takes ten minutes (see MEASUREMENTS.md), and its
 //! branch and bound is fast enough on panels of a few hundred seats (see BENCHMARKS.md).
 
