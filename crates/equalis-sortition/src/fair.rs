@@ -5,18 +5,30 @@
 //! many panels to list, so each algorithm starts from a few and asks the MIP oracle for the
 //! panel that would most improve its objective, until none would.
 //!
+//! **Aggregation by unit.** Volunteers alike in every quota feature and alone in their
+//! household (a *type*) are interchangeable: swapping two of them maps valid panels to valid
+//! panels. Maximin, leximin and nash objectives are all unchanged by such swaps and concave, so
+//! averaging an optimal distribution over all swaps gives an optimal distribution in which the
+//! members of a type share one probability. It is therefore enough to choose a distribution
+//! over panel *shapes* — how many seats each unit (a type, or a volunteer sharing a household)
+//! gets — and then fill a shape's seats of a unit uniformly at random among its members (the
+//! lottery does this). A member's probability is the unit's expected seats over its size. The
+//! master problems then have one row or variable per unit instead of per volunteer, and no
+//! column is ever a mere relabelling of another.
+//!
 //! * **maximin** solves the dual of "maximise the minimum probability" (weights `y` on
-//!   volunteers, one row per known panel). The oracle's best panel under `y` either cuts off
-//!   the current dual point or proves it optimal. Rows are added to the dual incrementally,
-//!   so `microlp` re-optimises by dual simplex rather than from scratch.
-//! * **leximin** repeats maximin, each time fixing the volunteers whose dual weight is positive
+//!   units, one row per known shape). The oracle's best shape under `y` either cuts off the
+//!   current dual point or proves it optimal. Rows are added to the dual incrementally, so
+//!   `microlp` re-optimises by dual simplex rather than from scratch.
+//! * **leximin** repeats maximin, each time fixing the units whose dual weight is positive
 //!   (complementary slackness: they sit at the minimum in every optimum) and raising the rest.
-//! * **nash** maximises `Σ log p_i` over known panels with Cover's multiplicative update (the
+//! * **nash** maximises `Σ log p_i` over known shapes with Cover's multiplicative update (the
 //!   log-optimal portfolio iteration, monotone and free of step sizes); the oracle with weights
-//!   `1/p_i` finds the panel the gradient most favours.
+//!   `1/p_i` finds the shape the gradient most favours.
 //! * **legacy** is the Sortition Foundation's older greedy draw (fill the most urgent quota
 //!   first); its distribution is estimated by running it many times with a fixed seed, so that,
-//!   like the others, it is a pure function of the inputs.
+//!   like the others, it is a pure function of the inputs. It is recorded panel by panel
+//!   (every volunteer a unit of their own), as the runs produced it.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +37,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 
 use crate::error::SortitionError;
-use crate::model::Instance;
+use crate::model::{Instance, Shape};
 use crate::oracle;
 
 /// Numerical slack when comparing an oracle value with the dual bound.
@@ -56,31 +68,63 @@ impl Algorithm {
     }
 }
 
-/// A probability distribution over valid panels (panels as sorted agent indices).
+/// A probability distribution over panel shapes, with the units the shapes count.
+///
+/// The panel for a shape takes, from each unit, `count` members uniformly at random; every
+/// member of a unit is therefore selected with probability (expected count) / (unit size).
 #[derive(Debug, Clone)]
 pub(crate) struct Distribution {
-    pub panels: Vec<Vec<usize>>,
+    /// Groups of interchangeable agents (members ascending): the instance's units, or every
+    /// agent alone when the distribution is over literal panels.
+    pub units: Vec<Vec<usize>>,
+    pub shapes: Vec<Shape>,
     pub weights: Vec<f64>,
+}
+
+/// Each unit's probability per member (expected seats over size) under shape weights.
+fn unit_marginals(units: &[Vec<usize>], shapes: &[Shape], weights: &[f64]) -> Vec<f64> {
+    let mut seats = vec![0.0; units.len()];
+    for (shape, &w) in shapes.iter().zip(weights) {
+        for &(u, c) in shape {
+            seats[u] += w * f64::from(c);
+        }
+    }
+    seats
+        .iter()
+        .zip(units)
+        .map(|(s, m)| s / m.len() as f64)
+        .collect()
 }
 
 impl Distribution {
     /// Each agent's selection probability.
     pub fn marginals(&self, n: usize) -> Vec<f64> {
+        let q = unit_marginals(&self.units, &self.shapes, &self.weights);
         let mut p = vec![0.0; n];
-        for (panel, &w) in self.panels.iter().zip(&self.weights) {
-            for &i in panel {
-                p[i] += w;
+        for (members, &qu) in self.units.iter().zip(&q) {
+            for &i in members {
+                p[i] = qu;
             }
         }
         p
     }
 
-    /// Drops panels of negligible weight and renormalises, so records list what matters.
+    /// The canonical panel of shape `j`: the first `count` members of each unit, ascending.
+    pub fn canonical(&self, j: usize) -> Vec<usize> {
+        let mut panel: Vec<usize> = self.shapes[j]
+            .iter()
+            .flat_map(|&(u, c)| self.units[u][..c as usize].iter().copied())
+            .collect();
+        panel.sort_unstable();
+        panel
+    }
+
+    /// Drops shapes of negligible weight and renormalises, so records list what matters.
     fn tidy(mut self) -> Self {
-        let keep: Vec<usize> = (0..self.panels.len())
+        let keep: Vec<usize> = (0..self.shapes.len())
             .filter(|&j| self.weights[j] > 1e-9)
             .collect();
-        self.panels = keep.iter().map(|&j| self.panels[j].clone()).collect();
+        self.shapes = keep.iter().map(|&j| self.shapes[j].clone()).collect();
         self.weights = keep.iter().map(|&j| self.weights[j]).collect();
         let total: f64 = self.weights.iter().sum();
         for w in &mut self.weights {
@@ -90,39 +134,45 @@ impl Distribution {
     }
 }
 
-/// Initial panels covering every agent that any valid panel can include; returns them and
-/// which agents are coverable. An oracle call that weights only uncovered agents and still
+/// The cover only needs *some* panel seating uncovered units, not the one seating the most:
+/// proving that maximum exactly can be a long branch and bound (24.5 s of a 25 s 1,000 / 110
+/// run went on one such proof), whereas stopping at half the bound takes milliseconds. A panel
+/// worth zero is never accepted early, so "no panel seats an uncovered unit" is still proved
+/// exactly.
+const COVER_GAP: f64 = 1.0;
+
+/// Initial shapes covering every unit that any valid panel can include; returns them and
+/// which units are coverable. An oracle call that weights only uncovered units and still
 /// covers none proves the rest can never be selected.
-fn cover(
-    inst: &Instance,
-    first: Vec<usize>,
-) -> Result<(Vec<Vec<usize>>, Vec<bool>), SortitionError> {
-    let mut covered = vec![false; inst.n];
-    for &i in &first {
-        covered[i] = true;
+fn cover(inst: &Instance, first: Shape) -> Result<(Vec<Shape>, Vec<bool>), SortitionError> {
+    let mut covered = vec![false; inst.units.len()];
+    for &(u, _) in &first {
+        covered[u] = true;
     }
-    let mut panels = vec![first];
+    let mut shapes = vec![first];
     loop {
         let weights: Vec<f64> = covered.iter().map(|&c| if c { 0.0 } else { 1.0 }).collect();
-        let Some((panel, value)) = oracle::best_panel(inst, &weights)? else {
+        let Some((shape, value)) = oracle::best_shape(inst, &weights, COVER_GAP)? else {
             break;
         };
         if value < 0.5 {
             break;
         }
-        for &i in &panel {
-            covered[i] = true;
+        for &(u, _) in &shape {
+            covered[u] = true;
         }
-        panels.push(panel);
+        shapes.push(shape);
     }
-    Ok((panels, covered))
+    Ok((shapes, covered))
 }
 
-/// Solves the dual of the restricted maximin master; returns the solution and the variable
-/// handles (`y` per coverable agent, then `ŷ`).
+/// The dual of the restricted maximin master, kept solved as shapes are added: `y` per
+/// coverable unit (the unit's total weight; each member's is `y / size`), then `ŷ`.
 struct DualMaster {
-    /// Map from agent to its dual variable, for coverable agents.
+    /// Map from unit to its dual variable, for coverable units.
     var_of: Vec<Option<microlp::Variable>>,
+    /// Unit sizes, to turn a shape's seat counts into per-member probabilities.
+    sizes: Vec<f64>,
     yhat: microlp::Variable,
     solution: Option<microlp::Solution>,
 }
@@ -132,27 +182,31 @@ impl DualMaster {
         inst: &Instance,
         coverable: &[bool],
         fixed: &[Option<f64>],
-        panels: &[Vec<usize>],
+        shapes: &[Shape],
     ) -> Result<Self, SortitionError> {
         let mut p = Problem::new(OptimizationDirection::Minimize);
-        let var_of: Vec<Option<microlp::Variable>> = (0..inst.n)
-            .map(|i| {
-                coverable[i].then(|| p.add_var(-fixed[i].unwrap_or(0.0), (0.0, f64::INFINITY)))
+        let var_of: Vec<Option<microlp::Variable>> = (0..inst.units.len())
+            .map(|u| {
+                coverable[u].then(|| p.add_var(-fixed[u].unwrap_or(0.0), (0.0, f64::INFINITY)))
             })
             .collect();
-        let yhat = p.add_var(1.0, (f64::NEG_INFINITY, f64::INFINITY));
-        let free: Vec<_> = (0..inst.n)
-            .filter(|&i| fixed[i].is_none())
-            .filter_map(|i| var_of[i].map(|v| (v, 1.0)))
+        // ŷ bounds weighted probabilities with weights y ≥ 0, so ŷ ≥ 0 loses nothing; as a
+        // free variable it let microlp report a leximin round "unbounded" although its primal
+        // was feasible (1,000 / 110, seventh round).
+        let yhat = p.add_var(1.0, (0.0, f64::INFINITY));
+        let free: Vec<_> = (0..inst.units.len())
+            .filter(|&u| fixed[u].is_none())
+            .filter_map(|u| var_of[u].map(|v| (v, 1.0)))
             .collect();
         p.add_constraint(free, ComparisonOp::Eq, 1.0);
         let mut me = DualMaster {
             var_of,
+            sizes: inst.units.iter().map(|m| m.len() as f64).collect(),
             yhat,
             solution: None,
         };
-        for panel in panels {
-            let row = me.row(panel);
+        for shape in shapes {
+            let row = me.row(shape);
             p.add_constraint(row, ComparisonOp::Le, 0.0);
         }
         let sol = into_solution(p.solve())?;
@@ -160,17 +214,18 @@ impl DualMaster {
         Ok(me)
     }
 
-    fn row(&self, panel: &[usize]) -> Vec<(microlp::Variable, f64)> {
-        let mut row: Vec<_> = panel
+    /// `Σ_u y_u · count_u / size_u ≤ ŷ`: the weighted probabilities the shape gives.
+    fn row(&self, shape: &[(usize, u32)]) -> Vec<(microlp::Variable, f64)> {
+        let mut row: Vec<_> = shape
             .iter()
-            .filter_map(|&i| self.var_of[i].map(|v| (v, 1.0)))
+            .filter_map(|&(u, c)| self.var_of[u].map(|v| (v, f64::from(c) / self.sizes[u])))
             .collect();
         row.push((self.yhat, -1.0));
         row
     }
 
-    fn add_panel(&mut self, panel: &[usize]) -> Result<(), SortitionError> {
-        let row = self.row(panel);
+    fn add_shape(&mut self, shape: &[(usize, u32)]) -> Result<(), SortitionError> {
+        let row = self.row(shape);
         let sol = self
             .solution
             .take()
@@ -189,7 +244,7 @@ impl DualMaster {
             .ok_or_else(|| SortitionError::Solver("dual master has no solution".into()))
     }
 
-    /// The dual weights per agent (zero for agents never selectable).
+    /// The dual weights per unit (zero for units never selectable).
     fn weights(&self) -> Result<Vec<f64>, SortitionError> {
         let sol = self.solution()?;
         Ok(self
@@ -208,164 +263,196 @@ fn into_solution(
         .map_err(|_| SortitionError::Solver("the LP stopped early".into()))
 }
 
-/// One leximin round (a plain maximin when nothing is fixed): grows `panels` until the
+/// One leximin round (a plain maximin when nothing is fixed): grows `shapes` until the
 /// restricted optimum is the true one; returns the optimal minimum and the dual weights.
 fn maximin_round(
     inst: &Instance,
     coverable: &[bool],
     fixed: &[Option<f64>],
-    panels: &mut Vec<Vec<usize>>,
+    shapes: &mut Vec<Shape>,
 ) -> Result<(f64, Vec<f64>), SortitionError> {
-    let mut master = DualMaster::new(inst, coverable, fixed, panels)?;
+    let mut master = DualMaster::new(inst, coverable, fixed, shapes)?;
     loop {
         let y = master.weights()?;
         let sol = master.solution()?;
         let yhat = sol.var_value(master.yhat);
         let value = sol.objective();
-        let Some((panel, best)) = oracle::best_panel(inst, &y)? else {
+        // A seat of unit u is worth y_u / size_u: each member carries an equal share.
+        let per_seat: Vec<f64> = y.iter().zip(&master.sizes).map(|(y, s)| y / s).collect();
+        let Some((shape, best)) = oracle::best_shape(inst, &per_seat, 0.0)? else {
             return Err(SortitionError::Solver("the oracle found no panel".into()));
         };
-        if best <= yhat + EPS || panels.contains(&panel) {
+        if best <= yhat + EPS || shapes.contains(&shape) {
             return Ok((value, y));
         }
-        master.add_panel(&panel)?;
-        panels.push(panel);
+        shapes.push(shape);
+        if master.add_shape(&shapes[shapes.len() - 1]).is_err() {
+            // microlp's in-place update can fail numerically ("singular matrix") once many
+            // rows are in; solving the same master afresh is cheap at this size and recovers.
+            master = DualMaster::new(inst, coverable, fixed, shapes)?;
+        }
     }
 }
 
-/// The distribution over `panels` maximising the minimum probability of the free agents
-/// while keeping each fixed agent at (numerically just under) its fixed probability.
+/// The distribution over `shapes` maximising the minimum probability of the free units
+/// while keeping each fixed unit at or above its fixed probability, which is `MARGIN` under
+/// the value its round found. The margin is then handed back as evenly as the shapes allow
+/// (`t`, at most `MARGIN` on every fixed unit): otherwise the LP may pile all the fixed
+/// units' margins onto one of them, and equal leximin levels would come out unequal.
 fn primal(
     inst: &Instance,
     coverable: &[bool],
     fixed: &[Option<f64>],
-    panels: &[Vec<usize>],
+    shapes: &[Shape],
 ) -> Result<Distribution, SortitionError> {
     let mut p = Problem::new(OptimizationDirection::Maximize);
-    let lambda: Vec<_> = panels.iter().map(|_| p.add_var(0.0, (0.0, 1.0))).collect();
+    let lambda: Vec<_> = shapes.iter().map(|_| p.add_var(0.0, (0.0, 1.0))).collect();
     let z = p.add_var(1.0, (0.0, 1.0));
+    let t = p.add_var(1.0, (0.0, MARGIN));
     p.add_constraint(
         lambda.iter().map(|&v| (v, 1.0)).collect::<Vec<_>>(),
         ComparisonOp::Eq,
         1.0,
     );
-    let mut rows: Vec<Vec<(microlp::Variable, f64)>> = vec![Vec::new(); inst.n];
-    for (j, panel) in panels.iter().enumerate() {
-        for &i in panel {
-            rows[i].push((lambda[j], 1.0));
+    // Per unit, its expected seats: Σ_j λ_j count_j ≥ size · z (or size · (fixed + t)).
+    let mut rows: Vec<Vec<(microlp::Variable, f64)>> = vec![Vec::new(); inst.units.len()];
+    for (j, shape) in shapes.iter().enumerate() {
+        for &(u, c) in shape {
+            rows[u].push((lambda[j], f64::from(c)));
         }
     }
-    for (i, mut row) in rows.into_iter().enumerate() {
-        if !coverable[i] {
+    for (u, mut row) in rows.into_iter().enumerate() {
+        if !coverable[u] {
             continue;
         }
-        match fixed[i] {
-            Some(f) => p.add_constraint(row, ComparisonOp::Ge, floor(f)),
+        let size = inst.units[u].len() as f64;
+        match fixed[u] {
+            Some(f) => {
+                row.push((t, -size));
+                p.add_constraint(row, ComparisonOp::Ge, size * f);
+            }
             None => {
-                row.push((z, -1.0));
+                row.push((z, -size));
                 p.add_constraint(row, ComparisonOp::Ge, 0.0);
             }
         }
     }
     let sol = into_solution(p.solve())?;
     Ok(Distribution {
-        panels: panels.to_vec(),
+        units: inst.units.clone(),
+        shapes: shapes.to_vec(),
         weights: lambda.iter().map(|&v| sol.var_value(v).max(0.0)).collect(),
     }
     .tidy())
 }
 
-/// Computes the fair distribution for `algorithm`; `first` is any valid panel.
+/// Computes the fair distribution for `algorithm`; `first` is any valid panel's shape.
 pub(crate) fn distribution(
     inst: &Instance,
     algorithm: Algorithm,
-    first: Vec<usize>,
+    first: Shape,
 ) -> Result<Distribution, SortitionError> {
     if algorithm == Algorithm::Legacy {
         return legacy_distribution(inst);
     }
-    let (mut panels, coverable) = cover(inst, first)?;
+    let (mut shapes, coverable) = cover(inst, first)?;
     match algorithm {
         Algorithm::Maximin => {
-            let fixed = vec![None; inst.n];
-            maximin_round(inst, &coverable, &fixed, &mut panels)?;
-            primal(inst, &coverable, &fixed, &panels)
+            let fixed = vec![None; inst.units.len()];
+            maximin_round(inst, &coverable, &fixed, &mut shapes)?;
+            primal(inst, &coverable, &fixed, &shapes)
         }
-        Algorithm::Leximin => leximin(inst, &coverable, panels),
-        Algorithm::Nash => nash(inst, &coverable, panels),
+        Algorithm::Leximin => leximin(inst, &coverable, shapes),
+        Algorithm::Nash => nash(inst, &coverable, shapes),
         Algorithm::Legacy => legacy_distribution(inst),
     }
 }
 
 /// A fixed probability a hair under the value found, so that round-off in one round can never
-/// make the next round's LP infeasible (which its dual reports as unbounded).
+/// make the next round's LP infeasible (which its dual reports as unbounded). With 1e-7 the
+/// dual prices of fixed units reached the thousands on 1,000-volunteer pools and the round-off
+/// they amplify still made rounds infeasible; 1e-6 is well under any difference that matters.
 fn floor(value: f64) -> f64 {
-    (value - 1e-7).max(0.0)
+    (value - MARGIN).max(0.0)
 }
+
+/// How far under a leximin round's optimum its lowest probabilities are fixed (see `floor`).
+const MARGIN: f64 = 1e-6;
 
 fn leximin(
     inst: &Instance,
     coverable: &[bool],
-    mut panels: Vec<Vec<usize>>,
+    mut shapes: Vec<Shape>,
 ) -> Result<Distribution, SortitionError> {
-    let mut fixed: Vec<Option<f64>> = vec![None; inst.n];
-    while (0..inst.n).any(|i| coverable[i] && fixed[i].is_none()) {
-        let (value, y) = maximin_round(inst, coverable, &fixed, &mut panels)?;
+    let units = inst.units.len();
+    let mut fixed: Vec<Option<f64>> = vec![None; units];
+    while (0..units).any(|u| coverable[u] && fixed[u].is_none()) {
+        let (value, y) = maximin_round(inst, coverable, &fixed, &mut shapes)?;
         let mut any = false;
-        for i in 0..inst.n {
-            if coverable[i] && fixed[i].is_none() && y[i] > EPS {
-                fixed[i] = Some(floor(value));
+        for u in 0..units {
+            if coverable[u] && fixed[u].is_none() && y[u] > EPS {
+                fixed[u] = Some(floor(value));
                 any = true;
             }
         }
-        if !any {
-            // Degenerate duals can put no weight on a free agent; then every free agent
-            // already reaches `value`, so fixing them all at it loses nothing.
-            for i in 0..inst.n {
-                if coverable[i] && fixed[i].is_none() {
-                    fixed[i] = Some(floor(value));
+        if !any || value >= 1.0 - EPS {
+            // Degenerate duals can put no weight on a free unit; then every free unit
+            // already reaches `value`, so fixing them all at it loses nothing. Nor can any
+            // probability exceed 1, so a round at 1 leaves nothing to raise (without this,
+            // units certain to be selected were fixed one round each).
+            for u in 0..units {
+                if coverable[u] && fixed[u].is_none() {
+                    fixed[u] = Some(floor(value));
                 }
             }
         }
     }
-    primal(inst, coverable, &fixed, &panels)
+    primal(inst, coverable, &fixed, &shapes)
 }
 
 fn nash(
     inst: &Instance,
     coverable: &[bool],
-    panels: Vec<Vec<usize>>,
+    shapes: Vec<Shape>,
 ) -> Result<Distribution, SortitionError> {
-    let n_eff = coverable.iter().filter(|&&c| c).count() as f64;
+    let n_eff: f64 = inst
+        .units
+        .iter()
+        .zip(coverable)
+        .filter(|(_, c)| **c)
+        .map(|(m, _)| m.len() as f64)
+        .sum();
     let mut dist = Distribution {
-        weights: vec![1.0 / panels.len() as f64; panels.len()],
-        panels,
+        units: inst.units.clone(),
+        weights: vec![1.0 / shapes.len() as f64; shapes.len()],
+        shapes,
     };
     // Column budget: each column costs one MIP; the objective is flat near the optimum.
     for _ in 0..400 {
         for _ in 0..300 {
-            let p = dist.marginals(inst.n);
-            for (panel, w) in dist.panels.iter().zip(dist.weights.iter_mut()) {
-                let g: f64 = panel.iter().map(|&i| 1.0 / p[i]).sum();
+            let q = unit_marginals(&dist.units, &dist.shapes, &dist.weights);
+            // A shape's gradient: each of its `c` seats in unit u adds 1/q_u.
+            for (shape, w) in dist.shapes.iter().zip(dist.weights.iter_mut()) {
+                let g: f64 = shape.iter().map(|&(u, c)| f64::from(c) / q[u]).sum();
                 *w *= g / n_eff;
             }
         }
-        let p = dist.marginals(inst.n);
-        let grad: Vec<f64> = (0..inst.n)
-            .map(|i| if coverable[i] { 1.0 / p[i] } else { 0.0 })
+        let q = unit_marginals(&dist.units, &dist.shapes, &dist.weights);
+        let grad: Vec<f64> = (0..inst.units.len())
+            .map(|u| if coverable[u] { 1.0 / q[u] } else { 0.0 })
             .collect();
-        let Some((panel, best)) = oracle::best_panel(inst, &grad)? else {
+        let Some((shape, best)) = oracle::best_shape(inst, &grad, 0.0)? else {
             break;
         };
-        // Optimality: no panel has gradient above the average n_eff (KKT for the simplex).
-        if best <= n_eff * (1.0 + 1e-3) || dist.panels.contains(&panel) {
+        // Optimality: no shape has gradient above the average n_eff (KKT for the simplex).
+        if best <= n_eff * (1.0 + 1e-3) || dist.shapes.contains(&shape) {
             break;
         }
-        let share = 1.0 / (dist.panels.len() as f64 + 1.0);
+        let share = 1.0 / (dist.shapes.len() as f64 + 1.0);
         for w in &mut dist.weights {
             *w *= 1.0 - share;
         }
-        dist.panels.push(panel);
+        dist.shapes.push(shape);
         dist.weights.push(share);
     }
     Ok(dist.tidy())
@@ -395,11 +482,16 @@ fn legacy_distribution(inst: &Instance) -> Result<Distribution, SortitionError> 
             "the legacy greedy draw never met the quotas; use maximin".into(),
         ));
     }
-    let (panels, weights) = counts
+    // Recorded literally: every agent is a unit of one, so a shape is a panel.
+    let (shapes, weights) = counts
         .into_iter()
-        .map(|(p, c)| (p, c as f64 / total as f64))
+        .map(|(p, c)| (p.iter().map(|&i| (i, 1)).collect(), c as f64 / total as f64))
         .unzip();
-    Ok(Distribution { panels, weights })
+    Ok(Distribution {
+        units: (0..inst.n).map(|i| vec![i]).collect(),
+        shapes,
+        weights,
+    })
 }
 
 /// One greedy draw: repeatedly take a random volunteer from the category whose unmet minimum
@@ -456,4 +548,89 @@ fn legacy_once(inst: &Instance, rng: &mut ChaCha20Rng) -> Option<Vec<usize>> {
     }
     panel.sort_unstable();
     inst.is_valid_panel(&panel).then_some(panel)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Algorithm, distribution};
+    use crate::feasibility;
+    use crate::model::{Instance, Pool, Quota, Quotas, Volunteer};
+
+    /// A small feasible instance with many alike volunteers (two values per feature, most of
+    /// them alone in their household) and a few shared households.
+    fn instance() -> impl Strategy<Value = Instance> {
+        (5usize..16, 1usize..4, 1u32..6, any::<u64>()).prop_map(|(n, nfeat, k, seed)| {
+            let mut state = seed | 1;
+            let mut next = move |m: usize| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % m as u64) as usize
+            };
+            let volunteers: Vec<Volunteer> = (0..n)
+                .map(|i| Volunteer {
+                    id: format!("v{i}"),
+                    household: (next(4) == 0).then(|| format!("h{}", next(3))),
+                    values: (0..nfeat).map(|_| format!("x{}", next(2))).collect(),
+                })
+                .collect();
+            let features: Vec<String> = (0..nfeat).map(|f| format!("f{f}")).collect();
+            let pool = Pool::new(features.clone(), volunteers).unwrap();
+            // Quotas loosened around the counts of a panel: the first volunteer of each
+            // household, up to k of them.
+            let mut homes = std::collections::HashSet::new();
+            let panel: Vec<&Volunteer> = pool
+                .volunteers()
+                .iter()
+                .filter(|v| v.household.is_none() || homes.insert(v.household.clone()))
+                .collect();
+            let k = k.min(panel.len() as u32);
+            let mut qs = Vec::new();
+            for (f, name) in features.iter().enumerate() {
+                for x in 0..2 {
+                    let value = format!("x{x}");
+                    let count = panel[..k as usize]
+                        .iter()
+                        .filter(|v| v.values[f] == value)
+                        .count() as u32;
+                    qs.push(Quota {
+                        feature: name.clone(),
+                        value,
+                        min: count.saturating_sub(next(2) as u32),
+                        max: count + next(2) as u32,
+                    });
+                }
+            }
+            Instance::compile(&pool, &Quotas::new(qs).unwrap(), k).unwrap()
+        })
+    }
+
+    fn marginals(inst: &Instance, algorithm: Algorithm) -> Vec<f64> {
+        let first = feasibility::check(inst).unwrap();
+        distribution(inst, algorithm, first)
+            .unwrap()
+            .marginals(inst.n)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+
+        /// Aggregating by unit loses nothing: maximin over shapes reaches the same minimum
+        /// as maximin over literal panels, and leximin (whose optimal probabilities are
+        /// unique) gives every volunteer the same probability both ways.
+        #[test]
+        fn aggregation_keeps_the_optimum(inst in instance()) {
+            let agg = marginals(&inst, Algorithm::Maximin);
+            let flat = marginals(&inst.without_aggregation(), Algorithm::Maximin);
+            let min = |p: &[f64]| p.iter().copied().filter(|&x| x > 1e-9).fold(1.0, f64::min);
+            prop_assert!((min(&agg) - min(&flat)).abs() < 1e-6, "{agg:?} vs {flat:?}");
+            let agg = marginals(&inst, Algorithm::Leximin);
+            let flat = marginals(&inst.without_aggregation(), Algorithm::Leximin);
+            for (a, f) in agg.iter().zip(&flat) {
+                prop_assert!((a - f).abs() < 1e-5, "leximin {agg:?} vs {flat:?}");
+            }
+        }
+    }
 }

@@ -5,11 +5,11 @@
 //! quotas still conflict across features does the elastic MIP in `oracle` explain the conflict.
 
 use crate::error::{Conflict, Infeasibility, SortitionError};
-use crate::model::Instance;
+use crate::model::{Instance, Shape};
 use crate::oracle;
 
-/// Returns a valid panel, or every reason why none exists.
-pub(crate) fn check(inst: &Instance) -> Result<Vec<usize>, SortitionError> {
+/// Returns the shape of a valid panel, or every reason why none exists.
+pub(crate) fn check(inst: &Instance) -> Result<Shape, SortitionError> {
     let mut conflicts = Vec::new();
     let households = inst.n_households as u32;
     if inst.k > households {
@@ -57,9 +57,9 @@ pub(crate) fn check(inst: &Instance) -> Result<Vec<usize>, SortitionError> {
     if !conflicts.is_empty() {
         return Err(SortitionError::Infeasible(Infeasibility { conflicts }));
     }
-    let zero = vec![0.0; inst.n];
-    match oracle::best_panel(inst, &zero)? {
-        Some((panel, _)) => Ok(panel),
+    let zero = vec![0.0; inst.units.len()];
+    match oracle::best_shape(inst, &zero, 0.0)? {
+        Some((shape, _)) => Ok(shape),
         None => Err(SortitionError::Infeasible(Infeasibility {
             conflicts: vec![oracle::explain_joint(inst)?],
         })),

@@ -1,11 +1,19 @@
 //! The lottery: draw one panel from the fair distribution, and record how.
 //!
-//! The draw turns the seed into a ChaCha20 stream, takes one uniform number in `[0, 1)` and
-//! walks the panels in their recorded order until the cumulative probability passes it
-//! (inverse-CDF sampling). Each volunteer is therefore selected with exactly their recorded
-//! probability, and anyone holding the record can repeat the draw by hand.
+//! The distribution is over panel *shapes* (see `fair`): volunteers alike in every quota
+//! feature and alone in their household form an interchangeable group, and a shape says how
+//! many seats each group gets. The record writes each shape as its *canonical panel* (the first
+//! members of each group, in group order) and lists the groups.
+//!
+//! The draw turns the seed into a ChaCha20 stream and takes one uniform number in `[0, 1)`;
+//! walking the shapes in their recorded order until the cumulative probability passes it
+//! (inverse-CDF sampling) picks the shape. Then, group by group in recorded order, the same
+//! stream draws the group's seats uniformly without replacement among all its members (a
+//! partial Fisher–Yates shuffle), in place of the canonical members. Each volunteer is
+//! therefore selected with exactly their recorded probability (their group's expected seats
+//! over its size), and anyone holding the record can repeat the draw.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -36,9 +44,18 @@ pub struct Selection {
     pub quotas: Vec<Quota>,
     /// Panel size.
     pub size: u32,
-    /// The distribution over panels: each panel's member ids (pool order) and probability.
+    /// The distribution over panel shapes: each shape's canonical panel (member ids, pool
+    /// order) and probability. A canonical panel holds, of each group in
+    /// [`Selection::interchangeable`], the group's first members; the lottery fills those seats
+    /// with members drawn uniformly from the whole group (see [`Selection::redraw_panel`]).
+    /// Volunteers in no group appear literally. Every canonical panel, and every panel reached
+    /// from one by exchanging members within a group, meets the quotas and the household rule.
     pub distribution: Vec<(Vec<String>, f64)>,
-    /// Index into `distribution` of the panel the lottery drew.
+    /// Groups of interchangeable volunteers (pool order within a group): alike in every quota
+    /// feature and each alone in their household. Empty for the legacy algorithm, whose
+    /// distribution is over literal panels.
+    pub interchangeable: Vec<Vec<String>>,
+    /// Index into `distribution` of the shape the lottery drew; `panel` has this shape.
     pub drawn: usize,
     /// For each quota, how many panel members have that value.
     pub counts: Vec<u32>,
@@ -82,9 +99,8 @@ pub fn select(
     Ok(record(pool, &inst, &dist, algorithm, seed))
 }
 
-/// Draws the index of a panel from a distribution's `weights` with `seed`.
-fn draw(weights: &[f64], seed: u64) -> usize {
-    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+/// Draws the index of a shape from a distribution's `weights` with the stream's first number.
+fn pick(weights: &[f64], rng: &mut ChaCha20Rng) -> usize {
     let u: f64 = rng.random();
     let mut acc = 0.0;
     for (j, &w) in weights.iter().enumerate() {
@@ -93,19 +109,81 @@ fn draw(weights: &[f64], seed: u64) -> usize {
             return j;
         }
     }
-    // Rounding can leave the total a hair under 1; the last panel takes the remainder.
+    // Rounding can leave the total a hair under 1; the last shape takes the remainder.
     weights.len().saturating_sub(1)
+}
+
+/// The whole lottery on agent indices: picks a shape by `weights`, then, for each group in
+/// order, replaces the canonical panel's members of that group with as many drawn uniformly
+/// from the group. Returns the shape's index and the panel, ascending.
+fn lottery(
+    weights: &[f64],
+    canonical: impl Fn(usize) -> Vec<usize>,
+    groups: &[Vec<usize>],
+    seed: u64,
+) -> (usize, Vec<usize>) {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let j = pick(weights, &mut rng);
+    let mut panel: HashSet<usize> = canonical(j).into_iter().collect();
+    for group in groups {
+        let seats = group.iter().filter(|i| panel.contains(i)).count();
+        // A group with no seats, or all of them, leaves nothing to choose (and draws nothing,
+        // so the stream is not consumed needlessly).
+        if seats == 0 || seats == group.len() {
+            continue;
+        }
+        let mut order = group.clone();
+        for k in 0..seats {
+            let r = rng.random_range(k..order.len());
+            order.swap(k, r);
+        }
+        for i in group {
+            panel.remove(i);
+        }
+        panel.extend(&order[..seats]);
+    }
+    let mut panel: Vec<usize> = panel.into_iter().collect();
+    panel.sort_unstable();
+    (j, panel)
 }
 
 impl Selection {
     /// Repeats the lottery on this record's distribution with another seed and returns the
-    /// index into [`Selection::distribution`] of the panel drawn.
+    /// index into [`Selection::distribution`] of the shape drawn.
     ///
-    /// `select` draws with exactly this function, so an auditor can confirm a record's
-    /// `drawn` panel from its distribution and seed alone.
+    /// `select` draws with exactly this procedure, so an auditor can confirm a record's
+    /// `drawn` shape from its distribution and seed alone.
     pub fn redraw(&self, seed: u64) -> usize {
         let weights: Vec<f64> = self.distribution.iter().map(|(_, w)| *w).collect();
-        draw(&weights, seed)
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        pick(&weights, &mut rng)
+    }
+
+    /// Repeats the whole lottery on this record with another seed and returns the panel drawn
+    /// (ids in pool order): the shape as [`Selection::redraw`], then each group's seats filled
+    /// uniformly at random among its members.
+    ///
+    /// `select` draws with exactly this procedure, so `redraw_panel(seed)` on a record gives
+    /// back its `panel`.
+    pub fn redraw_panel(&self, seed: u64) -> Vec<String> {
+        let index: HashMap<&str, usize> = self
+            .probabilities
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (id.as_str(), i))
+            .collect();
+        let to_idx = |ids: &[String]| -> Vec<usize> {
+            ids.iter()
+                .filter_map(|id| index.get(id.as_str()).copied())
+                .collect()
+        };
+        let weights: Vec<f64> = self.distribution.iter().map(|(_, w)| *w).collect();
+        let groups: Vec<Vec<usize>> = self.interchangeable.iter().map(|g| to_idx(g)).collect();
+        let (_, panel) = lottery(&weights, |j| to_idx(&self.distribution[j].0), &groups, seed);
+        panel
+            .into_iter()
+            .map(|i| self.probabilities[i].0.clone())
+            .collect()
     }
 }
 
@@ -122,8 +200,8 @@ fn record(
             .map(|&i| pool.volunteers()[i].id.clone())
             .collect()
     };
-    let drawn = draw(&dist.weights, seed);
-    let panel = &dist.panels[drawn];
+    let groups: Vec<Vec<usize>> = dist.units.iter().filter(|m| m.len() > 1).cloned().collect();
+    let (drawn, panel) = lottery(&dist.weights, |j| dist.canonical(j), &groups, seed);
     let marginals = dist.marginals(inst.n);
     // Exact zeros and ones read better in the record than 1e-17 or 0.9999999999.
     let clean = |p: f64| {
@@ -148,13 +226,13 @@ fn record(
         .map(|(id, _)| id.clone())
         .collect();
     let mut counts = vec![0u32; inst.quotas.len()];
-    for &i in panel {
+    for &i in &panel {
         for &c in &inst.agent_cats[i] {
             counts[c] += 1;
         }
     }
     Selection {
-        panel: ids(panel),
+        panel: ids(&panel),
         probabilities,
         min_probability,
         never_selectable,
@@ -163,12 +241,10 @@ fn record(
         pool_hash: pool.hash(),
         quotas: inst.quotas.clone(),
         size: inst.k,
-        distribution: dist
-            .panels
-            .iter()
-            .zip(&dist.weights)
-            .map(|(p, &w)| (ids(p), w))
+        distribution: (0..dist.shapes.len())
+            .map(|j| (ids(&dist.canonical(j)), dist.weights[j]))
             .collect(),
+        interchangeable: groups.iter().map(|g| ids(g)).collect(),
         drawn,
         counts,
     }

@@ -131,6 +131,10 @@ impl Quotas {
     }
 }
 
+/// A panel up to interchangeable volunteers: `(unit, count)` pairs for the units with a
+/// positive count, ascending by unit (see `Instance::units`).
+pub(crate) type Shape = Vec<(usize, u32)>;
+
 /// The compiled problem: agents `0..n`, quota categories `0..quotas.len()`.
 #[derive(Debug, Clone)]
 pub(crate) struct Instance {
@@ -152,11 +156,15 @@ pub(crate) struct Instance {
     pub household_id: Vec<usize>,
     /// Number of households, singletons included.
     pub n_households: usize,
-    /// Agents alone in their household, grouped by identical categories: interchangeable
-    /// under the quotas, so the oracle can count them instead of choosing each one.
-    pub types: Vec<Vec<usize>>,
-    /// Agents who share a household; the oracle decides on each of them individually.
-    pub sharers: Vec<usize>,
+    /// The units the fair algorithms work on, ordered by first member (members in pool
+    /// order): agents alone in their household grouped by identical categories (a *type*),
+    /// and every agent who shares a household as a unit of one (the household rule tells
+    /// them apart). Within a unit, agents are interchangeable for
+    /// every quota and household rule, so a panel is described by how many of each unit it
+    /// holds (its *shape*); see `fair`.
+    pub units: Vec<Vec<usize>>,
+    /// For each agent, the index of its unit.
+    pub unit_of: Vec<usize>,
 }
 
 impl Instance {
@@ -243,6 +251,18 @@ impl Instance {
             });
             types[t].push(i);
         }
+        let mut units: Vec<Vec<usize>> = types
+            .iter()
+            .cloned()
+            .chain(sharers.iter().map(|&i| vec![i]))
+            .collect();
+        units.sort_unstable_by_key(|u| u[0]);
+        let mut unit_of = vec![0; n];
+        for (u, members) in units.iter().enumerate() {
+            for &i in members {
+                unit_of[i] = u;
+            }
+        }
         Ok(Instance {
             k,
             n,
@@ -253,8 +273,8 @@ impl Instance {
             households,
             household_id,
             n_households,
-            types,
-            sharers,
+            units,
+            unit_of,
         })
     }
 
@@ -262,6 +282,28 @@ impl Instance {
     pub fn households_among(&self, agents: &[usize]) -> u32 {
         let set: HashSet<usize> = agents.iter().map(|&i| self.household_id[i]).collect();
         set.len() as u32
+    }
+
+    /// The same problem with every agent a unit of its own: the column generation then runs
+    /// over literal panels, as before aggregation, for tests to compare against.
+    #[cfg(test)]
+    pub fn without_aggregation(&self) -> Instance {
+        Instance {
+            units: (0..self.n).map(|i| vec![i]).collect(),
+            unit_of: (0..self.n).collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The canonical panel of a shape: the first `count` members (pool order) of each unit,
+    /// sorted ascending.
+    pub fn canonical(&self, shape: &[(usize, u32)]) -> Vec<usize> {
+        let mut panel: Vec<usize> = shape
+            .iter()
+            .flat_map(|&(u, c)| self.units[u][..c as usize].iter().copied())
+            .collect();
+        panel.sort_unstable();
+        panel
     }
 
     /// Whether a panel meets every quota, has size `k` and at most one member per household.

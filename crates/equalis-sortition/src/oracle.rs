@@ -1,15 +1,16 @@
 //! The MIP oracle of column generation: the valid panel with the largest total weight.
 //!
 //! Every algorithm asks the same question — "among all panels that meet the quotas and the
-//! household rule, which maximises the sum of these per-volunteer weights?" — so the
-//! integer program is written once here. The solver is `microlp` (pure Rust): it builds in
+//! household rule, which maximises the sum of these per-seat weights?" — so the integer
+//! program is written once here. It answers with a panel *shape* (seats per unit of
+//! interchangeable volunteers, see `Instance::units`). The solver is `microlp` (pure Rust): it builds in
 //! seconds on this machine where HiGHS takes ten minutes (see MEASUREMENTS.md), and its
 //! branch and bound is fast enough on panels of a few hundred seats (see BENCHMARKS.md).
 
 use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions};
 
 use crate::error::{Conflict, Relaxation, SortitionError};
-use crate::model::Instance;
+use crate::model::{Instance, Shape};
 
 /// Adds the constraints shared by every oracle problem: size, household rule and, unless
 /// `slack` supplies per-quota slack variables, the quotas themselves.
@@ -56,70 +57,49 @@ fn solver_error(e: microlp::Error) -> SortitionError {
     SortitionError::Solver(e.to_string())
 }
 
-/// The valid panel maximising `Σ weights[i]` over its members, or `None` if no valid panel exists.
+/// The valid panel shape maximising `Σ weights[u] · count[u]`, where `weights[u]` is the
+/// weight of one seat given to unit `u` (see `Instance::units`), or `None` if no valid panel
+/// exists. Returns the shape (units with a positive count, ascending) and its weight.
 ///
-/// Returns the members sorted ascending, and the panel's weight.
+/// `gap` is the relative optimality gap at which branch and bound may stop with a feasible
+/// panel: `0.0` proves the optimum (needed wherever the value is a proof); a positive gap
+/// may return a panel worth only `1 / (1 + gap)` of the optimum, but never stops on a panel
+/// worth zero while a better one may exist (the gap is relative to the panel found).
 ///
-/// Volunteers alone in their household and alike in every quota category are interchangeable,
-/// so the program chooses *how many* of each such type (one integer per type) and takes the
-/// heaviest members: the gain from taking `t` of a type is the sum of its `t` largest weights,
-/// a concave function written as bounded continuous pieces that the LP fills in weight order.
-/// This removes the symmetry that otherwise makes branch and bound revisit equivalent panels
-/// (dual weights are mostly zero), and cuts the integer variables from volunteers to types.
-pub(crate) fn best_panel(
+/// Members of a unit are interchangeable under every quota and the household rule, so the
+/// program chooses *how many* of each unit (one integer per unit, a binary for a unit of one)
+/// rather than which members: this removes the symmetry that otherwise makes branch and bound
+/// revisit equivalent panels, and cuts the integer variables from volunteers to units.
+pub(crate) fn best_shape(
     inst: &Instance,
     weights: &[f64],
-) -> Result<Option<(Vec<usize>, f64)>, SortitionError> {
+    gap: f64,
+) -> Result<Option<(Shape, f64)>, SortitionError> {
+    for (c, q) in inst.quotas.iter().enumerate() {
+        // A minimum on an empty category can never be met.
+        if q.min > 0 && inst.cat_members[c].is_empty() {
+            return Ok(None);
+        }
+    }
     let mut p = Problem::new(OptimizationDirection::Maximize);
     // Per category, the expression counting its panel members.
     let mut counts: Vec<LinearExpr> = (0..inst.quotas.len())
         .map(|_| LinearExpr::empty())
         .collect();
     let mut size = LinearExpr::empty();
-    let mut type_vars = Vec::with_capacity(inst.types.len());
-    let mut sorted_types = Vec::with_capacity(inst.types.len());
-    for members in &inst.types {
-        let mut sorted = members.clone();
-        sorted.sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(a.cmp(&b)));
-        let m = i32::try_from(sorted.len()).unwrap_or(i32::MAX);
-        let t = if m == 1 {
-            p.add_binary_var(weights[sorted[0]])
+    let mut unit_vars = Vec::with_capacity(inst.units.len());
+    for (members, &w) in inst.units.iter().zip(weights) {
+        let m = i32::try_from(members.len()).unwrap_or(i32::MAX);
+        let x = if m == 1 {
+            p.add_binary_var(w)
         } else {
-            let t = p.add_integer_var(0.0, (0, m));
-            // Runs of equal weight become one piece, so a type of mostly-zero weights costs
-            // a couple of variables rather than one per member.
-            let mut link = LinearExpr::empty();
-            let mut j = 0;
-            while j < sorted.len() {
-                let w = weights[sorted[j]];
-                let run = sorted[j..]
-                    .iter()
-                    .take_while(|&&i| (weights[i] - w).abs() <= 1e-12)
-                    .count();
-                link.add(p.add_var(w, (0.0, run as f64)), 1.0);
-                j += run;
-            }
-            link.add(t, -1.0);
-            p.add_constraint(link, ComparisonOp::Eq, 0.0);
-            t
+            p.add_integer_var(w, (0, m))
         };
-        for &c in &inst.agent_cats[sorted[0]] {
-            counts[c].add(t, 1.0);
-        }
-        size.add(t, 1.0);
-        type_vars.push(t);
-        sorted_types.push(sorted);
-    }
-    let mut sharer_vars = Vec::with_capacity(inst.sharers.len());
-    let mut var_of = vec![None; inst.n];
-    for &i in &inst.sharers {
-        let x = p.add_binary_var(weights[i]);
-        for &c in &inst.agent_cats[i] {
+        for &c in &inst.agent_cats[members[0]] {
             counts[c].add(x, 1.0);
         }
         size.add(x, 1.0);
-        sharer_vars.push(x);
-        var_of[i] = Some(x);
+        unit_vars.push(x);
     }
     p.add_constraint(size, ComparisonOp::Eq, f64::from(inst.k));
     for ((q, expr), members) in inst.quotas.iter().zip(counts).zip(&inst.cat_members) {
@@ -136,22 +116,19 @@ pub(crate) fn best_panel(
             p.add_constraint(expr, ComparisonOp::Le, hi);
         }
     }
-    for (c, q) in inst.quotas.iter().enumerate() {
-        // A minimum on an empty category can never be met.
-        if q.min > 0 && inst.cat_members[c].is_empty() {
-            return Ok(None);
-        }
-    }
+    // Households of two or more: their members are units of one (sharers).
     for h in &inst.households {
         p.add_constraint(
             h.iter()
-                .filter_map(|&i| var_of[i].map(|x| (x, 1.0)))
+                .map(|&i| (unit_vars[inst.unit_of[i]], 1.0))
                 .collect::<Vec<_>>(),
             ComparisonOp::Le,
             1.0,
         );
     }
-    let outcome = match p.solve_with(SolveOptions::default()) {
+    let mut options = SolveOptions::default();
+    options.mip_gap = gap;
+    let outcome = match p.solve_with(options) {
         Ok(o) => o,
         Err(microlp::Error::Infeasible) => return Ok(None),
         Err(e) => return Err(solver_error(e)),
@@ -159,24 +136,21 @@ pub(crate) fn best_panel(
     let sol = outcome
         .into_solution()
         .map_err(|_| SortitionError::Solver("the oracle stopped without a panel".into()))?;
-    let mut panel = Vec::with_capacity(inst.k as usize);
-    for (t, sorted) in type_vars.iter().zip(&sorted_types) {
-        let take = sol.var_value(*t).round().max(0.0) as usize;
-        panel.extend_from_slice(&sorted[..take.min(sorted.len())]);
-    }
-    for (x, &i) in sharer_vars.iter().zip(&inst.sharers) {
-        if sol.var_value(*x) > 0.5 {
-            panel.push(i);
+    let mut shape = Shape::new();
+    let mut value = 0.0;
+    for (u, (x, members)) in unit_vars.iter().zip(&inst.units).enumerate() {
+        let take = (sol.var_value(*x).round().max(0.0) as usize).min(members.len());
+        if take > 0 {
+            shape.push((u, take as u32));
+            value += weights[u] * take as f64;
         }
     }
-    panel.sort_unstable();
-    let value = panel.iter().map(|&i| weights[i]).sum();
-    if !inst.is_valid_panel(&panel) {
+    if !inst.is_valid_panel(&inst.canonical(&shape)) {
         return Err(SortitionError::Solver(
             "the oracle returned a panel that breaks a quota".into(),
         ));
     }
-    Ok(Some((panel, value)))
+    Ok(Some((shape, value)))
 }
 
 /// The smallest total change to quota bounds that lets some panel exist.

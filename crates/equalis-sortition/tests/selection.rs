@@ -92,7 +92,83 @@ fn assert_record_consistent(pool: &Pool, quotas: &Quotas, s: &Selection) {
         (sum - f64::from(s.size)).abs() < 1e-5,
         "probabilities sum to {sum}"
     );
-    assert_eq!(s.distribution[s.drawn].0, s.panel);
+    // The drawn panel is the drawn shape with each group's seats filled from the group, and
+    // the record alone reproduces it.
+    assert_eq!(s.redraw(s.seed), s.drawn);
+    assert_eq!(s.redraw_panel(s.seed), s.panel);
+    let canonical = &s.distribution[s.drawn].0;
+    let grouped: HashSet<&str> = s
+        .interchangeable
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let literal = |p: &[String]| -> Vec<String> {
+        p.iter()
+            .filter(|id| !grouped.contains(id.as_str()))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(literal(canonical), literal(&s.panel));
+    for g in &s.interchangeable {
+        let seats = |p: &[String]| p.iter().filter(|id| g.contains(id)).count();
+        assert_eq!(seats(canonical), seats(&s.panel), "group {g:?}");
+    }
+    assert_groups_interchangeable(pool, quotas, &s.interchangeable);
+    // Within a group everyone has the same probability (the seats are filled uniformly).
+    let prob: HashMap<&str, f64> = s
+        .probabilities
+        .iter()
+        .map(|(id, p)| (id.as_str(), *p))
+        .collect();
+    for g in &s.interchangeable {
+        for id in g {
+            assert!(
+                (prob[id.as_str()] - prob[g[0].as_str()]).abs() < 1e-12,
+                "{id} and {} are interchangeable but differ",
+                g[0]
+            );
+        }
+    }
+}
+
+/// Members of a group must be exchangeable without breaking any panel: alike in every quota
+/// feature and sharing a household with nobody in the pool. Checked from the raw inputs.
+fn assert_groups_interchangeable(pool: &Pool, quotas: &Quotas, groups: &[Vec<String>]) {
+    let by_id: HashMap<&str, &Volunteer> = pool
+        .volunteers()
+        .iter()
+        .map(|v| (v.id.as_str(), v))
+        .collect();
+    let mut homes: HashMap<String, usize> = HashMap::new();
+    for v in pool.volunteers() {
+        if let Some(h) = v.household.as_ref().filter(|h| !h.is_empty()) {
+            *homes.entry(h.clone()).or_default() += 1;
+        }
+    }
+    let cols: Vec<usize> = quotas
+        .as_slice()
+        .iter()
+        .map(|q| {
+            pool.features()
+                .iter()
+                .position(|f| *f == q.feature)
+                .unwrap()
+        })
+        .collect();
+    for g in groups {
+        assert!(g.len() > 1, "a group of one: {g:?}");
+        let first = by_id[g[0].as_str()];
+        for id in g {
+            let v = by_id[id.as_str()];
+            for &c in &cols {
+                assert_eq!(v.values[c], first.values[c], "{id} differs from {}", g[0]);
+            }
+            if let Some(h) = v.household.as_ref().filter(|h| !h.is_empty()) {
+                assert_eq!(homes[h], 1, "{id} shares household {h}");
+            }
+        }
+    }
 }
 
 /// A random instance that has at least one valid panel: quotas are built around the counts of
@@ -380,14 +456,15 @@ fn empirical_frequencies_match_probabilities() {
     let (p, q) = skewed();
     let s = select(&p, &q, 4, Algorithm::Maximin, 0).unwrap();
     let draws = 20_000u64;
-    let mut hits: HashMap<&str, u64> = HashMap::new();
+    // The whole lottery (shape, then seats within each group), as an auditor would repeat it.
+    let mut hits: HashMap<String, u64> = HashMap::new();
     for seed in 0..draws {
-        for id in &s.distribution[s.redraw(seed)].0 {
-            *hits.entry(id.as_str()).or_default() += 1;
+        for id in s.redraw_panel(seed) {
+            *hits.entry(id).or_default() += 1;
         }
     }
     for (id, prob) in &s.probabilities {
-        let freq = hits.get(id.as_str()).copied().unwrap_or(0) as f64 / draws as f64;
+        let freq = hits.get(id).copied().unwrap_or(0) as f64 / draws as f64;
         let se = (prob * (1.0 - prob) / draws as f64).sqrt();
         assert!(
             (freq - prob).abs() <= 4.5 * se + 1e-12,
@@ -422,4 +499,197 @@ fn maximin_optimum_on_a_worked_example() {
     assert!(young_m > 0.25 + 1e-6);
     let legacy = select(&p, &q, 4, Algorithm::Legacy, 0).unwrap();
     assert!(legacy.min_probability <= 0.25 + 1e-9);
+}
+
+/// A tiny instance for brute force: few volunteers, two values per feature so that many
+/// volunteers are alike (and, when alone in their household, interchangeable), and some
+/// shared households so that both kinds of unit occur.
+fn tiny() -> impl Strategy<Value = (Pool, Quotas, u32)> {
+    (4usize..11, 1usize..4, 1u32..5, any::<u64>()).prop_map(|(n, nfeat, k, seed)| {
+        let mut state = seed | 1;
+        let mut next = move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let features: Vec<String> = (0..nfeat).map(|f| format!("f{f}")).collect();
+        let volunteers: Vec<Volunteer> = (0..n)
+            .map(|i| Volunteer {
+                id: format!("v{i:02}"),
+                household: (next(3) == 0).then(|| format!("h{}", next(3))),
+                values: (0..nfeat).map(|_| format!("x{}", next(2))).collect(),
+            })
+            .collect();
+        let mut seen = HashSet::new();
+        let panel: Vec<usize> = (0..n)
+            .filter(|&i| {
+                let home = volunteers[i]
+                    .household
+                    .clone()
+                    .unwrap_or_else(|| format!("own{i}"));
+                seen.insert(home)
+            })
+            .collect();
+        let k = k.min(panel.len() as u32);
+        let panel = &panel[..k as usize];
+        let mut qs = Vec::new();
+        for (f, name) in features.iter().enumerate() {
+            for x in 0..2 {
+                let value = format!("x{x}");
+                let count = panel
+                    .iter()
+                    .filter(|&&i| volunteers[i].values[f] == value)
+                    .count() as u32;
+                qs.push(Quota {
+                    feature: name.clone(),
+                    value,
+                    min: count.saturating_sub(next(2) as u32),
+                    max: count + next(2) as u32,
+                });
+            }
+        }
+        (
+            Pool::new(features, volunteers).unwrap(),
+            Quotas::new(qs).unwrap(),
+            k,
+        )
+    })
+}
+
+/// Whether `panel` (indices into the pool) meets the quotas and the household rule, from the
+/// raw inputs.
+fn valid_by_hand(pool: &Pool, quotas: &Quotas, panel: &[usize]) -> bool {
+    let vs = pool.volunteers();
+    let mut homes = HashSet::new();
+    for &i in panel {
+        let home = vs[i]
+            .household
+            .clone()
+            .unwrap_or_else(|| format!("own:{i}"));
+        if !homes.insert(home) {
+            return false;
+        }
+    }
+    quotas.as_slice().iter().all(|q| {
+        let col = pool
+            .features()
+            .iter()
+            .position(|f| *f == q.feature)
+            .unwrap();
+        let n = panel
+            .iter()
+            .filter(|&&i| vs[i].values[col] == q.value)
+            .count() as u32;
+        n >= q.min && n <= q.max
+    })
+}
+
+/// Every k-subset of `0..n`, in lexicographic order.
+fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut cur = Vec::with_capacity(k);
+    fn go(start: usize, n: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if cur.len() == k {
+            out.push(cur.clone());
+            return;
+        }
+        for i in start..n {
+            cur.push(i);
+            go(i + 1, n, k, cur, out);
+            cur.pop();
+        }
+    }
+    go(0, n, k, &mut cur, &mut out);
+    out
+}
+
+/// The maximin optimum by brute force, sharing no code with the crate: list every valid panel,
+/// then solve "maximise z subject to every selectable volunteer's probability ≥ z" over all of
+/// them at once. Returns the optimum and which volunteers no valid panel includes.
+fn brute_force_maximin(pool: &Pool, quotas: &Quotas, k: u32) -> (f64, Vec<bool>) {
+    use microlp::{ComparisonOp, OptimizationDirection, Problem};
+    let n = pool.volunteers().len();
+    let panels: Vec<Vec<usize>> = subsets(n, k as usize)
+        .into_iter()
+        .filter(|p| valid_by_hand(pool, quotas, p))
+        .collect();
+    let mut never = vec![true; n];
+    for p in &panels {
+        for &i in p {
+            never[i] = false;
+        }
+    }
+    let mut lp = Problem::new(OptimizationDirection::Maximize);
+    let lambda: Vec<_> = panels.iter().map(|_| lp.add_var(0.0, (0.0, 1.0))).collect();
+    let z = lp.add_var(1.0, (0.0, 1.0));
+    lp.add_constraint(
+        lambda.iter().map(|&v| (v, 1.0)).collect::<Vec<_>>(),
+        ComparisonOp::Eq,
+        1.0,
+    );
+    for i in (0..n).filter(|&i| !never[i]) {
+        let mut row: Vec<_> = panels
+            .iter()
+            .zip(&lambda)
+            .filter(|(p, _)| p.contains(&i))
+            .map(|(_, &v)| (v, 1.0))
+            .collect();
+        row.push((z, -1.0));
+        lp.add_constraint(row, ComparisonOp::Ge, 0.0);
+    }
+    let value = lp.solve().unwrap().into_solution().unwrap().objective();
+    (value, never)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// The aggregated maximin (shapes over interchangeable groups) reaches the same optimum as
+    /// the LP over every valid panel, and finds exactly the volunteers no panel can include.
+    #[test]
+    fn maximin_matches_brute_force((pool, quotas, k) in tiny()) {
+        let s = select(&pool, &quotas, k, Algorithm::Maximin, 0).unwrap();
+        let (best, never) = brute_force_maximin(&pool, &quotas, k);
+        let expected_never: Vec<String> = pool
+            .volunteers()
+            .iter()
+            .zip(&never)
+            .filter(|(_, n)| **n)
+            .map(|(v, _)| v.id.clone())
+            .collect();
+        prop_assert_eq!(&s.never_selectable, &expected_never);
+        // Among selectable volunteers, the smallest probability is the LP optimum.
+        let min = s
+            .probabilities
+            .iter()
+            .zip(&never)
+            .filter(|(_, n)| !**n)
+            .map(|((_, p), _)| *p)
+            .fold(1.0, f64::min);
+        prop_assert!((min - best).abs() < 1e-6, "maximin {min}, brute force {best}");
+        assert_record_consistent(&pool, &quotas, &s);
+    }
+}
+
+/// Interchangeable volunteers are recorded as groups with one probability, and the lottery
+/// fills a group's seats uniformly: in the skewed pool, v03, v04, v05 and v09 are the old
+/// women alone in their household.
+#[test]
+fn groups_are_recorded_and_share_one_probability() {
+    let (p, q) = skewed();
+    let s = select(&p, &q, 4, Algorithm::Maximin, 0).unwrap();
+    let old_women: Vec<String> = ["v03", "v04", "v05", "v09"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    assert!(
+        s.interchangeable.contains(&old_women),
+        "{:?}",
+        s.interchangeable
+    );
+    // v01 is an old woman too, but shares a household: she stays an individual.
+    assert!(s.interchangeable.iter().flatten().all(|id| id != "v01"));
+    let legacy = select(&p, &q, 4, Algorithm::Legacy, 0).unwrap();
+    assert!(legacy.interchangeable.is_empty());
 }
