@@ -419,6 +419,9 @@ fn selection_json(s: &Selection) -> Value {
         "quotas": quotas_json(&s.quotas, &s.counts),
         "never_selectable": s.never_selectable,
         "distribution": s.distribution.iter().map(|(p, w)| json!({"panel": p, "probability": round6(*w)})).collect::<Vec<_>>(),
+        // Each distribution entry is a panel shape written as its canonical panel (the first
+        // members of each group); the lottery fills a group's seats uniformly from the group.
+        "interchangeable": s.interchangeable,
         "drawn": s.drawn,
     })
 }
