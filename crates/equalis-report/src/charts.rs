@@ -745,7 +745,7 @@ pub(crate) fn likelihood(
         ),
         (
             Key::Band(BAND),
-            format!("No adverse impact ({} to {})", band.0, band.1),
+            format!("No adverse impact ({:.2} to {:.2})", band.0, band.1),
         ),
         (
             Key::Line(REFERENCE, Some("6 4")),

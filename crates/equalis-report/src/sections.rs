@@ -153,8 +153,8 @@ fn chart_of(sheet: &Sheet, chart: &Chart, ids: &mut ChartIds) -> Option<String> 
                 return None;
             }
             let desc = format!(
-                "{} relative likelihoods against the no adverse impact range {} to {}; the table \
-                 below gives each figure.",
+                "{} relative likelihoods against the no adverse impact range {:.2} to {:.2}; the \
+                 table below gives each figure.",
                 points.len(),
                 band.0,
                 band.1
