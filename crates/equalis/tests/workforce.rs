@@ -647,6 +647,23 @@ fn the_report_has_a_workforce_page_for_the_ics_and_each_organisation() {
         "WRES 2 likelihood {rl} not on the page"
     );
     // The relative likelihoods, the gender pay quartiles and the parity targets are drawn;
-    // representativeness is not, as this workspace has no population to compare with.
+    // representativeness is not, as this workspace has no population to compare with...
     assert!(page.matches("<svg").count() >= 3, "charts missing");
+    assert!(page.contains("no local population"));
+    // ...until the report is told the ICB.
+    let with_ics = s._dir.path().join("report-qk1");
+    run_ok(
+        bin()
+            .args(["report", "--ics", "QK1", "--workspace"])
+            .arg(&s.ws)
+            .arg("--out")
+            .arg(&with_ics),
+    );
+    let page = std::fs::read_to_string(with_ics.join("sections/workforce-ics.html")).expect("page");
+    assert!(!page.contains("no local population"));
+    // Now representativeness is drawn too.
+    assert!(
+        page.matches("<svg").count() >= 4,
+        "representativeness not drawn"
+    );
 }

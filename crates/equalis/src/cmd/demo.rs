@@ -131,6 +131,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         &ws_dir,
         &report_dir,
         &title,
+        None,
         Some(equalis_synth::PANEL_SIZE as u32),
     )?;
     println!(

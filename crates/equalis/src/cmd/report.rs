@@ -17,6 +17,10 @@ pub struct ReportArgs {
     /// Where to write the report (created if needed; other files in it are left alone).
     #[arg(long)]
     pub out: PathBuf,
+    /// ICB whose footprint is the local population of the workforce and panel pages (ODS
+    /// code like QK1, or E54…); by default the most common ICB of the `population` dataset
+    #[arg(long)]
+    pub ics: Option<String>,
     /// Seats on the Citizens' Panel: adds the panel page (pool, lottery and chances of
     /// selection) when the workspace has `volunteers` and `quotas`
     #[arg(long)]
@@ -35,14 +39,15 @@ pub fn report(
     workspace: &Path,
     out: &Path,
     title: &str,
+    ics: Option<&str>,
     panel_size: Option<u32>,
 ) -> anyhow::Result<ReportSummary> {
     let ws = Workspace::open(workspace)
         .with_context(|| format!("opening workspace {}", workspace.display()))?;
-    let mut sections = crate::cmd::workforce::report_sections(&ws)
+    let mut sections = crate::cmd::workforce::report_sections(&ws, ics)
         .context("preparing the workforce pages of the report")?;
     if let Some(size) = panel_size {
-        let icb = crate::cmd::workforce::choose_icb(&ws, None)?;
+        let icb = crate::cmd::workforce::choose_icb(&ws, ics)?;
         sections.extend(
             crate::cmd::panel_report::report_section(&ws, size, icb.as_deref())
                 .context("preparing the Citizens' Panel page of the report")?,
@@ -78,7 +83,13 @@ pub fn report(
 
 /// Runs `equalis report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let summary = report(&args.workspace, &args.out, &args.title, args.panel_size)?;
+    let summary = report(
+        &args.workspace,
+        &args.out,
+        &args.title,
+        args.ics.as_deref(),
+        args.panel_size,
+    )?;
     println!(
         "Wrote {} pages with {} charts ({} KB) to `{}`; open `{}`.",
         summary.pages,

@@ -16,9 +16,10 @@ use super::{By, load, rate_people, wdes3_people, wres3_people};
 const BAND: (f64, f64) = (0.80, 1.25);
 
 /// The report sections of the workspace's workforce data, or none when it has no `staff`
-/// dataset. Without the other four workforce datasets, only the pay gaps are given (they need
+/// dataset. The local population for representativeness is that of `ics`, or else of the
+/// workspace's `population` dataset. Without the other four workforce datasets, only the pay gaps are given (they need
 /// staff records alone), and each page says so.
-pub fn report_sections(ws: &Workspace) -> anyhow::Result<Vec<Section>> {
+pub fn report_sections(ws: &Workspace, ics: Option<&str>) -> anyhow::Result<Vec<Section>> {
     if ws.current("staff")?.is_none() {
         return Ok(Vec::new());
     }
@@ -34,7 +35,7 @@ pub fn report_sections(ws: &Workspace) -> anyhow::Result<Vec<Section>> {
         // The returns are 31 March snapshots; without one there is nothing to report.
         return Ok(Vec::new());
     };
-    let icb = load::choose_icb(ws, None)?;
+    let icb = load::choose_icb(ws, ics)?;
     let p = Publisher::new();
     let mut out = Vec::new();
     for scope in all_scopes(&data) {
