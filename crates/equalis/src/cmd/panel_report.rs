@@ -10,7 +10,7 @@
 use anyhow::{Context, anyhow};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, Int64Array, RecordBatch, StringArray};
 use equalis_refdata::{Feature, RefData};
 use equalis_report::tables::{Sheet, Val};
 use equalis_report::{Block, Chart, Section};
@@ -22,25 +22,34 @@ use crate::cmd::dataset::batches;
 use crate::cmd::panel_quotas::parse_band;
 use crate::cmd::workforce::Publisher;
 
-/// The text in `column` of row `i`, or an error naming the dataset and column.
-fn text(b: &RecordBatch, dataset: &str, column: &str, i: usize) -> anyhow::Result<Option<String>> {
-    let col = b
-        .column_by_name(column)
-        .ok_or_else(|| anyhow!("stored `{dataset}` data has no `{column}` column"))?;
-    let s = col
+/// A text column of a stored batch, or an error naming the dataset and column.
+fn text_column<'b>(
+    b: &'b RecordBatch,
+    dataset: &str,
+    column: &str,
+) -> anyhow::Result<&'b StringArray> {
+    b.column_by_name(column)
+        .ok_or_else(|| anyhow!("stored `{dataset}` data has no `{column}` column"))?
         .as_string_opt::<i32>()
-        .ok_or_else(|| anyhow!("stored `{dataset}` column `{column}` is not text: re-ingest it"))?;
-    Ok((!s.is_null(i)).then(|| s.value(i).to_owned()))
+        .ok_or_else(|| anyhow!("stored `{dataset}` column `{column}` is not text: re-ingest it"))
 }
 
-fn int(b: &RecordBatch, column: &str, i: usize) -> anyhow::Result<u32> {
-    let col = b
-        .column_by_name(column)
-        .ok_or_else(|| anyhow!("stored `quotas` data has no `{column}` column"))?;
-    let a = col
+/// A whole-number column of the stored quotas.
+fn int_column<'b>(b: &'b RecordBatch, column: &str) -> anyhow::Result<&'b Int64Array> {
+    b.column_by_name(column)
+        .ok_or_else(|| anyhow!("stored `quotas` data has no `{column}` column"))?
         .as_primitive_opt::<Int64Type>()
-        .ok_or_else(|| anyhow!("stored `quotas` column `{column}` is not whole numbers"))?;
-    u32::try_from(a.value(i)).context("quota out of range")
+        .ok_or_else(|| anyhow!("stored `quotas` column `{column}` is not whole numbers"))
+}
+
+/// Row `i` of a text column; a null reads as empty, which the pool and quota checks reject
+/// with their own messages.
+fn at(a: &StringArray, i: usize) -> String {
+    if a.is_null(i) {
+        String::new()
+    } else {
+        a.value(i).to_owned()
+    }
 }
 
 /// The pool and quotas stored in the workspace.
@@ -59,27 +68,33 @@ fn load(ws: &Workspace) -> anyhow::Result<(Pool, Quotas)> {
         .unwrap_or_default();
     let mut volunteers = Vec::new();
     for b in &vb {
+        let ids = text_column(b, "volunteers", "volunteer_id")?;
+        let households = text_column(b, "volunteers", "household_id")?;
+        let columns = features
+            .iter()
+            .map(|f| text_column(b, "volunteers", f))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         for i in 0..b.num_rows() {
-            let id = text(b, "volunteers", "volunteer_id", i)?.unwrap_or_default();
-            let mut values = Vec::with_capacity(features.len());
-            for f in &features {
-                values.push(text(b, "volunteers", f, i)?.unwrap_or_default());
-            }
             volunteers.push(Volunteer {
-                id,
-                household: text(b, "volunteers", "household_id", i)?,
-                values,
+                id: at(ids, i),
+                household: (!households.is_null(i)).then(|| households.value(i).to_owned()),
+                values: columns.iter().map(|c| at(c, i)).collect(),
             });
         }
     }
     let mut quotas = Vec::new();
     for b in &batches(ws, "quotas")? {
+        let (feature, value) = (
+            text_column(b, "quotas", "feature")?,
+            text_column(b, "quotas", "value")?,
+        );
+        let (min, max) = (int_column(b, "min")?, int_column(b, "max")?);
         for i in 0..b.num_rows() {
             quotas.push(Quota {
-                feature: text(b, "quotas", "feature", i)?.unwrap_or_default(),
-                value: text(b, "quotas", "value", i)?.unwrap_or_default(),
-                min: int(b, "min", i)?,
-                max: int(b, "max", i)?,
+                feature: at(feature, i),
+                value: at(value, i),
+                min: u32::try_from(min.value(i)).context("quota minimum out of range")?,
+                max: u32::try_from(max.value(i)).context("quota maximum out of range")?,
             });
         }
     }

@@ -44,10 +44,16 @@ pub fn report(
 ) -> anyhow::Result<ReportSummary> {
     let ws = Workspace::open(workspace)
         .with_context(|| format!("opening workspace {}", workspace.display()))?;
-    let mut sections = crate::cmd::workforce::report_sections(&ws, ics)
+    // Resolved once, and only for the pages that compare with a population: without `--ics`
+    // it is read from the whole `population` dataset.
+    let icb = if ws.current("staff")?.is_some() || panel_size.is_some() {
+        crate::cmd::workforce::choose_icb(&ws, ics)?
+    } else {
+        None
+    };
+    let mut sections = crate::cmd::workforce::report_sections(&ws, icb.as_deref())
         .context("preparing the workforce pages of the report")?;
     if let Some(size) = panel_size {
-        let icb = crate::cmd::workforce::choose_icb(&ws, ics)?;
         sections.extend(
             crate::cmd::panel_report::report_section(&ws, size, icb.as_deref())
                 .context("preparing the Citizens' Panel page of the report")?,

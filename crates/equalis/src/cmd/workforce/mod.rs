@@ -133,9 +133,15 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
     let date = snapshot_of(&data, common)?;
     let p = Publisher::new();
     let (report, json) = match &args.command {
-        WorkforceCommand::Wres(_) => wres_with_trend(&p, &data, &scope, date)?,
-        WorkforceCommand::Wdes(_) => wdes_with_trend(&p, &data, &scope, date)?,
-        WorkforceCommand::PayGap(a) => pay_gap_report(&p, &data, &scope, date, a.by),
+        WorkforceCommand::Wres(_) => {
+            let (report, json, _) = wres_with_trend(&p, &data, &scope, date)?;
+            (report, json)
+        }
+        WorkforceCommand::Wdes(_) => {
+            let (report, json, _) = wdes_with_trend(&p, &data, &scope, date)?;
+            (report, json)
+        }
+        WorkforceCommand::PayGap(a) => pay_gap_report(&p, &data, &scope, date, a.by)?,
         WorkforceCommand::Dashboard(a) => {
             let icb = load::choose_icb(&ws, a.ics.as_deref())?;
             dashboard_report(&p, &data, &scope, date, icb.as_deref())?
@@ -226,7 +232,7 @@ fn with_trend(mut report: (Report, Value), trend: (Sheet, Value)) -> (Report, Va
 }
 
 /// A return at `date` (built by `report` from the raw figures of `compute`) with its
-/// year-on-year sheet of the `tracked` figures.
+/// year-on-year sheet of the `tracked` figures, and the raw figures at `date`.
 fn with_years<R>(
     p: &Publisher,
     data: &Workforce,
@@ -235,25 +241,27 @@ fn with_years<R>(
     snapshot: fn(&R) -> Date,
     report: fn(&Publisher, &R) -> (Report, Value),
     tracked: &[trend::Tracked<R>],
-) -> anyhow::Result<(Report, Value)> {
-    let reports = years_to(data, date)
+) -> anyhow::Result<(Report, Value, R)> {
+    let mut reports = years_to(data, date)
         .into_iter()
         .map(compute)
         .collect::<Result<Vec<_>, _>>()?;
-    let latest = reports
-        .last()
-        .ok_or_else(|| anyhow!("no snapshot on {date}"))?;
     let trend = trend::sheet(p, &reports, snapshot, tracked);
-    Ok(with_trend(report(p, latest), trend))
+    // `years_to` ends with `date`, so the last report is the one asked for.
+    let latest = reports
+        .pop()
+        .ok_or_else(|| anyhow!("no snapshot on {date}"))?;
+    let (report, json) = with_trend(report(p, &latest), trend);
+    Ok((report, json, latest))
 }
 
-/// WRES at `date` with its year-on-year sheet.
+/// WRES at `date` with its year-on-year sheet, and its raw figures.
 fn wres_with_trend(
     p: &Publisher,
     data: &Workforce,
     scope: &Scope,
     date: Date,
-) -> anyhow::Result<(Report, Value)> {
+) -> anyhow::Result<(Report, Value, wres::WresReport)> {
     with_years(
         p,
         data,
@@ -265,13 +273,13 @@ fn wres_with_trend(
     )
 }
 
-/// WDES at `date` with its year-on-year sheet.
+/// WDES at `date` with its year-on-year sheet, and its raw figures.
 fn wdes_with_trend(
     p: &Publisher,
     data: &Workforce,
     scope: &Scope,
     date: Date,
-) -> anyhow::Result<(Report, Value)> {
+) -> anyhow::Result<(Report, Value, wdes::WdesReport)> {
     with_years(
         p,
         data,
@@ -390,8 +398,7 @@ fn comparison_items(
             p.count(g.events.round() as u64),
         );
     }
-    let rl = p.stat(c.relative_likelihood.value, contributors, 2);
-    let published = matches!(&rl, Val::Num(..)) && !rl.show().starts_with('*');
+    let [rl, assessment] = likelihood_cells(p, c, contributors);
     items.add(
         "relative_likelihood",
         format!(
@@ -400,12 +407,19 @@ fn comparison_items(
         ),
         rl,
     );
-    let assessment = match (published, c.relative_likelihood.assessment) {
-        (true, Some(a)) => Val::text(a.label()),
-        (_, None) => Val::Undefined("relative likelihood not defined"),
-        (false, Some(_)) => Val::text("*"),
-    };
     items.add("assessment", "Against 0.80-1.25", assessment);
+}
+
+/// The published relative likelihood and its place against 0.80–1.25; the place is said only
+/// when the likelihood itself is published (a withheld one would be bracketed by it).
+fn likelihood_cells(p: &Publisher, c: &RateComparison, contributors: u64) -> [Val; 2] {
+    let rl = p.stat(c.relative_likelihood.value, contributors, 2);
+    let assessment = match (rl.number(), c.relative_likelihood.assessment) {
+        (Some(_), Some(a)) => Val::text(a.label()),
+        (_, None) => Val::Undefined("relative likelihood not defined"),
+        (None, Some(_)) => Val::text("*"),
+    };
+    [rl, assessment]
 }
 
 fn survey_items(p: &Publisher, s: &SurveyComparison) -> Items {
@@ -1173,18 +1187,19 @@ fn pay_gap_report(
     scope: &Scope,
     date: Date,
     by: By,
-) -> (Report, Value) {
+) -> anyhow::Result<(Report, Value)> {
     match by {
         By::Sex => {
-            let reports: Vec<_> = years_to(data, date)
-                .into_iter()
-                .map(|d| pay_gap::gender_pay_gap(data, scope, d))
-                .collect();
-            let trend = trend::sheet(p, &reports, |g| g.snapshot_date, trend::GENDER);
-            match reports.last() {
-                Some(latest) => with_trend(gender_report(p, latest), trend),
-                None => gender_report(p, &pay_gap::gender_pay_gap(data, scope, date)),
-            }
+            let (report, json, _) = with_years(
+                p,
+                data,
+                date,
+                |d| Ok(pay_gap::gender_pay_gap(data, scope, d)),
+                |g| g.snapshot_date,
+                gender_report,
+                trend::GENDER,
+            )?;
+            Ok((report, json))
         }
         By::Ethnicity => {
             let g = pay_gap::ethnicity_pay_gap(data, scope, date, PayGapOptions::default());
@@ -1203,14 +1218,14 @@ fn pay_gap_report(
                 "binary": binary,
                 "coverage": coverage_json(p, &g.coverage),
             });
-            (
+            Ok((
                 Report {
                     title: format!("Ethnicity pay gap {} at {date}", scope.label()),
                     cover: cover("Ethnicity pay gap (2023 guidance)", scope, date),
                     sheets,
                 },
                 json,
-            )
+            ))
         }
         By::Disability => {
             let g = pay_gap::disability_pay_gap(data, scope, date, PayGapOptions::default());
@@ -1228,14 +1243,14 @@ fn pay_gap_report(
                 "analysis": analysis,
                 "coverage": coverage_json(p, &g.coverage),
             });
-            (
+            Ok((
                 Report {
                     title: format!("Disability pay gap {} at {date}", scope.label()),
                     cover: cover("Disability pay gap", scope, date),
                     sheets,
                 },
                 json,
-            )
+            ))
         }
     }
 }

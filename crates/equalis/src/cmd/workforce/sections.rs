@@ -6,20 +6,20 @@
 use anyhow::Context;
 use equalis_report::tables::{Sheet, Val};
 use equalis_report::{Block, Chart, Section};
-use equalis_workforce::{RateComparison, Scope, Workforce, all_scopes, annual_snapshots};
+use equalis_workforce::{Scope, Workforce, all_scopes, annual_snapshots};
 use equalis_workspace::Workspace;
 
 use super::render::{Publisher, Report};
-use super::{By, load, rate_people, wdes3_people, wres3_people};
+use super::{By, likelihood_cells, load, rate_people, wdes3_people, wres3_people};
 
 /// NHS England's "no adverse impact" range for relative likelihoods.
 const BAND: (f64, f64) = (0.80, 1.25);
 
 /// The report sections of the workspace's workforce data, or none when it has no `staff`
-/// dataset. The local population for representativeness is that of `ics`, or else of the
-/// workspace's `population` dataset. Without the other four workforce datasets, only the pay gaps are given (they need
+/// dataset. The local population for representativeness is that of the ICB `icb` (see
+/// [`load::choose_icb`]); without one, the representativeness sheet says so. Without the other four workforce datasets, only the pay gaps are given (they need
 /// staff records alone), and each page says so.
-pub fn report_sections(ws: &Workspace, ics: Option<&str>) -> anyhow::Result<Vec<Section>> {
+pub fn report_sections(ws: &Workspace, icb: Option<&str>) -> anyhow::Result<Vec<Section>> {
     if ws.current("staff")?.is_none() {
         return Ok(Vec::new());
     }
@@ -35,19 +35,10 @@ pub fn report_sections(ws: &Workspace, ics: Option<&str>) -> anyhow::Result<Vec<
         // The returns are 31 March snapshots; without one there is nothing to report.
         return Ok(Vec::new());
     };
-    let icb = load::choose_icb(ws, ics)?;
     let p = Publisher::new();
     let mut out = Vec::new();
     for scope in all_scopes(&data) {
-        out.push(section(
-            &p,
-            &data,
-            &scope,
-            date,
-            icb.as_deref(),
-            complete,
-            &present,
-        )?);
+        out.push(section(&p, &data, &scope, date, icb, complete, &present)?);
     }
     Ok(out)
 }
@@ -83,10 +74,8 @@ fn section(
         ),
     ];
     if complete {
-        let (wres, _) = super::wres_with_trend(p, data, scope, date)?;
-        let (wdes, _) = super::wdes_with_trend(p, data, scope, date)?;
-        let w = equalis_workforce::wres::wres(data, scope, date)?;
-        let d = equalis_workforce::wdes::wdes(data, scope, date)?;
+        let (wres, _, w) = super::wres_with_trend(p, data, scope, date)?;
+        let (wdes, _, d) = super::wdes_with_trend(p, data, scope, date)?;
         let mut glance = Sheet::new(
             "Relative likelihoods",
             format!("Relative likelihoods at {date}"),
@@ -119,7 +108,8 @@ fn section(
                 wdes3_people(&d.metric3),
             ),
         ] {
-            glance.row(likelihood_row(p, label, c, people));
+            let [rl, assessment] = likelihood_cells(p, c, people);
+            glance.row(vec![Val::text(label), rl, assessment]);
         }
         blocks.push(Block {
             part: Some("At a glance".to_owned()),
@@ -166,7 +156,7 @@ fn section(
         (By::Ethnicity, "Ethnicity pay gap"),
         (By::Disability, "Disability pay gap"),
     ] {
-        let (report, _) = super::pay_gap_report(p, data, scope, date, by);
+        let (report, _) = super::pay_gap_report(p, data, scope, date, by)?;
         push_report(
             &mut blocks,
             part,
@@ -220,18 +210,6 @@ fn section(
         facts,
         blocks,
     })
-}
-
-/// A row of the at-a-glance table: the published likelihood and its place against the range
-/// (said only when the likelihood itself is published).
-fn likelihood_row(p: &Publisher, label: &str, c: &RateComparison, people: u64) -> Vec<Val> {
-    let rl = p.stat(c.relative_likelihood.value, people, 2);
-    let assessment = match (rl.number(), c.relative_likelihood.assessment) {
-        (Some(_), Some(a)) => Val::text(a.label()),
-        (None, _) if rl.is_suppressed() => Val::text("*"),
-        _ => Val::Undefined("relative likelihood not defined"),
-    };
-    vec![Val::text(label), rl, assessment]
 }
 
 /// Adds a return's sheets as blocks under one part, charting the sheets named in `charts`.

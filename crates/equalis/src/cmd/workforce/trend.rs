@@ -207,17 +207,24 @@ pub fn sheet<R>(
     );
     let mut json = Map::new();
     for t in tracked {
-        let read: Vec<(Figure, u64)> = reports.iter().map(|r| (t.read)(r)).collect();
+        // Each year's figure and the people behind it, read once.
+        let read: Vec<(Date, Figure, u64)> = reports
+            .iter()
+            .map(|r| {
+                let (figure, people) = (t.read)(r);
+                (date(r), figure, people)
+            })
+            .collect();
         let mut row = vec![Val::text(t.label)];
         let mut values = Map::new();
-        for ((figure, people), d) in read.iter().zip(&dates) {
+        for ((_, figure, people), d) in read.iter().zip(&dates) {
             let v = p.stat(*figure, *people, t.places);
             values.insert(d.clone(), v.json());
             row.push(v);
         }
-        let changes = year_on_year(&reports, |r| date(r), |r| (t.read)(r).0);
+        let changes = year_on_year(&read, |r| r.0, |r| r.1);
         let change = match (changes.last(), read.len()) {
-            (Some(c), n) => p.stat(c.change, read[n - 2].1.min(read[n - 1].1), t.places),
+            (Some(c), n) => p.stat(c.change, read[n - 2].2.min(read[n - 1].2), t.places),
             (None, _) => Val::Undefined("no earlier 31 March snapshot"),
         };
         json.insert(
