@@ -33,26 +33,13 @@ use datafusion::prelude::SessionContext;
 use futures::StreamExt;
 use serde::Deserialize;
 
+use equalis_vocab::person_flag_columns;
+
 use crate::EngineError;
 use crate::tables::Loaded;
 
 /// The name of the optional settings file in the workspace.
 pub const SETTINGS_FILE: &str = "outreach.toml";
-
-/// The person flags of `population` a setting may name.
-pub const FLAGS: [&str; 11] = [
-    "learning_disability",
-    "autism",
-    "smi",
-    "copd",
-    "hypertension",
-    "diabetes",
-    "homeless",
-    "carer",
-    "armed_forces",
-    "refugee_or_asylum_seeker",
-    "gypsy_roma_traveller",
-];
 
 /// The weight of each component of the score.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -154,10 +141,10 @@ impl Settings {
         }
         for (key, flags) in [("plus_flags", &s.plus_flags), ("registers", &s.registers)] {
             for f in flags {
-                if !FLAGS.contains(&f.as_str()) {
+                if !person_flag_columns().any(|c| c == f) {
                     return Err(format!(
                         "key `{key}`: unknown flag `{f}`; one of {}",
-                        FLAGS.join(", ")
+                        person_flag_columns().collect::<Vec<_>>().join(", ")
                     ));
                 }
             }
@@ -336,7 +323,8 @@ async fn latest_date(
         .map_err(|e| EngineError::engine(context, e))
 }
 
-/// The SQL of the per-household counts. Flags come only from the checked [`FLAGS`], so no
+/// The SQL of the per-household counts. Flags come only from the checked
+/// [`person_flag_columns`], so no
 /// user text reaches the SQL; the two date bounds are dates formatted by jiff.
 fn households_sql(
     s: &Settings,

@@ -27,6 +27,9 @@ pub use error::VocabError;
 pub use ethnicity::{Census2021Group, EthnicCategory, EthnicGroup};
 pub use geography::{Core20, Imd, ImdDecile, IodEdition, LsoaCode, LsoaVintage, OdsCode};
 pub use nhs_number::NhsNumber;
-pub use people::{AgeBand, AgeBands, Flag, InclusionGroup, ProtectedCharacteristic, Register, Sex};
+pub use people::{
+    AgeBand, AgeBands, Flag, InclusionGroup, ProtectedCharacteristic, Register, Sex,
+    person_flag_columns,
+};
 pub use treatment_function::TreatmentFunction;
 pub use workforce::{BoardMember, Disability, PayBand, PayBandCluster, Priority};

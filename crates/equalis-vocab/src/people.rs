@@ -200,6 +200,15 @@ pub enum InclusionGroup {
     GypsyRomaTraveller,
 }
 
+/// The person flag columns of the `population` contract: the inclusion groups, then the
+/// registers.
+pub fn person_flag_columns() -> impl Iterator<Item = &'static str> {
+    InclusionGroup::ALL
+        .into_iter()
+        .map(InclusionGroup::column)
+        .chain(Register::ALL.into_iter().map(Register::column))
+}
+
 impl InclusionGroup {
     /// Every group.
     pub const ALL: [InclusionGroup; 8] = [
@@ -325,6 +334,21 @@ impl ProtectedCharacteristic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn person_flags_are_the_eleven_contract_columns() {
+        let flags: Vec<&str> = person_flag_columns().collect();
+        assert_eq!(flags.len(), 11);
+        for f in [
+            "learning_disability",
+            "smi",
+            "gypsy_roma_traveller",
+            "copd",
+            "diabetes",
+        ] {
+            assert!(flags.contains(&f), "{f}");
+        }
+    }
 
     #[test]
     fn sex_codes() {

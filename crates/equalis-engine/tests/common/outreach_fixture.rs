@@ -11,21 +11,6 @@ pub const CORE20_LSOA: &str = "E01013748";
 /// Oadby and Wigston 010D: IMD decile 10.
 pub const AFFLUENT_LSOA: &str = "E01025975";
 
-/// The 11 flags, in the contract's order.
-pub const FLAGS: [&str; 11] = [
-    "learning_disability",
-    "autism",
-    "smi",
-    "copd",
-    "hypertension",
-    "diabetes",
-    "homeless",
-    "carer",
-    "armed_forces",
-    "refugee_or_asylum_seeker",
-    "gypsy_roma_traveller",
-];
-
 /// One person: household, age, LSOA, flags set.
 pub struct Person {
     pub household: &'static str,
@@ -137,12 +122,13 @@ pub struct Files {
 pub fn write(dir: &Path) -> Files {
     let people = people();
     let nhs = nhs_numbers(people.len());
+    let flags: Vec<&str> = equalis_vocab::person_flag_columns().collect();
     let mut pop = format!(
         "nhs_number,household_id,age,sex,ethnic_category,lsoa_code,gp_practice_code,{},extract_date\n",
-        FLAGS.join(",")
+        flags.join(",")
     );
     for (p, n) in people.iter().zip(&nhs) {
-        let flags: Vec<&str> = FLAGS
+        let set: Vec<&str> = flags
             .iter()
             .map(|f| if p.flags.contains(f) { "Y" } else { "N" })
             .collect();
@@ -151,7 +137,7 @@ pub fn write(dir: &Path) -> Files {
             p.household,
             p.age,
             p.lsoa,
-            flags.join(",")
+            set.join(",")
         );
     }
     // The latest emergency admission is 2026-03-01, so the window is 2025-03-02 to 2026-03-01:
