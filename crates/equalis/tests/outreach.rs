@@ -52,14 +52,17 @@ fn computed() -> (tempfile::TempDir, PathBuf, fixture::Files) {
     (tmp, ws, files)
 }
 
-/// Every run of ten digits in `text` that passes the NHS number Modulus 11 check.
+/// Every standalone run of ten digits in `text` that passes the NHS number Modulus 11 check.
 fn nhs_like(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for i in 0..b.len().saturating_sub(9) {
         let w = &b[i..i + 10];
-        let edge_before = i == 0 || !b[i - 1].is_ascii_digit();
-        let edge_after = i + 10 == b.len() || !b[i + 10].is_ascii_digit();
+        // A printed NHS number stands alone; ten digits inside a longer token (a hex
+        // pseudonym made with the run's random key) are part of that token, and one in eleven
+        // of them would pass the check digit by chance.
+        let edge_before = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let edge_after = i + 10 == b.len() || !b[i + 10].is_ascii_alphanumeric();
         if !(edge_before && edge_after && w.iter().all(u8::is_ascii_digit)) {
             continue;
         }
@@ -238,4 +241,16 @@ fn registration_gap_publishes_no_count_from_1_to_7() {
         "3",
     ]));
     insta::assert_snapshot!("registration_gap_top3", top);
+}
+
+#[test]
+fn the_nhs_number_detector_finds_standalone_numbers_only() {
+    // 943 476 5919 is the NHS Data Dictionary's example of a valid number.
+    assert_eq!(nhs_like("id,9434765919,x"), ["9434765919"]);
+    assert_eq!(nhs_like("person:9434765919"), ["9434765919"]);
+    assert!(nhs_like("9434765918").is_empty(), "wrong check digit");
+    assert!(
+        nhs_like("4c75f9434765919ab").is_empty(),
+        "inside a hex pseudonym"
+    );
 }
