@@ -11,14 +11,14 @@ work=${2:-/tmp/equalis-bench}
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 cargo build --release -q
-bin=target/release/equalis
+bin=${CARGO_TARGET_DIR:-target}/release/equalis
 rm -rf "$work" && mkdir -p "$work"
 
 measure() { # label, then the command
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out" 2> "$work/err" || { cat "$work/err"; exit 1; }
-  read -r secs kb < "$work/time"
-  echo "$label: ${secs} s wall, peak RSS $((kb / 1024)) MiB"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" > "$work/out" 2> "$work/err" || { cat "$work/err"; exit 1; }
+  read -r secs kb user sys < "$work/time"
+  echo "$label: ${secs} s wall, ${user} s user + ${sys} s system CPU, peak RSS $((kb / 1024)) MiB"
 }
 
 measure "synth --scale $scale" $bin synth --ics QK1 --scale "$scale" --seed 42 --out "$work/synthetic"

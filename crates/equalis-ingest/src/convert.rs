@@ -98,9 +98,12 @@ fn dataset_outputs(dataset: Dataset) -> Vec<OutCol> {
 
 /// A value in the row buffer. Text is a range of the converter's scratch string.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Val {
+pub(crate) enum Val<'a> {
     Null,
     Str(u32, u32),
+    /// Text that outlives the row (a vocabulary label, reference data, a plan's age band),
+    /// appended to the batch without first being copied into the scratch string.
+    Ref(&'a str),
     I32(i32),
     I64(i64),
     F64(f64),
@@ -148,6 +151,8 @@ pub struct Plan {
     idx_event_type: Option<usize>,
     /// Column names in the file that are not in the contract (ignored).
     pub ignored: Vec<String>,
+    /// The ESP2013 band label of each age from 0 to 120, made once rather than per row.
+    age_bands: Vec<String>,
 }
 
 /// A file-level problem with the header.
@@ -231,7 +236,20 @@ impl Plan {
             idx_snapshot: find("snapshot_date"),
             idx_event_type: find("event_type"),
             ignored,
+            age_bands: {
+                let bands = vocab::AgeBands::esp2013();
+                (0..=120u8).map(|a| bands.band_of(a).label()).collect()
+            },
         })
+    }
+
+    /// The output columns that hold pseudonyms (keyed hashes, as hex).
+    pub(crate) fn pseudonym_columns(&self) -> Vec<&str> {
+        self.steps
+            .iter()
+            .filter(|s| matches!(s.field.kind, Kind::PersonId | Kind::Pseudonym(_)))
+            .map(|s| self.columns[s.out].name.as_str())
+            .collect()
     }
 
     fn out_index(&self, name: &str) -> Option<usize> {
@@ -245,9 +263,8 @@ pub struct Converter<'a> {
     pseudonyms: Pseudonymiser,
     edition: vocab::IodEdition,
     refdata: &'static RefData,
-    bands: vocab::AgeBands,
     /// The row buffer, one value per output column.
-    pub(crate) vals: Vec<Val>,
+    pub(crate) vals: Vec<Val<'a>>,
     pub(crate) scratch: String,
     /// The file's extract date (population), as fixed by its first valid row.
     extract_date: Option<Date>,
@@ -289,6 +306,9 @@ pub struct Sequencer<'a> {
     seen: IdSets,
     hasher: std::collections::hash_map::RandomState,
     extract_date: Option<Date>,
+    /// The last `snapshot_date` as written and as a day number: rows of one snapshot come
+    /// together, so most rows repeat it and need no parsing.
+    last_snapshot: (Vec<u8>, Option<i32>),
 }
 
 impl<'a> Sequencer<'a> {
@@ -305,6 +325,7 @@ impl<'a> Sequencer<'a> {
             seen: IdSets::default(),
             hasher: std::collections::hash_map::RandomState::new(),
             extract_date: None,
+            last_snapshot: (Vec::new(), None),
         }
     }
 
@@ -326,9 +347,9 @@ impl<'a> Sequencer<'a> {
                 .and_then(|s| parse_date(s).ok());
         }
         let (input, unique, name) = self.unique?;
-        let id = std::str::from_utf8(&rec[input]).ok()?.trim();
+        let id = trim(std::str::from_utf8(&rec[input]).ok()?);
         // Blank, over-long or otherwise invalid ids are rejected by their own rule.
-        if id.is_empty() || id.chars().count() > 64 {
+        if id.is_empty() || longer_than_64(id) {
             return None;
         }
         let hash = self.hasher.hash_one(id);
@@ -336,12 +357,17 @@ impl<'a> Sequencer<'a> {
             Unique::No => true,
             Unique::InFile => self.seen.in_file.insert(hash),
             Unique::PerSnapshot => {
-                let snap = self
-                    .plan
-                    .idx_snapshot
-                    .and_then(|i| std::str::from_utf8(&rec[i]).ok())
-                    .and_then(|s| vocab::parse_date(s).ok())
-                    .map(days)?;
+                let raw = &rec[self.plan.idx_snapshot?];
+                if raw != self.last_snapshot.0.as_slice() {
+                    let parsed = std::str::from_utf8(raw)
+                        .ok()
+                        .and_then(|s| vocab::parse_date(s).ok())
+                        .map(days);
+                    self.last_snapshot.0.clear();
+                    self.last_snapshot.0.extend_from_slice(raw);
+                    self.last_snapshot.1 = parsed;
+                }
+                let snap = self.last_snapshot.1?;
                 if self.seen.snapshot != Some(snap) {
                     if let Some(prev) = self.seen.snapshot {
                         self.seen.closed_snapshots.insert(prev);
@@ -418,7 +444,6 @@ impl<'a> Converter<'a> {
             pseudonyms: Pseudonymiser::new(key),
             edition,
             refdata: RefData::get(),
-            bands: vocab::AgeBands::esp2013(),
             vals: vec![Val::Null; plan.columns.len()],
             scratch: String::with_capacity(1024),
             extract_date: None,
@@ -465,8 +490,10 @@ impl<'a> Converter<'a> {
             return false;
         }
         let plan = self.plan;
+        // Validated once for the whole record; see `field_text`.
+        let whole = std::str::from_utf8(rec.as_slice()).ok();
         for step in &plan.steps {
-            self.run_step(step, rec, problems);
+            self.run_step(step, rec, whole, problems);
         }
         for &(input, out) in &plan.extras {
             match std::str::from_utf8(&rec[input]) {
@@ -480,7 +507,7 @@ impl<'a> Converter<'a> {
         problems.is_empty()
     }
 
-    fn push_str(&mut self, s: &str) -> Val {
+    fn push_str(&mut self, s: &str) -> Val<'a> {
         let a = self.scratch.len() as u32;
         self.scratch.push_str(s);
         Val::Str(a, self.scratch.len() as u32)
@@ -494,7 +521,13 @@ impl<'a> Converter<'a> {
         }
     }
 
-    fn run_step(&mut self, step: &Step, rec: &ByteRecord, problems: &mut Vec<Problem>) {
+    fn run_step(
+        &mut self,
+        step: &Step,
+        rec: &ByteRecord,
+        whole: Option<&str>,
+        problems: &mut Vec<Problem>,
+    ) {
         let field = step.field;
         // Choose the input: the field's own column if it has a value, else its alternative.
         let own = step.input.map(|i| (i, &rec[i]));
@@ -507,24 +540,23 @@ impl<'a> Converter<'a> {
             (None, Some((i, r))) => (Some(i), r, true),
             (None, None) => (None, &b""[..], false),
         };
-        let Ok(text) = std::str::from_utf8(raw) else {
+        let Some(text) = field_text(rec, whole, input, raw) else {
             if let Some(i) = input {
                 problems.push(self.utf8_problem(i, raw));
             }
             return;
         };
-        let text = text.trim();
-        let column = input
-            .map_or(field.name, |i| self.plan.headers[i].as_str())
-            .to_owned();
+        let text = trim(text);
+        let plan = self.plan;
         let fail = |reason: String, problems: &mut Vec<Problem>| {
+            let column = input.map_or(field.name, |i| plan.headers[i].as_str());
             let value = if field.name == "nhs_number" && !using_alt && !text.is_empty() {
                 format!("[redacted: {} characters]", text.chars().count())
             } else {
                 text.to_owned()
             };
             problems.push(Problem {
-                column: column.clone(),
+                column: column.to_owned(),
                 value,
                 reason,
             });
@@ -567,10 +599,10 @@ impl<'a> Converter<'a> {
                         *v = Val::Null;
                     }
                 }
-                Kind::Sex => self.vals[o] = self.push_str("X"),
+                Kind::Sex => self.vals[o] = Val::Ref("X"),
                 Kind::Ethnic => {
-                    self.vals[o] = self.push_str("99");
-                    self.vals[o + 1] = self.push_str(vocab::EthnicGroup::NotKnown.label());
+                    self.vals[o] = Val::Ref("99");
+                    self.vals[o + 1] = Val::Ref(vocab::EthnicGroup::NotKnown.label());
                 }
                 _ => {
                     for v in &mut self.vals[o..o + step.width] {
@@ -584,7 +616,7 @@ impl<'a> Converter<'a> {
             Kind::PersonId => {
                 let digits;
                 let value: &[u8] = if using_alt {
-                    if text.chars().count() > 64 {
+                    if longer_than_64(text) {
                         return fail("person_id is longer than 64 characters".into(), problems);
                     }
                     text.as_bytes()
@@ -602,7 +634,7 @@ impl<'a> Converter<'a> {
                 self.vals[o] = Val::Str(a, self.scratch.len() as u32);
             }
             Kind::Pseudonym(domain) => {
-                if text.chars().count() > 64 {
+                if longer_than_64(text) {
                     return fail(
                         format!("{} is longer than 64 characters", field.name),
                         problems,
@@ -614,7 +646,7 @@ impl<'a> Converter<'a> {
                 self.vals[o] = Val::Str(a, self.scratch.len() as u32);
             }
             Kind::Text => {
-                if text.chars().count() > 64 {
+                if longer_than_64(text) {
                     return fail("longer than 64 characters".into(), problems);
                 }
                 self.vals[o] = self.push_str(text);
@@ -662,17 +694,23 @@ impl<'a> Converter<'a> {
                     }
                 };
                 self.vals[o] = Val::I32(age);
-                let band = self.bands.band_of(age as u8).label();
-                self.vals[o + 1] = self.push_str(&band);
+                let plan = self.plan;
+                match usize::try_from(age)
+                    .ok()
+                    .and_then(|a| plan.age_bands.get(a))
+                {
+                    Some(label) => self.vals[o + 1] = Val::Ref(label),
+                    None => fail("expected an age from 0 to 120".into(), problems),
+                }
             }
             Kind::Sex => match vocab::Sex::parse(text) {
-                Ok(s) => self.vals[o] = self.push_str(s.code()),
+                Ok(s) => self.vals[o] = Val::Ref(s.code()),
                 Err(e) => fail(e.0, problems),
             },
             Kind::Ethnic => match vocab::EthnicCategory::parse(text) {
                 Ok(c) => {
-                    self.vals[o] = self.push_str(c.code());
-                    self.vals[o + 1] = self.push_str(c.group().label());
+                    self.vals[o] = Val::Ref(c.code());
+                    self.vals[o + 1] = Val::Ref(c.group().label());
                 }
                 Err(e) => fail(e.0, problems),
             },
@@ -686,17 +724,17 @@ impl<'a> Converter<'a> {
                     Err(e) => return fail(e.to_string(), problems),
                 };
                 self.vals[o] = self.push_str(code.as_str());
-                self.vals[o + 1] = self.push_str(facts.vintage.label());
-                self.vals[o + 2] = self.push_str(facts.lsoa21.as_str());
+                self.vals[o + 1] = Val::Ref(facts.vintage.label());
+                self.vals[o + 2] = Val::Ref(facts.lsoa21.as_str());
                 self.vals[o + 3] = Val::I32(i32::from(facts.imd.decile.get()));
                 self.vals[o + 4] = Val::I32(i32::from(facts.imd.decile.quintile()));
-                self.vals[o + 5] = self.push_str(facts.imd.edition.label());
+                self.vals[o + 5] = Val::Ref(facts.imd.edition.label());
                 self.vals[o + 6] = Val::Bool(facts.bridged);
-                self.vals[o + 7] = self.push_str(facts.imd.decile.core20().label());
-                self.vals[o + 8] = self.push_str(&facts.la_code);
-                self.vals[o + 9] = self.push_str(&facts.la_name);
-                self.vals[o + 10] = self.push_str(&facts.sub_icb_code);
-                self.vals[o + 11] = self.push_str(&facts.sub_icb_name);
+                self.vals[o + 7] = Val::Ref(facts.imd.decile.core20().label());
+                self.vals[o + 8] = Val::Ref(&facts.la_code);
+                self.vals[o + 9] = Val::Ref(&facts.la_name);
+                self.vals[o + 10] = Val::Ref(&facts.sub_icb_code);
+                self.vals[o + 11] = Val::Ref(&facts.sub_icb_name);
             }
             Kind::Ods => match vocab::OdsCode::parse(text) {
                 Ok(c) => self.vals[o] = self.push_str(c.as_str()),
@@ -715,12 +753,12 @@ impl<'a> Converter<'a> {
                         b'0' + (c % 10) as u8,
                     ];
                     self.vals[o] = self.push_str(std::str::from_utf8(&digits).unwrap_or("000"));
-                    self.vals[o + 1] = self.push_str(t.name());
+                    self.vals[o + 1] = Val::Ref(t.name());
                 }
                 Err(e) => fail(e.0, problems),
             },
             Kind::Priority => match vocab::Priority::parse(text) {
-                Ok(p) => self.vals[o] = p.map_or(Val::Null, |p| self.push_str(p.code())),
+                Ok(p) => self.vals[o] = p.map_or(Val::Null, |p| Val::Ref(p.code())),
                 Err(e) => fail(e.0, problems),
             },
             Kind::AdmissionMethod => match vocab::AdmissionMethod::parse(text) {
@@ -732,7 +770,7 @@ impl<'a> Converter<'a> {
                         vocab::AdmissionMethodKind::Maternity => "maternity",
                         vocab::AdmissionMethodKind::Other => "other",
                     };
-                    self.vals[o + 1] = self.push_str(kind);
+                    self.vals[o + 1] = Val::Ref(kind);
                 }
                 Err(e) => fail(e.0, problems),
             },
@@ -745,7 +783,7 @@ impl<'a> Converter<'a> {
                 Err(e) => fail(e.0, problems),
             },
             Kind::EventType => match vocab::EventType::parse(text) {
-                Ok(t) => self.vals[o] = self.push_str(t.name()),
+                Ok(t) => self.vals[o] = Val::Ref(t.name()),
                 Err(e) => fail(e.0, problems),
             },
             Kind::EventValue => {
@@ -763,17 +801,17 @@ impl<'a> Converter<'a> {
             }
             Kind::PayBand => match vocab::PayBand::parse(text) {
                 Ok(b) => {
-                    self.vals[o] = self.push_str(b.code());
-                    self.vals[o + 1] = b.cluster().map_or(Val::Null, |c| self.push_str(c.label()));
+                    self.vals[o] = Val::Ref(b.code());
+                    self.vals[o + 1] = b.cluster().map_or(Val::Null, |c| Val::Ref(c.label()));
                 }
                 Err(e) => fail(e.0, problems),
             },
             Kind::Disability => match vocab::Disability::parse(text) {
-                Ok(d) => self.vals[o] = self.push_str(d.code()),
+                Ok(d) => self.vals[o] = Val::Ref(d.code()),
                 Err(e) => fail(e.0, problems),
             },
             Kind::BoardMember => match vocab::BoardMember::parse(text) {
-                Ok(b) => self.vals[o] = b.map_or(Val::Null, |b| self.push_str(b.code())),
+                Ok(b) => self.vals[o] = b.map_or(Val::Null, |b| Val::Ref(b.code())),
                 Err(e) => fail(e.0, problems),
             },
             Kind::Int { min, max } => match text.parse::<i64>() {
@@ -788,7 +826,7 @@ impl<'a> Converter<'a> {
                 _ => fail(format!("expected a number from {min} to {max}"), problems),
             },
             Kind::Choice(words) => match words.iter().find(|w| w.eq_ignore_ascii_case(text)) {
-                Some(w) => self.vals[o] = self.push_str(w),
+                Some(w) => self.vals[o] = Val::Ref(w),
                 None => fail(format!("expected one of: {}", words.join(", ")), problems),
             },
         }
@@ -959,6 +997,36 @@ pub fn pseudonymise(key: &PseudonymKey, domain: &str, value: &[u8]) -> String {
     out
 }
 
+/// Field `input` of `rec` as text, or `None` if it is not valid UTF-8. `whole` is the
+/// record's bytes as text when they are valid UTF-8: a field of valid text that starts and
+/// ends on character boundaries is valid itself, so a record is validated once, not field by
+/// field (only a record that fails goes field by field, to name the bad column).
+fn field_text<'r>(
+    rec: &'r ByteRecord,
+    whole: Option<&'r str>,
+    input: Option<usize>,
+    raw: &'r [u8],
+) -> Option<&'r str> {
+    match (whole, input.and_then(|i| rec.range(i))) {
+        (Some(w), Some(range)) => w.get(range),
+        _ => std::str::from_utf8(raw).ok(),
+    }
+}
+
+/// `str::trim`, without its Unicode scan when the text starts and ends with a visible ASCII
+/// character (nearly every value of an extract): such text has nothing to trim.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// Whether text has more than 64 characters; its byte length settles most cases.
+fn longer_than_64(s: &str) -> bool {
+    s.len() > 64 && s.chars().count() > 64
+}
+
 /// Dates equalis accepts: the vocabulary's forms, within 1890–2100 (a year outside that
 /// is a typing error, not a fact about a patient).
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -971,11 +1039,17 @@ fn parse_date(s: &str) -> Result<Date, String> {
 
 const UNIX_EPOCH: Date = jiff::civil::date(1970, 1, 1);
 
-/// Days since 1970-01-01, Arrow's Date32.
+/// Days since 1970-01-01, Arrow's Date32: the proleptic Gregorian day count by eras of
+/// 400 years (H. Hinnant, "chrono-compatible low-level date algorithms"), two dates a row
+/// being too many for a calendar-aware span. Tested against `jiff` for every day 1890–2100.
 pub(crate) fn days(d: Date) -> i32 {
-    // Dates are within 1890–2100, so the span always fits.
-    d.since((jiff::Unit::Day, UNIX_EPOCH))
-        .map_or(0, |s| s.get_days())
+    let (m, day) = (i32::from(d.month()), i32::from(d.day()));
+    let y = i32::from(d.year()) - i32::from(m <= 2);
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 pub(crate) fn from_days(n: i32) -> Date {
@@ -991,4 +1065,72 @@ fn age_at(dob: Date, at: Date) -> i32 {
         age -= 1;
     }
     age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_match_jiff_for_every_day_from_1890_to_2100() {
+        let mut d = jiff::civil::date(1890, 1, 1);
+        while d.year() <= 2100 {
+            let want = d
+                .since((jiff::Unit::Day, UNIX_EPOCH))
+                .map(|s| s.get_days())
+                .unwrap();
+            assert_eq!(days(d), want, "{d}");
+            assert_eq!(from_days(days(d)), d);
+            d = d.tomorrow().unwrap();
+        }
+        assert_eq!(days(UNIX_EPOCH), 0);
+        assert_eq!(days(jiff::civil::date(2000, 3, 1)), 11_017);
+    }
+
+    #[test]
+    fn trim_skips_only_what_has_nothing_to_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "\u{a0}X\u{a0}",
+            "é",
+            " é ",
+            "ab",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_field_is_text_only_when_its_own_bytes_are() {
+        let ok = ByteRecord::from(vec!["abc", "é", ""]);
+        let whole = std::str::from_utf8(ok.as_slice()).ok();
+        assert!(whole.is_some());
+        assert_eq!(field_text(&ok, whole, Some(1), &ok[1]), Some("é"));
+        assert_eq!(field_text(&ok, whole, Some(2), &ok[2]), Some(""));
+        // "é" split across two fields: the record's bytes are valid text, neither field is.
+        let split = ByteRecord::from(vec![&b"a\xC3"[..], &b"\xA9b"[..]]);
+        let whole = std::str::from_utf8(split.as_slice()).ok();
+        assert!(whole.is_some());
+        assert_eq!(field_text(&split, whole, Some(0), &split[0]), None);
+        assert_eq!(field_text(&split, whole, Some(1), &split[1]), None);
+        // An invalid record still yields its valid fields.
+        let bad = ByteRecord::from(vec![&b"\xFF"[..], &b"ok"[..]]);
+        let whole = std::str::from_utf8(bad.as_slice()).ok();
+        assert_eq!(field_text(&bad, whole, Some(0), &bad[0]), None);
+        assert_eq!(field_text(&bad, whole, Some(1), &bad[1]), Some("ok"));
+        assert_eq!(field_text(&bad, whole, None, b""), Some(""));
+    }
+
+    #[test]
+    fn length_limit_counts_characters_not_bytes() {
+        assert!(!longer_than_64(&"a".repeat(64)));
+        assert!(longer_than_64(&"a".repeat(65)));
+        assert!(!longer_than_64(&"é".repeat(64)));
+        assert!(longer_than_64(&"é".repeat(65)));
+    }
 }

@@ -365,7 +365,7 @@ fn run_file(
         let (batch_tx, batch_rx) = sync_channel::<arrow_array::RecordBatch>(4);
         let writer_schema = schema.clone();
         let writer = s.spawn(move || -> Result<(), String> {
-            let mut w = write::parquet_writer(part, writer_schema)?;
+            let mut w = write::parquet_writer(part, writer_schema, &plan.pseudonym_columns())?;
             for b in batch_rx {
                 w.write(&b).map_err(|e| format!("writing Parquet: {e}"))?;
             }

@@ -57,7 +57,6 @@ pub(crate) struct Source {
 enum Inner {
     Csv {
         reader: csv::Reader<LineTracker<BufReader<File>>>,
-        newlines: Arc<std::sync::Mutex<NewlineIndex>>,
     },
     Rows(std::vec::IntoIter<(u64, ByteRecord)>),
     Parquet {
@@ -87,7 +86,7 @@ impl Source {
         max: usize,
     ) -> Result<bool, SourceError> {
         match &mut self.inner {
-            Inner::Csv { reader, newlines } => {
+            Inner::Csv { reader } => {
                 // Records of a recycled chunk are read into in place: no allocation or
                 // copy per row once the pipeline is warm.
                 let mut n = 0;
@@ -101,9 +100,10 @@ impl Source {
                             let end = reader.position().byte();
                             let inner_breaks =
                                 slot.1.as_slice().iter().filter(|&&b| b == b'\n').count();
-                            slot.0 = newlines
-                                .lock()
-                                .map_err(|_| SourceError("internal: line index poisoned".into()))?
+                            // Only the newline index is touched, never the stream.
+                            slot.0 = reader
+                                .get_mut()
+                                .index
                                 .first_line_of_record(end, inner_breaks as u64);
                             self.bytes_read.store(end, Ordering::Relaxed);
                             n += 1;
@@ -145,11 +145,10 @@ fn open_csv(path: &Path, len: u64) -> Result<Source, SourceError> {
         ));
     }
     let file = File::open(path).map_err(|e| SourceError(format!("cannot open the file: {e}")))?;
-    let newlines = Arc::new(std::sync::Mutex::new(NewlineIndex::default()));
     let tracker = LineTracker {
         inner: BufReader::with_capacity(1 << 20, file),
         offset: 0,
-        index: newlines.clone(),
+        index: NewlineIndex::default(),
     };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -176,7 +175,7 @@ fn open_csv(path: &Path, len: u64) -> Result<Source, SourceError> {
         headers,
         total_bytes: len,
         bytes_read: Arc::new(AtomicU64::new(0)),
-        inner: Inner::Csv { reader, newlines },
+        inner: Inner::Csv { reader },
     })
 }
 
@@ -186,19 +185,16 @@ fn open_csv(path: &Path, len: u64) -> Result<Source, SourceError> {
 struct LineTracker<R> {
     inner: R,
     offset: u64,
-    index: Arc<std::sync::Mutex<NewlineIndex>>,
+    index: NewlineIndex,
 }
 
 impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Ok(mut idx) = self.index.lock() {
-            for (i, &b) in buf[..n].iter().enumerate() {
-                if b == b'\n' {
-                    idx.pending.push_back(self.offset + i as u64);
-                }
-            }
-        }
+        let offset = self.offset;
+        self.index
+            .pending
+            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| offset + i as u64));
         self.offset += n as u64;
         Ok(n)
     }

@@ -155,9 +155,71 @@ fn stored_rows_carry_pseudonyms_and_derived_fields() {
         Some(facts.la_name.as_str())
     );
     assert_eq!(strings(b, "core20")[2].as_deref(), Some("Not Core20"));
+    for (col, want) in [
+        ("lsoa_code", "E01025638"),
+        ("lsoa_vintage", facts.vintage.label()),
+        ("lsoa21_code", facts.lsoa21.as_str()),
+        ("la_code", facts.la_code.as_str()),
+        ("sub_icb_code", facts.sub_icb_code.as_str()),
+        ("place", facts.sub_icb_name.as_str()),
+        ("core20", facts.imd.decile.core20().label()),
+    ] {
+        assert_eq!(strings(b, col)[0].as_deref(), Some(want), "{col}");
+    }
+    assert_eq!(
+        strings(b, "treatment_function_code")[2].as_deref(),
+        Some("502")
+    );
     // Columns the extract did not have are null, not guessed.
     assert_eq!(strings(b, "sex"), [None, None, None]);
     assert!(b.schema().column_with_name("nhs_number").is_none());
+}
+
+#[test]
+fn population_rows_carry_age_band_ethnic_group_and_sex() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = tmp.path().join("pop.csv");
+    std::fs::write(
+        &csv,
+        "nhs_number,date_of_birth,age,sex,ethnic_category,lsoa_code,gp_practice_code,extract_date\n\
+         9434765919,2000-04-01,,2,A,E01025638,C82001,2024-03-31\n\
+         9434765870,,0,1,,E01025638,C82001,2024-03-31\n\
+         4010232137,,120,,N,E01025638,C82001,2024-03-31\n",
+    )
+    .unwrap();
+    let tmp2 = tempfile::tempdir().unwrap();
+    let ws = Workspace::init(&tmp2.path().join("ws")).unwrap();
+    let r = ingest(
+        &ws,
+        Dataset::Population,
+        &[csv],
+        &Options::default(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        r.rejected(),
+        0,
+        "{:?}",
+        r.rejects_file.map(std::fs::read_to_string)
+    );
+    let batches = read_parts(&ws, "population");
+    let b = &batches[0];
+    let age = b
+        .column_by_name("age")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<Int32Array>()
+        .unwrap();
+    assert_eq!((age.value(0), age.value(1), age.value(2)), (23, 0, 120));
+    let some = |v: [&str; 3]| v.map(|s| Some(s.to_string())).to_vec();
+    assert_eq!(strings(b, "age_band"), some(["20-24", "0-4", "90+"]));
+    assert_eq!(strings(b, "sex"), some(["2", "1", "X"]));
+    assert_eq!(strings(b, "ethnic_category"), some(["A", "99", "N"]));
+    assert_eq!(
+        strings(b, "ethnic_group"),
+        some(["White", "Not known", "Black or Black British"])
+    );
 }
 
 #[test]

@@ -49,11 +49,16 @@ pub(crate) fn build(
     let codes11 = data.lsoa11_codes();
     let map11 = data.lsoa11_to_21();
     let eth = data.ethnicity2021();
-    let pop = data.population_2020_syoa();
+    // Needed only to bridge 2021 codes to IoD 2019; loading it is a third of this build.
+    let pop = std::cell::OnceCell::new();
     let imd = data.imd_table(edition);
 
     let residents21 = |c: &LsoaCode| eth.get(c).map_or(0, |e| e.total);
-    let population11 = |c: &LsoaCode| pop.get(c).map_or(0, |a| a.iter().sum::<u32>());
+    let population11 = |c: &LsoaCode| {
+        pop.get_or_init(|| data.population_2020_syoa())
+            .get(c)
+            .map_or(0, |a| a.iter().sum::<u32>())
+    };
     // Ties broken by code so the choice never depends on hash order.
     let best_child = |c11: &LsoaCode| {
         map11

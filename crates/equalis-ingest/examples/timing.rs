@@ -1,0 +1,35 @@
+//! Times one ingest into a fresh workspace without building the whole `equalis` binary (which
+//! links the analytics engine): `cargo run --release -p equalis-ingest --example timing --
+//! DATASET FILE [WORKSPACE]`. The benchmark of record is `scripts/bench-ingest.sh`, which runs
+//! the real binary; this is for profiling the ingest crate on its own.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use equalis_ingest::{Dataset, Options, ingest};
+use equalis_workspace::Workspace;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: timing DATASET FILE [WORKSPACE]");
+        std::process::exit(2);
+    }
+    let dataset = Dataset::parse(&args[1]).expect("a contract dataset name");
+    let file = PathBuf::from(&args[2]);
+    let dir = args.get(3).map_or_else(
+        || std::env::temp_dir().join("equalis-ingest-timing"),
+        PathBuf::from,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let ws = Workspace::init(&dir).expect("a new workspace");
+    let started = Instant::now();
+    let report = ingest(&ws, dataset, &[file], &Options::default(), &|_| {}).expect("ingest");
+    let secs = started.elapsed().as_secs_f64();
+    let read: u64 = report.files.iter().map(|f| f.read).sum();
+    println!(
+        "{read} rows ({} rejected) in {secs:.2} s: {:.3} million rows/s",
+        report.rejected(),
+        read as f64 / secs / 1e6
+    );
+}
