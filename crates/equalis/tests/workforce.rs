@@ -289,6 +289,24 @@ fn pay_gap_by_ethnicity_and_disability() {
     let d = json(&["pay-gap", "--by", "disability"]);
     assert_eq!(d["analysis"]["reference"], "Non-disabled");
     assert!(d["analysis"]["gaps"]["Disabled"]["mean_gap_pct"].is_number());
+    // Year on year: both synthetic 31 March snapshots, the latest being the figure reported.
+    for (v, gaps) in [
+        (&e, &e["binary"]["gaps"]["Ethnic minority"]),
+        (&d, &d["analysis"]["gaps"]["Disabled"]),
+    ] {
+        let date = v["snapshot_date"].as_str().expect("snapshot date");
+        for k in [
+            "mean_gap_pct",
+            "median_gap_pct",
+            "mean_bonus_gap_pct",
+            "median_bonus_gap_pct",
+        ] {
+            let yoy = &v["year_on_year"][k];
+            assert_eq!(yoy["values"][date], gaps[k], "{k}");
+            assert_eq!(yoy["values"].as_object().map(|m| m.len()), Some(2), "{k}");
+        }
+        assert!(v["year_on_year"]["mean_gap_pct"]["change"].is_number());
+    }
 }
 
 /// WRES 2 at the planted trust: 40% of shortlisted White and 25% of shortlisted BME

@@ -1202,57 +1202,95 @@ fn pay_gap_report(
             Ok((report, json))
         }
         By::Ethnicity => {
-            let g = pay_gap::ethnicity_pay_gap(data, scope, date, PayGapOptions::default());
-            let (mut sheets, by_group) = analysis_sheets(p, "By group", &g.by_group, |e| e.label());
-            let (binary_sheets, binary) =
-                analysis_sheets(p, "White-minority", &g.binary, |e| e.label());
-            sheets.extend(binary_sheets);
-            sheets.push(coverage_sheet(p, &g.coverage));
-            let json = json!({
-                "org": scope.label(),
-                "snapshot_date": date.to_string(),
-                "by": "ethnicity",
-                "small_group_threshold": g.small_group_threshold,
-                "aggregated": g.aggregated.iter().map(|e| e.label()).collect::<Vec<_>>(),
-                "by_group": by_group,
-                "binary": binary,
-                "coverage": coverage_json(p, &g.coverage),
-            });
-            Ok((
-                Report {
-                    title: format!("Ethnicity pay gap {} at {date}", scope.label()),
-                    cover: cover("Ethnicity pay gap (2023 guidance)", scope, date),
-                    sheets,
+            let (report, json, _) = with_years(
+                p,
+                data,
+                date,
+                |d| {
+                    Ok(pay_gap::ethnicity_pay_gap(
+                        data,
+                        scope,
+                        d,
+                        PayGapOptions::default(),
+                    ))
                 },
-                json,
-            ))
+                |g| g.snapshot_date,
+                ethnicity_report,
+                trend::ETHNICITY,
+            )?;
+            Ok((report, json))
         }
         By::Disability => {
-            let g = pay_gap::disability_pay_gap(data, scope, date, PayGapOptions::default());
-            let (mut sheets, analysis) =
-                analysis_sheets(p, "Disability", &g.analysis, |d| match d {
-                    equalis_vocab::Disability::Disabled => "Disabled",
-                    equalis_vocab::Disability::NotDisabled => "Non-disabled",
-                    equalis_vocab::Disability::Unknown => "Unknown",
-                });
-            sheets.push(coverage_sheet(p, &g.coverage));
-            let json = json!({
-                "org": scope.label(),
-                "snapshot_date": date.to_string(),
-                "by": "disability",
-                "analysis": analysis,
-                "coverage": coverage_json(p, &g.coverage),
-            });
-            Ok((
-                Report {
-                    title: format!("Disability pay gap {} at {date}", scope.label()),
-                    cover: cover("Disability pay gap", scope, date),
-                    sheets,
+            let (report, json, _) = with_years(
+                p,
+                data,
+                date,
+                |d| {
+                    Ok(pay_gap::disability_pay_gap(
+                        data,
+                        scope,
+                        d,
+                        PayGapOptions::default(),
+                    ))
                 },
-                json,
-            ))
+                |g| g.snapshot_date,
+                disability_report,
+                trend::DISABILITY,
+            )?;
+            Ok((report, json))
         }
     }
+}
+
+fn ethnicity_report(p: &Publisher, g: &pay_gap::EthnicityPayGap) -> (Report, Value) {
+    let (scope, date) = (&g.scope, g.snapshot_date);
+    let (mut sheets, by_group) = analysis_sheets(p, "By group", &g.by_group, |e| e.label());
+    let (binary_sheets, binary) = analysis_sheets(p, "White-minority", &g.binary, |e| e.label());
+    sheets.extend(binary_sheets);
+    sheets.push(coverage_sheet(p, &g.coverage));
+    let json = json!({
+        "org": scope.label(),
+        "snapshot_date": date.to_string(),
+        "by": "ethnicity",
+        "small_group_threshold": g.small_group_threshold,
+        "aggregated": g.aggregated.iter().map(|e| e.label()).collect::<Vec<_>>(),
+        "by_group": by_group,
+        "binary": binary,
+        "coverage": coverage_json(p, &g.coverage),
+    });
+    (
+        Report {
+            title: format!("Ethnicity pay gap {} at {date}", scope.label()),
+            cover: cover("Ethnicity pay gap (2023 guidance)", scope, date),
+            sheets,
+        },
+        json,
+    )
+}
+
+fn disability_report(p: &Publisher, g: &pay_gap::DisabilityPayGap) -> (Report, Value) {
+    let (scope, date) = (&g.scope, g.snapshot_date);
+    let (mut sheets, analysis) = analysis_sheets(p, "Disability", &g.analysis, |d| match d {
+        equalis_vocab::Disability::Disabled => "Disabled",
+        equalis_vocab::Disability::NotDisabled => "Non-disabled",
+        equalis_vocab::Disability::Unknown => "Unknown",
+    });
+    sheets.push(coverage_sheet(p, &g.coverage));
+    let json = json!({
+        "org": scope.label(),
+        "snapshot_date": date.to_string(),
+        "by": "disability",
+        "analysis": analysis,
+        "coverage": coverage_json(p, &g.coverage),
+    });
+    (
+        Report {
+            title: format!("Disability pay gap {} at {date}", scope.label()),
+            cover: cover("Disability pay gap", scope, date),
+            sheets,
+        },
+        json,
+    )
 }
 
 fn coverage_items(p: &Publisher, c: &pay_gap::PayCoverage) -> Items {

@@ -2,7 +2,9 @@
 //! reported, and the change since the previous year, each published like the return itself.
 
 use equalis_report::tables::{Sheet, Val};
-use equalis_workforce::pay_gap::GenderPayGap;
+use equalis_workforce::pay_gap::{
+    DisabilityPayGap, EthnicityPayGap, EthnicityPayGroup, Gap, GenderPayGap, PayGapAnalysis,
+};
 use equalis_workforce::wdes::WdesReport;
 use equalis_workforce::wres::WresReport;
 use equalis_workforce::{Figure, SurveyComparison, year_on_year};
@@ -181,6 +183,115 @@ pub const GENDER: &[Tracked<GenderPayGap>] = &[
     },
 ];
 
+/// One group's gap against the reference group in a pay gap analysis, and the people behind
+/// it: the fewer of the two groups' full-pay relevant employees, or of those paid a bonus for
+/// the bonus gaps.
+fn gap_of<G: Copy + PartialEq>(
+    a: &PayGapAnalysis<G>,
+    group: G,
+    measure: fn(&Gap<G>) -> Figure,
+    bonus: bool,
+) -> (Figure, u64) {
+    let people = |g: G| {
+        a.groups.iter().find(|p| p.group == g).map_or(0, |p| {
+            if bonus {
+                p.paid_bonus
+            } else {
+                p.full_pay_relevant_employees
+            }
+        })
+    };
+    match a.gaps.iter().find(|x| x.group == group) {
+        Some(gap) => (measure(gap), people(group).min(people(a.reference))),
+        None => (
+            Figure::Undefined {
+                reason: "no staff in one of the two groups",
+            },
+            0,
+        ),
+    }
+}
+
+fn minority(
+    g: &EthnicityPayGap,
+    measure: fn(&Gap<EthnicityPayGroup>) -> Figure,
+    bonus: bool,
+) -> (Figure, u64) {
+    gap_of(&g.binary, EthnicityPayGroup::EthnicMinority, measure, bonus)
+}
+
+/// The ethnicity pay gap measures compared year on year: ethnic minority staff against White
+/// staff, the comparison that is the same every year (the detailed groups are combined
+/// differently as their sizes change).
+pub const ETHNICITY: &[Tracked<EthnicityPayGap>] = &[
+    Tracked {
+        key: "mean_gap_pct",
+        label: "Mean ethnicity pay gap in hourly pay %, ethnic minority against White staff",
+        read: |g| minority(g, |x| x.mean_gap_pct, false),
+        places: 1,
+    },
+    Tracked {
+        key: "median_gap_pct",
+        label: "Median ethnicity pay gap in hourly pay %, ethnic minority against White staff",
+        read: |g| minority(g, |x| x.median_gap_pct, false),
+        places: 1,
+    },
+    Tracked {
+        key: "mean_bonus_gap_pct",
+        label: "Mean bonus ethnicity pay gap %, ethnic minority against White staff",
+        read: |g| minority(g, |x| x.mean_bonus_gap_pct, true),
+        places: 1,
+    },
+    Tracked {
+        key: "median_bonus_gap_pct",
+        label: "Median bonus ethnicity pay gap %, ethnic minority against White staff",
+        read: |g| minority(g, |x| x.median_bonus_gap_pct, true),
+        places: 1,
+    },
+];
+
+fn disabled(
+    g: &DisabilityPayGap,
+    measure: fn(&Gap<equalis_vocab::Disability>) -> Figure,
+    bonus: bool,
+) -> (Figure, u64) {
+    gap_of(
+        &g.analysis,
+        equalis_vocab::Disability::Disabled,
+        measure,
+        bonus,
+    )
+}
+
+/// The disability pay gap measures compared year on year: Disabled staff against
+/// non-disabled staff.
+pub const DISABILITY: &[Tracked<DisabilityPayGap>] = &[
+    Tracked {
+        key: "mean_gap_pct",
+        label: "Mean disability pay gap in hourly pay %, Disabled against non-disabled staff",
+        read: |g| disabled(g, |x| x.mean_gap_pct, false),
+        places: 1,
+    },
+    Tracked {
+        key: "median_gap_pct",
+        label: "Median disability pay gap in hourly pay %, Disabled against non-disabled staff",
+        read: |g| disabled(g, |x| x.median_gap_pct, false),
+        places: 1,
+    },
+    Tracked {
+        key: "mean_bonus_gap_pct",
+        label: "Mean bonus disability pay gap %, Disabled against non-disabled staff",
+        read: |g| disabled(g, |x| x.mean_bonus_gap_pct, true),
+        places: 1,
+    },
+    Tracked {
+        key: "median_bonus_gap_pct",
+        label: "Median bonus disability pay gap %, Disabled against non-disabled staff",
+        read: |g| disabled(g, |x| x.median_bonus_gap_pct, true),
+        places: 1,
+    },
+];
+
 /// The year-on-year sheet and its JSON: one column per snapshot (oldest first) and the change
 /// since the previous year. The change is published as a statistic of the smaller of the two
 /// years' contributors, so it is withheld whenever either year's figure would be.
@@ -302,6 +413,50 @@ mod tests {
         let (s, _) = sheet(&p, &small, |r| r.d, TRACK);
         let shown: Vec<String> = s.rows[0].iter().map(Val::show).collect();
         assert_eq!(shown, ["X", "1.75", "*", "*"]);
+    }
+
+    #[test]
+    fn a_gap_is_read_with_the_fewer_people_of_its_two_groups() {
+        use equalis_workforce::pay_gap::GroupPay;
+        let pay = |group: u8, full: u64, bonus: u64| GroupPay {
+            group,
+            relevant_employees: full,
+            representation_pct: Figure::Value(50.0),
+            full_pay_relevant_employees: full,
+            mean_hourly: Figure::Value(20.0),
+            median_hourly: Figure::Value(20.0),
+            paid_bonus: bonus,
+            bonus_proportion_pct: Figure::Value(10.0),
+            mean_bonus: Figure::Value(100.0),
+            median_bonus: Figure::Value(100.0),
+        };
+        let gap = Gap {
+            reference: 0u8,
+            group: 1,
+            mean_gap_pct: Figure::Value(7.5),
+            median_gap_pct: Figure::Value(5.0),
+            mean_bonus_gap_pct: Figure::Value(2.5),
+            median_bonus_gap_pct: Figure::Value(1.0),
+        };
+        let a = PayGapAnalysis {
+            reference: 0u8,
+            groups: vec![pay(0, 300, 40), pay(1, 120, 55)],
+            gaps: vec![gap],
+            quartiles: vec![],
+        };
+        assert_eq!(
+            gap_of(&a, 1, |g| g.mean_gap_pct, false),
+            (Figure::Value(7.5), 120)
+        );
+        assert_eq!(
+            gap_of(&a, 1, |g| g.median_bonus_gap_pct, true),
+            (Figure::Value(1.0), 40)
+        );
+        // A group with no gap (absent that year) is undefined, with nobody behind it.
+        assert!(matches!(
+            gap_of(&a, 2, |g| g.mean_gap_pct, false),
+            (Figure::Undefined { .. }, 0)
+        ));
     }
 
     #[test]
