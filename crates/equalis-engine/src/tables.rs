@@ -21,7 +21,8 @@ use crate::EngineError;
 /// The datasets the engine reads.
 pub const DATASETS: [&str; 4] = ["population", "waiting_list", "admissions", "events"];
 
-/// Person attributes taken from `population`, as `p.<column>`.
+/// Person attributes taken from `population`, as `p.<column>`: these, then the person flag
+/// columns (inclusion groups and registers) as the vocabulary lists them, then `extract_date`.
 const PERSON: &[&str] = &[
     "household_id",
     "age",
@@ -42,19 +43,16 @@ const PERSON: &[&str] = &[
     "gp_practice_code",
     "pcn_code",
     "registration_date",
-    "learning_disability",
-    "autism",
-    "smi",
-    "copd",
-    "hypertension",
-    "diabetes",
-    "homeless",
-    "carer",
-    "armed_forces",
-    "refugee_or_asylum_seeker",
-    "gypsy_roma_traveller",
-    "extract_date",
 ];
+
+/// Every person attribute the views attach, in order.
+fn person_columns() -> impl Iterator<Item = &'static str> {
+    PERSON
+        .iter()
+        .copied()
+        .chain(equalis_vocab::person_flag_columns())
+        .chain(["extract_date"])
+}
 
 /// Attributes a waiting-list row may carry itself; the person's are used when it does not.
 const WL_OWN: &[&str] = &[
@@ -141,8 +139,7 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
         return Ok(loaded);
     }
     let person = |alias: &str| {
-        PERSON
-            .iter()
+        person_columns()
             .map(|c| format!("{alias}.{c}"))
             .collect::<Vec<_>>()
             .join(", ")
@@ -197,8 +194,7 @@ fn waiting_list_view() -> String {
         .iter()
         .map(|c| format!("coalesce(w.{c}, p.{c}) AS {c}"))
         .collect();
-    let from_person: Vec<String> = PERSON
-        .iter()
+    let from_person: Vec<String> = person_columns()
         .filter(|c| !WL_OWN.contains(c))
         .map(|c| format!("p.{c}"))
         .collect();

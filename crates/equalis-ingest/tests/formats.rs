@@ -81,11 +81,16 @@ fn strings(b: &RecordBatch, col: &str) -> Vec<Option<String>> {
 }
 
 fn ingest_one(path: &Path) -> (tempfile::TempDir, Workspace) {
+    ingest_as(path, Dataset::WaitingList)
+}
+
+/// Ingests one file into a fresh workspace, expecting every row accepted.
+fn ingest_as(path: &Path, dataset: Dataset) -> (tempfile::TempDir, Workspace) {
     let tmp = tempfile::tempdir().unwrap();
     let ws = Workspace::init(&tmp.path().join("ws")).unwrap();
     let r = ingest(
         &ws,
-        Dataset::WaitingList,
+        dataset,
         &[path.to_path_buf()],
         &Options::default(),
         &|_| {},
@@ -187,22 +192,7 @@ fn population_rows_carry_age_band_ethnic_group_and_sex() {
          4010232137,,120,,N,E01025638,C82001,2024-03-31\n",
     )
     .unwrap();
-    let tmp2 = tempfile::tempdir().unwrap();
-    let ws = Workspace::init(&tmp2.path().join("ws")).unwrap();
-    let r = ingest(
-        &ws,
-        Dataset::Population,
-        &[csv],
-        &Options::default(),
-        &|_| {},
-    )
-    .unwrap();
-    assert_eq!(
-        r.rejected(),
-        0,
-        "{:?}",
-        r.rejects_file.map(std::fs::read_to_string)
-    );
+    let (_t2, ws) = ingest_as(&csv, Dataset::Population);
     let batches = read_parts(&ws, "population");
     let b = &batches[0];
     let age = b
