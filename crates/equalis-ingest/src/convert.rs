@@ -540,7 +540,7 @@ impl<'a> Converter<'a> {
             (None, Some((i, r))) => (Some(i), r, true),
             (None, None) => (None, &b""[..], false),
         };
-        let Some(text) = field_text(rec, whole, input, raw) else {
+        let Some(text) = field_text(rec, whole, input) else {
             if let Some(i) = input {
                 problems.push(self.utf8_problem(i, raw));
             }
@@ -694,7 +694,6 @@ impl<'a> Converter<'a> {
                     }
                 };
                 self.vals[o] = Val::I32(age);
-                let plan = self.plan;
                 match usize::try_from(age)
                     .ok()
                     .and_then(|a| plan.age_bands.get(a))
@@ -997,25 +996,26 @@ pub fn pseudonymise(key: &PseudonymKey, domain: &str, value: &[u8]) -> String {
     out
 }
 
-/// Field `input` of `rec` as text, or `None` if it is not valid UTF-8. `whole` is the
-/// record's bytes as text when they are valid UTF-8: a field of valid text that starts and
-/// ends on character boundaries is valid itself, so a record is validated once, not field by
-/// field (only a record that fails goes field by field, to name the bad column).
+/// Field `input` of `rec` as text (empty when the file lacks the column), or `None` if it is
+/// not valid UTF-8. `whole` is the record's bytes as text when they are valid UTF-8: a field
+/// of valid text that starts and ends on character boundaries is valid itself, so a record is
+/// validated once, not field by field (only a record that fails goes field by field, to name
+/// the bad column).
 fn field_text<'r>(
     rec: &'r ByteRecord,
     whole: Option<&'r str>,
     input: Option<usize>,
-    raw: &'r [u8],
 ) -> Option<&'r str> {
-    match (whole, input.and_then(|i| rec.range(i))) {
-        (Some(w), Some(range)) => w.get(range),
-        _ => std::str::from_utf8(raw).ok(),
+    let Some(i) = input else { return Some("") };
+    match whole {
+        Some(w) => w.get(rec.range(i)?),
+        None => std::str::from_utf8(&rec[i]).ok(),
     }
 }
 
 /// `str::trim`, without its Unicode scan when the text starts and ends with a visible ASCII
 /// character (nearly every value of an extract): such text has nothing to trim.
-pub(crate) fn trim(s: &str) -> &str {
+fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
         _ => s.trim(),
@@ -1110,20 +1110,20 @@ mod tests {
         let ok = ByteRecord::from(vec!["abc", "é", ""]);
         let whole = std::str::from_utf8(ok.as_slice()).ok();
         assert!(whole.is_some());
-        assert_eq!(field_text(&ok, whole, Some(1), &ok[1]), Some("é"));
-        assert_eq!(field_text(&ok, whole, Some(2), &ok[2]), Some(""));
+        assert_eq!(field_text(&ok, whole, Some(1)), Some("é"));
+        assert_eq!(field_text(&ok, whole, Some(2)), Some(""));
         // "é" split across two fields: the record's bytes are valid text, neither field is.
         let split = ByteRecord::from(vec![&b"a\xC3"[..], &b"\xA9b"[..]]);
         let whole = std::str::from_utf8(split.as_slice()).ok();
         assert!(whole.is_some());
-        assert_eq!(field_text(&split, whole, Some(0), &split[0]), None);
-        assert_eq!(field_text(&split, whole, Some(1), &split[1]), None);
+        assert_eq!(field_text(&split, whole, Some(0)), None);
+        assert_eq!(field_text(&split, whole, Some(1)), None);
         // An invalid record still yields its valid fields.
         let bad = ByteRecord::from(vec![&b"\xFF"[..], &b"ok"[..]]);
         let whole = std::str::from_utf8(bad.as_slice()).ok();
-        assert_eq!(field_text(&bad, whole, Some(0), &bad[0]), None);
-        assert_eq!(field_text(&bad, whole, Some(1), &bad[1]), Some("ok"));
-        assert_eq!(field_text(&bad, whole, None, b""), Some(""));
+        assert_eq!(field_text(&bad, whole, Some(0)), None);
+        assert_eq!(field_text(&bad, whole, Some(1)), Some("ok"));
+        assert_eq!(field_text(&bad, whole, None), Some(""));
     }
 
     #[test]

@@ -168,22 +168,20 @@ pub(crate) fn parquet_writer(
         .set_max_row_group_row_count(Some(1 << 20));
     for f in schema.fields() {
         let name = f.name().as_str();
-        let text = f.data_type() == &DataType::Utf8;
+        let (identifier, pseudonym) = (name.ends_with("_id"), pseudonyms.contains(&name));
         // Identifiers are nearly all distinct: a dictionary would only be built to be thrown
         // away. Every other text column (codes, names, bands) is low-cardinality and gains.
-        if name.ends_with("_id") || pseudonyms.contains(&name) {
+        if identifier || pseudonym {
             props = props.set_column_dictionary_enabled(name.into(), false);
         }
-        if (name.ends_with("_id") && !pseudonyms.contains(&name))
-            || f.data_type() == &DataType::Boolean
-        {
+        if (identifier && !pseudonym) || f.data_type() == &DataType::Boolean {
             props = props.set_column_compression(name.into(), Compression::SNAPPY);
         }
         // Rows are stored in file order, which no text column is sorted by, so a text
         // column's minimum and maximum span nearly all its values and would let no query
         // skip a page; finding them costs two comparisons per value. Dates and numbers keep
         // theirs (an extract is in snapshot or date order, so those do prune).
-        if text {
+        if f.data_type() == &DataType::Utf8 {
             props = props.set_column_statistics_enabled(name.into(), EnabledStatistics::None);
         }
     }

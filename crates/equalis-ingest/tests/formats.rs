@@ -68,13 +68,17 @@ fn read_parts(ws: &Workspace, dataset: &str) -> Vec<RecordBatch> {
         .collect()
 }
 
-fn strings(b: &RecordBatch, col: &str) -> Vec<Option<String>> {
-    let a = b
-        .column_by_name(col)
+/// A stored column as its Arrow array type.
+fn column<'b, T: 'static>(b: &'b RecordBatch, col: &str) -> &'b T {
+    b.column_by_name(col)
         .unwrap()
         .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap();
+        .downcast_ref::<T>()
+        .unwrap()
+}
+
+fn strings(b: &RecordBatch, col: &str) -> Vec<Option<String>> {
+    let a = column::<StringArray>(b, col);
     (0..a.len())
         .map(|i| a.is_valid(i).then(|| a.value(i).to_string()))
         .collect()
@@ -129,30 +133,15 @@ fn stored_rows_carry_pseudonyms_and_derived_fields() {
         strings(b, "treatment_function")[0].as_deref(),
         Some("Trauma and Orthopaedic")
     );
-    let days = b
-        .column_by_name("days_waited")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<Int32Array>()
-        .unwrap();
+    let days = column::<Int32Array>(b, "days_waited");
     assert_eq!((days.value(0), days.value(1), days.value(2)), (304, 7, 0));
-    let weeks = b
-        .column_by_name("weeks_waited")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<Float64Array>()
-        .unwrap();
+    let weeks = column::<Float64Array>(b, "weeks_waited");
     assert!((weeks.value(0) - 304.0 / 7.0).abs() < 1e-12);
     // Deprivation and geography agree with the reference data, tagged with the edition.
     let facts = RefData::get()
         .resolve(LsoaCode::parse("E01025638").unwrap(), IodEdition::Iod2025)
         .unwrap();
-    let dec = b
-        .column_by_name("imd_decile")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<Int32Array>()
-        .unwrap();
+    let dec = column::<Int32Array>(b, "imd_decile");
     assert_eq!(dec.value(0), i32::from(facts.imd.decile.get()));
     assert_eq!(strings(b, "imd_edition")[0].as_deref(), Some("IoD2025"));
     assert_eq!(
@@ -195,12 +184,7 @@ fn population_rows_carry_age_band_ethnic_group_and_sex() {
     let (_t2, ws) = ingest_as(&csv, Dataset::Population);
     let batches = read_parts(&ws, "population");
     let b = &batches[0];
-    let age = b
-        .column_by_name("age")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<Int32Array>()
-        .unwrap();
+    let age = column::<Int32Array>(b, "age");
     assert_eq!((age.value(0), age.value(1), age.value(2)), (23, 0, 120));
     let some = |v: [&str; 3]| v.map(|s| Some(s.to_string())).to_vec();
     assert_eq!(strings(b, "age_band"), some(["20-24", "0-4", "90+"]));

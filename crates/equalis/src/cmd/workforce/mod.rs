@@ -1485,6 +1485,15 @@ fn groups_sheet<G: Copy>(
     (s, Value::Array(j))
 }
 
+/// A group's full-pay relevant employees and those paid a bonus in a pay gap analysis (0 and
+/// 0 for a group not in it): the people behind its hourly and bonus gaps, for disclosure.
+fn group_people<G: Copy + PartialEq>(a: &pay_gap::PayGapAnalysis<G>, g: G) -> (u64, u64) {
+    a.groups
+        .iter()
+        .find(|x| x.group == g)
+        .map_or((0, 0), |x| (x.full_pay_relevant_employees, x.paid_bonus))
+}
+
 fn analysis_sheets<G: Copy + PartialEq>(
     p: &Publisher,
     name: &str,
@@ -1494,12 +1503,7 @@ fn analysis_sheets<G: Copy + PartialEq>(
     let (mut groups, groups_json) = groups_sheet(p, &a.groups, label);
     groups.name = format!("{name} pay");
     groups.title = format!("{name}: pay by group (reference {})", label(a.reference));
-    let size = |g: G| {
-        a.groups
-            .iter()
-            .find(|x| x.group == g)
-            .map_or((0, 0), |x| (x.full_pay_relevant_employees, x.paid_bonus))
-    };
+    let size = |g: G| group_people(a, g);
     let mut gaps = Sheet::new(
         &format!("{name} gaps"),
         format!(

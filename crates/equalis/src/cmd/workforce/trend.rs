@@ -193,13 +193,8 @@ fn gap_of<G: Copy + PartialEq>(
     bonus: bool,
 ) -> (Figure, u64) {
     let people = |g: G| {
-        a.groups.iter().find(|p| p.group == g).map_or(0, |p| {
-            if bonus {
-                p.paid_bonus
-            } else {
-                p.full_pay_relevant_employees
-            }
-        })
+        let (full_pay, paid_bonus) = super::group_people(a, g);
+        if bonus { paid_bonus } else { full_pay }
     };
     match a.gaps.iter().find(|x| x.group == group) {
         Some(gap) => (measure(gap), people(group).min(people(a.reference))),
