@@ -112,7 +112,7 @@ fn num(v: &Value) -> f64 {
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({
-        snapshot_path => "fixtures/workforce/snapshots",
+        snapshot_path => "../fixtures/workforce/snapshots",
         prepend_module_to_snapshot => false,
     }, {
         insta::assert_snapshot!(name, text);

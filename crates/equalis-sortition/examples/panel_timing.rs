@@ -1,5 +1,5 @@
 //! Times one selection on a volunteers/quotas CSV pair without building the whole `equalis`
-//! binary: `cargo run --release -p equalis-sortition --example timing -- VOLUNTEERS QUOTAS SIZE [ALGORITHM]`.
+//! binary: `cargo run --release -p equalis-sortition --example panel_timing -- VOLUNTEERS QUOTAS SIZE [ALGORITHM]`.
 //!
 //! The files must be plain comma-separated with no quoting (as `bench/compare.py` writes them);
 //! the real reader with full error reporting lives in `equalis panel`.

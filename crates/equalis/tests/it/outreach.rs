@@ -1,7 +1,7 @@
 //! End-to-end tests of `equalis outreach`, `reidentify` and `registration-gap`: the real
 //! binary on the tiny hand-made ICS of the engine's tests.
 
-#[path = "../../equalis-engine/tests/common/outreach_fixture.rs"]
+#[path = "../../../equalis-engine/tests/common/outreach_fixture.rs"]
 mod fixture;
 
 use std::path::{Path, PathBuf};

@@ -16,7 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 /// Snapshots live beside the fixtures they describe.
 macro_rules! snapshot {
     ($($arg:tt)*) => {
-        insta::with_settings!({ snapshot_path => "fixtures/panel/snapshots", prepend_module_to_snapshot => false }, {
+        insta::with_settings!({ snapshot_path => "../fixtures/panel/snapshots", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!($($arg)*);
         })
     };

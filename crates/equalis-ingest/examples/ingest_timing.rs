@@ -1,5 +1,5 @@
 //! Times one ingest into a fresh workspace without building the whole `equalis` binary (which
-//! links the analytics engine): `cargo run --release -p equalis-ingest --example timing --
+//! links the analytics engine): `cargo run --release -p equalis-ingest --example ingest_timing --
 //! DATASET FILE [WORKSPACE]`. The benchmark of record is `scripts/bench-ingest.sh`, which runs
 //! the real binary; this is for profiling the ingest crate on its own.
 

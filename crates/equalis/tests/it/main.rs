@@ -1,0 +1,11 @@
+//! End-to-end tests of the real `equalis` binary, in one test binary: each module is one
+//! command's suite. One binary links the whole tree once instead of once per suite, which on a
+//! 2-core machine is minutes of CI (ripgrep's `autotests = false` pattern).
+
+mod demo;
+mod engine;
+mod ingest;
+mod outreach;
+mod panel;
+mod synth;
+mod workforce;
