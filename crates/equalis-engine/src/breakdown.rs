@@ -164,16 +164,10 @@ pub fn pair(dim_a: &str, group_a: &str, dim_b: &str, group_b: &str) -> (String, 
     }
 }
 
-/// A sort key that orders group labels naturally: numbers by value (decile 2 before 10),
-/// then text; each part of a pair in turn.
-pub fn natural_key(group: &str) -> Vec<(i64, String)> {
-    group
-        .split(" x ")
-        .map(|part| match part.parse::<i64>() {
-            Ok(n) => (n, String::new()),
-            Err(_) => (i64::MAX, part.to_owned()),
-        })
-        .collect()
+/// A group's sort key: the natural order of `equalis_vocab::natural_cmp` (age bands by age,
+/// deciles by number, "Not known" last), the one order every output shows.
+pub fn natural_key(group: &str) -> equalis_vocab::NaturalKey {
+    equalis_vocab::NaturalKey(group.to_owned())
 }
 
 /// A grouping set: everyone, one dimension, or a pair (indexes into the dims in use).

@@ -20,8 +20,9 @@
 //! rate = unregistered ÷ ONS × 100 with Wilson limits when 0 ≤ unregistered ≤ ONS. A negative
 //! gap (more registered than estimated) is "list inflation" (people who have moved away, died
 //! or are registered twice, or growth since 2020): it is kept, with no limits and a note.
-//! Rows are [`ResultRow`]s with statistic `gap`: value = rate, numerator = ONS estimate,
-//! denominator = registered (the contributors for disclosure control).
+//! Rows are [`ResultRow`]s with statistic `shortfall`: numerator = ONS estimate, denominator =
+//! registered, value = (estimate − registered) ÷ estimate × 100; the published view computes it
+//! again from the rounded estimate and count.
 //!
 //! **Ranking.** The `registration_gap` table lists every LSOA of the footprint by IMD decile
 //! (1, most deprived, first) and then by the Census 2021 share of residents not in the White
@@ -67,7 +68,7 @@ pub fn info() -> IndicatorInfo {
         name: "GP registration gap".to_owned(),
         area: "Access to primary care".to_owned(),
         description: "Estimated residents not registered with a GP practice of the ICS: ONS mid-2020 population estimate (LSOA 2021) minus the registered population, as a percentage of the estimate (Wilson limits); negative means more registered than estimated (list inflation).".to_owned(),
-        statistic: Statistic::Gap.as_str().to_owned(),
+        statistic: Statistic::Shortfall.as_str().to_owned(),
         unit: "%".to_owned(),
         direction: "lower_is_better".to_owned(),
         target: None,
@@ -100,7 +101,7 @@ pub fn gap_row(
     ons: Option<f64>,
     registered: u64,
 ) -> Result<ResultRow, EngineError> {
-    let mut row = ResultRow::new(ID, period, breakdown, group, Statistic::Gap, 100.0);
+    let mut row = ResultRow::new(ID, period, breakdown, group, Statistic::Shortfall, 100.0);
     row.denominator = Some(registered as f64);
     let Some(ons) = ons else {
         row.note = Some("not calculated: no ONS population estimate for this area".into());

@@ -63,17 +63,11 @@ pub fn compare(rows: &mut [ResultRow]) {
     }
 }
 
-/// Notes on each unknown group (e.g. ethnicity `Not known`) how much of the denominator it
-/// holds: the recording gap the NHS England statement on health inequalities asks to report.
+/// Notes each unknown group (e.g. ethnicity `Not known`) as the recording gap the NHS England
+/// statement on health inequalities asks to report. Its share of the whole is added by the
+/// published view from published counts (see `equalis_results::RECORDING_GAP`): a share
+/// computed here from exact counts would give them back.
 pub fn recording(rows: &mut [ResultRow]) {
-    let mut all: HashMap<(String, String), f64> = HashMap::new();
-    for r in rows.iter() {
-        if r.breakdown == ALL
-            && let Some(d) = r.denominator.or(r.numerator)
-        {
-            all.insert((r.indicator_id.clone(), r.period.clone()), d);
-        }
-    }
     for r in rows.iter_mut() {
         let Some(dim) = crate::breakdown::dim(&r.breakdown) else {
             continue;
@@ -81,23 +75,15 @@ pub fn recording(rows: &mut [ResultRow]) {
         if r.group != dim.unknown {
             continue;
         }
-        let (Some(&total), Some(d)) = (
-            all.get(&(r.indicator_id.clone(), r.period.clone())),
-            r.denominator.or(r.numerator),
-        ) else {
-            continue;
-        };
-        if total > 0.0 {
-            let share = format!(
-                "{} not recorded for {:.1}% of the whole",
-                dim.name.replace('_', " "),
-                d / total * 100.0
-            );
-            r.note = Some(match r.note.take() {
-                Some(n) => format!("{n}; {share}"),
-                None => share,
-            });
-        }
+        let gap = format!(
+            "{}{}",
+            dim.name.replace('_', " "),
+            equalis_results::RECORDING_GAP
+        );
+        r.note = Some(match r.note.take() {
+            Some(n) => format!("{n}; {gap}"),
+            None => gap,
+        });
     }
 }
 
@@ -245,6 +231,13 @@ pub fn spc_series(
     target: Option<f64>,
     out: &mut Vec<SpcRow>,
 ) -> Result<(), EngineError> {
+    // Points without a value cannot be charted (the callers leave them out already; this
+    // keeps values and rows paired whatever the caller passes).
+    let points: Vec<&ResultRow> = points
+        .iter()
+        .copied()
+        .filter(|r| r.value.is_some())
+        .collect();
     if points.len() < 12 {
         return Ok(());
     }
@@ -256,25 +249,42 @@ pub fn spc_series(
     };
     let chart = equalis_stats::spc(&values, &options)
         .map_err(|e| EngineError::statistic(format!("SPC of {id} {group}"), e))?;
-    let variation = chart
-        .points
-        .last()
-        .map_or("common_cause", |p| p.point_type.label())
-        .to_owned();
+    // A series whose values move in steps too coarse for process limits (weekly medians of
+    // whole days) keeps its points, as a run chart, with the reason and no limits: a board
+    // must never see every point flagged as special cause.
+    let note = chart.unreliable.map(|why| why.to_string());
+    let not_assessed = "not_assessed";
+    let variation = match (&note, chart.points.last()) {
+        (Some(_), _) => not_assessed,
+        (None, Some(p)) => p.point_type.label(),
+        (None, None) => "common_cause",
+    }
+    .to_owned();
     for (r, p) in points.iter().zip(&chart.points) {
+        let limit = |x: f64| note.is_none().then_some(x);
         out.push(SpcRow {
             indicator_id: id.to_owned(),
             breakdown: breakdown.to_owned(),
             group: group.to_owned(),
             period: r.period.clone(),
+            statistic: r.statistic,
+            multiplier: r.multiplier,
             value: p.value,
-            contributors: r.denominator.or(r.numerator).unwrap_or(0.0),
-            centre: p.mean,
-            lower_limit: p.lpl,
-            upper_limit: p.upl,
-            point: p.point_type.label().to_owned(),
+            numerator: r.numerator,
+            denominator: r.denominator,
+            comparator_numerator: r.comparator_numerator,
+            comparator_denominator: r.comparator_denominator,
+            centre: limit(p.mean),
+            lower_limit: limit(p.lpl),
+            upper_limit: limit(p.upl),
+            point: if note.is_some() {
+                not_assessed.to_owned()
+            } else {
+                p.point_type.label().to_owned()
+            },
             variation: variation.clone(),
             assurance: chart.assurance.map(|a| a.label().to_owned()),
+            note: note.clone(),
         });
     }
     Ok(())
@@ -332,11 +342,15 @@ mod tests {
         rows[0].denominator = Some(400.0);
         rows[1].denominator = Some(10.0);
         recording(&mut rows);
+        assert_eq!(rows[1].note.as_deref(), Some("ethnic group not recorded"));
+        assert_eq!(rows[2].note, None);
+        // The published view adds the share from published counts: 10 of 400.
+        let (published, _, _) =
+            equalis_results::publish(&equalis_results::View::Published, &rows, &[], &[]);
         assert_eq!(
-            rows[1].note.as_deref(),
+            published[1].note.as_deref(),
             Some("ethnic group not recorded for 2.5% of the whole")
         );
-        assert_eq!(rows[2].note, None);
     }
 
     #[test]

@@ -335,8 +335,10 @@ fn days_since_epoch(d: jiff::civil::Date) -> i32 {
 struct Measures {
     n: u64,
     over: [u64; 4],
-    median: Option<f64>,
-    p92: Option<f64>,
+    /// The median with its distribution-free limits.
+    median: equalis_stats::Estimate,
+    /// The 92nd percentile with its distribution-free limits.
+    p92: equalis_stats::Estimate,
 }
 
 fn measures(hist: &[u32]) -> Result<Measures, EngineError> {
@@ -352,10 +354,10 @@ fn measures(hist: &[u32]) -> Result<Measures, EngineError> {
         .filter(|(_, c)| **c > 0)
         .map(|(d, &c)| (d as f64 / 7.0, f64::from(c)))
         .collect();
-    let q = |p: f64| -> Result<Option<f64>, EngineError> {
-        Ok(equalis_stats::percentile_of_counts(&values, p)
-            .map_err(|e| EngineError::statistic("waiting-list percentile", e))?
-            .ok())
+    let levels = rows::levels();
+    let q = |p: f64| {
+        equalis_stats::percentile_interval_of_counts(&values, p, &levels)
+            .map_err(|e| EngineError::statistic("waiting-list percentile", e))
     };
     Ok(Measures {
         n,
@@ -406,16 +408,13 @@ fn finish(
         size.numerator = Some(n);
         size.value = Some(n);
         out.rows.push(size);
-        for (id, stat, value) in [
-            ("wl_median_weeks", Statistic::Median, m.median),
-            ("wl_p92_weeks", Statistic::Percentile, m.p92),
+        for (id, stat, est) in [
+            ("wl_median_weeks", Statistic::Median, &m.median),
+            ("wl_p92_weeks", Statistic::Percentile, &m.p92),
         ] {
             let mut r = ResultRow::new(id, &period, &breakdown, &group, stat, 1.0);
             r.denominator = Some(n);
-            r.value = value;
-            if value.is_none() {
-                r.note = Some("not calculated: no pathways".into());
-            }
+            rows::fill(&mut r, est);
             out.rows.push(r);
         }
         for (k, w) in OVER_WEEKS.iter().enumerate() {
@@ -434,7 +433,10 @@ fn finish(
             rows::fill(&mut r, &est);
             out.rows.push(r);
         }
-        by_group.insert((snap, breakdown, group), (m.n, m.over[0], m.median));
+        by_group.insert(
+            (snap, breakdown, group),
+            (m.n, m.over[0], m.median.value.ok()),
+        );
     }
     rows::compare(&mut out.rows);
     rows::recording(&mut out.rows);
@@ -534,8 +536,11 @@ fn gap_row(
 ) -> Result<ResultRow, EngineError> {
     let levels = rows::levels();
     let mut row = ResultRow::new(id, period, breakdown, group, Statistic::Gap, 100.0);
-    // The smaller group decides whether the gap can be published.
-    row.denominator = Some(a.0.min(b.0) as f64);
+    // Both groups' counts, so that the gap can be published from published counts.
+    row.numerator = Some(a.1 as f64);
+    row.denominator = Some(a.0 as f64);
+    row.comparator_numerator = Some(b.1 as f64);
+    row.comparator_denominator = Some(b.0 as f64);
     let gap = equalis_stats::proportion_gap(
         a.1 as f64, a.0 as f64, b.1 as f64, b.0 as f64, &levels, 100.0,
     )
@@ -753,9 +758,13 @@ mod tests {
         assert_eq!(m.n, 8);
         // Over 18 weeks (126 days): one pathway, 400 days; over 52 (364): the same one.
         assert_eq!(m.over, [1, 1, 0, 0]);
-        assert!((m.median.unwrap() - 2.5).abs() < 1e-12);
+        assert!((m.median.value.unwrap() - 2.5).abs() < 1e-12);
         // NumPy: np.percentile(np.array([0,7,7,14,21,21,21,400])/7, 92)
-        assert!((m.p92.unwrap() - 26.822857142857167).abs() < 1e-9);
+        assert!((m.p92.value.unwrap() - 26.822857142857167).abs() < 1e-9);
+        // Eight values: the 95% limits of the median are the 1st and 8th order statistics
+        // (P(B ≤ 0) = 0.0039 ≤ 0.025 < P(B ≤ 1) = 0.035).
+        assert_eq!(m.median.interval().lower, Ok(0.0));
+        assert_eq!(m.median.interval().upper, Ok(400.0 / 7.0));
     }
 
     #[test]

@@ -135,18 +135,10 @@ impl<'a> IndicatorData<'a> {
     }
 }
 
-/// Orders groups numerically when every group is a number (quintiles, deciles), and otherwise
-/// keeps the results' own order, which the engine chose (age bands youngest first, …).
+/// Orders groups in their natural order (`equalis_vocab::natural_cmp`): age bands by age,
+/// deciles and quintiles by number, "Not known" last, the same order as the command line.
 fn order_groups<T>(rows: &mut [T], group: impl Fn(&T) -> &str) {
-    if rows.iter().all(|r| group(r).trim().parse::<f64>().is_ok()) {
-        rows.sort_by(|a, b| {
-            let (x, y) = (
-                group(a).trim().parse::<f64>().unwrap_or(0.0),
-                group(b).trim().parse::<f64>().unwrap_or(0.0),
-            );
-            x.total_cmp(&y)
-        });
-    }
+    rows.sort_by(|a, b| equalis_vocab::natural_cmp(group(a), group(b)));
 }
 
 /// A breakdown's heading: `imd_quintile` → `Deprivation quintile (IMD 2025)`.
@@ -351,13 +343,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numeric_groups_sort_as_numbers_and_others_keep_their_order() {
+    fn groups_sort_in_their_natural_order() {
         let mut deciles = vec!["10", "2", "1"];
         order_groups(&mut deciles, |g| g);
         assert_eq!(deciles, vec!["1", "2", "10"]);
-        let mut ages = vec!["18-24", "0-17", "65+"];
+        let mut ages = vec!["5-9", "Not known", "10-14", "0-4", "65+"];
         order_groups(&mut ages, |g| g);
-        assert_eq!(ages, vec!["18-24", "0-17", "65+"]);
+        assert_eq!(ages, vec!["0-4", "5-9", "10-14", "65+", "Not known"]);
     }
 
     #[test]

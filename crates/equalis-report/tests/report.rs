@@ -58,20 +58,29 @@ fn ineq(
     }
 }
 
-fn spc_row(id: &str, period: &str, value: f64, contributors: f64, point: &str) -> SpcRow {
+/// An SPC point of a percentage: about `value`% of `denominator` records (the numerator is
+/// the nearest whole count, and the value is made exact from it, as the engine would).
+fn spc_row(id: &str, period: &str, value: f64, denominator: f64, point: &str) -> SpcRow {
+    let numerator = (value / 100.0 * denominator).round();
     SpcRow {
         indicator_id: id.into(),
         breakdown: "all".into(),
         group: "All".into(),
         period: period.into(),
-        value,
-        contributors,
-        centre: 70.0,
-        lower_limit: 64.5,
-        upper_limit: 75.5,
+        statistic: Statistic::Proportion,
+        multiplier: 100.0,
+        value: numerator / denominator * 100.0,
+        numerator: Some(numerator),
+        denominator: Some(denominator),
+        comparator_numerator: None,
+        comparator_denominator: None,
+        centre: Some(70.0),
+        lower_limit: Some(64.5),
+        upper_limit: Some(75.5),
         point: point.into(),
         variation: "special_cause_improvement".into(),
         assurance: Some("inconsistent".into()),
+        note: None,
     }
 }
 
@@ -226,9 +235,9 @@ fn results() -> Results {
                 "common cause"
             },
         );
-        p.centre = 2.4;
-        p.lower_limit = 2.1;
-        p.upper_limit = 2.7;
+        p.centre = Some(2.4);
+        p.lower_limit = Some(2.1);
+        p.upper_limit = Some(2.7);
         p.variation = "special_cause_concern".into();
         p.assurance = None;
         spc.push(p);

@@ -18,7 +18,10 @@ mod publish;
 mod row;
 mod store;
 
-pub use publish::{PublishedInequality, PublishedRow, PublishedSpc, View, publish, publish_linked};
+pub use publish::{
+    PublishedInequality, PublishedRow, PublishedShortfall, PublishedSpc, RECORDING_GAP, View,
+    count_bounds, publish, publish_shortfall,
+};
 pub use row::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
 pub use store::{
     DatasetRef, IndicatorInfo, Metadata, Results, ResultsError, ResultsWriter, read_results,

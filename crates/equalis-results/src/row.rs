@@ -20,8 +20,16 @@ pub enum Statistic {
     Percentile,
     /// A count (`numerator`, also the value).
     Count,
-    /// A difference between two groups; `denominator` is the smaller group's size.
+    /// A difference between two groups. For a gap between two groups' proportions the row
+    /// holds both groups' counts (`numerator`/`denominator` the group's,
+    /// `comparator_numerator`/`comparator_denominator` the comparator's); otherwise (a ratio
+    /// of two medians) `denominator` is the smaller group's size.
     Gap,
+    /// The share of an estimated population missing from a count, `(numerator − denominator) ÷
+    /// numerator × multiplier`: `numerator` is the estimate (e.g. ONS residents) and
+    /// `denominator` the count (e.g. registered with a GP); negative when more are counted than
+    /// estimated.
+    Shortfall,
 }
 
 impl Statistic {
@@ -36,6 +44,7 @@ impl Statistic {
             Statistic::Percentile => "percentile",
             Statistic::Count => "count",
             Statistic::Gap => "gap",
+            Statistic::Shortfall => "shortfall",
         }
     }
 
@@ -50,6 +59,7 @@ impl Statistic {
             "percentile" => Statistic::Percentile,
             "count" => Statistic::Count,
             "gap" => Statistic::Gap,
+            "shortfall" => Statistic::Shortfall,
             _ => return None,
         })
     }
@@ -108,6 +118,10 @@ pub struct ResultRow {
     pub numerator: Option<f64>,
     /// Denominator count, population, expected count, or the number of values.
     pub denominator: Option<f64>,
+    /// For a gap between two proportions, the comparator group's numerator.
+    pub comparator_numerator: Option<f64>,
+    /// For a gap between two proportions, the comparator group's denominator.
+    pub comparator_denominator: Option<f64>,
     /// The value.
     pub value: Option<f64>,
     /// Lower 95% confidence limit.
@@ -143,6 +157,8 @@ impl ResultRow {
             multiplier,
             numerator: None,
             denominator: None,
+            comparator_numerator: None,
+            comparator_denominator: None,
             value: None,
             lowercl: None,
             uppercl: None,
@@ -179,6 +195,9 @@ pub struct InequalityRow {
 }
 
 /// One point of an SPC chart (NHS "Making Data Count" XmR).
+///
+/// A point carries the counts its value rests on (as its results row would), so that the
+/// published view can compute the point from published counts like any other figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpcRow {
     /// The indicator or measure, e.g. `wl_gap_core20_over_18_weeks`.
@@ -189,21 +208,41 @@ pub struct SpcRow {
     pub group: String,
     /// The period of this point.
     pub period: String,
+    /// What the point's value is.
+    pub statistic: Statistic,
+    /// The value's multiplier.
+    pub multiplier: f64,
     /// The plotted value.
     pub value: f64,
-    /// How many records the value rests on (for disclosure control).
-    pub contributors: f64,
-    /// Centre line (mean).
-    pub centre: f64,
+    /// The numerator of the point's figure (see [`ResultRow::numerator`]).
+    pub numerator: Option<f64>,
+    /// The denominator of the point's figure (see [`ResultRow::denominator`]).
+    pub denominator: Option<f64>,
+    /// For a gap between two proportions, the comparator's numerator.
+    pub comparator_numerator: Option<f64>,
+    /// For a gap between two proportions, the comparator's denominator.
+    pub comparator_denominator: Option<f64>,
+    /// Centre line (mean); none when the series has no reliable limits (see `note`).
+    pub centre: Option<f64>,
     /// Lower process limit.
-    pub lower_limit: f64,
+    pub lower_limit: Option<f64>,
     /// Upper process limit.
-    pub upper_limit: f64,
-    /// `common cause`, `special cause improvement`, `special cause concern` or
-    /// `special cause neither`.
+    pub upper_limit: Option<f64>,
+    /// `common_cause`, `special_cause_improvement`, `special_cause_concern`,
+    /// `special_cause_neutral_high`/`_low`, or `not_assessed` when the series has no reliable
+    /// limits.
     pub point: String,
     /// The variation icon of the whole series, as Making Data Count names it.
     pub variation: String,
     /// The assurance icon of the whole series (against a target), if there is one.
     pub assurance: Option<String>,
+    /// Why the series has no process limits (e.g. the measurement is too coarse for them).
+    pub note: Option<String>,
+}
+
+impl SpcRow {
+    /// How many records the point rests on, for disclosure control of a simple statistic.
+    pub fn contributors(&self) -> f64 {
+        self.denominator.or(self.numerator).unwrap_or(0.0)
+    }
 }

@@ -353,7 +353,7 @@ fn batch(schema: SchemaRef, columns: Vec<ArrayRef>) -> Result<RecordBatch, Strin
     RecordBatch::try_new(schema, columns).map_err(|e| e.to_string())
 }
 
-const INDICATOR_COLUMNS: [&str; 15] = [
+const INDICATOR_COLUMNS: [&str; 17] = [
     "indicator_id",
     "period",
     "breakdown",
@@ -362,6 +362,8 @@ const INDICATOR_COLUMNS: [&str; 15] = [
     "multiplier",
     "numerator",
     "denominator",
+    "comparator_numerator",
+    "comparator_denominator",
     "value",
     "lowercl",
     "uppercl",
@@ -375,7 +377,7 @@ fn indicator_batch(rows: &[ResultRow]) -> Result<RecordBatch, String> {
     use DataType::{Float64, Utf8};
     let types = [
         Utf8, Utf8, Utf8, Utf8, Utf8, Float64, Float64, Float64, Float64, Float64, Float64,
-        Float64, Float64, Utf8, Utf8,
+        Float64, Float64, Float64, Float64, Utf8, Utf8,
     ];
     let nullable = |i: usize| i >= 6;
     let fields: Vec<_> = INDICATOR_COLUMNS
@@ -396,6 +398,8 @@ fn indicator_batch(rows: &[ResultRow]) -> Result<RecordBatch, String> {
             floats(r.clone().map(|x| Some(x.multiplier))),
             floats(r.clone().map(|x| x.numerator)),
             floats(r.clone().map(|x| x.denominator)),
+            floats(r.clone().map(|x| x.comparator_numerator)),
+            floats(r.clone().map(|x| x.comparator_denominator)),
             floats(r.clone().map(|x| x.value)),
             floats(r.clone().map(|x| x.lowercl)),
             floats(r.clone().map(|x| x.uppercl)),
@@ -422,6 +426,17 @@ impl<'a> Columns<'a> {
             .column_by_name(name)
             .and_then(|c| c.as_any().downcast_ref::<Float64Array>())
             .ok_or_else(|| format!("column `{name}` is missing or not a number"))
+    }
+    /// A number column added after results were first stored: absent in older files.
+    fn f64_added(&self, name: &str) -> Result<Option<&'a Float64Array>, String> {
+        match self.0.column_by_name(name) {
+            None => Ok(None),
+            Some(c) => c
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .map(Some)
+                .ok_or_else(|| format!("column `{name}` is not a number")),
+        }
     }
 }
 
@@ -452,6 +467,10 @@ fn indicator_rows(b: &RecordBatch) -> Result<Vec<ResultRow>, String> {
     .map(|n| c.f64(n));
     let (mult, num, den, value, lo, hi, lo9, hi9) =
         (mult?, num?, den?, value?, lo?, hi?, lo9?, hi9?);
+    let (cnum, cden) = (
+        c.f64_added("comparator_numerator")?,
+        c.f64_added("comparator_denominator")?,
+    );
     (0..b.num_rows())
         .map(|i| {
             let stat = statistic.value(i);
@@ -465,6 +484,8 @@ fn indicator_rows(b: &RecordBatch) -> Result<Vec<ResultRow>, String> {
                 multiplier: mult.value(i),
                 numerator: opt_f64(num, i),
                 denominator: opt_f64(den, i),
+                comparator_numerator: cnum.and_then(|a| opt_f64(a, i)),
+                comparator_denominator: cden.and_then(|a| opt_f64(a, i)),
                 value: opt_f64(value, i),
                 lowercl: opt_f64(lo, i),
                 uppercl: opt_f64(hi, i),
@@ -540,14 +561,20 @@ fn spc_batch(rows: &[SpcRow]) -> Result<RecordBatch, String> {
         ("breakdown", Utf8, false),
         ("group", Utf8, false),
         ("period", Utf8, false),
+        ("statistic", Utf8, false),
+        ("multiplier", Float64, false),
         ("value", Float64, false),
-        ("contributors", Float64, false),
-        ("centre", Float64, false),
-        ("lower_limit", Float64, false),
-        ("upper_limit", Float64, false),
+        ("numerator", Float64, true),
+        ("denominator", Float64, true),
+        ("comparator_numerator", Float64, true),
+        ("comparator_denominator", Float64, true),
+        ("centre", Float64, true),
+        ("lower_limit", Float64, true),
+        ("upper_limit", Float64, true),
         ("point", Utf8, false),
         ("variation", Utf8, false),
         ("assurance", Utf8, true),
+        ("note", Utf8, true),
     ];
     let r = rows.iter();
     batch(
@@ -557,52 +584,91 @@ fn spc_batch(rows: &[SpcRow]) -> Result<RecordBatch, String> {
             strings(r.clone().map(|x| Some(x.breakdown.as_str()))),
             strings(r.clone().map(|x| Some(x.group.as_str()))),
             strings(r.clone().map(|x| Some(x.period.as_str()))),
+            strings(r.clone().map(|x| Some(x.statistic.as_str()))),
+            floats(r.clone().map(|x| Some(x.multiplier))),
             floats(r.clone().map(|x| Some(x.value))),
-            floats(r.clone().map(|x| Some(x.contributors))),
-            floats(r.clone().map(|x| Some(x.centre))),
-            floats(r.clone().map(|x| Some(x.lower_limit))),
-            floats(r.clone().map(|x| Some(x.upper_limit))),
+            floats(r.clone().map(|x| x.numerator)),
+            floats(r.clone().map(|x| x.denominator)),
+            floats(r.clone().map(|x| x.comparator_numerator)),
+            floats(r.clone().map(|x| x.comparator_denominator)),
+            floats(r.clone().map(|x| x.centre)),
+            floats(r.clone().map(|x| x.lower_limit)),
+            floats(r.clone().map(|x| x.upper_limit)),
             strings(r.clone().map(|x| Some(x.point.as_str()))),
             strings(r.clone().map(|x| Some(x.variation.as_str()))),
-            strings(r.map(|x| x.assurance.as_deref())),
+            strings(r.clone().map(|x| x.assurance.as_deref())),
+            strings(r.map(|x| x.note.as_deref())),
         ],
     )
 }
 
 fn spc_rows(b: &RecordBatch) -> Result<Vec<SpcRow>, String> {
     let c = Columns(b);
-    let (id, breakdown, group, period, point, variation, assurance) = (
-        c.str("indicator_id")?,
-        c.str("breakdown")?,
-        c.str("group")?,
-        c.str("period")?,
-        c.str("point")?,
-        c.str("variation")?,
-        c.str("assurance")?,
+    let [
+        id,
+        breakdown,
+        group,
+        period,
+        statistic,
+        point,
+        variation,
+        assurance,
+        note,
+    ] = [
+        "indicator_id",
+        "breakdown",
+        "group",
+        "period",
+        "statistic",
+        "point",
+        "variation",
+        "assurance",
+        "note",
+    ]
+    .map(|n| c.str(n));
+    let (id, breakdown, group, period, statistic, point, variation, assurance, note) = (
+        id?, breakdown?, group?, period?, statistic?, point?, variation?, assurance?, note?,
     );
-    let (value, contributors, centre, lo, hi) = (
-        c.f64("value")?,
-        c.f64("contributors")?,
-        c.f64("centre")?,
-        c.f64("lower_limit")?,
-        c.f64("upper_limit")?,
-    );
-    Ok((0..b.num_rows())
-        .map(|i| SpcRow {
-            indicator_id: id.value(i).to_owned(),
-            breakdown: breakdown.value(i).to_owned(),
-            group: group.value(i).to_owned(),
-            period: period.value(i).to_owned(),
-            value: value.value(i),
-            contributors: contributors.value(i),
-            centre: centre.value(i),
-            lower_limit: lo.value(i),
-            upper_limit: hi.value(i),
-            point: point.value(i).to_owned(),
-            variation: variation.value(i).to_owned(),
-            assurance: opt_str(assurance, i).map(str::to_owned),
+    let [mult, value, num, den, cnum, cden, centre, lo, hi] = [
+        "multiplier",
+        "value",
+        "numerator",
+        "denominator",
+        "comparator_numerator",
+        "comparator_denominator",
+        "centre",
+        "lower_limit",
+        "upper_limit",
+    ]
+    .map(|n| c.f64(n));
+    let (mult, value, num, den, cnum, cden, centre, lo, hi) =
+        (mult?, value?, num?, den?, cnum?, cden?, centre?, lo?, hi?);
+    (0..b.num_rows())
+        .map(|i| {
+            let stat = statistic.value(i);
+            Ok(SpcRow {
+                indicator_id: id.value(i).to_owned(),
+                breakdown: breakdown.value(i).to_owned(),
+                group: group.value(i).to_owned(),
+                period: period.value(i).to_owned(),
+                statistic: Statistic::parse(stat)
+                    .ok_or_else(|| format!("unknown statistic `{stat}` in row {i}"))?,
+                multiplier: mult.value(i),
+                value: value.value(i),
+                numerator: opt_f64(num, i),
+                denominator: opt_f64(den, i),
+                comparator_numerator: opt_f64(cnum, i),
+                comparator_denominator: opt_f64(cden, i),
+                centre: opt_f64(centre, i),
+                lower_limit: opt_f64(lo, i),
+                upper_limit: opt_f64(hi, i),
+                point: point.value(i).to_owned(),
+                variation: variation.value(i).to_owned(),
+                assurance: opt_str(assurance, i).map(str::to_owned),
+                note: opt_str(note, i).map(str::to_owned),
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -122,6 +122,34 @@ pub fn dsr_non_independent(
     ))
 }
 
+/// A DSR's Dobson limits from its summary: the unscaled rate `value`, its variance `var`
+/// (`Σ(xᵢwᵢ²/nᵢ²)/(Σwᵢ)²`) and the total count `observed`, as in [`dsr`] (missing below 10
+/// events). For re-deriving published limits from a published (rounded) total count.
+pub fn dsr_from_summary(
+    observed: f64,
+    value: f64,
+    var: f64,
+    levels: &Levels,
+    multiplier: f64,
+) -> Result<Estimate, StatsError> {
+    check_count("total count", observed)?;
+    for (what, v) in [("DSR", value), ("DSR variance", var)] {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(StatsError::InvalidArgument(format!(
+                "{what} must be a finite number, 0 or more (got {v})"
+            )));
+        }
+    }
+    Ok(dobson(
+        observed,
+        value,
+        var,
+        levels,
+        multiplier,
+        Method::Dobson,
+    ))
+}
+
 /// Dobson limits around a standardised rate `value` (unscaled) with variance `var`.
 fn dobson(
     observed: f64,

@@ -73,6 +73,16 @@ pub enum Reason {
     /// The arithmetic overflowed or was undefined (e.g. a population so small that a rate is
     /// infinite); reported instead of an infinite or NaN number.
     NotFinite,
+    /// SPC: the measurement moves in steps too large for process limits (Wheeler's "chunky
+    /// data"): fewer than four possible moving-range values lie below the upper range limit.
+    ChunkyData {
+        /// The smallest step the values take.
+        resolution: f64,
+        /// The upper range limit, 3.267 × the mean moving range.
+        upper_range_limit: f64,
+    },
+    /// SPC: every moving range is 0, so the limits would sit on the centre line.
+    NoVariation,
     /// A value is not defined for this input, with a short explanation.
     Undefined {
         /// The statistic.
@@ -139,9 +149,33 @@ impl fmt::Display for Reason {
                 f,
                 "not calculated: the result is not a finite number (check for tiny denominators)"
             ),
+            Reason::ChunkyData {
+                resolution,
+                upper_range_limit,
+            } => write!(
+                f,
+                "no process limits: the values move in steps of {} but the moving ranges' upper \
+                 limit is {}, so fewer than four possible ranges lie within it and every small \
+                 step would look like a special cause (Wheeler's \"chunky data\")",
+                significant(*resolution),
+                significant(*upper_range_limit)
+            ),
+            Reason::NoVariation => write!(
+                f,
+                "no process limits: the series does not vary from one point to the next"
+            ),
             Reason::Undefined { statistic, why } => write!(f, "{statistic} not calculated: {why}"),
         }
     }
+}
+
+/// A number to four significant figures, for messages.
+fn significant(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
 }
 
 /// The confidence method, labelled as PHEindicatormethods labels its `method` column.
@@ -171,6 +205,9 @@ pub enum Method {
     ChiangSilcocks,
     /// Monte Carlo over weighted least squares.
     MonteCarlo,
+    /// Order statistics chosen by the binomial distribution (distribution-free limits of a
+    /// median or percentile).
+    OrderStatistic,
 }
 
 impl Method {
@@ -193,6 +230,7 @@ impl Method {
             Method::Normal => "Normal approximation",
             Method::ChiangSilcocks => "Chiang, using Silcocks et al for confidence limits",
             Method::MonteCarlo => "Monte Carlo simulation",
+            Method::OrderStatistic => "Binomial order statistics",
         }
     }
 }

@@ -70,6 +70,25 @@ pub fn isr_rate(
     Ok(standardised(observed, expected, ref_rate, levels, "ISR"))
 }
 
+/// Observed ÷ expected × `ref_value` from the totals alone, with the limits of [`isr_ratio`]
+/// (exact below 10 observed, Byar's from 10, on `O`, divided by `E`): the same figure as
+/// [`isr_ratio`] when `expected` is its expected count. For re-deriving a published ratio from
+/// published (rounded) totals.
+pub fn observed_to_expected(
+    observed: f64,
+    expected: f64,
+    levels: &Levels,
+    ref_value: f64,
+) -> Result<Estimate, StatsError> {
+    check_count("observed count", observed)?;
+    if !(expected.is_finite() && expected >= 0.0) {
+        return Err(StatsError::InvalidArgument(format!(
+            "expected count must be a finite number, 0 or more (got {expected})"
+        )));
+    }
+    Ok(standardised(observed, expected, ref_value, levels, "ISR"))
+}
+
 fn standardised(o: f64, e: f64, scale: f64, levels: &Levels, statistic: &'static str) -> Estimate {
     let method = if o < 10.0 {
         Method::Exact

@@ -39,18 +39,18 @@ mod spc;
 
 pub use compare::{Gap, proportion_gap, rate_gap, rate_ratio, risk_ratio};
 pub use confidence::{Confidence, Levels};
-pub use dsr::{ESP2013, EventFrequencyRow, dsr, dsr_non_independent};
+pub use dsr::{ESP2013, EventFrequencyRow, dsr, dsr_from_summary, dsr_non_independent};
 pub use error::StatsError;
 pub use estimate::{Estimate, Interval, Method, Reason};
 pub use funnel::{
     FunnelLimits, FunnelSignificance, funnel_proportion_limits, funnel_proportion_significance,
     funnel_rate_limits, funnel_rate_significance, funnel_ratio_limits, funnel_ratio_significance,
 };
-pub use isr::{expected_count, isr_rate, isr_ratio};
+pub use isr::{expected_count, isr_rate, isr_ratio, observed_to_expected};
 pub use life_expectancy::{LifeExpectancy, life_expectancy};
 pub use limits::{byars_lower, byars_upper, exact_poisson_lower, exact_poisson_upper};
 pub use mean::{MeanEstimate, mean};
-pub use percentile::percentile_of_counts;
+pub use percentile::{percentile_interval_of_counts, percentile_of_counts};
 pub use proportion::proportion;
 pub use quantile::assign_quantiles;
 pub use rate::{rate, rate_non_independent};

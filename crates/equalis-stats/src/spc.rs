@@ -4,7 +4,7 @@
 //! where the two differ (the "2 of 3" rule since MDC's November 2023 change, 6- or 7-point
 //! shifts, screening of moving ranges) the choice is an option, so a chart can match either.
 
-use crate::StatsError;
+use crate::{Reason, StatsError};
 
 /// Whether higher values are better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,10 @@ pub struct SpcOptions {
     pub rule_2of3: Rule2of3,
     /// Points in a shift: 7 (default) or 6.
     pub run_length: usize,
+    /// The smallest step the measurement can take (e.g. 1/7 for weeks counted in whole days);
+    /// when `None`, the smallest difference between two values of the baseline. Used to
+    /// detect limits too narrow to read (see [`SpcResult::unreliable`]).
+    pub resolution: Option<f64>,
 }
 
 impl Default for SpcOptions {
@@ -106,6 +110,7 @@ impl Default for SpcOptions {
             screen_outliers: true,
             rule_2of3: Rule2of3::Package,
             run_length: 7,
+            resolution: None,
         }
     }
 }
@@ -138,6 +143,12 @@ pub struct SpcResult {
     pub points: Vec<SpcPoint>,
     /// Assurance against the target (none without a target or for neutral direction).
     pub assurance: Option<Assurance>,
+    /// Why the limits cannot be relied on, when they cannot: the series does not vary, or its
+    /// values move in steps so coarse that the limits sit within a step or two of the centre
+    /// line (Wheeler's inadequate measurement units). The points and limits are still given,
+    /// but a chart should not be drawn with them: every small step would read as a special
+    /// cause (a series of weekly medians of whole days is the usual case).
+    pub unreliable: Option<Reason>,
 }
 
 /// Upper range limit factor D₄ for moving ranges of two points (Nelson 1982).
@@ -186,18 +197,60 @@ pub fn spc(values: &[f64], options: &SpcOptions) -> Result<SpcResult, StatsError
     starts.sort_unstable();
     starts.dedup();
     let mut points = Vec::with_capacity(values.len());
+    let mut unreliable = None;
     for (s, &start) in starts.iter().enumerate() {
         let end = starts.get(s + 1).copied().unwrap_or(values.len());
-        points.extend(period(&values[start..end], options)?);
+        let (period_points, why) = period(&values[start..end], options)?;
+        points.extend(period_points);
+        unreliable = unreliable.or(why);
     }
     let assurance = match (options.target, points.last()) {
-        (Some(target), Some(last)) => assurance(target, last, options.improvement),
+        (Some(target), Some(last)) if unreliable.is_none() => {
+            assurance(target, last, options.improvement)
+        }
         _ => None,
     };
-    Ok(SpcResult { points, assurance })
+    Ok(SpcResult {
+        points,
+        assurance,
+        unreliable,
+    })
 }
 
-fn period(y: &[f64], options: &SpcOptions) -> Result<Vec<SpcPoint>, StatsError> {
+/// Whether limits from a mean moving range `amr` can be read, for values that move in steps
+/// of `resolution`. Wheeler (Understanding Statistical Process Control, "inadequate
+/// measurement units"): when only one, two or three possible values of the range (0, δ, 2δ)
+/// lie below the upper range limit 3.267·M̄R, the measurement is too coarse for the chart.
+///
+/// A mean moving range of 0 (every range 0, or every non-zero range screened out as an
+/// outlier) is no variation when the values never change, and chunky data when they do.
+fn reliability(amr: f64, resolution: Option<f64>) -> Option<Reason> {
+    let resolution = resolution.filter(|r| *r > 0.0);
+    if amr <= 0.0 && resolution.is_none() {
+        return Some(Reason::NoVariation);
+    }
+    let resolution = resolution?;
+    let upper_range_limit = MR_SCREEN * amr;
+    (upper_range_limit < 3.0 * resolution).then_some(Reason::ChunkyData {
+        resolution,
+        upper_range_limit,
+    })
+}
+
+/// The smallest difference between two distinct values (differences within 1e-9 of the
+/// values' scale count as none), as an estimate of the measurement's resolution.
+fn smallest_step(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let scale = sorted.iter().fold(0.0_f64, |m, v| m.max(v.abs())).max(1.0);
+    sorted
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 1e-9 * scale)
+        .min_by(f64::total_cmp)
+}
+
+fn period(y: &[f64], options: &SpcOptions) -> Result<(Vec<SpcPoint>, Option<Reason>), StatsError> {
     let baseline_len = options.fix_after.map_or(y.len(), |n| n.min(y.len()));
     if baseline_len < 2 {
         return Err(StatsError::InvalidArgument(format!(
@@ -216,6 +269,10 @@ fn period(y: &[f64], options: &SpcOptions) -> Result<Vec<SpcPoint>, StatsError> 
             .collect();
         amr = kept.iter().sum::<f64>() / kept.len() as f64;
     }
+    let step = smallest_step(baseline);
+    // A series that never changes has no variation whatever its resolution.
+    let resolution = step.and(options.resolution).or(step);
+    let unreliable = reliability(amr, resolution);
     let (upl, lpl) = (mean + LIMIT_FACTOR * amr, mean - LIMIT_FACTOR * amr);
     let near = 2.0 / 3.0 * LIMIT_FACTOR * amr;
     let (near_upl, near_lpl) = (mean + near, mean - near);
@@ -316,7 +373,8 @@ fn period(y: &[f64], options: &SpcOptions) -> Result<Vec<SpcPoint>, StatsError> 
             _ => {}
         }
     }
-    Ok(y.iter()
+    let points = y
+        .iter()
         .zip(rule)
         .map(|(&value, rule)| {
             let point_type = match (&rule, options.improvement) {
@@ -338,7 +396,8 @@ fn period(y: &[f64], options: &SpcOptions) -> Result<Vec<SpcPoint>, StatsError> 
                 special_cause_rule: rule.map(|(label, _)| label),
             }
         })
-        .collect())
+        .collect();
+    Ok((points, unreliable))
 }
 
 /// Marks every point in a run of at least `length` points with the same non-zero sign.
@@ -374,5 +433,76 @@ fn assurance(target: f64, last: &SpcPoint, direction: ImprovementDirection) -> O
         ImprovementDirection::Decrease if above => Some(Assurance::ConsistentPass),
         ImprovementDirection::Decrease if below => Some(Assurance::ConsistentFail),
         _ => Some(Assurance::Inconsistent),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 104 weekly medians of a large waiting list, in weeks of whole days: the median sits on
+    /// 12 weeks and 6 days for weeks on end and steps by a day now and then. The moving ranges
+    /// are nearly all 0, the limits collapse onto the centre line, and without the check every
+    /// point off the mean would be "special cause".
+    #[test]
+    fn weekly_medians_of_whole_days_have_no_reliable_limits() {
+        let day = 1.0 / 7.0;
+        let values: Vec<f64> = (0..104)
+            .map(|w| 12.0 + 6.0 * day + if w % 26 == 25 { day } else { 0.0 })
+            .collect();
+        let chart = spc(&values, &SpcOptions::default()).unwrap();
+        let special = chart
+            .points
+            .iter()
+            .filter(|p| p.point_type != PointType::CommonCause)
+            .count();
+        assert!(special > 0, "the raw rules do flag points here");
+        match chart.unreliable {
+            Some(Reason::ChunkyData { resolution, .. }) => {
+                assert!((resolution - day).abs() < 1e-12)
+            }
+            other => panic!("expected chunky data, got {other:?}"),
+        }
+        // The same with the resolution given by the caller.
+        let options = SpcOptions {
+            resolution: Some(day),
+            ..SpcOptions::default()
+        };
+        assert!(matches!(
+            spc(&values, &options).unwrap().unreliable,
+            Some(Reason::ChunkyData { .. })
+        ));
+    }
+
+    #[test]
+    fn a_constant_series_has_no_variation() {
+        let chart = spc(&[5.0; 20], &SpcOptions::default()).unwrap();
+        assert_eq!(chart.unreliable, Some(Reason::NoVariation));
+        let target = SpcOptions {
+            target: Some(4.0),
+            ..SpcOptions::default()
+        };
+        assert_eq!(spc(&[5.0; 20], &target).unwrap().assurance, None);
+    }
+
+    #[test]
+    fn a_series_that_varies_in_fine_steps_is_reliable() {
+        // Percentages of a few thousand: many distinct values, moving ranges well above a step.
+        let values: Vec<f64> = (0..24)
+            .map(|i| 40.0 + ((i * 37) % 11) as f64 * 0.53 + (i % 3) as f64 * 0.011)
+            .collect();
+        assert_eq!(
+            spc(&values, &SpcOptions::default()).unwrap().unreliable,
+            None
+        );
+        // Whole numbers that vary by several steps at a time are fine too (Wheeler: four or
+        // more possible ranges within the limit).
+        let counts = [
+            12.0, 15.0, 9.0, 14.0, 11.0, 16.0, 10.0, 13.0, 12.0, 17.0, 9.0, 14.0,
+        ];
+        assert_eq!(
+            spc(&counts, &SpcOptions::default()).unwrap().unreliable,
+            None
+        );
     }
 }

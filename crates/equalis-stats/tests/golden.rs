@@ -547,6 +547,7 @@ fn check_spc() {
                 Rule2of3::Package
             },
             run_length: row.f("run_length") as usize,
+            resolution: None,
         };
         let got = spc(&row.floats("values"), &options).unwrap();
         let tol = Tolerance::Rel(1e-8);

@@ -17,6 +17,7 @@ mod error;
 mod ethnicity;
 mod geography;
 mod nhs_number;
+mod order;
 mod people;
 mod treatment_function;
 mod workforce;
@@ -27,6 +28,7 @@ pub use error::VocabError;
 pub use ethnicity::{Census2021Group, EthnicCategory, EthnicGroup};
 pub use geography::{Core20, Imd, ImdDecile, IodEdition, LsoaCode, LsoaVintage, OdsCode};
 pub use nhs_number::NhsNumber;
+pub use order::{NaturalKey, natural_cmp};
 pub use people::{
     AgeBand, AgeBands, Flag, InclusionGroup, ProtectedCharacteristic, Register, Sex,
     person_flag_columns,

@@ -19,7 +19,7 @@ use arrow_array::{
     Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
 };
 use equalis_disclosure::{Cell, Publishable};
-use equalis_results::{ResultsError, View, publish_linked, read_table_named};
+use equalis_results::{ResultsError, View, publish_shortfall, read_table_named};
 use equalis_workspace::Workspace;
 
 use crate::cmd::compute::Format;
@@ -460,29 +460,20 @@ pub fn run_registration_gap(args: RegistrationGapArgs) -> anyhow::Result<ExitCod
         let la = col::<StringArray>(&b, "local_authority")?;
         let ons = col::<Int64Array>(&b, "ons_population")?;
         let registered = col::<Int64Array>(&b, "registered")?;
-        let unregistered = col::<Int64Array>(&b, "unregistered")?;
-        let rate = col::<Float64Array>(&b, "rate")?;
-        let lo = col::<Float64Array>(&b, "lowercl")?;
-        let hi = col::<Float64Array>(&b, "uppercl")?;
         let share = col::<Float64Array>(&b, "census_not_white_pct")?;
         let note = col::<StringArray>(&b, "note")?;
         for i in 0..b.num_rows() {
             let as_f = |x: Option<i64>| x.map(|v| v as f64);
-            // Every count passes the small-number rule; the rate and its limits are withheld
-            // with any count they could give away.
-            let (counts, derived) = publish_linked(
+            // Every count passes the small-number rule (the three are linked: one small one
+            // withholds all), and the rate and its limits are computed from the published
+            // estimate and count, so no digit of them gives an exact count away (the stored
+            // rate and limits, from exact counts, are not read here).
+            let published = publish_shortfall(
                 &View::Published,
-                &[
-                    as_f(int(ons, i)),
-                    as_f(int(registered, i)),
-                    as_f(int(unregistered, i)),
-                ],
-                &[float(rate, i), float(lo, i), float(hi, i)],
+                as_f(int(ons, i)),
+                as_f(int(registered, i)),
             );
-            let withheld = counts
-                .iter()
-                .any(|c| matches!(c.get(), Cell::Suppressed(_)));
-            let note = if withheld {
+            let note = if published.withheld {
                 "withheld: a count from 1 to 7 (NHS Digital small-number rule)".to_owned()
             } else if note.is_valid(i) {
                 note.value(i).to_owned()
@@ -502,13 +493,13 @@ pub fn run_registration_gap(args: RegistrationGapArgs) -> anyhow::Result<ExitCod
                         String::new()
                     },
                     la.value(i).to_owned(),
-                    show(&counts[0]),
-                    show(&counts[1]),
-                    show(&counts[2]),
+                    show(&published.estimate),
+                    show(&published.counted),
+                    show(&published.missing),
+                    round_shown(&published.value),
+                    round_shown(&published.lowercl),
+                    round_shown(&published.uppercl),
                     // Census shares are published ONS figures.
-                    round_shown(&derived[0]),
-                    round_shown(&derived[1]),
-                    round_shown(&derived[2]),
                     round1(float(share, i)),
                     note,
                 ],

@@ -1007,6 +1007,7 @@ fn compute(method: &Method, t: &Table, common: &Common, levels: &Levels) -> Resu
                         Rule2of3Arg::Mdc2023 => st::Rule2of3::Mdc2023,
                     },
                     run_length: *run_length,
+                    resolution: None,
                 };
                 let chart = st::spc(&values, &options)?;
                 let last = sorted.len() - 1;

@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use equalis_results::{ResultRow, read_results};
+use equalis_disclosure::{Cell, Publishable};
+use equalis_results::{PublishedRow, ResultRow, Results, Statistic, View, publish, read_results};
 
 fn equalis(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_equalis"))
@@ -250,9 +251,9 @@ fn figures_match_an_independent_computation() {
         "csv",
     ]));
     insta::assert_snapshot!(out, @r"
-    indicator_id,period,breakdown,group,numerator,denominator,value,lowercl,uppercl
-    smi_health_check,2025/26,core20,Core20,*,*,*,*,*
-    smi_health_check,2025/26,core20,Not Core20,*,10,*,*,*
+    indicator_id,period,breakdown,group,numerator,denominator,value,lowercl,uppercl,comparison,note
+    smi_health_check,2025/26,core20,Core20,*,*,*,*,*,,withheld: a count from 1 to 7 (NHS Digital small-number rule)
+    smi_health_check,2025/26,core20,Not Core20,*,10,*,*,*,,withheld: a count from 1 to 7 (NHS Digital small-number rule)
     ");
     let out = ok(&equalis(&[
         "results",
@@ -269,6 +270,22 @@ fn figures_match_an_independent_computation() {
     assert!(
         out.contains("smi_health_check,2025/26,all,All,8,14,57.142857"),
         "{out}"
+    );
+    // A mistyped breakdown is answered with the names it is closest to.
+    let o = equalis(&[
+        "results",
+        "--workspace",
+        &ws,
+        "--indicator",
+        "smi_health_check",
+        "--breakdown",
+        "ethnicity",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("did you mean `ethnic_category`, `ethnic_group`"),
+        "{err}"
     );
     // A pair may be asked for in either order.
     let out = ok(&equalis(&[
@@ -455,6 +472,8 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
         assert!((1.4..3.2).contains(&ratio), "{period} ratio {ratio}");
     }
 
+    cannot_be_solved_back(&results);
+
     // Published outputs never show a count from 1 to 7.
     let ws_s = ws.to_str().unwrap();
     for id in [
@@ -475,4 +494,217 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
         assert!(csv.lines().count() > 10, "{id}");
         assert_no_small_counts(&csv);
     }
+}
+
+fn numerator_of(r: &PublishedRow) -> &Publishable<Cell> {
+    &r.numerator
+}
+
+fn denominator_of(r: &PublishedRow) -> &Publishable<Cell> {
+    &r.denominator
+}
+
+/// A published count as the interval of exact counts it stands for, to a reader who knows
+/// the rules and reads the row's note: 0 is 0, 10 is 8 to 12, another multiple of 5 is ±2,
+/// and `*` is 1 to 7 (or 0 to 7, or anything, when the note says it was withheld with its
+/// group or breakdown). A count must be rounded.
+fn bounds(c: &Publishable<Cell>, note: Option<&str>) -> Option<(i64, i64)> {
+    if let Cell::Count(n) = c.get() {
+        assert!(
+            *n == 0 || (*n >= 10 && n % 5 == 0),
+            "published count {n} is not rounded"
+        );
+    }
+    equalis_results::count_bounds(c, note).map(|(lo, hi)| (lo as i64, hi.min(1 << 40) as i64))
+}
+
+fn number(c: &Publishable<Cell>) -> Option<f64> {
+    match c.get() {
+        Cell::Count(n) => Some(*n as f64),
+        Cell::Value(v) | Cell::Percentage(v) => Some(*v),
+        _ => None,
+    }
+}
+
+/// The published view of the whole demo cannot be solved back to any count from 1 to 7:
+///
+/// 1. every published count is 0, `*`, or a multiple of 5 above 7;
+/// 2. every figure made of counts (proportion, rate, observed ÷ expected, gap between two
+///    proportions, shortfall) and every SPC point is exactly what its published counts give
+///    (Wilson limits written out here), so no digit of it carries more than the rounded
+///    counts do;
+/// 3. by difference: for every breakdown (and each row of every pair against its margin),
+///    each withheld count is left with at least two possible values by the published totals
+///    and siblings.
+fn cannot_be_solved_back(results: &Results) {
+    let (rows, _, spc) = publish(&View::Published, &results.indicators, &[], &results.spc);
+    let mut checked = 0;
+    for r in &rows {
+        for c in [
+            &r.numerator,
+            &r.denominator,
+            &r.comparator_numerator,
+            &r.comparator_denominator,
+        ] {
+            let _ = bounds(c, r.note.as_deref());
+        }
+        if r.statistic == Statistic::Count {
+            let _ = bounds(&r.value, r.note.as_deref());
+        }
+        let (n, d) = (number(&r.numerator), number(&r.denominator));
+        match r.statistic {
+            Statistic::Proportion => {
+                let (Some(n), Some(d), Some(v)) = (n, d, number(&r.value)) else {
+                    continue;
+                };
+                close(v, n / d * 100.0);
+                let (lo, hi) = wilson(n, d);
+                close(number(&r.lowercl).unwrap(), lo * 100.0);
+                close(number(&r.uppercl).unwrap(), hi * 100.0);
+                checked += 1;
+            }
+            Statistic::CrudeRate | Statistic::Ratio => {
+                if let (Some(n), Some(d), Some(v)) = (n, d, number(&r.value)) {
+                    close(v, n / d * r.multiplier);
+                    checked += 1;
+                }
+            }
+            Statistic::Shortfall => {
+                if let (Some(est), Some(reg), Some(v)) = (n, d, number(&r.value)) {
+                    close(v, (est - reg) / est * 100.0);
+                    checked += 1;
+                }
+            }
+            Statistic::Gap if r.comparator_denominator.get() != &Cell::NotApplicable => {
+                let c = (
+                    number(&r.comparator_numerator),
+                    number(&r.comparator_denominator),
+                );
+                if let (Some(n), Some(d), (Some(cn), Some(cd)), Some(v)) =
+                    (n, d, c, number(&r.value))
+                {
+                    close(v, (n / d - cn / cd) * 100.0);
+                    checked += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(checked > 1000, "only {checked} figures checked");
+    for p in &spc {
+        if let Some(v) = number(&p.value) {
+            if p.point.is_none() {
+                panic!("a published point without its type: {p:?}");
+            }
+            let row = results
+                .spc
+                .iter()
+                .find(|s| {
+                    s.indicator_id == p.indicator_id
+                        && s.group == p.group
+                        && s.period == p.period
+                        && s.breakdown == p.breakdown
+                })
+                .unwrap();
+            if row.statistic == Statistic::Proportion {
+                let policy = equalis_disclosure::Nhsd2018::default();
+                let publish = |x: Option<f64>| {
+                    number(&policy.count(x.unwrap() as u64, equalis_disclosure::Level::SubNational))
+                };
+                close(
+                    v,
+                    publish(row.numerator).unwrap() / publish(row.denominator).unwrap() * 100.0,
+                );
+            }
+        }
+    }
+
+    // By difference. (indicator, period, breakdown) → group → published row.
+    use std::collections::BTreeMap;
+    let mut tables: BTreeMap<(&str, &str, &str), Vec<&PublishedRow>> = BTreeMap::new();
+    for r in &rows {
+        tables
+            .entry((
+                r.indicator_id.as_str(),
+                r.period.as_str(),
+                r.breakdown.as_str(),
+            ))
+            .or_default()
+            .push(r);
+    }
+    let mut withheld_checked = 0;
+    for ((id, period, breakdown), groups) in &tables {
+        // Margins: the whole ICS for a single breakdown; the single breakdown's row for each
+        // first group of a pair.
+        let margins: Vec<(&PublishedRow, Vec<&PublishedRow>)> = if *breakdown == "all" {
+            continue;
+        } else if let Some((first, _)) = breakdown.split_once(" x ") {
+            let Some(singles) = tables.get(&(*id, *period, first)) else {
+                continue;
+            };
+            singles
+                .iter()
+                .map(|m| {
+                    let prefix = format!("{} x ", m.group);
+                    (
+                        *m,
+                        groups
+                            .iter()
+                            .copied()
+                            .filter(|g| g.group.starts_with(&prefix))
+                            .collect(),
+                    )
+                })
+                .collect()
+        } else {
+            let Some(all) = tables.get(&(*id, *period, "all")) else {
+                continue;
+            };
+            vec![(all[0], groups.clone())]
+        };
+        for (margin, parts) in margins {
+            for pick in [
+                numerator_of as fn(&PublishedRow) -> &Publishable<Cell>,
+                denominator_of,
+            ] {
+                let Some((m_lo, m_hi)) = bounds(pick(margin), margin.note.as_deref()) else {
+                    continue;
+                };
+                // Only additive counts (a person in exactly one group of the breakdown).
+                if !matches!(margin.statistic, Statistic::Proportion | Statistic::Count) {
+                    continue;
+                }
+                let b: Option<Vec<(i64, i64)>> = parts
+                    .iter()
+                    .map(|p| bounds(pick(p), p.note.as_deref()))
+                    .collect();
+                let Some(b) = b else { continue };
+                for (k, p) in parts.iter().enumerate() {
+                    if !matches!(pick(p).get(), Cell::Suppressed(_)) {
+                        continue;
+                    }
+                    let (others_lo, others_hi) = b
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| *j != k)
+                        .fold((0, 0), |(lo, hi), (_, (l, h))| (lo + l, hi + h));
+                    let (own_lo, own_hi) = b[k];
+                    let lo = (m_lo - others_hi).max(own_lo);
+                    let hi = (m_hi - others_lo).min(own_hi);
+                    // One value from 1 to 7 left would give the count away (a zero worked out is
+                    // no disclosure; none left means the groups do not add up to the total).
+                    assert!(
+                        hi != lo || lo == 0,
+                        "{id} {period} {breakdown} {}: the withheld count is solved back to {lo}..{hi}",
+                        p.group
+                    );
+                    withheld_checked += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        withheld_checked > 100,
+        "only {withheld_checked} withheld counts checked"
+    );
 }
