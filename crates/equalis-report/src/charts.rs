@@ -127,6 +127,8 @@ pub(crate) enum PointKind {
     Concern,
     /// Special cause with no better direction.
     Neither,
+    /// Not assessed: the series has no reliable process limits (a run chart).
+    NotAssessed,
 }
 
 impl PointKind {
@@ -134,7 +136,9 @@ impl PointKind {
     /// `special_cause_neutral_high`, …).
     pub(crate) fn parse(point: &str) -> PointKind {
         let p = point.to_ascii_lowercase();
-        if p.contains("improvement") {
+        if p.contains("not_assessed") || p.contains("not assessed") {
+            PointKind::NotAssessed
+        } else if p.contains("improvement") {
             PointKind::Improvement
         } else if p.contains("concern") {
             PointKind::Concern
@@ -152,6 +156,7 @@ impl PointKind {
             PointKind::Improvement => "Special cause: improvement",
             PointKind::Concern => "Special cause: concern",
             PointKind::Neither => "Special cause: neither",
+            PointKind::NotAssessed => "Not assessed",
         }
     }
 
@@ -162,6 +167,7 @@ impl PointKind {
             PointKind::Improvement => "#289de0",
             PointKind::Concern => "#fab428",
             PointKind::Neither => "#7c2e99",
+            PointKind::NotAssessed => "#425563",
         }
     }
 
@@ -171,6 +177,7 @@ impl PointKind {
             PointKind::Improvement => Shape::Square,
             PointKind::Concern => Shape::Diamond,
             PointKind::Neither => Shape::TriangleUp,
+            PointKind::NotAssessed => Shape::Circle,
         }
     }
 }
@@ -617,17 +624,21 @@ pub(crate) fn spc(
         PointKind::Improvement,
         PointKind::Concern,
         PointKind::Neither,
+        PointKind::NotAssessed,
     ];
     let mut keys: Vec<(Key<'_>, String)> = kinds
         .iter()
         .filter(|k| points.iter().any(|p| p.kind == Some(**k)))
         .map(|k| (Key::Marker(k.shape(), k.colour()), k.word().to_owned()))
         .collect();
-    keys.push((Key::Line(REFERENCE, None), "Centre line".to_owned()));
-    keys.push((
-        Key::Line(REFERENCE, Some("6 4")),
-        "Process limits".to_owned(),
-    ));
+    // A run chart (no reliable limits) has no centre line or limits to key.
+    if points.iter().any(|p| p.centre.is_some()) {
+        keys.push((Key::Line(REFERENCE, None), "Centre line".to_owned()));
+        keys.push((
+            Key::Line(REFERENCE, Some("6 4")),
+            "Process limits".to_owned(),
+        ));
+    }
     if let Some(t) = target {
         keys.push((Key::Line("#d5281b", Some("2 3")), t.label.clone()));
     }

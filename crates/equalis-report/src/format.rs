@@ -215,6 +215,16 @@ pub(crate) fn humanise(s: &str) -> String {
     capitalise(&s.replace('_', " "))
 }
 
+/// An RFC 3339 time as people read it, in UTC: `2026-12-02T15:42:33.1Z` → `2 December 2026
+/// at 15:42 UTC`; anything else unchanged.
+pub(crate) fn timestamp(text: &str) -> String {
+    let Ok(t) = text.parse::<jiff::Timestamp>() else {
+        return text.to_owned();
+    };
+    // A timestamp formats in UTC.
+    t.strftime("%-d %B %Y at %H:%M UTC").to_string()
+}
+
 /// "1 group" / "2 groups".
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -227,6 +237,15 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_read_as_dates() {
+        assert_eq!(
+            timestamp("2026-12-02T15:42:33.123456Z"),
+            "2 December 2026 at 15:42 UTC"
+        );
+        assert_eq!(timestamp("not recorded"), "not recorded");
+    }
 
     #[test]
     fn numbers_have_thousands_separators_and_fixed_decimals() {

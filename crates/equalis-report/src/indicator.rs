@@ -190,6 +190,22 @@ fn value_head(units: &Units) -> String {
 
 /// A table of published rows: group, numerator, denominator, value, limits and comparison,
 /// with the ICS row first; notes say what `*` and `–` mean.
+/// What a statistic's two counts are, as table headings; `None` for a count the statistic
+/// does not have (a median has values but no numerator).
+fn count_heads(statistic: Statistic) -> [Option<&'static str>; 2] {
+    match statistic {
+        Statistic::Proportion => [Some("Numerator"), Some("Denominator")],
+        Statistic::CrudeRate | Statistic::Dsr => [Some("Events"), Some("Population")],
+        Statistic::Ratio => [Some("Observed"), Some("Expected")],
+        Statistic::Median | Statistic::Percentile => [None, Some("Values")],
+        Statistic::Count => [Some("Count"), None],
+        Statistic::Gap => [Some("Numerator"), Some("Denominator")],
+        Statistic::Shortfall => [Some("Estimated"), Some("Counted")],
+    }
+}
+
+/// A table of published rows: group, the statistic's counts, value, limits and comparison,
+/// with the ICS row first; notes say what `*` and `–` mean.
 fn rows_table(
     data: &IndicatorData<'_>,
     caption: String,
@@ -199,18 +215,19 @@ fn rows_table(
 ) -> Table {
     let units = &data.units;
     let value_head = value_head(units);
-    let mut table = Table::new(
-        caption,
-        &[
-            (first_column, false),
-            ("Numerator", true),
-            ("Denominator", true),
-            (value_head.as_str(), true),
-            ("Lower 95% CI", true),
-            ("Upper 95% CI", true),
-            ("Compared with ICS", false),
-        ],
-    );
+    let statistic = ics
+        .or(rows.first().copied())
+        .map_or(Statistic::Proportion, |r| r.statistic);
+    let counts = count_heads(statistic);
+    let mut head: Vec<(&str, bool)> = vec![(first_column, false)];
+    head.extend(counts.iter().flatten().map(|h| (*h, true)));
+    head.extend([
+        (value_head.as_str(), true),
+        ("Lower 95% CI", true),
+        ("Upper 95% CI", true),
+        ("Compared with ICS", false),
+    ]);
+    let mut table = Table::new(caption, &head);
     let mut notes = Notes::default();
     let mut any_missing = false;
     for (row, is_ics) in ics
@@ -223,15 +240,15 @@ fn rows_table(
         } else {
             data::group_label(&row.breakdown, &row.group)
         };
-        let cells = [
-            &row.numerator,
-            &row.denominator,
-            &row.value,
-            &row.lowercl,
-            &row.uppercl,
-        ];
-        any_missing |= cells
+        let count_cells: Vec<&equalis_disclosure::Publishable<equalis_disclosure::Cell>> =
+            [&row.numerator, &row.denominator]
+                .into_iter()
+                .zip(counts)
+                .filter_map(|(c, h)| h.map(|_| c))
+                .collect();
+        any_missing |= count_cells
             .iter()
+            .chain([&&row.value, &&row.lowercl, &&row.uppercl])
             .any(|c| cell_number(c).is_none() && !is_suppressed(c));
         let judgement = Judgement::of(row.comparison, &data.info.direction);
         let comparison = if is_ics {
@@ -242,17 +259,17 @@ fn rows_table(
         if let Some(note) = &row.note {
             notes.add(&header, note, is_suppressed(&row.value));
         }
-        table.rows.push(TableRow {
-            header,
-            cells: vec![
-                TableCell::num(units.count_cell(&row.numerator)),
-                TableCell::num(units.count_cell(&row.denominator)),
-                TableCell::num(units.cell(&row.value)),
-                TableCell::num(units.cell(&row.lowercl)),
-                TableCell::num(units.cell(&row.uppercl)),
-                comparison,
-            ],
-        });
+        let mut cells: Vec<TableCell> = count_cells
+            .iter()
+            .map(|c| TableCell::num(units.count_cell(c)))
+            .collect();
+        cells.extend([
+            TableCell::num(units.cell(&row.value)),
+            TableCell::num(units.cell(&row.lowercl)),
+            TableCell::num(units.cell(&row.uppercl)),
+            comparison,
+        ]);
+        table.rows.push(TableRow { header, cells });
     }
     table.notes = notes.lines();
     if any_missing {
@@ -708,24 +725,42 @@ pub(crate) fn spc(
             .collect();
         let special = columns
             .iter()
-            .filter(|c| c.column.value.is_some() && c.kind.is_some_and(|k| k != PointKind::Common))
+            .filter(|c| {
+                c.column.value.is_some()
+                    && c.kind
+                        .is_some_and(|k| !matches!(k, PointKind::Common | PointKind::NotAssessed))
+            })
             .count();
         let withheld = points.iter().filter(|p| is_suppressed(&p.value)).count();
-        let title = format!("SPC chart: {}, {who}", data.info.name);
-        let desc = format!(
-            "Statistical process control chart of {} with the centre line and process \
-             limits; {} special cause. The figures are in the table below the chart.",
-            format::plural(
-                columns.iter().filter(|c| c.column.value.is_some()).count(),
-                "point",
-                "points"
-            ),
-            if special == 1 {
-                "1 point shows".to_owned()
-            } else {
-                format!("{special} points show")
-            }
+        // Why the series has no process limits, when it has none: drawn as a run chart.
+        let unassessed = points.iter().find_map(|p| p.note.clone());
+        let shown = format::plural(
+            columns.iter().filter(|c| c.column.value.is_some()).count(),
+            "point",
+            "points",
         );
+        let (title, desc) = match &unassessed {
+            Some(why) => (
+                format!("Run chart: {}, {who}", data.info.name),
+                format!(
+                    "Run chart of {shown}, without process limits: {why}. The figures are in \
+                     the table below the chart."
+                ),
+            ),
+            None => (
+                format!("SPC chart: {}, {who}", data.info.name),
+                format!(
+                    "Statistical process control chart of {shown} with the centre line and \
+                     process limits; {} special cause. The figures are in the table below the \
+                     chart.",
+                    if special == 1 {
+                        "1 point shows".to_owned()
+                    } else {
+                        format!("{special} points show")
+                    }
+                ),
+            ),
+        };
         let svg = charts::spc(&ids.next(), &title, &desc, &columns, target.as_ref(), units);
         let value_head = value_head(units);
         let mut table = Table::new(
@@ -753,6 +788,11 @@ pub(crate) fn spc(
             });
         }
         let mut notes = Vec::new();
+        if let Some(why) = &unassessed {
+            notes.push(format!(
+                "No statistical process control is shown for this series: {why}."
+            ));
+        }
         if withheld > 0 {
             notes.push(format!(
                 "* {} withheld because {} on 1 to 7 records, and not shown in the chart.",
@@ -771,16 +811,115 @@ pub(crate) fn spc(
             .unwrap_or_default();
         out.push(SpcFigure {
             figure: Figure {
-                heading: format!("Statistical process control: {who}"),
+                heading: if unassessed.is_some() {
+                    format!("Run chart: {who}")
+                } else {
+                    format!("Statistical process control: {who}")
+                },
                 svg,
                 notes,
                 table,
             },
-            variation: variation_text(&variation),
+            variation: match &unassessed {
+                Some(_) => "Variation: not assessed (the series has no reliable process limits)."
+                    .to_owned(),
+                None => variation_text(&variation),
+            },
             assurance: assurance.as_deref().map(assurance_text),
         });
     }
     out
+}
+
+/// Groups ranked by value, for a measure with no whole-ICS figure (mutual-aid candidates by
+/// treatment function): a table of every group of the period, highest first, with the note
+/// that says what stands behind each value (e.g. the providers compared), and sentences that
+/// say how many groups are candidates.
+pub(crate) fn listing(data: &IndicatorData<'_>, period: &str) -> Option<(Table, Vec<String>)> {
+    if data.ics(period).is_some() {
+        return None;
+    }
+    let mut rows: Vec<&PublishedRow> = data
+        .rows
+        .iter()
+        .copied()
+        .filter(|r| r.period == period && !r.breakdown.contains(" x "))
+        .collect();
+    let breakdown = rows.first()?.breakdown.clone();
+    rows.retain(|r| r.breakdown == breakdown);
+    // Highest first; withheld and missing values last, in their natural order.
+    rows.sort_by(
+        |a, b| match (cell_number(&a.value), cell_number(&b.value)) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => equalis_vocab::natural_cmp(&a.group, &b.group),
+        },
+    );
+    let units = &data.units;
+    let heading = data::breakdown_label(&breakdown, "");
+    let value_head = value_head(units);
+    let mut table = Table::new(
+        format!(
+            "{} by {}, {}",
+            data.info.name,
+            data::breakdown_noun(&breakdown),
+            format::period_phrase(period)
+                .trim_start_matches("In ")
+                .trim_start_matches("On ")
+        ),
+        &[
+            (heading.as_str(), false),
+            (value_head.as_str(), true),
+            ("What it compares", false),
+        ],
+    );
+    let candidate = "candidate for mutual aid: ";
+    let mut candidates = Vec::new();
+    for r in &rows {
+        let note = r.note.clone().unwrap_or_default();
+        let (flag, rest) = match note.strip_prefix(candidate) {
+            Some(rest) => {
+                candidates.push(format!(
+                    "{} ({}: {rest})",
+                    data::group_label(&r.breakdown, &r.group),
+                    units.cell(&r.value)
+                ));
+                ("Candidate: ", rest.to_owned())
+            }
+            None => ("", note),
+        };
+        table.rows.push(TableRow {
+            header: data::group_label(&r.breakdown, &r.group),
+            cells: vec![
+                TableCell::num(units.cell(&r.value)),
+                TableCell::text(format!("{flag}{rest}")),
+            ],
+        });
+    }
+    let mut sentences = vec![format!(
+        "This measure has no whole-ICS figure: it is given for each {} ({} in {}).",
+        data::breakdown_noun(&breakdown).trim_start_matches("by "),
+        rows.len(),
+        format::period_phrase(period)
+            .trim_start_matches("In ")
+            .trim_start_matches("On ")
+    )];
+    if data.info.id == "wl_mutual_aid" {
+        sentences.push(match candidates.len() {
+            0 => "No treatment function is a candidate for mutual aid: in each, the longest \
+                  provider median wait is less than 1.5 times the shortest."
+                .to_owned(),
+            n => format!(
+                "{} {} a candidate for mutual aid (the longest provider median wait at least \
+                 1.5 times the shortest): {}.",
+                format::plural(n, "treatment function", "treatment functions"),
+                if n == 1 { "is" } else { "are" },
+                candidates.join("; ")
+            ),
+        });
+    }
+    Some((table, sentences))
 }
 
 /// The plain-English summary of the latest period, as sentences.
@@ -846,6 +985,9 @@ pub(crate) fn summary(data: &IndicatorData<'_>, period: &str) -> Vec<String> {
         .chain(std::iter::once(&DECILE))
         .flat_map(|b| data.breakdown(period, b))
         .collect();
+    // Whether any group was compared with the ICS value at all: a group without limits (or a
+    // statistic without them) was not tested, and nothing may be said of its significance.
+    let compared = shown.iter().any(|r| r.comparison.is_some());
     if let Some(ics) = ics {
         let furthest = shown
             .iter()
@@ -875,12 +1017,15 @@ pub(crate) fn summary(data: &IndicatorData<'_>, period: &str) -> Vec<String> {
                 units.value(v),
                 units.value(ics)
             ),
-            (None, true) if !shown.is_empty() => {
+            (None, true) if compared => {
                 "No group is significantly worse than the ICS value.".to_owned()
             }
-            (None, false) if !shown.is_empty() => {
+            (None, false) if compared => {
                 "No group differs significantly from the ICS value.".to_owned()
             }
+            (None, _) if !shown.is_empty() => "The groups were not tested against the ICS \
+                 value: their figures have no confidence limits."
+                .to_owned(),
             (None, _) => "There are no figures for groups of people in this period.".to_owned(),
         });
     }

@@ -16,10 +16,15 @@ use crate::sections::{self, Section, SectionFigure};
 use crate::{ReportError, ReportOptions};
 
 /// The disclosure rule as the report states it.
-pub(crate) const DISCLOSURE: &str = "Disclosure control (NHS Digital, 2018): counts of 1 to 7 \
-     are shown as *; other counts are rounded to the nearest 5; percentages are calculated from \
-     rounded counts. Any figure calculated from a withheld count is withheld with it. \
-     Standardised rates, confidence limits and regression results (SII, RII) are exempt.";
+pub(crate) const DISCLOSURE: &str = "Disclosure control (NHS Digital, 2018, applied strictly): \
+     counts of 1 to 7 are shown as *; other counts, expected counts included, are rounded to the \
+     nearest 5; every percentage, rate, ratio and gap and its confidence limits are calculated \
+     from the rounded counts, so no figure gives an exact count away. Any figure calculated from \
+     a withheld count is withheld with it, and where a group's total and its other parts would \
+     let a withheld count be worked out, its zeros or its whole breakdown are withheld too. \
+     Directly standardised rates keep their value (their limits use the rounded count); \
+     medians are shown when 8 or more records stand behind them; regression results (SII, RII) \
+     are exempt.";
 
 /// The data-and-methods facts every page shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +52,7 @@ impl Methods {
         };
         Methods {
             iod_edition: or_unknown(&meta.iod_edition),
-            computed_at: or_unknown(&meta.computed_at),
+            computed_at: format::timestamp(&or_unknown(&meta.computed_at)),
             equalis_version: meta.equalis_version.clone(),
             datasets: meta
                 .datasets
@@ -160,6 +165,7 @@ struct IndicatorPage<'a> {
     area: &'a str,
     headline: Option<Headline>,
     summary: String,
+    listing: Option<crate::data::Table>,
     forests: Vec<Figure>,
     gradient: Option<Gradient>,
     trend: Option<Figure>,
@@ -229,7 +235,7 @@ fn index_row(data: &IndicatorData<'_>, href: String) -> IndexRow {
         target: data
             .info
             .target
-            .map_or("None".to_owned(), |t| units.value(t)),
+            .map_or(format::NOT_AVAILABLE.to_owned(), |t| units.value(t)),
         direction: data::direction_label(&data.info.direction),
         sii,
         rii,
@@ -287,6 +293,12 @@ pub(crate) fn render(
 
         let mut ids = ChartIds::default();
         let latest = data.latest();
+        let listing = latest.and_then(|p| indicator::listing(&data, p));
+        let summary = match (&listing, latest) {
+            (Some((_, sentences)), _) => sentences.join(" "),
+            (None, Some(p)) => indicator::summary(&data, p).join(" "),
+            (None, None) => String::new(),
+        };
         let page = IndicatorPage {
             site_title: &options.title,
             page_title: format!("{} – {}", info.name, options.title),
@@ -296,9 +308,8 @@ pub(crate) fn render(
             description: &info.description,
             area: &info.area,
             headline: latest.map(|p| indicator::headline(&data, p)),
-            summary: latest
-                .map(|p| indicator::summary(&data, p).join(" "))
-                .unwrap_or_default(),
+            summary,
+            listing: listing.map(|(table, _)| table),
             forests: latest
                 .map(|p| indicator::forests(&data, p, iod, &mut ids))
                 .unwrap_or_default(),
