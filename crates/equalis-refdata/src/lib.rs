@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 use equalis_vocab::{Imd, IodEdition, LsoaCode};
 
-pub use footprint::{Counts, Feature, SEX_CENSUS_2021, age_band_label};
+pub use footprint::{Counts, Feature, PanelFeature, PlaceLevel, SEX_CENSUS_2021, age_band_label};
 pub use resolve::{LsoaFacts, ResolveError};
 
 /// Where an LSOA 2021 sits in NHS and local government geography (April 2024).

@@ -6,6 +6,7 @@
 //! lottery has something to do. Quotas are set from the adult population itself, so a
 //! fair lottery must correct the skew.
 
+use equalis_refdata::PanelFeature;
 use equalis_vocab::EthnicGroup;
 
 use crate::ics::Ics;
@@ -14,16 +15,16 @@ use crate::population::{Person, Population, flag, quintile};
 use crate::rng::stream;
 use crate::{PANEL_SIZE, SynthError};
 
-/// `volunteers.csv` header.
+/// `volunteers.csv` header: the panel features named as `equalis panel quotas` names them.
 pub const VOLUNTEERS_HEADER: [&str; 8] = [
     "volunteer_id",
     "household_id",
-    "sex",
-    "age_band",
-    "ethnicity",
-    "imd_quintile",
-    "disability",
-    "place",
+    PanelFeature::Sex.name(),
+    PanelFeature::AgeBand.name(),
+    PanelFeature::EthnicGroup.name(),
+    PanelFeature::ImdQuintile.name(),
+    PanelFeature::Disability.name(),
+    PanelFeature::Place.name(),
 ];
 /// `quotas.csv` header.
 pub const QUOTAS_HEADER: [&str; 4] = ["feature", "value", "min", "max"];
@@ -57,19 +58,27 @@ fn ethnicity_label(p: &Person) -> &'static str {
     p.eth_true.group().label()
 }
 
-/// The feature values of a person, in quota order.
+/// The feature values of a person, in quota order (the order of [`PanelFeature::ALL`]). The
+/// values are those of the footprint population (`equalis_refdata::Feature`), so quotas from
+/// `equalis panel quotas` fit: places are local authority districts.
 fn features(ics: &Ics, p: &Person) -> [(&'static str, String); 6] {
     [
-        ("sex", sex_label(p).to_owned()),
-        ("age_band", age_band(p.age).to_owned()),
-        ("ethnicity", ethnicity_label(p).to_owned()),
-        ("imd_quintile", quintile(ics, p).to_string()),
+        (PanelFeature::Sex.name(), sex_label(p).to_owned()),
+        (PanelFeature::AgeBand.name(), age_band(p.age).to_owned()),
         (
-            "disability",
+            PanelFeature::EthnicGroup.name(),
+            ethnicity_label(p).to_owned(),
+        ),
+        (
+            PanelFeature::ImdQuintile.name(),
+            quintile(ics, p).to_string(),
+        ),
+        (
+            PanelFeature::Disability.name(),
             if p.has(flag::DISABLED) { "Yes" } else { "No" }.to_owned(),
         ),
         (
-            "place",
+            PanelFeature::Place.name(),
             ics.places[ics.areas[p.area as usize].place as usize].clone(),
         ),
     ]

@@ -714,6 +714,13 @@ fn volunteers_are_skewed_and_quotas_feasible() {
         e.1 += max;
     }
     assert_eq!(by_feature.len(), 6);
+    // One vocabulary: the features are named as `equalis panel quotas` names them, so its
+    // quotas fit these volunteers (issue 21: `ethnicity` here, `ethnic_group` there).
+    for f in by_feature.keys() {
+        let named = equalis_refdata::PanelFeature::parse(f).map(|p| p.name());
+        assert_eq!(named, Some(*f), "{f}");
+        assert!(vh.contains_key(*f), "{f} is a volunteers column");
+    }
     for (f, (lo, hi)) in by_feature {
         assert!(
             lo <= 40 && hi >= 40,

@@ -9,14 +9,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
+use equalis_refdata::PanelFeature;
 use equalis_sortition::{
     Algorithm, Pool, Quota, Quotas, Replacement, Selection, SortitionError, Volunteer,
 };
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 /// Arguments of `equalis panel`.
@@ -122,6 +126,11 @@ pub fn run(args: PanelArgs) -> anyhow::Result<ExitCode> {
 
 fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
     let (pool, quotas) = load(&args.common)?;
+    let spinner = lottery_spinner(format!(
+        "Selecting {} of {} volunteers: finding the fairest lottery",
+        args.size,
+        pool.volunteers().len()
+    ));
     let result = equalis_sortition::select(
         &pool,
         &quotas,
@@ -129,6 +138,7 @@ fn select(args: SelectArgs) -> anyhow::Result<ExitCode> {
         args.algorithm.into(),
         args.common.seed,
     );
+    spinner.finish_and_clear();
     let selection = match result {
         Ok(s) => s,
         Err(e) => return refuse(e, &args.common),
@@ -190,6 +200,10 @@ fn replace(args: ReplaceArgs) -> anyhow::Result<ExitCode> {
                 .into()
         }
     };
+    let spinner = lottery_spinner(format!(
+        "Replacing {} members: finding the fairest lottery",
+        args.dropped.len()
+    ));
     let result = equalis_sortition::replace(
         &pool,
         &quotas,
@@ -198,6 +212,7 @@ fn replace(args: ReplaceArgs) -> anyhow::Result<ExitCode> {
         algorithm,
         args.common.seed,
     );
+    spinner.finish_and_clear();
     let replacement = match result {
         Ok(r) => r,
         Err(e) => return refuse(e, &args.common),
@@ -239,11 +254,47 @@ fn pretty(v: &Value) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(v)? + "\n")
 }
 
+/// A spinner on stderr while the lottery's distribution is found (tens of seconds for a pool
+/// of thousands with many quota features, and the solver cannot say how far it has got);
+/// hidden when stderr is not a terminal, so scripts and logs see nothing.
+pub(crate) fn lottery_spinner(message: String) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
 fn load(common: &Common) -> anyhow::Result<(Pool, Quotas)> {
-    Ok((
-        read_volunteers(&common.volunteers)?,
-        read_quotas(&common.quotas)?,
-    ))
+    let pool = read_volunteers(&common.volunteers)?;
+    let quotas = align(read_quotas(&common.quotas)?, pool.features());
+    let quotas = Quotas::new(quotas).with_context(|| format!("`{}`", common.quotas.display()))?;
+    Ok((pool, quotas))
+}
+
+/// The quotas with each feature named as the pool's column for it, so that a quota for
+/// `ethnic_group` (as `equalis panel quotas` writes it) fits a pool whose column is
+/// `ethnicity` (as older files have it), and the other way round: one vocabulary,
+/// [`PanelFeature`], with its aliases. The pool keeps its own names, so its hash, and every
+/// record of a draw from it, is unchanged.
+pub(crate) fn align(quotas: Vec<Quota>, features: &[String]) -> Vec<Quota> {
+    quotas
+        .into_iter()
+        .map(|mut q| {
+            if !features.contains(&q.feature)
+                && let Some(f) = features.iter().find(|f| PanelFeature::same(f, &q.feature))
+            {
+                q.feature = f.clone();
+            }
+            q
+        })
+        .collect()
 }
 
 /// Opens a CSV with headers; `what` names the file's role in error messages.
@@ -289,6 +340,14 @@ fn read_volunteers(path: &Path) -> anyhow::Result<Pool> {
         .filter(|&c| c != id_col && Some(c) != hh_col)
         .collect();
     let features: Vec<String> = feature_cols.iter().map(|&c| header[c].clone()).collect();
+    for (i, a) in features.iter().enumerate() {
+        if let Some(b) = features[i + 1..].iter().find(|b| PanelFeature::same(a, b)) {
+            bail!(
+                "`{}` has both `{a}` and `{b}`, two names of one panel feature\n\nhint: keep one of the two columns",
+                path.display()
+            );
+        }
+    }
     let mut volunteers = Vec::new();
     let mut first_row: HashMap<String, usize> = HashMap::new();
     for (r, rec) in rdr.records().enumerate() {
@@ -337,7 +396,7 @@ fn read_volunteers(path: &Path) -> anyhow::Result<Pool> {
     Pool::new(features, volunteers).with_context(|| format!("`{}`", path.display()))
 }
 
-fn read_quotas(path: &Path) -> anyhow::Result<Quotas> {
+fn read_quotas(path: &Path) -> anyhow::Result<Vec<Quota>> {
     let mut rdr = open_csv(path, "quotas")?;
     let header = headers(&mut rdr, path)?;
     let mut cols = [0usize; 4];
@@ -393,7 +452,7 @@ fn read_quotas(path: &Path) -> anyhow::Result<Quotas> {
             max,
         });
     }
-    Quotas::new(quotas).with_context(|| format!("`{}`", path.display()))
+    Ok(quotas)
 }
 
 /// Probabilities rounded for display; the record keeps six decimals, ample for audit and stable

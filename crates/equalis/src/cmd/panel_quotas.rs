@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use equalis_refdata::{Feature, RefData, age_band_label};
+use clap::ValueEnum;
+use equalis_refdata::{PanelFeature, PlaceLevel, RefData, age_band_label};
 use serde_json::json;
 
 use crate::cmd::compute::Format;
@@ -27,13 +28,17 @@ pub struct QuotasArgs {
     #[arg(long)]
     size: u32,
     /// Features, named as the volunteers file's columns: sex, age_band, ethnic_group (or
-    /// ethnicity), imd_quintile
+    /// ethnicity), imd_quintile, place
     #[arg(
         long,
         value_delimiter = ',',
         default_value = "sex,age_band,ethnic_group,imd_quintile"
     )]
     features: Vec<String>,
+    /// What the volunteers' `place` names: local authority districts (as the synthetic
+    /// volunteers) or sub-ICB locations
+    #[arg(long, value_enum, default_value_t = Place::LocalAuthority)]
+    place: Place,
     /// Seats of leeway each side of the rounded target
     #[arg(long, default_value_t = 1)]
     tolerance: u32,
@@ -48,6 +53,22 @@ pub struct QuotasArgs {
     /// Write to this file instead of standard output
     #[arg(long)]
     out: Option<PathBuf>,
+}
+
+/// The level of geography of `place`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Place {
+    LocalAuthority,
+    SubIcb,
+}
+
+impl From<Place> for PlaceLevel {
+    fn from(p: Place) -> Self {
+        match p {
+            Place::LocalAuthority => PlaceLevel::LocalAuthority,
+            Place::SubIcb => PlaceLevel::SubIcb,
+        }
+    }
 }
 
 /// One row of the output.
@@ -118,16 +139,16 @@ fn rows(args: &QuotasArgs) -> anyhow::Result<Vec<QuotaRow>> {
     let r = RefData::get();
     let mut out = Vec::new();
     for name in &args.features {
-        let feature = match name.as_str() {
-            "sex" => Feature::Sex,
-            "age_band" => Feature::AgeBand(bands.clone()),
-            "ethnic_group" | "ethnicity" => Feature::EthnicGroup,
-            "imd_quintile" => Feature::ImdQuintile,
-            other => bail!(
-                "--features: no population data for `{other}`; equalis can set quotas for sex, \
-                 age_band, ethnic_group (or ethnicity) and imd_quintile. Write quotas for other \
-                 features by hand in the same file."
-            ),
+        // Written under the one name `panel select` and the synthetic volunteers use, whichever
+        // alias was asked for.
+        let Some((panel_feature, feature)) = PanelFeature::parse(name)
+            .and_then(|f| Some((f, f.population(&bands, args.place.into())?)))
+        else {
+            bail!(
+                "--features: no population data for `{name}`; equalis can set quotas for sex, \
+                 age_band, ethnic_group (or ethnicity), imd_quintile and place. Write quotas \
+                 for other features by hand in the same file."
+            );
         };
         let counts = r
             .footprint_counts(&args.ics, &feature, min_age)
@@ -146,7 +167,7 @@ fn rows(args: &QuotasArgs) -> anyhow::Result<Vec<QuotaRow>> {
             let share = n / total;
             let (target, min, max) = quota(share, args.size, args.tolerance);
             out.push(QuotaRow {
-                feature: name.clone(),
+                feature: panel_feature.name().to_owned(),
                 value,
                 share,
                 target,

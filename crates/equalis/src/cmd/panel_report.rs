@@ -11,7 +11,7 @@ use anyhow::{Context, anyhow};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, Int64Array, RecordBatch, StringArray};
-use equalis_refdata::{Feature, RefData};
+use equalis_refdata::{Feature, PanelFeature, PlaceLevel, RefData};
 use equalis_report::tables::{Sheet, Val};
 use equalis_report::{Block, Chart, Section};
 use equalis_sortition::{Algorithm, Pool, Quota, Quotas, Volunteer};
@@ -19,6 +19,7 @@ use equalis_workforce::Figure;
 use equalis_workspace::Workspace;
 
 use crate::cmd::dataset::batches;
+use crate::cmd::panel::{align, lottery_spinner};
 use crate::cmd::panel_quotas::parse_band;
 use crate::cmd::workforce::Publisher;
 
@@ -98,42 +99,41 @@ fn load(ws: &Workspace) -> anyhow::Result<(Pool, Quotas)> {
             });
         }
     }
+    let quotas = align(quotas, &features);
     Ok((
         Pool::new(features, volunteers).context("the stored volunteers")?,
         Quotas::new(quotas).context("the stored quotas")?,
     ))
 }
 
-/// A feature's name for a heading: `imd_quintile` → `IMD quintile`.
+/// A feature's name for a heading: `imd_quintile` → `IMD quintile (1 = most deprived)`.
 fn feature_label(feature: &str) -> String {
-    match feature {
-        "imd_quintile" => "IMD quintile (1 = most deprived)".to_owned(),
-        "ethnicity" | "ethnic_group" => "ethnic group".to_owned(),
-        other => other.replace('_', " "),
+    match PanelFeature::parse(feature) {
+        Some(PanelFeature::ImdQuintile) => "IMD quintile (1 = most deprived)".to_owned(),
+        Some(PanelFeature::EthnicGroup) => "ethnic group".to_owned(),
+        _ => feature.replace('_', " "),
     }
 }
 
 /// The footprint's residents by a pool feature, when equalis ships them: `(value, share)`.
+/// A place is counted at the level of geography the volunteers' values name (local authority
+/// or sub-ICB location).
 fn population(icb: &str, feature: &str, values: &[String]) -> Option<Vec<(String, f64)>> {
-    let f = match feature {
-        "sex" => Feature::Sex,
-        "ethnicity" | "ethnic_group" => Feature::EthnicGroup,
-        "imd_quintile" => Feature::ImdQuintile,
-        "age_band" => {
+    let r = RefData::get();
+    let (f, min_age) = match PanelFeature::parse(feature)? {
+        PanelFeature::AgeBand => {
             let mut bands: Vec<(u8, u8)> = values
                 .iter()
                 .map(|v| parse_band(v).ok())
                 .collect::<Option<_>>()?;
             bands.sort();
-            Feature::AgeBand(bands)
+            let min_age = bands.first().map_or(16, |b| b.0);
+            (Feature::AgeBand(bands), min_age)
         }
-        _ => return None,
+        PanelFeature::Place => (Feature::Place(r.place_level(icb, values)?), 16),
+        other => (other.population(&[], PlaceLevel::LocalAuthority)?, 16),
     };
-    let min_age = match &f {
-        Feature::AgeBand(b) => b.first().map_or(16, |b| b.0),
-        _ => 16,
-    };
-    let counts = RefData::get().footprint_counts(icb, &f, min_age)?;
+    let counts = r.footprint_counts(icb, &f, min_age)?;
     let total: f64 = counts.values.iter().map(|(_, n)| n).sum();
     (total > 0.0).then(|| {
         counts
@@ -155,8 +155,14 @@ pub fn report_section(
         return Ok(None);
     }
     let (pool, quotas) = load(ws)?;
+    let spinner = lottery_spinner(format!(
+        "Panel page: the fair lottery for {size} of {} volunteers",
+        pool.volunteers().len()
+    ));
     // The seed only picks the one panel drawn, which this page does not show.
-    let selection = equalis_sortition::select(&pool, &quotas, size, Algorithm::Maximin, 0)
+    let selection = equalis_sortition::select(&pool, &quotas, size, Algorithm::Maximin, 0);
+    spinner.finish_and_clear();
+    let selection = selection
         .map_err(|e| anyhow!("the stored volunteers cannot fill a panel of {size}: {e}"))?;
     let prob: std::collections::HashMap<&str, f64> = selection
         .probabilities
@@ -309,4 +315,41 @@ pub fn report_section(
         ],
         blocks,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn places_have_population_shares_at_the_level_the_volunteers_use() {
+        // Issue 21: "no population figures" for every place on the demo's panel page.
+        let la = population("QK1", "place", &names(&["Leicester", "Rutland"])).unwrap();
+        let total: f64 = la.iter().map(|(_, s)| s).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+        let share = |p: &str| la.iter().find(|(v, _)| v == p).unwrap().1;
+        // Leicester city is about three adults in ten of the footprint, Rutland about 4%.
+        assert!((0.25..0.35).contains(&share("Leicester")));
+        assert!((0.03..0.05).contains(&share("Rutland")));
+        assert_eq!(la.len(), 9);
+        // Places no level of geography knows have no figures.
+        assert!(population("QK1", "place", &names(&["Atlantis"])).is_none());
+    }
+
+    #[test]
+    fn the_older_feature_name_has_the_same_population() {
+        let values = names(&["White", "Asian or Asian British"]);
+        assert_eq!(
+            population("QK1", "ethnicity", &values),
+            population("QK1", "ethnic_group", &values)
+        );
+        assert!(population("QK1", "ethnic_group", &values).is_some());
+        assert!(population("QK1", "disability", &names(&["Yes"])).is_none());
+        assert_eq!(feature_label("ethnicity"), "ethnic group");
+        assert_eq!(feature_label("ethnic_group"), "ethnic group");
+    }
 }

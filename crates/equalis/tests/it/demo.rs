@@ -76,6 +76,15 @@ fn demo_loads_every_contract_dataset() {
         let html = std::fs::read_to_string(report.join(page)).unwrap();
         assert!(html.contains(heading), "{page} lacks {heading}");
     }
+    // Places have population figures (the footprint's local authorities ship with equalis);
+    // issue 21 found "no population figures" in every place row.
+    let panel = std::fs::read_to_string(report.join("sections/citizens-panel.html")).unwrap();
+    let place = panel
+        .split_once("By place")
+        .and_then(|(_, rest)| rest.split("</table>").next())
+        .expect("a table by place");
+    assert!(place.contains("Leicester"), "{place}");
+    assert!(!place.contains("no population figures"), "{place}");
 
     // A second demo in the same directory replaces the first; a directory the demo did
     // not make is never touched.

@@ -7,5 +7,6 @@ mod engine;
 mod ingest;
 mod outreach;
 mod panel;
+mod stats;
 mod synth;
 mod workforce;

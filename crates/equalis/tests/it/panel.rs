@@ -2,7 +2,8 @@
 //! exit codes checked, and the JSON record fed back into `panel replace`.
 //!
 //! Fixtures live in `tests/fixtures/panel/`: 24 synthetic volunteers (three pairs share a
-//! household) with sex, age band and ethnicity, and quotas for a panel of 6.
+//! household) with sex, age band and ethnicity (under its older name, `ethnicity`), and quotas
+//! for a panel of 6.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -186,7 +187,8 @@ fn quotas_from_the_population_feed_select() {
     let dir = tempfile::tempdir().expect("temp dir");
     let quotas = dir.path().join("quotas.csv");
     let q = quotas.to_str().expect("UTF-8 path");
-    let features = "sex,age_band,ethnicity,imd_quintile";
+    // `ethnicity` is the older name of `ethnic_group`; `place` is by local authority district.
+    let features = "sex,age_band,ethnicity,imd_quintile,place";
     let (code, _, err) = run(&[
         "panel",
         "quotas",
@@ -219,7 +221,24 @@ fn quotas_from_the_population_feed_select() {
             )
         })
         .collect();
-    for f in features.split(',') {
+    // Written under the one vocabulary's names, whatever was asked for.
+    let written: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        written.into_iter().collect::<Vec<_>>(),
+        ["age_band", "ethnic_group", "imd_quintile", "place", "sex"]
+    );
+    let places: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.0 == "place")
+        .map(|r| r.1.as_str())
+        .collect();
+    assert_eq!(
+        places.len(),
+        9,
+        "Leicester, Rutland and Leicestershire's 7 districts"
+    );
+    assert!(places.contains(&"Rutland") && places.contains(&"Leicester"));
+    for f in ["sex", "age_band", "ethnic_group", "imd_quintile", "place"] {
         let of: Vec<_> = rows.iter().filter(|r| r.0 == f).collect();
         assert!(of.len() >= 2, "{f}: {of:?}");
         let (lo, hi): (u32, u32) = of.iter().fold((0, 0), |(a, b), r| (a + r.2, b + r.3));
@@ -227,10 +246,19 @@ fn quotas_from_the_population_feed_select() {
     }
     // JSON: each feature's population shares sum to 1.
     let (_, json, _) = run(&[
-        "panel", "quotas", "--ics", "QK1", "--size", "30", "--format", "json",
+        "panel",
+        "quotas",
+        "--ics",
+        "QK1",
+        "--size",
+        "30",
+        "--features",
+        features,
+        "--format",
+        "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    for f in ["sex", "age_band", "ethnic_group", "imd_quintile"] {
+    for f in ["sex", "age_band", "ethnic_group", "imd_quintile", "place"] {
         let total: f64 = v["quotas"]
             .as_array()
             .expect("quotas")
@@ -301,4 +329,117 @@ fn quotas_from_the_population_feed_select() {
             "{f} = {value}: {n} not in {min}..={max}"
         );
     }
+}
+
+/// A command of the README, as written there: the line starting `prefix`, without its comment.
+fn readme_command(prefix: &str) -> Vec<String> {
+    let readme = include_str!("../../../../README.md");
+    let line = readme
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("the README has no `{prefix}` command"));
+    line.split(" #")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn readme_panel_commands_work_on_the_demo_files_as_written() {
+    // Issue 21: `panel quotas` wrote `ethnic_group`, the demo's volunteers had `ethnicity`, and
+    // `panel select` refused. The demo's volunteers, at a small scale, where the demo puts them.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .current_dir(dir.path())
+        .args(["synth", "--ics", "QK1", "--scale", "0.05", "--seed", "42"])
+        .args(["--only", "volunteers", "--out", "equalis-demo/synthetic"])
+        .output()
+        .expect("synth runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let quotas = readme_command("equalis panel quotas --ics");
+    let select = readme_command("equalis panel select --volunteers equalis-demo/");
+    let run_here = |args: &[String]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_equalis"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("equalis runs");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = run_here(&quotas);
+    assert_eq!(code, Some(0), "{quotas:?}: {err}");
+    let (code, out, err) = run_here(&select);
+    assert_eq!(code, Some(0), "{select:?}: {err}");
+    // No progress on a stderr that is not a terminal.
+    assert_eq!(err, "");
+    assert!(
+        out.starts_with("Panel of 40 drawn by maximin lottery, seed 2026"),
+        "{out}"
+    );
+}
+
+#[test]
+fn old_and_new_feature_names_fit_each_other() {
+    // The fixture's volunteers name the column `ethnicity`; quotas for `ethnic_group` (as
+    // `panel quotas` writes them) give the same draw and the same record, pool hash included.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let renamed = dir.path().join("quotas-new-names.csv");
+    let text = std::fs::read_to_string(fixture("quotas.csv")).expect("fixture");
+    std::fs::write(&renamed, text.replace("ethnicity,", "ethnic_group,")).expect("write");
+    let args: Vec<&str> = SELECT.iter().copied().chain(["--format", "json"]).collect();
+    let (code, old, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    let args: Vec<&str> = args
+        .iter()
+        .map(|a| {
+            if *a == "quotas.csv" {
+                renamed.to_str().expect("UTF-8 path")
+            } else {
+                a
+            }
+        })
+        .collect();
+    let (code, new, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(old, new);
+}
+
+#[test]
+fn two_names_of_one_feature_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let volunteers = dir.path().join("volunteers.csv");
+    std::fs::write(
+        &volunteers,
+        "volunteer_id,sex,ethnicity,ethnic_group\nV1,Male,White,White\n",
+    )
+    .expect("write");
+    let (code, _, err) = run(&[
+        "panel",
+        "select",
+        "--volunteers",
+        volunteers.to_str().expect("UTF-8 path"),
+        "--quotas",
+        "quotas.csv",
+        "--size",
+        "1",
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("has both `ethnicity` and `ethnic_group`, two names of one panel feature"),
+        "{err}"
+    );
 }
