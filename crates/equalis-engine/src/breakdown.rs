@@ -199,6 +199,26 @@ pub fn sets(dims: &[&Dim], pairs: bool) -> Vec<Set> {
     out
 }
 
+/// Whether each dimension recorded anything in the data: `false` when every row fell in its
+/// unknown group (a PLUS flag absent from the extract, or a waiting list loaded without
+/// `population`, which has no practice or PCN). Such a breakdown says nothing and is left
+/// out, pairs with it too.
+pub fn recorded(dims: &[&Dim], labels: &[Vec<String>]) -> Vec<bool> {
+    dims.iter()
+        .zip(labels)
+        .map(|(d, l)| l.iter().any(|x| x != d.unknown))
+        .collect()
+}
+
+/// Whether every dimension of a set recorded something (see [`recorded`]).
+pub fn set_recorded(set: Set, recorded: &[bool]) -> bool {
+    match set {
+        Set::All => true,
+        Set::One(a) => recorded[a],
+        Set::Pair(a, b) => recorded[a] && recorded[b],
+    }
+}
+
 /// The breakdown name and group label of a cell.
 pub fn names(dims: &[&Dim], set: Set, labels: &[Vec<String>], key: (u16, u16)) -> (String, String) {
     match set {
@@ -374,6 +394,21 @@ mod tests {
         let (b, g) = names(&dims, Set::Pair(0, 3), &labels, (0, 0));
         assert_eq!(b, "ethnic_group x imd_quintile");
         assert_eq!(g, "White x 1");
+    }
+
+    #[test]
+    fn a_dimension_with_only_its_unknown_group_is_not_recorded() {
+        let dims: Vec<&Dim> = ["sex", "pcn"].iter().map(|n| dim(n).unwrap()).collect();
+        let labels = vec![
+            vec!["Male".to_owned(), "Not known".to_owned()],
+            vec!["Not recorded".to_owned()],
+        ];
+        let r = recorded(&dims, &labels);
+        assert_eq!(r, [true, false]);
+        assert!(set_recorded(Set::All, &r));
+        assert!(set_recorded(Set::One(0), &r));
+        assert!(!set_recorded(Set::One(1), &r));
+        assert!(!set_recorded(Set::Pair(0, 1), &r));
     }
 
     #[test]

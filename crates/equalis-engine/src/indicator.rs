@@ -63,7 +63,7 @@ fn missing_dataset(loaded: &Loaded, i: &Indicator) -> Option<String> {
                 || sql.iter().any(|s| mentions(s, t));
             used && !tables::available(loaded, t)
         })
-        .map(|t| format!("the `{t}` dataset is not loaded"))
+        .map(|t| format!("needs the `{t}` dataset (`equalis ingest --dataset {t} FILE`)"))
 }
 
 fn substitute(sql: &str, period: &Period) -> String {
@@ -338,10 +338,8 @@ fn statistic(
             rows::fill(row, &est);
             let unknown = cell.num[UNKNOWN_AGE] + cell.den[UNKNOWN_AGE];
             if unknown > 0.0 && row.note.is_none() {
-                row.note = Some(format!(
-                    "{} rows of unknown age are not in the standardised rate",
-                    unknown as u64
-                ));
+                // Without the number: a note passes no disclosure rule, and it may be small.
+                row.note = Some("rows of unknown age are not in the standardised rate".to_owned());
             }
         }
         Statistic::Median | Statistic::Percentile(_) => {
@@ -355,11 +353,18 @@ fn statistic(
                 .map(|(&bits, &c)| (f64::from_bits(bits), c))
                 .collect();
             row.denominator = Some(n);
-            match equalis_stats::percentile_of_counts(&values, p)
-                .map_err(|e| EngineError::statistic(context(), e))?
-            {
-                Ok(v) => row.value = Some(v * i.multiplier),
-                Err(reason) => row.note = Some(reason.to_string()),
+            // Distribution-free limits from order statistics, so groups can be compared.
+            let est = equalis_stats::percentile_interval_of_counts(&values, p, &levels)
+                .map_err(|e| EngineError::statistic(context(), e))?;
+            rows::fill(row, &est);
+            for v in [
+                &mut row.value,
+                &mut row.lowercl,
+                &mut row.uppercl,
+                &mut row.lower998cl,
+                &mut row.upper998cl,
+            ] {
+                *v = v.map(|x| x * i.multiplier);
             }
         }
     }
@@ -398,8 +403,12 @@ pub async fn run(
             feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
         }
         let (sets, labels, cells) = rollup.into_cells();
+        let recorded = breakdown::recorded(&dims, &labels);
         let mut period_rows = Vec::new();
         for (set, cells) in sets.iter().zip(&cells) {
+            if !breakdown::set_recorded(*set, &recorded) {
+                continue;
+            }
             let mut named: Vec<_> = cells
                 .iter()
                 .map(|(key, cell)| (breakdown::names(&dims, *set, &labels, *key), cell))
@@ -484,7 +493,11 @@ pub async fn trend(
             feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
         }
         let (sets, labels, cells) = rollup.into_cells();
+        let recorded = breakdown::recorded(&dims, &labels);
         for (set, cells) in sets.iter().zip(&cells) {
+            if !breakdown::set_recorded(*set, &recorded) {
+                continue;
+            }
             for (key, cell) in cells {
                 let (b, g) = breakdown::names(&dims, *set, &labels, *key);
                 let mut row = ResultRow::new(

@@ -74,6 +74,9 @@ pub struct Step {
     pub skipped: Option<String>,
 }
 
+/// The id of the outreach step, in summaries and in the results' `skipped` list.
+pub const OUTREACH: &str = "outreach cohort";
+
 /// Progress callback: called with the step about to run, its index and the number of steps.
 pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
@@ -109,10 +112,12 @@ async fn compute_async(
 ) -> Result<ComputeSummary, EngineError> {
     let ctx = session()?;
     let loaded = tables::register(&ctx, ws).await?;
-    if !loaded.has("population") {
-        return Err(EngineError::MissingData(
-            "the `population` dataset is not loaded; every indicator needs it\n\nhint: `equalis ingest --workspace DIR --dataset population FILE`".into(),
-        ));
+    if !tables::TABLES_READ.iter().any(|t| loaded.has(t)) {
+        return Err(EngineError::MissingData(format!(
+            "nothing to compute: none of the datasets the indicators read ({}) is loaded\n\nhint: `equalis ingest --workspace {} --dataset waiting_list FILE` (or population, events, admissions); `equalis status` lists what is loaded",
+            tables::TABLES_READ.join(", "),
+            ws.root().display()
+        )));
     }
     let indicators = catalogue::load(ws.root())?;
     // Read before anything is computed, so a bad `outreach.toml` stops the run at once.
@@ -131,6 +136,7 @@ async fn compute_async(
         datasets: loaded.datasets.clone(),
         indicators: BTreeMap::new(),
         definitions: BTreeMap::new(),
+        skipped: BTreeMap::new(),
     };
     let mut all_rows = Vec::new();
     let mut inequality = Vec::new();
@@ -188,37 +194,87 @@ async fn compute_async(
             id: "waiting list dashboard".into(),
             rows: 0,
             seconds: 0.0,
-            skipped: Some("the `waiting_list` dataset is not loaded".into()),
+            skipped: Some(
+                "needs the `waiting_list` dataset (`equalis ingest --dataset waiting_list FILE`)"
+                    .into(),
+            ),
         });
     }
 
+    // The outreach cohort and the registration gap are about registered people: they need
+    // `population` itself.
+    let needs_population =
+        "needs the `population` dataset (`equalis ingest --dataset population FILE`)";
     progress("outreach cohort", indicators.len() + 1, total);
     let started = Instant::now();
-    let cohort = outreach::run(&ctx, &loaded, &outreach_settings).await?;
-    summary.steps.push(Step {
-        id: "outreach cohort".into(),
-        rows: cohort.num_rows(),
-        seconds: started.elapsed().as_secs_f64(),
-        skipped: None,
-    });
+    let cohort = if loaded.has("population") {
+        let cohort = outreach::run(&ctx, &loaded, &outreach_settings).await?;
+        summary.steps.push(Step {
+            id: OUTREACH.into(),
+            rows: cohort.num_rows(),
+            seconds: started.elapsed().as_secs_f64(),
+            skipped: None,
+        });
+        Some(cohort)
+    } else {
+        summary.steps.push(Step {
+            id: OUTREACH.into(),
+            rows: 0,
+            seconds: 0.0,
+            skipped: Some(needs_population.into()),
+        });
+        None
+    };
 
     progress("GP registration gap", indicators.len() + 2, total);
     let started = Instant::now();
-    let gap = registration::run(&ctx, &loaded).await?;
-    metadata
-        .indicators
-        .insert(registration::ID.to_owned(), registration::info());
-    summary.steps.push(Step {
-        id: registration::ID.into(),
-        rows: gap.rows.len(),
-        seconds: started.elapsed().as_secs_f64(),
-        skipped: None,
-    });
-    all_rows.extend(gap.rows);
+    let gap = if loaded.has("population") {
+        let gap = registration::run(&ctx, &loaded).await?;
+        metadata
+            .indicators
+            .insert(registration::ID.to_owned(), registration::info());
+        summary.steps.push(Step {
+            id: registration::ID.into(),
+            rows: gap.rows.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            skipped: None,
+        });
+        all_rows.extend(gap.rows);
+        Some(gap.table)
+    } else {
+        summary.steps.push(Step {
+            id: registration::ID.into(),
+            rows: 0,
+            seconds: 0.0,
+            skipped: Some(needs_population.into()),
+        });
+        None
+    };
+
+    for step in &summary.steps {
+        if let Some(why) = &step.skipped {
+            metadata.skipped.insert(step.id.clone(), why.clone());
+        }
+    }
+    if summary.steps.iter().all(|s| s.skipped.is_some()) {
+        let reasons: Vec<String> = summary
+            .steps
+            .iter()
+            .map(|s| format!("  {}: {}", s.id, s.skipped.as_deref().unwrap_or("")))
+            .collect();
+        return Err(EngineError::MissingData(format!(
+            "nothing could be computed from the datasets loaded:\n{}\n\nhint: ingest what they need, then run `equalis compute` again",
+            reasons.join("\n")
+        )));
+    }
 
     let writer = ResultsWriter::begin(ws.root(), metadata)?;
-    writer.write_batch("outreach", &cohort)?;
-    writer.write_batch("registration_gap", &gap.table)?;
+    if let Some(cohort) = &cohort {
+        writer.write_batch("outreach", cohort)?;
+    }
+    if let Some(gap) = &gap {
+        writer.write_batch("registration_gap", gap)?;
+    }
     writer.write_indicators(&all_rows)?;
     writer.write_inequality(&inequality)?;
     writer.write_spc(&spc)?;

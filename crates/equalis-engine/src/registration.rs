@@ -5,7 +5,8 @@
 //! (found from the data through the ONS lookup), not only the LSOAs that appear in the data:
 //! an LSOA with nobody registered is where the gap is largest, and it would be missed.
 //! Registered people living outside that ICB are not compared (the ICS's practices hold only
-//! some of those areas' residents); the `all` row's note says how many.
+//! some of those areas' residents); the `all` row's note says so (without the number, which
+//! could be small: a note is text, and passes no disclosure rule).
 //!
 //! **Estimate.** `equalis-refdata`'s ONS mid-2020 single-year-of-age estimates, bridged to
 //! LSOA 2021 boundaries (split areas by their share of Census 2021 residents). Growth since
@@ -114,10 +115,10 @@ pub fn gap_row(
         row.note = Some("not calculated: the ONS estimate is 0".into());
     } else if unregistered < 0.0 {
         row.value = Some(unregistered / ons * 100.0);
-        row.note = Some(format!(
-            "list inflation: {} more registered than the ONS estimate; no limits",
-            -unregistered
-        ));
+        // The size of the excess is the published value's (from published counts), never
+        // the exact number here.
+        row.note =
+            Some("list inflation: more registered than the ONS estimate; no limits".to_owned());
     } else {
         let est = equalis_stats::proportion(unregistered, ons, &rows::levels(), 100.0)
             .map_err(|e| EngineError::statistic(format!("{ID} {group}"), e))?;
@@ -265,9 +266,10 @@ pub fn result_rows(
     for ((b, g), (ons, reg)) in sums {
         let mut row = gap_row(period, &b, &g, Some(ons), reg)?;
         if b == ALL && not_compared > 0 {
-            let caveat = format!(
-                "{not_compared} registered people live outside the footprint or in an unknown LSOA and are not compared"
-            );
+            // No number: a note is published as text, and the count may be 1 to 7.
+            let caveat = "registered people living outside the footprint or in an unknown LSOA \
+                          are not compared"
+                .to_owned();
             row.note = Some(match row.note {
                 Some(n) => format!("{n}; {caveat}"),
                 None => caveat,
@@ -539,7 +541,9 @@ mod tests {
         // Two areas with estimates: ONS 140, registered 140; the unknown area stays out.
         assert_eq!((all.numerator, all.denominator), (Some(140.0), Some(140.0)));
         assert_eq!(all.value, Some(0.0));
-        assert!(all.note.as_deref().unwrap().contains("4 registered people"));
+        let note = all.note.as_deref().unwrap();
+        assert!(note.contains("outside the footprint"), "{note}");
+        assert!(!note.contains('4'), "no count in a note: {note}");
         let d1 = rows
             .iter()
             .find(|r| r.breakdown == "imd_decile" && r.group == "1")

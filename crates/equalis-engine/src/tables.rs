@@ -2,12 +2,19 @@
 //! as `*_raw`, and views that attach each person's attributes (deprivation, ethnicity, age,
 //! sex, PLUS flags, practice and PCN) from `population` to every row of `events`,
 //! `admissions` and `waiting_list`, so that every indicator can be broken down the same way.
+//!
+//! Every dataset is optional. Without `population`, an empty table of its stored schema stands
+//! in for it, so the views keep their columns: a waiting-list row's own demographics (the data
+//! contract lets an extract carry them) are used as they are, and what only `population` has
+//! (practice, PCN, PLUS flags) is unrecorded; indicators that read `population` itself are
+//! skipped with that reason.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use std::sync::Arc;
 
+use datafusion::datasource::MemTable;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
@@ -136,7 +143,13 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
         );
     }
     if !loaded.has("population") {
-        return Ok(loaded);
+        // An empty stand-in with the stored schema: the joins below keep their columns and
+        // find nobody, so a row's own attributes are used and the rest are unrecorded.
+        let schema = equalis_ingest::stored_schema(equalis_ingest::Dataset::Population);
+        let empty = MemTable::try_new(schema, vec![vec![]])
+            .map_err(|e| EngineError::engine("standing in for `population`", e))?;
+        ctx.register_table("population_raw", Arc::new(empty))
+            .map_err(|e| EngineError::engine("standing in for `population`", e))?;
     }
     let person = |alias: &str| {
         person_columns()
@@ -218,9 +231,11 @@ pub fn date_column(table: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether the workspace has the data a table needs.
+/// Whether the workspace has the data a table needs: the table's own dataset (`population`
+/// only for the `population` table; the other tables take people's attributes from it when it
+/// is loaded, and from their own rows otherwise).
 pub fn available(loaded: &Loaded, table: &str) -> bool {
-    loaded.has("population") && loaded.has(table)
+    loaded.has(table)
 }
 
 /// The directory of a workspace's results, for messages.

@@ -387,9 +387,13 @@ fn finish(
         (snap, set_id, breakdown::natural_key(&group))
     });
     let mut all_cell_latest: Option<u32> = None;
+    let recorded = breakdown::recorded(&plan.dims, labels);
     for &c in &order {
         let (snap, set_id, a, b) = acc.keys[c as usize];
         let set = plan.latest[set_id as usize];
+        if !breakdown::set_recorded(set, &recorded) {
+            continue;
+        }
         let (breakdown, group) = breakdown::names(&plan.dims, set, labels, (a, b));
         let period = from_days(days_since_epoch(periods.snapshots[snap as usize])).to_string();
         let m = measures(&acc.hists[c as usize])?;
@@ -484,9 +488,13 @@ fn casemix(
         per_cell.entry(cell).or_default().push((stratum, *v));
     }
     let levels = rows::levels();
+    let recorded = breakdown::recorded(&plan.dims, labels);
     for (cell, strata) in per_cell {
         let (_, set_id, a, b) = acc.keys[cell as usize];
         let set = plan.latest[set_id as usize];
+        if !breakdown::set_recorded(set, &recorded) {
+            continue;
+        }
         let (breakdown, group) = breakdown::names(&plan.dims, set, labels, (a, b));
         for (k, w) in [(1usize, 18u32), (2, 52)] {
             let mut pops = Vec::new();

@@ -83,6 +83,14 @@ fn outputs(field: &Field) -> Vec<OutCol> {
     }
 }
 
+/// Every column a dataset is stored with, in order, whatever file it came from (a file's
+/// columns outside the contract, kept for some datasets, are not included).
+pub fn stored_columns(dataset: Dataset) -> Vec<OutCol> {
+    let mut columns: Vec<OutCol> = dataset.fields().iter().flat_map(outputs).collect();
+    columns.extend(dataset_outputs(dataset));
+    columns
+}
+
 /// Columns derived from several fields at once.
 fn dataset_outputs(dataset: Dataset) -> Vec<OutCol> {
     match dataset {
@@ -1070,6 +1078,16 @@ fn age_at(dob: Date, at: Date) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file with every contract column is planned into exactly the stored columns.
+    #[test]
+    fn stored_columns_are_what_a_full_file_is_planned_into() {
+        for dataset in Dataset::ALL {
+            let headers: Vec<String> = dataset.fields().iter().map(|f| f.name.to_owned()).collect();
+            let plan = Plan::new(dataset, &headers).unwrap();
+            assert_eq!(plan.columns, stored_columns(dataset), "{}", dataset.name());
+        }
+    }
 
     #[test]
     fn day_numbers_match_jiff_for_every_day_from_1890_to_2100() {

@@ -36,6 +36,12 @@ pub use contract::{CONTRACT_VERSION, Dataset};
 pub use convert::{Plan, Problem, Repseudonymiser, pseudonymise};
 pub use source::Format;
 
+/// The Arrow schema of a dataset as stored (every column nullable): what a reader of the
+/// workspace can rely on, and what the engine stands in with, empty, for a dataset not loaded.
+pub fn stored_schema(dataset: Dataset) -> arrow_schema::SchemaRef {
+    write::schema(&convert::stored_columns(dataset))
+}
+
 /// How to ingest.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

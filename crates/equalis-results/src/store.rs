@@ -39,6 +39,9 @@ pub struct Metadata {
     pub indicators: BTreeMap<String, IndicatorInfo>,
     /// The indicator definitions used, as their source text keyed by id.
     pub definitions: BTreeMap<String, String>,
+    /// What was not computed, and why (e.g. "needs the `population` dataset"), keyed by id.
+    #[serde(default)]
+    pub skipped: BTreeMap<String, String>,
 }
 
 /// What an indicator or measure is, as a reader of the results needs to know it.
