@@ -685,3 +685,130 @@ fn the_report_has_a_workforce_page_for_the_ics_and_each_organisation() {
         "representativeness not drawn"
     );
 }
+
+/// A workspace holding the synthetic ICS's workforce datasets except `missing`.
+fn workspace_without(missing: &str) -> (tempfile::TempDir, PathBuf) {
+    let s = setup();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    run_ok(bin().arg("init").arg(&ws));
+    for d in DATASETS.iter().filter(|d| **d != missing) {
+        run_ok(
+            bin()
+                .args(["ingest", "--workspace"])
+                .arg(&ws)
+                .args(["--dataset", d])
+                .arg(s.data.join(format!("{d}.csv"))),
+        );
+    }
+    (dir, ws)
+}
+
+/// Issue 19 item 2: WRES and WDES on a workspace lacking each optional dataset in turn give
+/// every indicator its data support, and for the others say which dataset to ingest; exit 0.
+#[test]
+fn returns_compute_what_their_data_support_when_a_dataset_is_missing() {
+    let full_wres = json(&["wres", "--org", "RWE"]);
+    let full_wdes = json(&["wdes", "--org", "RWE"]);
+    // Indicator (WRES) and metric (WDES) keys by the dataset they read.
+    let reads: [(&str, &[&str], &[&str]); 4] = [
+        ("recruitment", &["2"], &["2"]),
+        ("employee_relations", &["3"], &["3"]),
+        ("training", &["4"], &[]),
+        (
+            "staff_survey",
+            &["5", "6", "7", "8"],
+            &[
+                "4a_public",
+                "4a_managers",
+                "4a_colleagues",
+                "4b",
+                "5",
+                "6",
+                "7",
+                "8",
+            ],
+        ),
+    ];
+    for (missing, wres_keys, wdes_keys) in reads {
+        let (_dir, ws) = workspace_without(missing);
+        let reason =
+            format!("needs the `{missing}` dataset: `equalis ingest --dataset {missing} FILE`");
+        for (cmd, keys, full, field) in [
+            ("wres", wres_keys, &full_wres, "indicators"),
+            ("wdes", wdes_keys, &full_wdes, "metrics"),
+        ] {
+            let out = run_ok(
+                bin()
+                    .args([
+                        "workforce",
+                        cmd,
+                        "--org",
+                        "RWE",
+                        "--format",
+                        "json",
+                        "--workspace",
+                    ])
+                    .arg(&ws),
+            );
+            let v: Value = serde_json::from_str(&out).expect("JSON");
+            let got = v[field].as_object().expect("indicators");
+            for (k, want) in full[field].as_object().expect("indicators") {
+                if keys.contains(&k.as_str()) {
+                    assert_eq!(
+                        got[k],
+                        serde_json::json!({ "undefined": reason }),
+                        "{cmd} {k} without {missing}"
+                    );
+                } else {
+                    // Every other indicator is exactly what the full workspace gives.
+                    assert_eq!(&got[k], want, "{cmd} {k} without {missing}");
+                }
+            }
+            // The table says so too, with exit 0.
+            let table = run_ok(
+                bin()
+                    .args(["workforce", cmd, "--org", "RWE", "--workspace"])
+                    .arg(&ws),
+            );
+            assert_eq!(
+                table.contains(&reason),
+                !keys.is_empty(),
+                "{cmd} without {missing}:\n{table}"
+            );
+        }
+        if missing == "recruitment" {
+            // The dashboard's EDI metric 2a reads recruitment; the rest of it is computed.
+            let out = run_ok(
+                bin()
+                    .args(["workforce", "dashboard", "--format", "json", "--workspace"])
+                    .arg(&ws),
+            );
+            let v: Value = serde_json::from_str(&out).expect("JSON");
+            assert_eq!(
+                v["edi_success_metrics"]["2a_race"],
+                serde_json::json!({ "undefined": reason })
+            );
+            assert!(v["edi_success_metrics"]["6a_pct"].is_number());
+        }
+        if missing == "employee_relations" {
+            // The report's pages show WRES and WDES with the indicator that needs the dataset.
+            let out = _dir.path().join("report");
+            run_ok(
+                bin()
+                    .args(["report", "--workspace"])
+                    .arg(&ws)
+                    .arg("--out")
+                    .arg(&out),
+            );
+            let page =
+                std::fs::read_to_string(out.join("sections/workforce-rwe.html")).expect("RWE page");
+            assert!(page.contains("Workforce Race Equality Standard (WRES)"));
+            assert!(
+                page.contains("needs the `employee_relations` dataset"),
+                "{page}"
+            );
+            assert!(page.contains("WRES 2: White vs BME appointed from shortlisting"));
+        }
+    }
+}

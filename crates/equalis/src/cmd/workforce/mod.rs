@@ -32,8 +32,8 @@ use equalis_vocab::Sex;
 use equalis_workforce::dashboard::{self, ClusterKey};
 use equalis_workforce::pay_gap::{self, GroupPay, PayGapAnalysis, PayGapOptions, QuartileBand};
 use equalis_workforce::{
-    DisabilityCounts, EthnicityCounts, Figure, RateComparison, Scope, SurveyComparison, Workforce,
-    wdes, wres,
+    DisabilityCounts, EthnicityCounts, Figure, NotSupplied, RateComparison, Scope,
+    SurveyComparison, Workforce, wdes, wres,
 };
 use equalis_workspace::Workspace;
 use jiff::civil::Date;
@@ -574,47 +574,32 @@ fn cover(kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
     ]
 }
 
-fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
-    let mut sheets = Vec::new();
-    let mut ind = Map::new();
+/// The items of an indicator computed from its dataset, or the dataset it needs.
+fn items_of<T>(
+    x: &Result<T, NotSupplied>,
+    items: impl FnOnce(&T) -> Items,
+) -> Result<Items, NotSupplied> {
+    match x {
+        Ok(v) => Ok(items(v)),
+        Err(n) => Err(*n),
+    }
+}
 
-    // 1: by section and band.
-    let mut s1 = Sheet::new(
-        "WRES 1",
-        "Indicator 1: staff in each pay band by ethnicity (non-clinical, clinical, medical and dental)",
-        &headers_with("Section / band", &ETHNICITY_HEADERS),
-    );
-    let mut rows = Vec::new();
-    for row in &r.indicator1.rows {
-        let label = format!("{} {}", row.section.label(), row.band.code());
-        let mut cells = vec![Val::text(&label)];
-        cells.extend(ethnicity_counts_cells(p, &row.counts));
-        s1.row(cells);
-        let mut j = ethnicity_counts_json(p, &row.counts);
-        if let Value::Object(m) = &mut j {
-            m.insert("section".into(), json!(row.section.label()));
-            m.insert("band".into(), json!(row.band.code()));
+/// A sheet and its JSON for an indicator: its items, or one row saying which dataset it needs.
+fn indicator_sheet(name: &str, title: &str, items: Result<Items, NotSupplied>) -> (Sheet, Value) {
+    match items {
+        Ok(it) => (it.sheet(name, title), it.json()),
+        Err(n) => {
+            let v = Val::Undefined(n.reason());
+            let mut s = Sheet::new(name, title, &["Measure", "Value"]);
+            s.row(vec![Val::text("Not computed"), v.clone()]);
+            (s, v.json())
         }
-        rows.push(j);
     }
-    let mut sections = Map::new();
-    for (sec, c) in &r.indicator1.sections {
-        let mut cells = vec![Val::text(format!("{} total", sec.label()))];
-        cells.extend(ethnicity_counts_cells(p, c));
-        s1.row(cells);
-        sections.insert(sec.label().to_string(), ethnicity_counts_json(p, c));
-    }
-    let mut cells = vec![Val::text("All staff")];
-    cells.extend(ethnicity_counts_cells(p, &r.indicator1.overall));
-    s1.row(cells);
-    ind.insert(
-        "1".into(),
-        json!({"rows": rows, "sections": sections, "overall": ethnicity_counts_json(p, &r.indicator1.overall)}),
-    );
-    sheets.push(s1);
+}
 
-    // 2: appointment from shortlisting.
-    let i2 = &r.indicator2;
+/// WRES indicator 2: appointment from shortlisting.
+fn wres2_items(p: &Publisher, i2: &wres::Indicator2) -> Items {
     let mut it = Items::new();
     it.add(
         "white_shortlisted",
@@ -682,14 +667,11 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
     {
         it.add(k, l, v);
     }
-    ind.insert("2".into(), it.json());
-    sheets.push(it.sheet(
-        "WRES 2",
-        "Indicator 2: relative likelihood of White staff being appointed from shortlisting compared to BME staff",
-    ));
+    it
+}
 
-    // 3: disciplinary, two-year rolling average.
-    let i3 = &r.indicator3;
+/// WRES indicator 3: entering the formal disciplinary process, two-year rolling average.
+fn wres3_items(p: &Publisher, i3: &wres::Indicator3) -> Items {
     let mut it = Items::new();
     it.add(
         "window_start",
@@ -732,14 +714,11 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
             it.add(k, l, v);
         }
     }
-    ind.insert("3".into(), it.json());
-    sheets.push(it.sheet(
-        "WRES 3",
-        "Indicator 3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff (two-year rolling average)",
-    ));
+    it
+}
 
-    // 4: non-mandatory training.
-    let i4 = &r.indicator4;
+/// WRES indicator 4: non-mandatory training and CPD.
+fn wres4_items(p: &Publisher, i4: &wres::Indicator4) -> Items {
     let mut it = Items::new();
     comparison_items(
         p,
@@ -759,38 +738,90 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         "Training records matching no staff record",
         p.count(i4.unmatched_records),
     );
-    ind.insert("4".into(), it.json());
-    sheets.push(it.sheet(
-        "WRES 4",
-        "Indicator 4: relative likelihood of White staff accessing non-mandatory training and CPD compared to BME staff",
-    ));
+    it
+}
 
-    // 5-8: staff survey.
-    for (n, s, title) in [
+fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
+    let mut sheets = Vec::new();
+    let mut ind = Map::new();
+
+    // 1: by section and band.
+    let mut s1 = Sheet::new(
+        "WRES 1",
+        "Indicator 1: staff in each pay band by ethnicity (non-clinical, clinical, medical and dental)",
+        &headers_with("Section / band", &ETHNICITY_HEADERS),
+    );
+    let mut rows = Vec::new();
+    for row in &r.indicator1.rows {
+        let label = format!("{} {}", row.section.label(), row.band.code());
+        let mut cells = vec![Val::text(&label)];
+        cells.extend(ethnicity_counts_cells(p, &row.counts));
+        s1.row(cells);
+        let mut j = ethnicity_counts_json(p, &row.counts);
+        if let Value::Object(m) = &mut j {
+            m.insert("section".into(), json!(row.section.label()));
+            m.insert("band".into(), json!(row.band.code()));
+        }
+        rows.push(j);
+    }
+    let mut sections = Map::new();
+    for (sec, c) in &r.indicator1.sections {
+        let mut cells = vec![Val::text(format!("{} total", sec.label()))];
+        cells.extend(ethnicity_counts_cells(p, c));
+        s1.row(cells);
+        sections.insert(sec.label().to_string(), ethnicity_counts_json(p, c));
+    }
+    let mut cells = vec![Val::text("All staff")];
+    cells.extend(ethnicity_counts_cells(p, &r.indicator1.overall));
+    s1.row(cells);
+    ind.insert(
+        "1".into(),
+        json!({"rows": rows, "sections": sections, "overall": ethnicity_counts_json(p, &r.indicator1.overall)}),
+    );
+    sheets.push(s1);
+
+    // 2 to 8: each from its own dataset, or saying which dataset to ingest.
+    let survey = |s| items_of(s, |s| survey_items(p, s));
+    for (n, items, title) in [
+        (
+            "2",
+            items_of(&r.indicator2, |i| wres2_items(p, i)),
+            "Indicator 2: relative likelihood of White staff being appointed from shortlisting compared to BME staff",
+        ),
+        (
+            "3",
+            items_of(&r.indicator3, |i| wres3_items(p, i)),
+            "Indicator 3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff (two-year rolling average)",
+        ),
+        (
+            "4",
+            items_of(&r.indicator4, |i| wres4_items(p, i)),
+            "Indicator 4: relative likelihood of White staff accessing non-mandatory training and CPD compared to BME staff",
+        ),
         (
             "5",
-            &r.indicator5,
+            survey(&r.indicator5),
             "Indicator 5: harassment, bullying or abuse from patients, relatives or the public in the last 12 months, %",
         ),
         (
             "6",
-            &r.indicator6,
+            survey(&r.indicator6),
             "Indicator 6: harassment, bullying or abuse from staff in the last 12 months, %",
         ),
         (
             "7",
-            &r.indicator7,
+            survey(&r.indicator7),
             "Indicator 7: believing the organisation provides equal opportunities for career progression or promotion, %",
         ),
         (
             "8",
-            &r.indicator8,
+            survey(&r.indicator8),
             "Indicator 8: personally experienced discrimination at work from a manager, team leader or colleague, %",
         ),
     ] {
-        let it = survey_items(p, s);
-        ind.insert(n.into(), it.json());
-        sheets.push(it.sheet(&format!("WRES {n}"), title));
+        let (sheet, json) = indicator_sheet(&format!("WRES {n}"), title, items);
+        ind.insert(n.into(), json);
+        sheets.push(sheet);
     }
 
     // 9: board.
@@ -873,38 +904,8 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
     )
 }
 
-fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
-    let mut sheets = Vec::new();
-    let mut met = Map::new();
-
-    let mut s1 = Sheet::new(
-        "WDES 1",
-        "Metric 1: staff in each pay band cluster by disability (non-clinical, clinical), with declaration rates",
-        &headers_with("Section / cluster", &DISABILITY_HEADERS),
-    );
-    let mut rows = Vec::new();
-    for row in &r.metric1.rows {
-        let cluster = row.cluster.map_or("Other terms", |c| c.label());
-        let mut cells = vec![Val::text(format!("{} {}", row.section.label(), cluster))];
-        cells.extend(disability_counts_cells(p, &row.counts));
-        s1.row(cells);
-        let mut j = disability_counts_json(p, &row.counts);
-        if let Value::Object(m) = &mut j {
-            m.insert("section".into(), json!(row.section.label()));
-            m.insert("cluster".into(), json!(cluster));
-        }
-        rows.push(j);
-    }
-    let mut cells = vec![Val::text("All staff")];
-    cells.extend(disability_counts_cells(p, &r.metric1.overall));
-    s1.row(cells);
-    met.insert(
-        "1".into(),
-        json!({"rows": rows, "overall": disability_counts_json(p, &r.metric1.overall)}),
-    );
-    sheets.push(s1);
-
-    let m2 = &r.metric2;
+/// WDES metric 2: appointment from shortlisting.
+fn wdes2_items(p: &Publisher, m2: &wdes::Metric2) -> Items {
     let mut it = Items::new();
     comparison_items(
         p,
@@ -932,13 +933,11 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
             m2.shortlisted.total,
         ),
     );
-    met.insert("2".into(), it.json());
-    sheets.push(it.sheet(
-        "WDES 2",
-        "Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting compared to Disabled applicants",
-    ));
+    it
+}
 
-    let m3 = &r.metric3;
+/// WDES metric 3: entering the formal capability process, two-year rolling average.
+fn wdes3_items(p: &Publisher, m3: &wdes::Metric3, overall: &DisabilityCounts) -> Items {
     let mut it = Items::new();
     it.add(
         "window_start",
@@ -988,69 +987,34 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
     it.add(
         "declaration_rate_pct",
         "Workforce declaration rate %",
-        declared(p, &r.metric1.overall),
+        declared(p, overall),
     );
-    met.insert("3".into(), it.json());
-    sheets.push(it.sheet(
-        "WDES 3",
-        "Metric 3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff (two-year rolling average)",
-    ));
+    it
+}
 
-    for (n, m, title) in [
-        (
-            "4a_public",
-            &r.metric4a_public,
-            "Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public, %",
-        ),
-        (
-            "4a_managers",
-            &r.metric4a_managers,
-            "Metric 4a(ii): harassment, bullying or abuse from managers, %",
-        ),
-        (
-            "4a_colleagues",
-            &r.metric4a_colleagues,
-            "Metric 4a(iii): harassment, bullying or abuse from other colleagues, %",
-        ),
-        (
-            "4b",
-            &r.metric4b,
-            "Metric 4b: last experience of harassment, bullying or abuse reported, %",
-        ),
-        (
-            "5",
-            &r.metric5,
-            "Metric 5: believing the organisation provides equal opportunities for career progression or promotion, %",
-        ),
-        (
-            "6",
-            &r.metric6,
-            "Metric 6: felt pressure from their manager to come to work when not well enough, %",
-        ),
-        (
-            "7",
-            &r.metric7,
-            "Metric 7: satisfied with the extent to which the organisation values their work, %",
-        ),
-    ] {
-        let mut it = survey_items(p, &m.figures);
-        let resp = m.figures.reference.respondents + m.figures.comparison.respondents;
-        it.add(
-            "workforce_declaration_rate_pct",
-            "Workforce (ESR) declaration rate %",
-            declared(p, &r.metric1.overall),
-        );
-        it.add(
-            "survey_disabled_pct",
-            "Disabled respondents as % of respondents",
-            p.pct(m.figures.comparison.respondents, resp),
-        );
-        met.insert(n.into(), it.json());
-        let name = format!("WDES {}", n.replace('_', " "));
-        sheets.push(it.sheet(&name, title));
-    }
+/// A WDES survey metric (4 to 7) with the two declaration rates beside it.
+fn wdes_survey_items(p: &Publisher, m: &wdes::SurveyMetric, overall: &DisabilityCounts) -> Items {
+    let mut it = survey_items(p, &m.figures);
+    let resp = m.figures.reference.respondents + m.figures.comparison.respondents;
+    it.add(
+        "workforce_declaration_rate_pct",
+        "Workforce (ESR) declaration rate %",
+        declared(p, overall),
+    );
+    it.add(
+        "survey_disabled_pct",
+        "Disabled respondents as % of respondents",
+        p.pct(m.figures.comparison.respondents, resp),
+    );
+    it
+}
 
-    let m8 = &r.metric8;
+/// WDES metric 8: adequate adjustments, Disabled staff only.
+fn wdes8_items(
+    p: &Publisher,
+    m8: &equalis_workforce::SurveyFigure,
+    overall: &DisabilityCounts,
+) -> Items {
     let mut it = Items::new();
     it.add(
         "disabled_respondents",
@@ -1065,10 +1029,102 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
     it.add(
         "workforce_declaration_rate_pct",
         "Workforce (ESR) declaration rate %",
-        declared(p, &r.metric1.overall),
+        declared(p, overall),
     );
-    met.insert("8".into(), it.json());
-    sheets.push(it.sheet("WDES 8", "Metric 8: employer has made adequate adjustments to enable Disabled staff to carry out their work, %"));
+    it
+}
+
+fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
+    let mut sheets = Vec::new();
+    let mut met = Map::new();
+
+    let mut s1 = Sheet::new(
+        "WDES 1",
+        "Metric 1: staff in each pay band cluster by disability (non-clinical, clinical), with declaration rates",
+        &headers_with("Section / cluster", &DISABILITY_HEADERS),
+    );
+    let mut rows = Vec::new();
+    for row in &r.metric1.rows {
+        let cluster = row.cluster.map_or("Other terms", |c| c.label());
+        let mut cells = vec![Val::text(format!("{} {}", row.section.label(), cluster))];
+        cells.extend(disability_counts_cells(p, &row.counts));
+        s1.row(cells);
+        let mut j = disability_counts_json(p, &row.counts);
+        if let Value::Object(m) = &mut j {
+            m.insert("section".into(), json!(row.section.label()));
+            m.insert("cluster".into(), json!(cluster));
+        }
+        rows.push(j);
+    }
+    let mut cells = vec![Val::text("All staff")];
+    cells.extend(disability_counts_cells(p, &r.metric1.overall));
+    s1.row(cells);
+    met.insert(
+        "1".into(),
+        json!({"rows": rows, "overall": disability_counts_json(p, &r.metric1.overall)}),
+    );
+    sheets.push(s1);
+
+    // 2 to 8: each from its own dataset, or saying which dataset to ingest.
+    let overall = &r.metric1.overall;
+    let survey = |m| items_of(m, |m| wdes_survey_items(p, m, overall));
+    for (n, items, title) in [
+        (
+            "2",
+            items_of(&r.metric2, |m| wdes2_items(p, m)),
+            "Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting compared to Disabled applicants",
+        ),
+        (
+            "3",
+            items_of(&r.metric3, |m| wdes3_items(p, m, overall)),
+            "Metric 3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff (two-year rolling average)",
+        ),
+        (
+            "4a_public",
+            survey(&r.metric4a_public),
+            "Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public, %",
+        ),
+        (
+            "4a_managers",
+            survey(&r.metric4a_managers),
+            "Metric 4a(ii): harassment, bullying or abuse from managers, %",
+        ),
+        (
+            "4a_colleagues",
+            survey(&r.metric4a_colleagues),
+            "Metric 4a(iii): harassment, bullying or abuse from other colleagues, %",
+        ),
+        (
+            "4b",
+            survey(&r.metric4b),
+            "Metric 4b: last experience of harassment, bullying or abuse reported, %",
+        ),
+        (
+            "5",
+            survey(&r.metric5),
+            "Metric 5: believing the organisation provides equal opportunities for career progression or promotion, %",
+        ),
+        (
+            "6",
+            survey(&r.metric6),
+            "Metric 6: felt pressure from their manager to come to work when not well enough, %",
+        ),
+        (
+            "7",
+            survey(&r.metric7),
+            "Metric 7: satisfied with the extent to which the organisation values their work, %",
+        ),
+        (
+            "8",
+            items_of(&r.metric8, |m| wdes8_items(p, m, overall)),
+            "Metric 8: employer has made adequate adjustments to enable Disabled staff to carry out their work, %",
+        ),
+    ] {
+        let name = format!("WDES {}", n.replace('_', " "));
+        let (sheet, json) = indicator_sheet(&name, title, items);
+        met.insert(n.into(), json);
+        sheets.push(sheet);
+    }
 
     let mut it = Items::new();
     it.add(
@@ -1912,15 +1968,19 @@ fn edi_sheet(
         (
             "2a_race",
             "2a: relative likelihood of appointment from shortlisting, White / BME",
-            &wres_r.indicator2.comparison,
+            wres_r.indicator2.as_ref().map(|i| &i.comparison),
         ),
         (
             "2a_disability",
             "2a: relative likelihood of appointment from shortlisting, non-disabled / Disabled",
-            &wdes_r.metric2.comparison,
+            wdes_r.metric2.as_ref().map(|m| &m.comparison),
         ),
     ] {
-        it.add(k, l, p.stat(c.relative_likelihood.value, rate_people(c), 2));
+        let v = match c {
+            Ok(c) => p.stat(c.relative_likelihood.value, rate_people(c), 2),
+            Err(n) => Val::Undefined(n.reason()),
+        };
+        it.add(k, l, v);
     }
     let at = |cluster: ClusterKey| {
         cells
@@ -2028,12 +2088,16 @@ fn edi_sheet(
             &edi.m6b,
         ),
     ] {
+        let (respondents, pct) = match m {
+            Ok(m) => (p.count(m.respondents), p.pct(m.positive, m.respondents)),
+            Err(n) => (Val::Undefined(n.reason()), Val::Undefined(n.reason())),
+        };
         it.add(
             format!("{k}_respondents"),
             format!("{} respondents", &l[..2]),
-            p.count(m.respondents),
+            respondents,
         );
-        it.add(format!("{k}_pct"), l, p.pct(m.positive, m.respondents));
+        it.add(format!("{k}_pct"), l, pct);
     }
     Ok((
         it.sheet(
