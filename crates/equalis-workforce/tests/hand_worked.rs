@@ -1066,9 +1066,34 @@ fn ethnicity_pay_gap_references_and_small_groups() {
     let top = &e.binary.quartiles[3];
     assert_eq!(top.employees, 2);
     let pct = |g| top.shares.iter().find(|s| s.group == g).unwrap().pct;
-    close(pct(EthnicityPayGroup::White), 25.0);
     close(pct(EthnicMinority), 25.0);
-    close(pct(NotStated), 50.0);
+    // Not stated (one person) is below the threshold, so its 50% is withheld; as the shares
+    // add up to 100%, the smallest other group's (White, 2 people) is withheld with it, or
+    // 100 − 25 − 25 would give it back.
+    undefined(
+        pct(NotStated),
+        "fewer relevant employees than the small-group threshold",
+    );
+    undefined(
+        pct(EthnicityPayGroup::White),
+        "withheld with a smaller group's share, which would otherwise follow from the others",
+    );
+    // Its own pay and bonus figures are withheld too: its mean would give its gap back.
+    let ns = e
+        .binary
+        .groups
+        .iter()
+        .find(|g| g.group == NotStated)
+        .unwrap();
+    assert_eq!(ns.relevant_employees, 1);
+    undefined(
+        ns.mean_hourly,
+        "fewer relevant employees than the small-group threshold",
+    );
+    undefined(
+        ns.bonus_proportion_pct,
+        "fewer relevant employees than the small-group threshold",
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ mod sections;
 mod trend;
 
 pub(crate) use load::choose_icb;
-pub(crate) use render::Publisher;
+pub(crate) use render::{Publisher, View};
 pub use sections::report_sections;
 
 use std::path::PathBuf;
@@ -81,6 +81,11 @@ struct Common {
     /// Output file (standard output when absent; required for xlsx)
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Which figures: `published` (safe to publish: small counts withheld, other counts
+    /// rounded to 5) or `return` (exact counts and rates, for submission to NHS England and
+    /// the organisation's own use; not for publication)
+    #[arg(long, value_enum, default_value = "published")]
+    view: View,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -131,8 +136,14 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
     let data = Workforce::new(load::load(&ws, needed)?).context("invalid workforce data")?;
     let scope = scope_of(&data, common.org.as_deref())?;
     let date = snapshot_of(&data, common)?;
-    let p = Publisher::new();
-    let (report, json) = match &args.command {
+    let p = Publisher::with_view(common.view);
+    if common.view == View::Return {
+        eprintln!(
+            "equalis: the return view gives exact counts, including counts of 1 to 7: it is for \
+             submission to NHS England and the organisation's own use, not for publication"
+        );
+    }
+    let (report, mut json) = match &args.command {
         WorkforceCommand::Wres(_) => {
             let (report, json, _) = wres_with_trend(&p, &data, &scope, date)?;
             (report, json)
@@ -147,6 +158,9 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
             dashboard_report(&p, &data, &scope, date, icb.as_deref())?
         }
     };
+    if let Value::Object(m) = &mut json {
+        m.insert("view".into(), json!(common.view.name()));
+    }
     let out = common.out.as_deref();
     match common.format {
         OutFormat::Table => render::emit(out, report.table().as_bytes())?,
@@ -358,14 +372,6 @@ fn wdes3_people(m3: &wdes::Metric3) -> u64 {
     ])
 }
 
-fn eth_people(c: &EthnicityCounts) -> u64 {
-    smallest_nonzero(&[c.white, c.bme, c.unknown])
-}
-
-fn dis_people(c: &DisabilityCounts) -> u64 {
-    smallest_nonzero(&[c.disabled, c.non_disabled, c.unknown])
-}
-
 /// The ESR declaration rate (declared either way as % of headcount), from published counts.
 fn declared(p: &Publisher, c: &DisabilityCounts) -> Val {
     p.pct(c.disabled + c.non_disabled, c.total)
@@ -477,23 +483,39 @@ fn ethnicity_counts_cells(p: &Publisher, c: &EthnicityCounts) -> Vec<Val> {
     ]
 }
 
+const ETHNICITY_KEYS: [&str; 7] = [
+    "white",
+    "bme",
+    "unknown",
+    "total",
+    "white_pct",
+    "bme_pct",
+    "unknown_pct",
+];
+
 fn ethnicity_counts_json(p: &Publisher, c: &EthnicityCounts) -> Value {
-    let v = ethnicity_counts_cells(p, c);
-    let keys = [
-        "white",
-        "bme",
-        "unknown",
-        "total",
-        "white_pct",
-        "bme_pct",
-        "unknown_pct",
-    ];
+    counts_json(&ETHNICITY_KEYS, &ethnicity_counts_cells(p, c))
+}
+
+/// Cells under their JSON keys.
+fn counts_json(keys: &[&str], cells: &[Val]) -> Value {
     Value::Object(
         keys.iter()
             .map(|k| k.to_string())
-            .zip(v.iter().map(Val::json))
+            .zip(cells.iter().map(Val::json))
             .collect(),
     )
+}
+
+/// A board group's three counts, its size and the three shares, published as NHS England
+/// publishes WRES 9 and WDES 10: exact when the group that decides (`group`: the group itself,
+/// or the smaller of the executive and non-executive parts) has 8 or more members, all
+/// withheld when it has 1 to 7.
+fn board_cells(p: &Publisher, counts: [u64; 3], total: u64, group: u64) -> Vec<Val> {
+    let mut v: Vec<Val> = counts.iter().map(|&n| p.board_count(n, group)).collect();
+    v.push(p.board_count(total, group));
+    v.extend(counts.iter().map(|&n| p.board_pct(n, total, group)));
+    v
 }
 
 const ETHNICITY_HEADERS: [&str; 7] = [
@@ -519,24 +541,19 @@ fn disability_counts_cells(p: &Publisher, c: &DisabilityCounts) -> Vec<Val> {
     ]
 }
 
+const DISABILITY_KEYS: [&str; 8] = [
+    "disabled",
+    "non_disabled",
+    "unknown",
+    "total",
+    "disabled_pct",
+    "non_disabled_pct",
+    "unknown_pct",
+    "declaration_rate_pct",
+];
+
 fn disability_counts_json(p: &Publisher, c: &DisabilityCounts) -> Value {
-    let v = disability_counts_cells(p, c);
-    let keys = [
-        "disabled",
-        "non_disabled",
-        "unknown",
-        "total",
-        "disabled_pct",
-        "non_disabled_pct",
-        "unknown_pct",
-        "declaration_rate_pct",
-    ];
-    Value::Object(
-        keys.iter()
-            .map(|k| k.to_string())
-            .zip(v.iter().map(Val::json))
-            .collect(),
-    )
+    counts_json(&DISABILITY_KEYS, &disability_counts_cells(p, c))
 }
 
 const DISABILITY_HEADERS: [&str; 8] = [
@@ -554,7 +571,7 @@ fn headers_with<'a>(first: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
     std::iter::once(first).chain(rest.iter().copied()).collect()
 }
 
-fn cover(kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
+fn cover(p: &Publisher, kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
     vec![
         ("Return".into(), kind.into()),
         (
@@ -565,12 +582,7 @@ fn cover(kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
             },
         ),
         ("Snapshot date".into(), date.to_string()),
-        (
-            "Disclosure control".into(),
-            "NHS Digital 2018: counts 1-7 shown as *, other counts rounded to the nearest 5; \
-             percentages from rounded counts; statistics of 1-7 people shown as *"
-                .into(),
-        ),
+        ("View".into(), p.view().describe().into()),
     ]
 }
 
@@ -824,7 +836,7 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         sheets.push(sheet);
     }
 
-    // 9: board.
+    // 9: board, as NHS England publishes it (see `Publisher::board_count`).
     let i9 = &r.indicator9;
     let mut s9 = Sheet::new(
         "WRES 9",
@@ -832,46 +844,64 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         &headers_with("Group", &ETHNICITY_HEADERS),
     );
     let mut j9 = Map::new();
-    for (k, l, c) in [
-        ("voting", "Voting board members", &i9.voting),
-        ("executive", "Executive board members", &i9.executive),
+    // Executive and non-executive members make up the voting board, so neither part can be
+    // shown without the other: both follow the smaller.
+    let split = smallest_nonzero(&[i9.executive.total, i9.non_executive.total]);
+    for (k, l, c, group) in [
+        (
+            "voting",
+            "Voting board members",
+            &i9.voting,
+            i9.voting.total,
+        ),
+        ("executive", "Executive board members", &i9.executive, split),
         (
             "non_executive",
             "Non-executive board members",
             &i9.non_executive,
+            split,
         ),
-        ("non_voting", "Non-voting board members", &i9.non_voting),
-        ("workforce", "Overall workforce", &i9.workforce),
+        (
+            "non_voting",
+            "Non-voting board members",
+            &i9.non_voting,
+            i9.non_voting.total,
+        ),
     ] {
-        let mut cells = vec![Val::text(l)];
-        cells.extend(ethnicity_counts_cells(p, c));
-        s9.row(cells);
-        j9.insert(k.into(), ethnicity_counts_json(p, c));
+        let v = board_cells(p, [c.white, c.bme, c.unknown], c.total, group);
+        j9.insert(k.into(), counts_json(&ETHNICITY_KEYS, &v));
+        s9.row(std::iter::once(Val::text(l)).chain(v).collect());
     }
-    for (k, l, d, n) in [
+    let mut cells = vec![Val::text("Overall workforce")];
+    cells.extend(ethnicity_counts_cells(p, &i9.workforce));
+    s9.row(cells);
+    j9.insert("workforce".into(), ethnicity_counts_json(p, &i9.workforce));
+    let wf = &i9.workforce;
+    for (k, l, d, group) in [
         (
             "voting_difference_pp",
             "Voting board - workforce (pp)",
             &i9.voting_difference,
-            eth_people(&i9.voting),
+            i9.voting.total,
         ),
         (
             "executive_difference_pp",
             "Executive board - workforce (pp)",
             &i9.executive_difference,
-            eth_people(&i9.executive),
+            split,
         ),
         (
             "non_executive_difference_pp",
             "Non-executive board - workforce (pp)",
             &i9.non_executive_difference,
-            eth_people(&i9.non_executive),
+            split,
         ),
     ] {
+        // A difference rests on the board group and on the workforce count it compares with.
         let vals = [
-            p.stat(d.white_pp, n, 1),
-            p.stat(d.bme_pp, n, 1),
-            p.stat(d.unknown_pp, n, 1),
+            p.stat(d.white_pp, smallest_nonzero(&[group, wf.white]), 1),
+            p.stat(d.bme_pp, smallest_nonzero(&[group, wf.bme]), 1),
+            p.stat(d.unknown_pp, smallest_nonzero(&[group, wf.unknown]), 1),
         ];
         j9.insert(
             k.into(),
@@ -894,6 +924,7 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         Report {
             title: format!("WRES {} at {}", r.scope.label(), r.snapshot_date),
             cover: cover(
+                p,
                 "Workforce Race Equality Standard",
                 &r.scope,
                 r.snapshot_date,
@@ -1147,46 +1178,75 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
         &headers_with("Group", &DISABILITY_HEADERS),
     );
     let mut j10 = Map::new();
-    for (k, l, c) in [
-        ("voting", "Voting board members", &m10.voting),
-        ("executive", "Executive board members", &m10.executive),
+    // As for WRES 9: the executive and non-executive parts follow the smaller.
+    let split = smallest_nonzero(&[m10.executive.total, m10.non_executive.total]);
+    for (k, l, c, group) in [
+        (
+            "voting",
+            "Voting board members",
+            &m10.voting,
+            m10.voting.total,
+        ),
+        (
+            "executive",
+            "Executive board members",
+            &m10.executive,
+            split,
+        ),
         (
             "non_executive",
             "Non-executive board members",
             &m10.non_executive,
+            split,
         ),
-        ("non_voting", "Non-voting board members", &m10.non_voting),
-        ("workforce", "Overall workforce", &m10.workforce),
+        (
+            "non_voting",
+            "Non-voting board members",
+            &m10.non_voting,
+            m10.non_voting.total,
+        ),
     ] {
-        let mut cells = vec![Val::text(l)];
-        cells.extend(disability_counts_cells(p, c));
-        s10.row(cells);
-        j10.insert(k.into(), disability_counts_json(p, c));
+        let mut v = board_cells(p, [c.disabled, c.non_disabled, c.unknown], c.total, group);
+        v.push(p.board_pct(c.disabled + c.non_disabled, c.total, group));
+        j10.insert(k.into(), counts_json(&DISABILITY_KEYS, &v));
+        s10.row(std::iter::once(Val::text(l)).chain(v).collect());
     }
-    for (k, l, d, n) in [
+    let mut cells = vec![Val::text("Overall workforce")];
+    cells.extend(disability_counts_cells(p, &m10.workforce));
+    s10.row(cells);
+    j10.insert(
+        "workforce".into(),
+        disability_counts_json(p, &m10.workforce),
+    );
+    let wf = &m10.workforce;
+    for (k, l, d, group) in [
         (
             "voting_difference_pp",
             "Voting board - workforce (pp)",
             &m10.voting_difference,
-            dis_people(&m10.voting),
+            m10.voting.total,
         ),
         (
             "executive_difference_pp",
             "Executive board - workforce (pp)",
             &m10.executive_difference,
-            dis_people(&m10.executive),
+            split,
         ),
         (
             "non_executive_difference_pp",
             "Non-executive board - workforce (pp)",
             &m10.non_executive_difference,
-            dis_people(&m10.non_executive),
+            split,
         ),
     ] {
         let vals = [
-            p.stat(d.disabled_pp, n, 1),
-            p.stat(d.non_disabled_pp, n, 1),
-            p.stat(d.unknown_pp, n, 1),
+            p.stat(d.disabled_pp, smallest_nonzero(&[group, wf.disabled]), 1),
+            p.stat(
+                d.non_disabled_pp,
+                smallest_nonzero(&[group, wf.non_disabled]),
+                1,
+            ),
+            p.stat(d.unknown_pp, smallest_nonzero(&[group, wf.unknown]), 1),
         ];
         j10.insert(
             k.into(),
@@ -1209,6 +1269,7 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
         Report {
             title: format!("WDES {} at {}", r.scope.label(), r.snapshot_date),
             cover: cover(
+                p,
                 "Workforce Disability Equality Standard",
                 &r.scope,
                 r.snapshot_date,
@@ -1225,15 +1286,6 @@ fn quartile_key(b: QuartileBand) -> &'static str {
         QuartileBand::LowerMiddle => "lower_middle",
         QuartileBand::UpperMiddle => "upper_middle",
         QuartileBand::Upper => "upper",
-    }
-}
-
-/// A share of a quartile as a percentage of published counts: the group's (possibly
-/// fractional, from ties) employees in the quartile rounded to whole people.
-fn quartile_pct(p: &Publisher, pct: Figure, employees: u64) -> Val {
-    match pct {
-        Figure::Undefined { reason } => Val::Undefined(reason),
-        Figure::Value(v) => p.pct((v * employees as f64 / 100.0).round() as u64, employees),
     }
 }
 
@@ -1317,7 +1369,7 @@ fn ethnicity_report(p: &Publisher, g: &pay_gap::EthnicityPayGap) -> (Report, Val
     (
         Report {
             title: format!("Ethnicity pay gap {} at {date}", scope.label()),
-            cover: cover("Ethnicity pay gap (2023 guidance)", scope, date),
+            cover: cover(p, "Ethnicity pay gap (2023 guidance)", scope, date),
             sheets,
         },
         json,
@@ -1342,7 +1394,7 @@ fn disability_report(p: &Publisher, g: &pay_gap::DisabilityPayGap) -> (Report, V
     (
         Report {
             title: format!("Disability pay gap {} at {date}", scope.label()),
-            cover: cover("Disability pay gap", scope, date),
+            cover: cover(p, "Disability pay gap", scope, date),
             sheets,
         },
         json,
@@ -1393,29 +1445,31 @@ fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
         .full_pay_relevant_employees
         .min(g.female.full_pay_relevant_employees);
     let bonus_n = g.male.paid_bonus.min(g.female.paid_bonus);
+    // The six measures of Schedule 1, each from exact figures, to one decimal place; withheld
+    // only when a group it compares has 1 to 7 people.
     let mut it = Items::new();
     it.add(
         "mean_gap_pct",
         "Mean gender pay gap in hourly pay %",
-        p.stat(g.mean_gap_pct, fpre, 1),
+        p.measure(g.mean_gap_pct, fpre, 1),
     );
     it.add(
         "median_gap_pct",
         "Median gender pay gap in hourly pay %",
-        p.stat(g.median_gap_pct, fpre, 1),
+        p.measure(g.median_gap_pct, fpre, 1),
     );
     it.add(
         "mean_bonus_gap_pct",
         "Mean bonus gender pay gap %",
-        p.stat(g.mean_bonus_gap_pct, bonus_n, 1),
+        p.measure(g.mean_bonus_gap_pct, bonus_n, 1),
     );
     it.add(
         "median_bonus_gap_pct",
         "Median bonus gender pay gap %",
-        p.stat(g.median_bonus_gap_pct, bonus_n, 1),
+        p.measure(g.median_bonus_gap_pct, bonus_n, 1),
     );
-    let male_bonus = p.pct(g.male.paid_bonus, g.male.relevant_employees);
-    let female_bonus = p.pct(g.female.paid_bonus, g.female.relevant_employees);
+    let male_bonus = p.measure(g.bonus_proportion.male, g.male.relevant_employees, 1);
+    let female_bonus = p.measure(g.bonus_proportion.female, g.female.relevant_employees, 1);
     let mut json = Map::new();
     json.insert("org".into(), json!(g.scope.label()));
     json.insert("snapshot_date".into(), json!(g.snapshot_date.to_string()));
@@ -1444,8 +1498,9 @@ fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
     );
     let mut quartiles = Map::new();
     for q in &g.quartiles {
-        let male = quartile_pct(p, q.pct.male, q.employees);
-        let female = quartile_pct(p, q.pct.female, q.employees);
+        // The two shares add up to 100%, so both rest on the smaller group.
+        let male = p.measure(q.pct.male, fpre, 1);
+        let female = p.measure(q.pct.female, fpre, 1);
         quartiles.insert(
             quartile_key(q.band).into(),
             json!({"male": male.json(), "female": female.json()}),
@@ -1482,7 +1537,7 @@ fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
     (
         Report {
             title: format!("Gender pay gap {} at {}", g.scope.label(), g.snapshot_date),
-            cover: cover("Gender pay gap", &g.scope, g.snapshot_date),
+            cover: cover(p, "Gender pay gap", &g.scope, g.snapshot_date),
             sheets,
         },
         Value::Object(json),
@@ -1516,7 +1571,7 @@ fn groups_sheet<G: Copy>(
             p.count(g.full_pay_relevant_employees),
             p.stat(g.mean_hourly, g.full_pay_relevant_employees, 2),
             p.stat(g.median_hourly, g.full_pay_relevant_employees, 2),
-            p.pct(g.paid_bonus, g.relevant_employees),
+            p.measure(g.bonus_proportion_pct, g.relevant_employees, 1),
             p.stat(g.mean_bonus, g.paid_bonus, 2),
             p.stat(g.median_bonus, g.paid_bonus, 2),
         ];
@@ -1580,10 +1635,10 @@ fn analysis_sheets<G: Copy + PartialEq>(
         let (gf, gb) = size(g.group);
         let cells = vec![
             Val::text(label(g.group)),
-            p.stat(g.mean_gap_pct, rf.min(gf), 1),
-            p.stat(g.median_gap_pct, rf.min(gf), 1),
-            p.stat(g.mean_bonus_gap_pct, rb.min(gb), 1),
-            p.stat(g.median_bonus_gap_pct, rb.min(gb), 1),
+            p.measure(g.mean_gap_pct, rf.min(gf), 1),
+            p.measure(g.median_gap_pct, rf.min(gf), 1),
+            p.measure(g.mean_bonus_gap_pct, rb.min(gb), 1),
+            p.measure(g.median_bonus_gap_pct, rb.min(gb), 1),
         ];
         gaps_json.insert(
             label(g.group).into(),
@@ -1615,7 +1670,7 @@ fn analysis_sheets<G: Copy + PartialEq>(
                 .iter()
                 .find(|s| s.group == g.group)
                 .map_or(Val::Undefined("group not in this quartile"), |s| {
-                    quartile_pct(p, s.pct, q.employees)
+                    p.measure(s.pct, g.full_pay_relevant_employees, 1)
                 });
             m.insert(label(g.group).into(), v.json());
             row.push(v);
@@ -1632,6 +1687,35 @@ fn analysis_sheets<G: Copy + PartialEq>(
             "quartiles": q_json,
         }),
     )
+}
+
+/// A band's parity row: headcount, BME, BME % of known, the workforce's BME % of known, the
+/// gap and the additional BME staff for parity. Every figure computed from the band's BME or
+/// White count is withheld with it: the additional staff, with the headcount and the target,
+/// would otherwise give a withheld BME count back (issue 21 item 5). The workforce's share
+/// rests on the workforce's (`overall`) BME and White counts.
+fn parity_row(p: &Publisher, t: &dashboard::ParityTarget, overall: &EthnicityCounts) -> Vec<Val> {
+    let known = t.counts.white + t.counts.bme;
+    vec![
+        Val::text(t.band.code()),
+        p.count(t.counts.total),
+        p.count(t.counts.bme),
+        p.pct(t.counts.bme, known),
+        p.stat(
+            t.workforce_bme_pct,
+            smallest_nonzero(&[overall.white, overall.bme]),
+            1,
+        ),
+        p.stat(
+            t.gap_pp,
+            smallest_nonzero(&[t.counts.white, t.counts.bme]),
+            1,
+        ),
+        match t.additional_bme_for_parity {
+            Some(n) => p.derived_count(n, &[t.counts.bme, t.counts.white]),
+            None => Val::Undefined("parity not defined"),
+        },
+    ]
 }
 
 fn dashboard_report(
@@ -1717,24 +1801,15 @@ fn dashboard_report(
         ],
     );
     let mut parity_json = Vec::new();
-    for t in dashboard::parity_targets(data, scope, date) {
-        let known = t.counts.white + t.counts.bme;
-        let row = vec![
-            Val::text(t.band.code()),
-            p.count(t.counts.total),
-            p.count(t.counts.bme),
-            p.pct(t.counts.bme, known),
-            p.stat(t.workforce_bme_pct, known, 1),
-            p.stat(
-                t.gap_pp,
-                smallest_nonzero(&[t.counts.white, t.counts.bme]),
-                1,
-            ),
-            match t.additional_bme_for_parity {
-                Some(n) => p.count(n),
-                None => Val::Undefined("parity not defined"),
-            },
-        ];
+    let targets = dashboard::parity_targets(data, scope, date);
+    // Every band is listed, so the bands add up to the workforce.
+    let overall = EthnicityCounts::from_counts(
+        targets.iter().map(|t| t.counts.white).sum(),
+        targets.iter().map(|t| t.counts.bme).sum(),
+        targets.iter().map(|t| t.counts.unknown).sum(),
+    );
+    for t in targets {
+        let row = parity_row(p, &t, &overall);
         parity_json.push(json!({
             "band": t.band.code(),
             "headcount": row[1].json(),
@@ -1832,7 +1907,7 @@ fn dashboard_report(
     Ok((
         Report {
             title: format!("Workforce dashboard {} at {date}", scope.label()),
-            cover: cover("Quarterly workforce dashboard", scope, date),
+            cover: cover(p, "Quarterly workforce dashboard", scope, date),
             sheets: vec![comp, spc_sheet, parity, rep, edi_sheet],
         },
         json,
@@ -2106,4 +2181,110 @@ fn edi_sheet(
         ),
         it.json(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use equalis_vocab::{Disability, EthnicCategory, PayBand};
+    use equalis_workforce::{StaffRecord, WorkforceData};
+    use proptest::prelude::*;
+
+    const SNAP: Date = Date::constant(2026, 3, 31);
+
+    /// A workforce of three bands with the given White, BME and unknown headcounts.
+    fn workforce(bands: &[(PayBand, u64, u64, u64)]) -> Workforce {
+        let mut staff = Vec::new();
+        for &(band, white, bme, unknown) in bands {
+            for (eth, n) in [
+                (EthnicCategory::A, white),
+                (EthnicCategory::H, bme),
+                (EthnicCategory::Z, unknown),
+            ] {
+                for i in 0..n {
+                    staff.push(StaffRecord::new(
+                        format!("{}-{eth:?}-{i}", band.code()),
+                        "RX1",
+                        SNAP,
+                        band,
+                        eth,
+                        Disability::NotDisabled,
+                        Sex::Female,
+                    ));
+                }
+            }
+        }
+        Workforce::new(WorkforceData {
+            staff,
+            ..WorkforceData::default()
+        })
+        .expect("valid")
+    }
+
+    /// The example of issue 21 item 5: 40 in the band, BME withheld, and the additional BME
+    /// staff for parity would have given the count back.
+    #[test]
+    fn parity_does_not_reveal_a_withheld_bme_count() {
+        let data = workforce(&[(PayBand::Band5, 300, 200, 0), (PayBand::Band8a, 35, 5, 0)]);
+        let p = Publisher::new();
+        let t = dashboard::parity_targets(&data, &Scope::Ics, SNAP);
+        let band8a = t.iter().find(|t| t.band == PayBand::Band8a).expect("8a");
+        assert_eq!(band8a.additional_bme_for_parity, Some(11));
+        let overall = EthnicityCounts::from_counts(335, 205, 0);
+        let row: Vec<String> = parity_row(&p, band8a, &overall)
+            .iter()
+            .map(Val::show)
+            .collect();
+        assert_eq!(row[..3], ["8a", "40", "*"]);
+        assert_eq!(row[6], "*", "{row:?}");
+        // The return view gives it, as it gives the count.
+        let r = Publisher::with_view(View::Return);
+        let row: Vec<String> = parity_row(&r, band8a, &overall)
+            .iter()
+            .map(Val::show)
+            .collect();
+        assert_eq!(row[2], "5");
+        assert_eq!(row[6], "11");
+    }
+
+    proptest! {
+        /// Over dashboard parity rows: whenever a band's BME count is withheld (1 to 7), every
+        /// figure computed from it (BME % of known, the gap, the additional staff for parity)
+        /// is withheld or undefined, and the workforce's share is withheld whenever the
+        /// workforce's own BME or White count is 1 to 7.
+        #[test]
+        fn parity_rows_never_reveal_a_withheld_count(
+            white in 0u64..60,
+            unknown in 0u64..10,
+            other_white in 1u64..400,
+            other_bme in 1u64..400,
+        ) {
+            let p = Publisher::new();
+            for bme in 1..=7 {
+                let data = workforce(&[
+                    (PayBand::Band5, other_white, other_bme, 0),
+                    (PayBand::Band8a, white, bme, unknown),
+                ]);
+                let overall = EthnicityCounts::from_counts(
+                    other_white + white,
+                    other_bme + bme,
+                    unknown,
+                );
+                let t = dashboard::parity_targets(&data, &Scope::Ics, SNAP);
+                let t = t.iter().find(|t| t.band == PayBand::Band8a).expect("8a");
+                let row: Vec<String> =
+                    parity_row(&p, t, &overall).iter().map(Val::show).collect();
+                prop_assert_eq!(&row[2], "*");
+                for derived in [&row[3], &row[5], &row[6]] {
+                    prop_assert!(
+                        derived == "*" || derived.starts_with("undefined"),
+                        "{:?}", row
+                    );
+                }
+                if (1..=7).contains(&overall.white) || (1..=7).contains(&overall.bme) {
+                    prop_assert!(row[4] == "*" || row[4].starts_with("undefined"), "{:?}", row);
+                }
+            }
+        }
+    }
 }

@@ -97,9 +97,10 @@ pub const WRES: &[Tracked<WresReport>] = &[
         label: "9: BME % of voting board members − BME % of the workforce, percentage points",
         read: |r| {
             let i = &r.indicator9;
+            // As published in the return: the board group and the workforce's BME count.
             (
                 i.voting_difference.bme_pp,
-                smallest_nonzero(&[i.voting.bme, i.voting.white, i.voting.unknown]),
+                smallest_nonzero(&[i.voting.total, i.workforce.bme]),
             )
         },
         places: 1,
