@@ -1045,3 +1045,72 @@ fn pay_gap_measures_are_exact_and_match_the_reference() {
     assert_eq!(disabled(&exact), 68);
     assert_eq!(disabled(&d), 70);
 }
+
+/// The return view (issue 19 item 1: NHS England's returns are exact counts and rates) is asked
+/// for by name, says what it is on standard error, on the cover and in JSON, and gives the exact
+/// counts the published view rounds: each published count is the NHS Digital 2018 rounding of
+/// the return's.
+#[test]
+fn the_return_view_gives_exact_counts_and_says_it_is_not_for_publication() {
+    let s = setup();
+    let o = bin()
+        .args([
+            "workforce",
+            "wres",
+            "--org",
+            "RWE",
+            "--view",
+            "return",
+            "--format",
+            "json",
+        ])
+        .arg("--workspace")
+        .arg(&s.ws)
+        .output()
+        .expect("run");
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not for publication"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let exact: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(exact["view"], "return");
+    let published = json(&["wres", "--org", "RWE"]);
+    assert_eq!(published["view"], "published");
+    let nhsd = |n: u64| -> Value {
+        match n {
+            0 => Value::from(0),
+            1..=7 => Value::from("*"),
+            n => Value::from((n + 2) / 5 * 5),
+        }
+    };
+    let mut some_not_multiple_of_5 = false;
+    for k in [
+        "white_shortlisted",
+        "white_appointed",
+        "bme_shortlisted",
+        "bme_appointed",
+        "unknown_shortlisted",
+        "unknown_appointed",
+    ] {
+        let n = exact["indicators"]["2"][k]
+            .as_u64()
+            .expect("an exact count");
+        some_not_multiple_of_5 |= !n.is_multiple_of(5);
+        assert_eq!(published["indicators"]["2"][k], nhsd(n), "{k}");
+    }
+    assert!(some_not_multiple_of_5, "the return's counts look rounded");
+    // The relative likelihood is the same exact figure in both.
+    assert_eq!(
+        exact["indicators"]["2"]["relative_likelihood"],
+        published["indicators"]["2"]["relative_likelihood"]
+    );
+    let table = run_ok(
+        bin()
+            .args(["workforce", "wdes", "--view", "return", "--workspace"])
+            .arg(&s.ws),
+    );
+    assert!(table.contains("View: return view"), "{table}");
+    assert!(table.contains("NOT FOR PUBLICATION"), "{table}");
+}
