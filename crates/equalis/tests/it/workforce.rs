@@ -453,6 +453,30 @@ fn every_subcommand_in_every_text_format() {
             let _ = json(&args);
         }
     }
+    // Tables people read separate thousands; CSV keeps plain numbers (issue 21 item 9).
+    let table = workforce(&["wres"]);
+    let all_staff = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("All staff"))
+        .expect("All staff row");
+    let total = all_staff.split_whitespace().nth(5).expect("total");
+    assert!(
+        total.contains(',') && total.replace(',', "").parse::<u64>().is_ok(),
+        "{all_staff}"
+    );
+    let csv = workforce(&["wres", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let plain = r
+        .records()
+        .map(|x| x.expect("record"))
+        .find(|x| &x[0] == "WRES 1" && &x[1] == "All staff" && &x[2] == "Total")
+        .expect("the CSV's total");
+    assert_eq!(plain[3].replace(',', ""), plain[3]);
+    assert_eq!(plain[3], total.replace(',', ""));
+    // Labels are words, not the stored codes.
+    for code in ["career_grade", "wres5", "Two years after"] {
+        assert!(!table.contains(code), "{code} in:\n{table}");
+    }
 }
 
 fn sheet_names(path: &Path) -> Vec<String> {
@@ -665,6 +689,17 @@ fn the_report_has_a_workforce_page_for_the_ics_and_each_organisation() {
         )),
         "WRES 2 likelihood {rl} not on the page"
     );
+    // Numbers people read have thousands separated, and labels are words (issue 21 item 9).
+    let total = num(&wres["indicators"]["1"]["overall"]["total"]) as u64;
+    assert!(total >= 1000, "the ICS should have thousands of staff");
+    let grouped = format!("{},{:03}", total / 1000, total % 1000);
+    assert!(
+        page.contains(&format!("<td class=\"num\">{grouped}</td>")),
+        "{grouped} not on the page"
+    );
+    for code in ["career_grade", "wres5", "Two years after", "common_cause"] {
+        assert!(!page.contains(code), "{code} on the ICS page");
+    }
     // The relative likelihoods, the gender pay quartiles and the parity targets are drawn;
     // representativeness is not, as this workspace has no population to compare with...
     assert!(page.matches("<svg").count() >= 3, "charts missing");

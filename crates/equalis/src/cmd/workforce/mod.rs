@@ -305,22 +305,35 @@ fn wdes_with_trend(
     )
 }
 
-/// Key/value items: a JSON object and a two-column sheet from the same values.
+/// Key/value items: a JSON object and a two-column sheet from the same values, and a few
+/// facts for programs only (a survey indicator key, a date as data) kept out of the sheet.
 struct Items {
     items: Vec<(String, String, Val)>,
+    json_only: Vec<(String, Value)>,
 }
 
 impl Items {
     fn new() -> Items {
-        Items { items: Vec::new() }
+        Items {
+            items: Vec::new(),
+            json_only: Vec::new(),
+        }
     }
 
     fn add(&mut self, key: impl Into<String>, label: impl Into<String>, v: Val) {
         self.items.push((key.into(), label.into(), v));
     }
 
+    /// A fact for the JSON only: the sheet says it in words.
+    fn add_json(&mut self, key: &str, v: Value) {
+        self.json_only.push((key.to_owned(), v));
+    }
+
     fn json(&self) -> Value {
         let mut m = Map::new();
+        for (k, v) in &self.json_only {
+            m.insert(k.clone(), v.clone());
+        }
         for (k, _, v) in &self.items {
             m.insert(k.clone(), v.json());
         }
@@ -430,7 +443,7 @@ fn likelihood_cells(p: &Publisher, c: &RateComparison, contributors: u64) -> [Va
 
 fn survey_items(p: &Publisher, s: &SurveyComparison) -> Items {
     let mut it = Items::new();
-    it.add("question", "Indicator key", Val::text(s.question));
+    it.add_json("question", json!(s.question));
     it.add(
         "survey_year",
         "NHS Staff Survey year",
@@ -610,6 +623,48 @@ fn indicator_sheet(name: &str, title: &str, items: Result<Items, NotSupplied>) -
     }
 }
 
+/// A period `(after, to]` in words: "1 April 2024 to 31 March 2026".
+fn period(after: Date, to: Date) -> String {
+    let day = |d: Date| {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS[usize::from(d.month().unsigned_abs()) - 1],
+            d.year()
+        )
+    };
+    match after.tomorrow() {
+        Ok(from) => format!("{} to {}", day(from), day(to)),
+        Err(_) => format!("after {} to {}", day(after), day(to)),
+    }
+}
+
+/// The words for an SPC point (the JSON keeps the Making Data Count code).
+fn point_words(t: equalis_stats::PointType) -> &'static str {
+    use equalis_stats::PointType::*;
+    match t {
+        CommonCause => "Common cause",
+        Improvement => "Special cause: improvement",
+        Concern => "Special cause: concern",
+        NeutralHigh => "Special cause: high",
+        NeutralLow => "Special cause: low",
+    }
+}
+
 /// WRES indicator 2: appointment from shortlisting.
 fn wres2_items(p: &Publisher, i2: &wres::Indicator2) -> Items {
     let mut it = Items::new();
@@ -683,12 +738,13 @@ fn wres2_items(p: &Publisher, i2: &wres::Indicator2) -> Items {
 }
 
 /// WRES indicator 3: entering the formal disciplinary process, two-year rolling average.
-fn wres3_items(p: &Publisher, i3: &wres::Indicator3) -> Items {
+fn wres3_items(p: &Publisher, i3: &wres::Indicator3, end: Date) -> Items {
     let mut it = Items::new();
+    it.add_json("window_start", json!(i3.window_start.to_string()));
     it.add(
-        "window_start",
-        "Two years after",
-        Val::text(i3.window_start.to_string()),
+        "period",
+        "Two-year period",
+        Val::text(period(i3.window_start, end)),
     );
     for (k, l, n) in [
         ("bme_entered", "BME", i3.bme_entered),
@@ -765,7 +821,7 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
     );
     let mut rows = Vec::new();
     for row in &r.indicator1.rows {
-        let label = format!("{} {}", row.section.label(), row.band.code());
+        let label = format!("{}: {}", row.section.label(), row.band.label());
         let mut cells = vec![Val::text(&label)];
         cells.extend(ethnicity_counts_cells(p, &row.counts));
         s1.row(cells);
@@ -802,7 +858,7 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         ),
         (
             "3",
-            items_of(&r.indicator3, |i| wres3_items(p, i)),
+            items_of(&r.indicator3, |i| wres3_items(p, i, r.snapshot_date)),
             "Indicator 3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff (two-year rolling average)",
         ),
         (
@@ -968,12 +1024,13 @@ fn wdes2_items(p: &Publisher, m2: &wdes::Metric2) -> Items {
 }
 
 /// WDES metric 3: entering the formal capability process, two-year rolling average.
-fn wdes3_items(p: &Publisher, m3: &wdes::Metric3, overall: &DisabilityCounts) -> Items {
+fn wdes3_items(p: &Publisher, m3: &wdes::Metric3, overall: &DisabilityCounts, end: Date) -> Items {
     let mut it = Items::new();
+    it.add_json("window_start", json!(m3.window_start.to_string()));
     it.add(
-        "window_start",
-        "Two years after",
-        Val::text(m3.window_start.to_string()),
+        "period",
+        "Two-year period",
+        Val::text(period(m3.window_start, end)),
     );
     for (k, l, n) in [
         ("disabled_entered", "Disabled", m3.disabled_entered),
@@ -1077,7 +1134,7 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
     let mut rows = Vec::new();
     for row in &r.metric1.rows {
         let cluster = row.cluster.map_or("Other terms", |c| c.label());
-        let mut cells = vec![Val::text(format!("{} {}", row.section.label(), cluster))];
+        let mut cells = vec![Val::text(format!("{}: {}", row.section.label(), cluster))];
         cells.extend(disability_counts_cells(p, &row.counts));
         s1.row(cells);
         let mut j = disability_counts_json(p, &row.counts);
@@ -1107,7 +1164,7 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
         ),
         (
             "3",
-            items_of(&r.metric3, |m| wdes3_items(p, m, overall)),
+            items_of(&r.metric3, |m| wdes3_items(p, m, overall, r.snapshot_date)),
             "Metric 3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff (two-year rolling average)",
         ),
         (
@@ -1697,7 +1754,7 @@ fn analysis_sheets<G: Copy + PartialEq>(
 fn parity_row(p: &Publisher, t: &dashboard::ParityTarget, overall: &EthnicityCounts) -> Vec<Val> {
     let known = t.counts.white + t.counts.bme;
     vec![
-        Val::text(t.band.code()),
+        Val::text(t.band.label()),
         p.count(t.counts.total),
         p.count(t.counts.bme),
         p.pct(t.counts.bme, known),
@@ -1848,14 +1905,16 @@ fn dashboard_report(
             );
             let mut j = Map::new();
             j.insert("population".into(), json!(r.population_name));
-            for (who, groups, total) in [
+            for (who, label, groups, total) in [
                 (
                     "workforce",
+                    "Workforce",
                     &r.workforce,
                     r.workforce.iter().map(|g| g.count).sum::<u64>(),
                 ),
                 (
                     "board",
+                    "Voting board",
                     &r.board,
                     r.board.iter().map(|g| g.count).sum::<u64>(),
                 ),
@@ -1863,7 +1922,7 @@ fn dashboard_report(
                 let mut gj = Map::new();
                 for g in groups {
                     let row = vec![
-                        Val::text(format!("{who} {}", g.group.label())),
+                        Val::text(format!("{label}: {}", g.group.label())),
                         p.count(g.count),
                         p.pct(g.count, total),
                         p.stat(g.population_share_pct, g.population, 1),
@@ -1975,7 +2034,7 @@ fn spc_sheet(p: &Publisher, series: &[(Date, u64, [Val; 3], [Figure; 3])]) -> (S
                 stat(pt.mean),
                 stat(pt.lpl),
                 stat(pt.upl),
-                Val::text(pt.point_type.label()),
+                Val::text(point_words(pt.point_type)),
             ];
             points.push(json!({
                 "quarter_end": date.to_string(),
@@ -2221,6 +2280,18 @@ mod tests {
         .expect("valid")
     }
 
+    #[test]
+    fn periods_and_points_are_in_words() {
+        assert_eq!(
+            period(Date::constant(2024, 3, 31), Date::constant(2026, 3, 31)),
+            "1 April 2024 to 31 March 2026"
+        );
+        assert_eq!(
+            point_words(equalis_stats::PointType::NeutralHigh),
+            "Special cause: high"
+        );
+    }
+
     /// The example of issue 21 item 5: 40 in the band, BME withheld, and the additional BME
     /// staff for parity would have given the count back.
     #[test]
@@ -2235,7 +2306,7 @@ mod tests {
             .iter()
             .map(Val::show)
             .collect();
-        assert_eq!(row[..3], ["8a", "40", "*"]);
+        assert_eq!(row[..3], ["Band 8a", "40", "*"]);
         assert_eq!(row[6], "*", "{row:?}");
         // The return view gives it, as it gives the count.
         let r = Publisher::with_view(View::Return);

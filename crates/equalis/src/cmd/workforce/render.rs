@@ -227,7 +227,7 @@ pub struct Report {
 }
 
 impl Report {
-    /// Aligned text tables.
+    /// Aligned text tables, numbers with commas between thousands.
     pub fn table(&self) -> String {
         let mut s = format!("{}\n", self.title);
         for (k, v) in &self.cover {
@@ -238,7 +238,7 @@ impl Report {
             let cells: Vec<Vec<String>> = sheet
                 .rows
                 .iter()
-                .map(|r| r.iter().map(Val::show).collect())
+                .map(|r| r.iter().map(Val::display).collect())
                 .collect();
             let mut widths: Vec<usize> = sheet.headers.iter().map(|h| h.chars().count()).collect();
             for r in &cells {
@@ -266,7 +266,7 @@ impl Report {
     }
 
     /// Long-format CSV: one line per published cell, `sheet,row,column,value`, where `row`
-    /// is the row's first cell (its label).
+    /// is the row's first cell (its label); numbers plain, for a program to read.
     pub fn csv(&self) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["sheet", "row", "column", "value"])?;
