@@ -32,8 +32,10 @@
 //!   Hourly rates are compared to a millionth of a pound, so that equal pay computed through
 //!   different hours (18.75 against 37.5) is one tie despite floating-point rounding.
 //!
-//! The engine does not round; the guidance publishes gaps to one decimal place
-//! ([`crate::Figure::rounded`]).
+//! The engine does not round and computes every measure from exact counts; the guidance
+//! publishes them to one decimal place ([`crate::Figure::rounded`]), which the command line
+//! does from these exact figures (never from counts rounded for disclosure), withholding a
+//! measure only when a group it compares has 1 to 7 people (`docs/WORKFORCE.md`).
 //!
 //! Ethnicity follows the voluntary ethnicity pay reporting guidance (DBT, April 2023): each
 //! ONS Census 2021 high-level group (White British, other White, Mixed, Asian, Black, Other)
@@ -58,8 +60,9 @@ use crate::{Figure, Scope, select};
 /// Settings for the ethnicity and disability pay gaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PayGapOptions {
-    /// Groups with fewer relevant employees are aggregated (ethnicity) or have their gap
-    /// figures withheld. The guidance leaves the number to the employer; 10 is common practice.
+    /// Groups with fewer relevant employees are aggregated (ethnicity) or have every figure of
+    /// their own withheld (gaps, pay, bonus proportion, quartile shares). The guidance leaves
+    /// the number to the employer; 10 is common practice.
     pub small_group_threshold: u64,
 }
 

@@ -2,11 +2,21 @@
 //! organisation (`--org`) or the whole ICS, at a 31 March snapshot, as a text table, CSV,
 //! JSON or an Excel workbook.
 //!
-//! Data come from the workspace ([`load`]); the figures from `equalis-workforce`; every
-//! published number passes the NHS Digital 2018 disclosure policy ([`render::Publisher`]):
-//! counts 1–7 are `*` and others rounded to 5, percentages are computed from the rounded
-//! counts, and statistics (relative likelihoods, pay gaps, means, medians, percentage-point
-//! differences) are `*` when 1–7 people stand behind the smaller group compared.
+//! Data come from the workspace ([`load`]): a dataset the workspace lacks leaves only the
+//! indicators that read it undefined, naming the dataset to ingest. The figures come from
+//! `equalis-workforce`; every number passes `equalis-disclosure` through
+//! [`render::Publisher`], in one of two views (`--view`, rules in `docs/WORKFORCE.md`):
+//! - **published** (the default, and the report's): counts 1–7 are `*` and others rounded to
+//!   5, percentages are computed from the rounded counts, and statistics (relative
+//!   likelihoods, means, medians, percentage-point differences) are `*` when 1–7 people stand
+//!   behind the smaller group compared; a figure derived from a withheld count (the additional
+//!   BME staff for parity) is withheld with it. Two kinds of figure are published as their
+//!   definitions require: the pay gap measures of SI 2017/353 (and the ethnicity and
+//!   disability pay gaps computed the same way) exact to one decimal place, withheld only when
+//!   a group compared has 1–7 people; and the board rows of WRES 9 and WDES 10, exact for a
+//!   board group of 8 or more, as NHS England publishes them.
+//! - **return**: exact counts and rates, for submission to NHS England and the organisation's
+//!   own use, never for publication; it says so on standard error, on the cover and in JSON.
 //!
 //! JSON: a number; `"*"` when suppressed; `null` when not applicable; `{"undefined": reason}`
 //! when the figure is not defined (e.g. no BME applicants shortlisted).

@@ -1,8 +1,9 @@
 //! Rendering workforce reports: every number is a [`Val`] that has passed disclosure control
-//! ([`Publisher`], the NHS Digital 2018 policy of `equalis-disclosure`) or says why it is
-//! undefined; a report is a cover plus one sheet per indicator, written as an aligned text
-//! table, a long-format CSV (`sheet,row,column,value`), or an Excel workbook; JSON is built
-//! by the caller from the same values with [`ValJson::json`].
+//! ([`Publisher`]: the NHS Digital 2018 policy of `equalis-disclosure` and its named rules for
+//! statutory measures, boards, derived counts and returns, in the [`View`] asked for) or says
+//! why it is undefined; a report is a cover plus one sheet per indicator, written as an
+//! aligned text table (thousands separated), a long-format CSV (`sheet,row,column,value`), or
+//! an Excel workbook; JSON is built by the caller from the same values with [`ValJson::json`].
 
 use std::io::Write;
 use std::path::Path;
