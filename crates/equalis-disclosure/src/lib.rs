@@ -11,7 +11,13 @@
 //!   level, counts 1–7 become `*` and other counts are rounded to the nearest 5 (0 stays 0);
 //!   percentages are computed from the rounded numbers and are `*` if either is; standardised
 //!   rates, confidence limits and other complex calculations are exempt; national figures are
-//!   exempt.
+//!   exempt. Besides the rules of the policy itself it names the few places where a figure
+//!   is published otherwise, so that each is a decision made here rather than a bypass: a
+//!   measure regulations define ([`Nhsd2018::statutory_measure`], the pay gap measures of
+//!   SI 2017/353), counts within a board of public office holders
+//!   ([`Nhsd2018::public_office_count`]), exact counts under a named exemption such as a return
+//!   to a regulator ([`Nhsd2018::exact_count`], [`Exemption::Return`]), and a count derived
+//!   from others, withheld with any of them ([`Nhsd2018::derived_count`]).
 //! * [`TableSuppression`]: primary suppression of small cells plus secondary (complementary)
 //!   suppression for two-way tables whose row and column totals are published exactly, so that no
 //!   suppressed cell can be recalculated from the totals.

@@ -28,6 +28,14 @@ pub enum Exemption {
     /// The analyst view, asked for by name (`--unsuppressed`): for people inside the ICS who
     /// may see small numbers, never for publication.
     AnalystView,
+    /// A return submitted to a regulator, which its guidance defines in exact counts and rates
+    /// (the WRES and WDES returns to NHS England), asked for by name: for the organisation and
+    /// the regulator, never for publication as small-area statistics.
+    Return,
+    /// A count within a group of named holders of public office (an NHS board), whose
+    /// composition NHS England publishes (WRES indicator 9, WDES metric 10): see
+    /// [`Nhsd2018::public_office_count`].
+    PublicOffice,
 }
 
 /// The NHS Digital 2018 policy with configurable thresholds.
@@ -124,6 +132,78 @@ impl Nhsd2018 {
             Cell::Value(value)
         };
         Ok(Publishable::new(cell))
+    }
+
+    /// A measure that regulations define and require to be published as defined, computed from
+    /// exact counts and figures: the six gender pay gap measures of SI 2017/353 Schedule 1, whose
+    /// percentages the GOV.UK service takes to one decimal place, and the ethnicity and
+    /// disability pay gaps computed the same way. Rounding the counts first would publish a
+    /// different figure from the one the law asks for (a bonus proportion of 1.0% where it is
+    /// 0.9%), so the measure is exact; it is withheld below national level only when the
+    /// smallest group it compares has 1 to `threshold` people, the same line the policy draws
+    /// for a simple statistic (the regulations apply to employers of 250 or more, where no such
+    /// group arises for men and women, but an organisation's subsets can be that small).
+    pub fn statutory_measure(
+        &self,
+        value: f64,
+        smallest_group: u64,
+        level: Level,
+    ) -> Result<Publishable<Cell>, DisclosureError> {
+        self.simple_statistic(value, smallest_group, level)
+    }
+
+    /// A count published exactly because an exemption says so ([`Exemption::Return`],
+    /// [`Exemption::AnalystView`], a national figure): the exemption is named at the call site.
+    pub fn exact_count(&self, count: u64, _why: Exemption) -> Publishable<Cell> {
+        Publishable::new(Cell::Count(count))
+    }
+
+    /// `100 × part/whole` of exact counts under a named exemption; not applicable when `whole`
+    /// is 0.
+    pub fn exact_percentage(&self, part: u64, whole: u64, _why: Exemption) -> Publishable<Cell> {
+        Publishable::new(if whole == 0 {
+            Cell::NotApplicable
+        } else {
+            Cell::Percentage(100.0 * part as f64 / whole as f64)
+        })
+    }
+
+    /// A count within a group of named holders of public office, such as the voting members of
+    /// an NHS board, of `group_size` members. Board members are named in the annual report and
+    /// NHS England publishes each board's composition against its workforce, so counts of 1 to
+    /// `threshold` within a board group are not suppressed as if they were anonymous people:
+    /// the count is exact when the group has more than `threshold` members. A group of 1 to
+    /// `threshold` members is about so few named people that every count in it (0 included,
+    /// which would say what all of them are) is withheld, as a simple statistic of that many
+    /// records would be. National figures are exact.
+    pub fn public_office_count(
+        &self,
+        count: u64,
+        group_size: u64,
+        level: Level,
+    ) -> Publishable<Cell> {
+        let t = &self.thresholds;
+        Publishable::new(
+            if level == Level::SubNational && (1..=t.threshold).contains(&group_size) {
+                Cell::Suppressed(t.symbol.clone())
+            } else {
+                Cell::Count(count)
+            },
+        )
+    }
+
+    /// A count derived from other counts (e.g. the staff a band needs to reach parity, from its
+    /// BME and known headcounts): published as a count, and withheld whenever any count it is
+    /// derived from is withheld, because the derived figure and the other published cells would
+    /// give the withheld count back.
+    pub fn derived_count(&self, count: u64, from: &[u64], level: Level) -> Publishable<Cell> {
+        if from
+            .iter()
+            .any(|&c| matches!(self.count_cell(c, level), Cell::Suppressed(_)))
+        {
+            return Publishable::new(Cell::Suppressed(self.thresholds.symbol.clone()));
+        }
+        self.count(count, level)
     }
 
     /// A value exempt from disclosure control, with the exemption stated so that the call site

@@ -67,6 +67,52 @@ fn nhsd_examples() {
 }
 
 #[test]
+fn named_rules_for_statutory_measures_boards_returns_and_derived_counts() {
+    let p = Nhsd2018::default();
+    let sub = Level::SubNational;
+    // A statutory measure is the exact figure, withheld only for a group of 1 to 7.
+    assert_eq!(
+        p.statutory_measure(0.9027, 1100, sub).unwrap().into_inner(),
+        Cell::Value(0.9027)
+    );
+    assert_eq!(p.statutory_measure(12.5, 7, sub).unwrap().to_string(), "*");
+    assert!(p.statutory_measure(f64::NAN, 100, sub).is_err());
+    // Exact counts and percentages under a named exemption.
+    assert_eq!(
+        p.exact_count(3, Exemption::Return).into_inner(),
+        Cell::Count(3)
+    );
+    assert_eq!(
+        p.exact_percentage(1, 3, Exemption::Return).into_inner(),
+        Cell::Percentage(100.0 / 3.0)
+    );
+    assert_eq!(
+        p.exact_percentage(0, 0, Exemption::Return).into_inner(),
+        Cell::NotApplicable
+    );
+    // A board of 15: its counts are exact, however small; a group of 7 or fewer members has
+    // every count withheld, 0 included; an empty group is 0.
+    assert_eq!(
+        p.public_office_count(2, 15, sub).into_inner(),
+        Cell::Count(2)
+    );
+    assert_eq!(p.public_office_count(0, 6, sub).to_string(), "*");
+    assert_eq!(p.public_office_count(6, 6, sub).to_string(), "*");
+    assert_eq!(
+        p.public_office_count(0, 0, sub).into_inner(),
+        Cell::Count(0)
+    );
+    assert_eq!(
+        p.public_office_count(2, 6, Level::National).into_inner(),
+        Cell::Count(2)
+    );
+    // A derived count is withheld with any count it comes from, else published as a count.
+    assert_eq!(p.derived_count(10, &[5, 40], sub).to_string(), "*");
+    assert_eq!(p.derived_count(12, &[30, 40], sub).to_string(), "10");
+    assert_eq!(p.derived_count(0, &[0, 40], sub).to_string(), "0");
+}
+
+#[test]
 fn table_example_needs_secondary_suppression() {
     let table = vec![vec![3, 20, 30], vec![40, 50, 60], vec![25, 35, 45]];
     let out = TableSuppression::default()
@@ -169,6 +215,22 @@ proptest! {
             (Some(_), Some(_)) => prop_assert_eq!(published, Cell::NotApplicable),
             _ => prop_assert_eq!(published, Cell::Suppressed("*".into())),
         }
+    }
+
+    /// A count derived from a withheld count is itself withheld, so the derived figure cannot
+    /// tell apart two inputs the policy hides: every withheld input value gives the same cell.
+    #[test]
+    fn derived_counts_never_reveal_a_withheld_input(hidden in 1u64..=7, other in 0u64..500, derived in 0u64..500) {
+        let p = Nhsd2018::default();
+        let sub = Level::SubNational;
+        let cell = p.derived_count(derived, &[hidden, other], sub).into_inner();
+        prop_assert_eq!(&cell, &Cell::Suppressed("*".into()));
+        for h in 1..=7 {
+            prop_assert_eq!(&p.derived_count(derived, &[h, other], sub).into_inner(), &cell);
+        }
+        // With no input withheld it is published exactly as a count would be.
+        let shown = p.derived_count(derived, &[other.max(8), 0], sub).into_inner();
+        prop_assert_eq!(shown, p.count(derived, sub).into_inner());
     }
 
     #[test]

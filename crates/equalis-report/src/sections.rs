@@ -113,9 +113,9 @@ fn table_of(sheet: &Sheet, notes: &[String]) -> Table {
                 withheld |= v.is_suppressed();
                 undefined |= matches!(v, Val::Undefined(_));
                 if v.is_numeric() {
-                    TableCell::num(v.show())
+                    TableCell::num(v.display())
                 } else {
-                    TableCell::text(v.show())
+                    TableCell::text(v.display())
                 }
             })
             .collect();

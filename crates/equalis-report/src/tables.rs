@@ -45,6 +45,24 @@ impl Val {
         }
     }
 
+    /// Words for a table people read (the command line's text tables and the report's pages):
+    /// as [`Val::show`], with commas between thousands in numbers (`12,345`, `9,721.69`).
+    /// CSV, JSON and Excel keep plain numbers.
+    pub fn display(&self) -> String {
+        let shown = self.show();
+        match self {
+            Val::Num(p, _)
+                if matches!(
+                    p.get(),
+                    Cell::Count(_) | Cell::Percentage(_) | Cell::Value(_)
+                ) =>
+            {
+                group_thousands(&shown)
+            }
+            _ => shown,
+        }
+    }
+
     /// The published number, rounded as shown; `None` for text, withheld, not applicable and
     /// undefined values. Charts draw only these.
     pub fn number(&self) -> Option<f64> {
@@ -69,6 +87,31 @@ impl Val {
     pub fn is_suppressed(&self) -> bool {
         matches!(self, Val::Num(p, _) if matches!(p.get(), Cell::Suppressed(_)))
     }
+}
+
+/// Commas every three digits in the whole part of a number written as `-1234567.89`.
+fn group_thousands(number: &str) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(number.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// `v` rounded to `places` decimals, with negative zero made positive.
@@ -128,6 +171,32 @@ mod tests {
             Val::Undefined("no BME applicants").show(),
             "undefined: no BME applicants"
         );
+    }
+
+    #[test]
+    fn tables_people_read_separate_thousands_and_files_do_not() {
+        let p = Nhsd2018::default();
+        let count = Val::Num(p.count(12_344, Level::SubNational), 0);
+        assert_eq!(count.display(), "12,345");
+        assert_eq!(count.show(), "12345");
+        let money = Val::Num(
+            p.simple_statistic(-9721.694, 100, Level::SubNational)
+                .unwrap(),
+            2,
+        );
+        assert_eq!(money.display(), "-9,721.69");
+        assert_eq!(
+            Val::Num(p.count(999, Level::SubNational), 0).display(),
+            "1,000"
+        );
+        assert_eq!(
+            Val::Num(p.count(995, Level::SubNational), 0).display(),
+            "995"
+        );
+        // Years and words are not numbers to group.
+        assert_eq!(Val::Int(2025).display(), "2025");
+        assert_eq!(Val::text("12345 staff").display(), "12345 staff");
+        assert_eq!(Val::Num(p.count(3, Level::SubNational), 0).display(), "*");
     }
 
     #[test]

@@ -104,6 +104,31 @@ impl PayBand {
         }
     }
 
+    /// The band as a report names it: `Band 5`, `Band 8a`, `VSM`, `Consultants`,
+    /// `Non-consultant career grades`, `Trainee grades`, `Other terms`.
+    pub fn label(self) -> &'static str {
+        use PayBand::*;
+        match self {
+            Band1 => "Band 1",
+            Band2 => "Band 2",
+            Band3 => "Band 3",
+            Band4 => "Band 4",
+            Band5 => "Band 5",
+            Band6 => "Band 6",
+            Band7 => "Band 7",
+            Band8a => "Band 8a",
+            Band8b => "Band 8b",
+            Band8c => "Band 8c",
+            Band8d => "Band 8d",
+            Band9 => "Band 9",
+            Vsm => "VSM",
+            Consultant => "Consultants",
+            CareerGrade => "Non-consultant career grades",
+            Trainee => "Trainee grades",
+            Other => "Other terms",
+        }
+    }
+
     /// The WRES/Model Employer reporting cluster, if the band belongs to one.
     pub fn cluster(self) -> Option<PayBandCluster> {
         use PayBand::*;
@@ -295,6 +320,12 @@ mod tests {
         assert!(PayBand::parse("10").is_err());
         assert_eq!(PayBand::Band8c.cluster(), Some(PayBandCluster::Cluster4));
         assert_eq!(PayBand::Other.cluster(), None);
+        // Labels are words, never the stored code.
+        assert_eq!(PayBand::CareerGrade.label(), "Non-consultant career grades");
+        assert_eq!(PayBand::Band8a.label(), "Band 8a");
+        for b in PayBand::ALL {
+            assert!(!b.label().contains('_'), "{}", b.label());
+        }
         assert!(PayBand::Vsm.is_senior_leadership());
         assert!(!PayBand::Band8b.is_senior_leadership());
     }

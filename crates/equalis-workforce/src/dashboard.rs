@@ -15,9 +15,9 @@ use jiff::civil::Date;
 
 use crate::counts::{DisabilityCounts, EthnicityCounts};
 use crate::pay_gap::{self, PayGapOptions};
-use crate::records::{LocalPopulation, StaffRecord, Workforce};
+use crate::records::{LocalPopulation, NotSupplied, StaffRecord, Workforce};
 use crate::select::{self, SurveyFigure};
-use crate::{Figure, RelativeLikelihood, Scope, WorkforceError, wdes, wres};
+use crate::{Figure, RateComparison, RelativeLikelihood, Scope, WorkforceError, wdes, wres};
 
 /// Which staff a dashboard cell counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -474,10 +474,11 @@ pub struct EdiSuccessMetrics {
     /// 3a: gender, race and disability pay gaps (improvement is read year on year).
     pub m3a: PayGapHeadlines,
     /// 6a: bullying or harassment from managers or colleagues, all staff. Pooled from the
-    /// WRES 6 White and BME rows, so respondents of unknown ethnicity are not included.
-    pub m6a: PooledSurvey,
+    /// WRES 6 White and BME rows, so respondents of unknown ethnicity are not included
+    /// (`staff_survey`).
+    pub m6a: Result<PooledSurvey, NotSupplied>,
     /// 6b: discrimination from managers or colleagues, all staff, pooled from WRES 8 likewise.
-    pub m6b: PooledSurvey,
+    pub m6b: Result<PooledSurvey, NotSupplied>,
 }
 
 fn share_rows(
@@ -616,8 +617,8 @@ pub fn edi_success_metrics_from(data: &Workforce, sources: EdiSources<'_>) -> Ed
     EdiSuccessMetrics {
         scope: scope.clone(),
         snapshot_date,
-        m2a_race: wres.indicator2.comparison.relative_likelihood,
-        m2a_disability: wdes.metric2.comparison.relative_likelihood,
+        m2a_race: likelihood(wres.indicator2.as_ref().map(|i| &i.comparison)),
+        m2a_disability: likelihood(wdes.metric2.as_ref().map(|m| &m.comparison)),
         m2c_race: share_rows(&staff, overall_race, race),
         m2c_disability: share_rows(&staff, overall_dis, disability),
         m2d_race: senior_row(race, overall_race),
@@ -627,7 +628,18 @@ pub fn edi_success_metrics_from(data: &Workforce, sources: EdiSources<'_>) -> Ed
             ethnicity: [eg.mean_gap_pct, eg.median_gap_pct],
             disability: [dg.mean_gap_pct, dg.median_gap_pct],
         },
-        m6a: pooled(wres.indicator6.reference, wres.indicator6.comparison),
-        m6b: pooled(wres.indicator8.reference, wres.indicator8.comparison),
+        m6a: wres.indicator6.map(|s| pooled(s.reference, s.comparison)),
+        m6b: wres.indicator8.map(|s| pooled(s.reference, s.comparison)),
+    }
+}
+
+/// A comparison's relative likelihood, or an undefined one naming the dataset it needs.
+fn likelihood(c: Result<&RateComparison, &NotSupplied>) -> RelativeLikelihood {
+    match c {
+        Ok(c) => c.relative_likelihood,
+        Err(n) => RelativeLikelihood {
+            value: n.figure(),
+            assessment: None,
+        },
     }
 }

@@ -12,7 +12,9 @@
 //! **Architecture invariant:** only invalid input is an error ([`WorkforceError`], from
 //! [`Workforce::new`], or a snapshot date too near the ends of the calendar). A figure that cannot be computed (no BME applicants shortlisted, no
 //! bonuses paid, all ethnicity unknown) is a [`Figure::Undefined`] carrying the reason, never a
-//! division error, `NaN` or infinity.
+//! division error, `NaN` or infinity. An indicator whose dataset was not supplied (a workspace
+//! with `staff` and `recruitment` but no `employee_relations`) is a [`NotSupplied`] value that
+//! names the dataset to ingest, and every other indicator of the report is still computed.
 //!
 //! Every report takes a [`Scope`] (one organisation or the whole ICS) and a snapshot date;
 //! year on year is the same report at successive 31 March snapshots, compared with
@@ -36,8 +38,8 @@ pub use counts::{DisabilityCounts, DisabilityDifference, EthnicityCounts, Ethnic
 pub use error::WorkforceError;
 pub use figure::{Figure, GroupRate, ImpactAssessment, RateComparison, RelativeLikelihood};
 pub use records::{
-    Application, ErCase, ErProcess, LocalPopulation, StaffRecord, SurveyGroup, SurveyResult,
-    TrainingRecord, Workforce, WorkforceData,
+    Application, Dataset, ErCase, ErProcess, LocalPopulation, NotSupplied, StaffRecord,
+    SurveyGroup, SurveyResult, TrainingRecord, Workforce, WorkforceData,
 };
 pub use scope::{Scope, all_scopes};
 pub use select::{SurveyComparison, SurveyFigure, survey_keys, survey_year_for};

@@ -32,8 +32,10 @@
 //!   Hourly rates are compared to a millionth of a pound, so that equal pay computed through
 //!   different hours (18.75 against 37.5) is one tie despite floating-point rounding.
 //!
-//! The engine does not round; the guidance publishes gaps to one decimal place
-//! ([`crate::Figure::rounded`]).
+//! The engine does not round and computes every measure from exact counts; the guidance
+//! publishes them to one decimal place ([`crate::Figure::rounded`]), which the command line
+//! does from these exact figures (never from counts rounded for disclosure), withholding a
+//! measure only when a group it compares has 1 to 7 people (`docs/WORKFORCE.md`).
 //!
 //! Ethnicity follows the voluntary ethnicity pay reporting guidance (DBT, April 2023): each
 //! ONS Census 2021 high-level group (White British, other White, Mixed, Asian, Black, Other)
@@ -41,6 +43,11 @@
 //! comparison; Not stated and Not known reported as their own groups, never merged; groups
 //! with fewer relevant employees than [`PayGapOptions::small_group_threshold`] merged into
 //! one "smaller groups combined" group, whose figures are withheld if it is still too small.
+//! A group below the threshold (Not stated, Not known, a combined group, or a small disability
+//! group) has every figure of its own withheld as undefined, with the reason: its gaps, its
+//! pay, its bonus proportion and its quartile shares; when its shares are the only ones
+//! withheld, the next smallest group's are withheld too, since each quartile's shares add up
+//! to 100%. Counts are left to disclosure control at the edge.
 //! Disability compares Disabled (and unknown, reported separately) with non-disabled staff.
 
 use equalis_vocab::{BoardMember, Census2021Group, Disability, EthnicCategory, Flag, Sex};
@@ -53,8 +60,9 @@ use crate::{Figure, Scope, select};
 /// Settings for the ethnicity and disability pay gaps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PayGapOptions {
-    /// Groups with fewer relevant employees are aggregated (ethnicity) or have their gap
-    /// figures withheld. The guidance leaves the number to the employer; 10 is common practice.
+    /// Groups with fewer relevant employees are aggregated (ethnicity) or have every figure of
+    /// their own withheld (gaps, pay, bonus proportion, quartile shares). The guidance leaves
+    /// the number to the employer; 10 is common practice.
     pub small_group_threshold: u64,
 }
 
@@ -613,10 +621,15 @@ pub struct EthnicityPayGap {
 }
 
 const TOO_SMALL: &str = "fewer relevant employees than the small-group threshold";
+const COMPLEMENT: &str =
+    "withheld with a smaller group's share, which would otherwise follow from the others";
 
-/// Withholds the gap figures of groups below the threshold, or all of them when the
-/// reference group is below it (their counts stay: disclosure
-/// control at the edge decides what is published).
+/// Withholds every figure of a group below the threshold (its gaps, its own pay and bonus
+/// figures, its quartile shares), and every gap when the reference group is below it; their
+/// counts stay (disclosure control at the edge decides what is published). A group's mean or
+/// median would give its gap back from the reference group's, so neither is published alone.
+/// Each quartile's shares add up to 100%, so when exactly one group with full-pay employees
+/// has its shares withheld, the next smallest such group's shares are withheld with them.
 fn withhold_small<G: Copy + PartialEq>(a: &mut PayGapAnalysis<G>, threshold: u64) {
     let small: Vec<G> = a
         .groups
@@ -625,18 +638,57 @@ fn withhold_small<G: Copy + PartialEq>(a: &mut PayGapAnalysis<G>, threshold: u64
         .map(|g| g.group)
         .collect();
     let reference_small = small.contains(&a.reference);
+    // An already undefined figure keeps its own, more specific, reason.
+    let withhold = |f: &mut Figure, reason: &'static str| {
+        if f.value().is_some() {
+            *f = Figure::Undefined { reason };
+        }
+    };
     for gap in &mut a.gaps {
         if reference_small || small.contains(&gap.group) {
-            // An already undefined figure keeps its own, more specific, reason.
             for f in [
                 &mut gap.mean_gap_pct,
                 &mut gap.median_gap_pct,
                 &mut gap.mean_bonus_gap_pct,
                 &mut gap.median_bonus_gap_pct,
             ] {
-                if f.value().is_some() {
-                    *f = Figure::Undefined { reason: TOO_SMALL };
-                }
+                withhold(f, TOO_SMALL);
+            }
+        }
+    }
+    for g in a.groups.iter_mut().filter(|g| small.contains(&g.group)) {
+        for f in [
+            &mut g.mean_hourly,
+            &mut g.median_hourly,
+            &mut g.bonus_proportion_pct,
+            &mut g.mean_bonus,
+            &mut g.median_bonus,
+        ] {
+            withhold(f, TOO_SMALL);
+        }
+    }
+    let full_pay = |g: G| {
+        a.groups
+            .iter()
+            .find(|x| x.group == g)
+            .map_or(0, |x| x.full_pay_relevant_employees)
+    };
+    let hidden: Vec<G> = small.iter().copied().filter(|&g| full_pay(g) > 0).collect();
+    let complement = match hidden.as_slice() {
+        [_] => a
+            .groups
+            .iter()
+            .filter(|g| !small.contains(&g.group) && g.full_pay_relevant_employees > 0)
+            .min_by_key(|g| g.full_pay_relevant_employees)
+            .map(|g| g.group),
+        _ => None,
+    };
+    for q in &mut a.quartiles {
+        for share in &mut q.shares {
+            if small.contains(&share.group) {
+                withhold(&mut share.pct, TOO_SMALL);
+            } else if complement == Some(share.group) {
+                withhold(&mut share.pct, COMPLEMENT);
             }
         }
     }

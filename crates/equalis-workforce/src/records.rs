@@ -210,6 +210,89 @@ pub struct WorkforceData {
     pub training: Vec<TrainingRecord>,
     /// `staff_survey` rows.
     pub survey: Vec<SurveyResult>,
+    /// Datasets the caller does not have (never ingested), as opposed to supplied with no rows
+    /// in the period. The indicators that read one of them are not computed: each is
+    /// [`NotSupplied`], saying which dataset to ingest, while every other indicator is
+    /// computed as usual. Empty (the default): every dataset is supplied.
+    pub not_supplied: Vec<Dataset>,
+}
+
+/// A workforce dataset of the data contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dataset {
+    /// `staff`: the ESR-style snapshot every report reads.
+    Staff,
+    /// `recruitment`: WRES indicator 2, WDES metric 2.
+    Recruitment,
+    /// `employee_relations`: WRES indicator 3, WDES metric 3.
+    EmployeeRelations,
+    /// `training`: WRES indicator 4.
+    Training,
+    /// `staff_survey`: WRES indicators 5 to 8, WDES metrics 4 to 8.
+    StaffSurvey,
+}
+
+impl Dataset {
+    /// Every workforce dataset, in the order they are usually ingested.
+    pub const ALL: [Dataset; 5] = [
+        Dataset::Staff,
+        Dataset::Recruitment,
+        Dataset::EmployeeRelations,
+        Dataset::Training,
+        Dataset::StaffSurvey,
+    ];
+
+    /// The dataset's name in the data contract (`equalis ingest --dataset NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Staff => "staff",
+            Dataset::Recruitment => "recruitment",
+            Dataset::EmployeeRelations => "employee_relations",
+            Dataset::Training => "training",
+            Dataset::StaffSurvey => "staff_survey",
+        }
+    }
+
+    /// The dataset of a contract name.
+    pub fn from_name(name: &str) -> Option<Dataset> {
+        Dataset::ALL.into_iter().find(|d| d.name() == name)
+    }
+}
+
+/// An indicator that was not computed because the dataset it reads was not supplied
+/// ([`WorkforceData::not_supplied`]): an undefined figure that says which dataset to ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotSupplied {
+    /// The dataset the indicator needs.
+    pub dataset: Dataset,
+}
+
+impl NotSupplied {
+    /// Why the indicator is undefined, with the command that supplies the data.
+    pub fn reason(self) -> &'static str {
+        match self.dataset {
+            Dataset::Staff => "needs the `staff` dataset: `equalis ingest --dataset staff FILE`",
+            Dataset::Recruitment => {
+                "needs the `recruitment` dataset: `equalis ingest --dataset recruitment FILE`"
+            }
+            Dataset::EmployeeRelations => {
+                "needs the `employee_relations` dataset: `equalis ingest --dataset employee_relations FILE`"
+            }
+            Dataset::Training => {
+                "needs the `training` dataset: `equalis ingest --dataset training FILE`"
+            }
+            Dataset::StaffSurvey => {
+                "needs the `staff_survey` dataset: `equalis ingest --dataset staff_survey FILE`"
+            }
+        }
+    }
+
+    /// The undefined figure standing for any figure of the indicator.
+    pub fn figure(self) -> crate::Figure {
+        crate::Figure::Undefined {
+            reason: self.reason(),
+        }
+    }
 }
 
 impl WorkforceData {
@@ -457,6 +540,28 @@ impl Workforce {
     /// The validated records.
     pub fn data(&self) -> &WorkforceData {
         &self.data
+    }
+
+    /// `Ok` when `dataset` was supplied, else the [`NotSupplied`] its indicators report.
+    pub fn require(&self, dataset: Dataset) -> Result<(), NotSupplied> {
+        if self.data.not_supplied.contains(&dataset) {
+            Err(NotSupplied { dataset })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Computes an indicator that reads `dataset` when it was supplied; `Ok(Err(…))` says it was
+    /// not, and an invalid-input error passes through.
+    pub(crate) fn when_supplied<T>(
+        &self,
+        dataset: Dataset,
+        compute: impl FnOnce() -> Result<T, WorkforceError>,
+    ) -> Result<Result<T, NotSupplied>, WorkforceError> {
+        match self.require(dataset) {
+            Ok(()) => compute().map(Ok),
+            Err(n) => Ok(Err(n)),
+        }
     }
 
     /// Every organisation in the staff and recruitment data (ODS code order), then the ICS.

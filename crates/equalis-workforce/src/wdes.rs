@@ -13,6 +13,9 @@
 //!   non-disabled as % of the group) for metrics 1–3 and 10, and for the survey metrics
 //!   both the ESR workforce rate and the share of survey respondents who are Disabled,
 //!   because the two differ widely (about 3% against 18% nationally).
+//! - Metrics 1 and 10 read `staff` alone; 2 reads `recruitment`, 3 `employee_relations`, 4–8
+//!   `staff_survey`. A metric whose dataset was not supplied is [`NotSupplied`] (it names the
+//!   dataset to ingest); the others are computed regardless.
 //! - Metric 9a (engagement score, 0–10) is not derivable from the `staff_survey` contract,
 //!   which carries counts, not scores; 9b is narrative. Both are reported as undefined with
 //!   that reason rather than left out, so the return shows every metric.
@@ -21,7 +24,7 @@ use equalis_vocab::{BoardMember, Disability, PayBandCluster};
 use jiff::civil::Date;
 
 use crate::counts::{DisabilityCounts, DisabilityDifference};
-use crate::records::{ErProcess, StaffRecord, SurveyGroup, Workforce};
+use crate::records::{Dataset, ErProcess, NotSupplied, StaffRecord, SurveyGroup, Workforce};
 use crate::scope::{in_window, window_start};
 use crate::select::{self, SurveyComparison, SurveyFigure, survey_keys};
 use crate::wres::WorkforceSection;
@@ -120,26 +123,27 @@ pub struct WdesReport {
     pub snapshot_date: Date,
     /// Metric 1.
     pub metric1: Metric1,
-    /// Metric 2.
-    pub metric2: Metric2,
-    /// Metric 3.
-    pub metric3: Metric3,
-    /// Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public.
-    pub metric4a_public: SurveyMetric,
+    /// Metric 2 (`recruitment`).
+    pub metric2: Result<Metric2, NotSupplied>,
+    /// Metric 3 (`employee_relations`).
+    pub metric3: Result<Metric3, NotSupplied>,
+    /// Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public
+    /// (`staff_survey`, as are metrics 4 to 8).
+    pub metric4a_public: Result<SurveyMetric, NotSupplied>,
     /// Metric 4a(ii): from managers.
-    pub metric4a_managers: SurveyMetric,
+    pub metric4a_managers: Result<SurveyMetric, NotSupplied>,
     /// Metric 4a(iii): from other colleagues.
-    pub metric4a_colleagues: SurveyMetric,
+    pub metric4a_colleagues: Result<SurveyMetric, NotSupplied>,
     /// Metric 4b: the last incident was reported.
-    pub metric4b: SurveyMetric,
+    pub metric4b: Result<SurveyMetric, NotSupplied>,
     /// Metric 5: equal opportunities for career progression.
-    pub metric5: SurveyMetric,
+    pub metric5: Result<SurveyMetric, NotSupplied>,
     /// Metric 6: pressure to come to work when not well enough.
-    pub metric6: SurveyMetric,
+    pub metric6: Result<SurveyMetric, NotSupplied>,
     /// Metric 7: satisfied with the extent the organisation values their work.
-    pub metric7: SurveyMetric,
+    pub metric7: Result<SurveyMetric, NotSupplied>,
     /// Metric 8: adequate adjustments (Disabled staff only).
-    pub metric8: SurveyFigure,
+    pub metric8: Result<SurveyFigure, NotSupplied>,
     /// Metric 8's declaration rate beside it.
     pub metric8_workforce_declaration_rate_pct: Figure,
     /// Metric 9a: staff engagement score.
@@ -177,7 +181,8 @@ pub(crate) fn wdes_unchecked(
     let metric1 = metric1(&staff);
     let rate = metric1.overall.declaration_rate_pct;
     let year = select::survey_year_for(snapshot_date);
-    let survey = |q| {
+    let survey = |q| -> Result<SurveyMetric, NotSupplied> {
+        data.require(Dataset::StaffSurvey)?;
         let figures = select::survey_comparison(
             data,
             scope,
@@ -186,7 +191,7 @@ pub(crate) fn wdes_unchecked(
             SurveyGroup::NonDisabled,
             SurveyGroup::Disabled,
         );
-        SurveyMetric {
+        Ok(SurveyMetric {
             survey_disabled_pct: Figure::percent(
                 figures.comparison.respondents as f64,
                 (figures.comparison.respondents + figures.reference.respondents) as f64,
@@ -194,15 +199,18 @@ pub(crate) fn wdes_unchecked(
             ),
             figures,
             workforce_declaration_rate_pct: rate,
-        }
+        })
     };
     const NOT_IN_CONTRACT: &str =
         "engagement scores are not in the staff_survey data contract, which carries counts";
     Ok(WdesReport {
         scope: scope.clone(),
         snapshot_date,
-        metric2: metric2(data, scope, snapshot_date)?,
-        metric3: metric3(data, scope, snapshot_date, &staff, rate)?,
+        metric2: data
+            .when_supplied(Dataset::Recruitment, || metric2(data, scope, snapshot_date))?,
+        metric3: data.when_supplied(Dataset::EmployeeRelations, || {
+            metric3(data, scope, snapshot_date, &staff, rate)
+        })?,
         metric4a_public: survey(survey_keys::WDES4A_PUBLIC),
         metric4a_managers: survey(survey_keys::WDES4A_MANAGERS),
         metric4a_colleagues: survey(survey_keys::WDES4A_COLLEAGUES),
@@ -210,13 +218,9 @@ pub(crate) fn wdes_unchecked(
         metric5: survey(survey_keys::WDES5),
         metric6: survey(survey_keys::WDES6),
         metric7: survey(survey_keys::WDES7),
-        metric8: select::survey_figure(
-            data,
-            scope,
-            year,
-            survey_keys::WDES8,
-            SurveyGroup::Disabled,
-        ),
+        metric8: data.require(Dataset::StaffSurvey).map(|()| {
+            select::survey_figure(data, scope, year, survey_keys::WDES8, SurveyGroup::Disabled)
+        }),
         metric8_workforce_declaration_rate_pct: rate,
         metric9a: Figure::Undefined {
             reason: NOT_IN_CONTRACT,

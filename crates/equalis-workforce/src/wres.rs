@@ -17,12 +17,15 @@
 //! - Indicators 5–8 read the NHS Staff Survey of the autumn before the snapshot
 //!   ([`crate::survey_year_for`]).
 //! - Relative likelihoods are shown against the 0.80–1.25 "no adverse impact" range.
+//! - Indicators 1 and 9 read `staff` alone; 2 reads `recruitment`, 3 `employee_relations`, 4
+//!   `training` and 5–8 `staff_survey`. An indicator whose dataset was not supplied is
+//!   [`NotSupplied`] (it names the dataset to ingest); the others are computed regardless.
 
 use equalis_vocab::{BoardMember, PayBand};
 use jiff::civil::Date;
 
 use crate::counts::{EthnicityCounts, EthnicityDifference};
-use crate::records::{ErProcess, StaffRecord, SurveyGroup, Workforce};
+use crate::records::{Dataset, ErProcess, NotSupplied, StaffRecord, SurveyGroup, Workforce};
 use crate::scope::{in_window, window_start};
 use crate::select::{self, SurveyComparison, survey_keys};
 use crate::{GroupRate, RateComparison, Scope, WorkforceError};
@@ -180,20 +183,21 @@ pub struct WresReport {
     pub snapshot_date: Date,
     /// Indicator 1.
     pub indicator1: Indicator1,
-    /// Indicator 2.
-    pub indicator2: Indicator2,
-    /// Indicator 3.
-    pub indicator3: Indicator3,
-    /// Indicator 4.
-    pub indicator4: Indicator4,
-    /// Indicator 5: harassment, bullying or abuse from patients, relatives or the public.
-    pub indicator5: SurveyComparison,
-    /// Indicator 6: harassment, bullying or abuse from staff.
-    pub indicator6: SurveyComparison,
-    /// Indicator 7: equal opportunities for career progression or promotion.
-    pub indicator7: SurveyComparison,
-    /// Indicator 8: discrimination from a manager, team leader or colleague.
-    pub indicator8: SurveyComparison,
+    /// Indicator 2 (`recruitment`).
+    pub indicator2: Result<Indicator2, NotSupplied>,
+    /// Indicator 3 (`employee_relations`).
+    pub indicator3: Result<Indicator3, NotSupplied>,
+    /// Indicator 4 (`training`).
+    pub indicator4: Result<Indicator4, NotSupplied>,
+    /// Indicator 5: harassment, bullying or abuse from patients, relatives or the public
+    /// (`staff_survey`).
+    pub indicator5: Result<SurveyComparison, NotSupplied>,
+    /// Indicator 6: harassment, bullying or abuse from staff (`staff_survey`).
+    pub indicator6: Result<SurveyComparison, NotSupplied>,
+    /// Indicator 7: equal opportunities for career progression or promotion (`staff_survey`).
+    pub indicator7: Result<SurveyComparison, NotSupplied>,
+    /// Indicator 8: discrimination from a manager, team leader or colleague (`staff_survey`).
+    pub indicator8: Result<SurveyComparison, NotSupplied>,
     /// Indicator 9.
     pub indicator9: Indicator9,
 }
@@ -223,15 +227,24 @@ pub(crate) fn wres_unchecked(
     let snap = select::snapshot(data, scope, snapshot_date);
     let staff: Vec<&StaffRecord> = snap.iter().copied().filter(|s| s.in_workforce()).collect();
     let year = select::survey_year_for(snapshot_date);
-    let survey =
-        |q| select::survey_comparison(data, scope, year, q, SurveyGroup::White, SurveyGroup::Bme);
+    let survey = |q| {
+        data.require(Dataset::StaffSurvey).map(|()| {
+            select::survey_comparison(data, scope, year, q, SurveyGroup::White, SurveyGroup::Bme)
+        })
+    };
     Ok(WresReport {
         scope: scope.clone(),
         snapshot_date,
         indicator1: indicator1(&staff),
-        indicator2: indicator2(data, scope, snapshot_date)?,
-        indicator3: indicator3(data, scope, snapshot_date, &staff)?,
-        indicator4: indicator4(data, scope, snapshot_date, &staff)?,
+        indicator2: data.when_supplied(Dataset::Recruitment, || {
+            indicator2(data, scope, snapshot_date)
+        })?,
+        indicator3: data.when_supplied(Dataset::EmployeeRelations, || {
+            indicator3(data, scope, snapshot_date, &staff)
+        })?,
+        indicator4: data.when_supplied(Dataset::Training, || {
+            indicator4(data, scope, snapshot_date, &staff)
+        })?,
         indicator5: survey(survey_keys::WRES5),
         indicator6: survey(survey_keys::WRES6),
         indicator7: survey(survey_keys::WRES7),

@@ -193,7 +193,7 @@ fn wres_indicator2_relative_likelihood_of_appointment() {
         applications: a,
         ..Default::default()
     });
-    let i2 = wres(&data, &org("RA1"), SNAP).unwrap().indicator2;
+    let i2 = wres(&data, &org("RA1"), SNAP).unwrap().indicator2.unwrap();
     assert_eq!((i2.white_shortlisted, i2.white_appointed), (11, 4));
     assert_eq!((i2.bme_shortlisted, i2.bme_appointed), (8, 1));
     assert_eq!((i2.unknown_shortlisted, i2.unknown_appointed), (2, 1));
@@ -218,7 +218,7 @@ fn wres_indicator2_no_bme_shortlisted_is_undefined_with_a_reason() {
         applications: a,
         ..Default::default()
     });
-    let i2 = wres(&data, &org("RA1"), SNAP).unwrap().indicator2;
+    let i2 = wres(&data, &org("RA1"), SNAP).unwrap().indicator2.unwrap();
     assert_eq!(i2.bme_shortlisted, 0);
     undefined(
         i2.comparison.denominator.rate,
@@ -237,7 +237,7 @@ fn wres_indicator2_no_bme_shortlisted_is_undefined_with_a_reason() {
         applications: a,
         ..Default::default()
     });
-    let i2 = wres(&data, &org("RA1"), SNAP).unwrap().indicator2;
+    let i2 = wres(&data, &org("RA1"), SNAP).unwrap().indicator2.unwrap();
     close(i2.comparison.denominator.rate, 0.0);
     undefined(
         i2.comparison.relative_likelihood.value,
@@ -319,7 +319,8 @@ fn indicator3_and_4_data() -> WorkforceData {
 fn wres_indicator3_two_year_rolling_average() {
     let i3 = wres(&wf(indicator3_and_4_data()), &org("RA1"), SNAP)
         .unwrap()
-        .indicator3;
+        .indicator3
+        .unwrap();
     assert_eq!(i3.window_start, d(2023, 3, 31));
     // BME: earlier year b3 + L1 = 2, reporting year b1 + b2 = 2 → average (2 + 2) / 2 = 2;
     // rate 2 / 10 BME staff = 0.2.
@@ -337,7 +338,8 @@ fn wres_indicator3_two_year_rolling_average() {
 fn wres_indicator4_training_and_the_inclusive_range_edge() {
     let i4 = wres(&wf(indicator3_and_4_data()), &org("RA1"), SNAP)
         .unwrap()
-        .indicator4;
+        .indicator4
+        .unwrap();
     // White 10 of 20 = 0.5; BME 4 of 10 = 0.4; RL = 0.5 / 0.4 = 1.25 exactly: the upper edge
     // of the no-adverse-impact range, which is inclusive.
     close(i4.comparison.numerator.rate, 0.5);
@@ -387,28 +389,28 @@ fn wres_indicators5_to_8_from_the_staff_survey() {
     });
     let r = wres(&data, &org("RA1"), SNAP).unwrap();
     // 5: White 50/200 = 25%, BME 30/100 = 30% → BME 5 points higher.
-    assert_eq!(r.indicator5.survey_year, 2024);
-    close(r.indicator5.reference.pct, 25.0);
-    close(r.indicator5.comparison.pct, 30.0);
-    close(r.indicator5.difference_pp, 5.0);
+    assert_eq!(r.indicator5.unwrap().survey_year, 2024);
+    close(r.indicator5.unwrap().reference.pct, 25.0);
+    close(r.indicator5.unwrap().comparison.pct, 30.0);
+    close(r.indicator5.unwrap().difference_pp, 5.0);
     // 6: no rows at all.
     undefined(
-        r.indicator6.reference.pct,
+        r.indicator6.unwrap().reference.pct,
         "no staff survey respondents for this indicator and group",
     );
     undefined(
-        r.indicator6.difference_pp,
+        r.indicator6.unwrap().difference_pp,
         "no staff survey respondents for this indicator and group",
     );
     // 7: White 60/80 = 75%, BME 20/40 = 50% → −25 points.
-    close(r.indicator7.difference_pp, -25.0);
+    close(r.indicator7.unwrap().difference_pp, -25.0);
     // 8: BME 10/50 = 20%; no White row, so no difference.
-    close(r.indicator8.comparison.pct, 20.0);
-    assert!(r.indicator8.difference_pp.value().is_none());
+    close(r.indicator8.unwrap().comparison.pct, 20.0);
+    assert!(r.indicator8.unwrap().difference_pp.value().is_none());
     // ICS: respondents pooled, White (50 + 40) / (200 + 100) = 30%.
     let ics = wres(&data, &Scope::Ics, SNAP).unwrap();
-    close(ics.indicator5.reference.pct, 30.0);
-    assert_eq!(ics.indicator5.reference.respondents, 300);
+    close(ics.indicator5.unwrap().reference.pct, 30.0);
+    assert_eq!(ics.indicator5.unwrap().reference.respondents, 300);
 }
 
 #[test]
@@ -480,17 +482,17 @@ fn wres_with_all_unknown_ethnicity() {
         "no staff with a known ethnicity",
     );
     // Unknown applicants are excluded, leaving no one to compare.
-    assert_eq!(r.indicator2.unknown_shortlisted, 8);
+    assert_eq!(r.indicator2.unwrap().unknown_shortlisted, 8);
     undefined(
-        r.indicator2.comparison.relative_likelihood.value,
+        r.indicator2.unwrap().comparison.relative_likelihood.value,
         "no White applicants shortlisted",
     );
     undefined(
-        r.indicator3.comparison.relative_likelihood.value,
+        r.indicator3.unwrap().comparison.relative_likelihood.value,
         "no BME staff in the workforce",
     );
     undefined(
-        r.indicator4.comparison.relative_likelihood.value,
+        r.indicator4.unwrap().comparison.relative_likelihood.value,
         "no White staff in the workforce",
     );
     // Pay: the White British reference group is empty.
@@ -548,7 +550,13 @@ fn wres_per_organisation_and_ics() {
         }],
         ..Default::default()
     });
-    let unmatched = |scope: &Scope| wres(&data, scope, SNAP).unwrap().indicator3.unmatched_cases;
+    let unmatched = |scope: &Scope| {
+        wres(&data, scope, SNAP)
+            .unwrap()
+            .indicator3
+            .unwrap()
+            .unmatched_cases
+    };
     assert_eq!(unmatched(&org("RQ9")), 1);
     assert_eq!(unmatched(&org("ZZZ")), 0);
     assert_eq!(unmatched(&Scope::Ics), 1);
@@ -673,7 +681,7 @@ fn wdes_metric2_appointment_from_shortlisting() {
         applications: a,
         ..Default::default()
     });
-    let m2 = wdes(&data, &org("RA1"), SNAP).unwrap().metric2;
+    let m2 = wdes(&data, &org("RA1"), SNAP).unwrap().metric2.unwrap();
     // Non-disabled 5/20 = 0.25; Disabled 2/10 = 0.2; RL = 0.25 / 0.2 = 1.25 (within range).
     close(m2.comparison.relative_likelihood.value, 1.25);
     assert_eq!(
@@ -713,7 +721,7 @@ fn wdes_metric3_capability_two_year_average() {
         ],
         ..Default::default()
     });
-    let m3 = wdes(&data, &org("RA1"), SNAP).unwrap().metric3;
+    let m3 = wdes(&data, &org("RA1"), SNAP).unwrap().metric3.unwrap();
     // Disabled (1 + 1) / 2 = 1 per year over 5 = 0.2; non-disabled (0 + 2) / 2 = 1 over 20 =
     // 0.05; RL = 0.2 / 0.05 = 4.
     assert_eq!(m3.disabled_entered, [1, 1]);
@@ -766,11 +774,14 @@ fn wdes_survey_metrics_board_and_undefined_metrics() {
     let r = wdes(&data, &org("RA1"), SNAP).unwrap();
     // 4a(ii): Disabled 15/50 = 30%, non-disabled 30/150 = 20% → +10 points. Disabled
     // respondents 50 of 200 = 25%, against a workforce declaration rate of 3/4 = 75%.
-    close(r.metric4a_managers.figures.difference_pp, 10.0);
-    close(r.metric4a_managers.survey_disabled_pct, 25.0);
-    close(r.metric4a_managers.workforce_declaration_rate_pct, 75.0);
+    close(r.metric4a_managers.unwrap().figures.difference_pp, 10.0);
+    close(r.metric4a_managers.unwrap().survey_disabled_pct, 25.0);
+    close(
+        r.metric4a_managers.unwrap().workforce_declaration_rate_pct,
+        75.0,
+    );
     // 8: 28/40 = 70%.
-    close(r.metric8.pct, 70.0);
+    close(r.metric8.unwrap().pct, 70.0);
     undefined(
         r.metric9a,
         "engagement scores are not in the staff_survey data contract, which carries counts",
@@ -1055,9 +1066,34 @@ fn ethnicity_pay_gap_references_and_small_groups() {
     let top = &e.binary.quartiles[3];
     assert_eq!(top.employees, 2);
     let pct = |g| top.shares.iter().find(|s| s.group == g).unwrap().pct;
-    close(pct(EthnicityPayGroup::White), 25.0);
     close(pct(EthnicMinority), 25.0);
-    close(pct(NotStated), 50.0);
+    // Not stated (one person) is below the threshold, so its 50% is withheld; as the shares
+    // add up to 100%, the smallest other group's (White, 2 people) is withheld with it, or
+    // 100 − 25 − 25 would give it back.
+    undefined(
+        pct(NotStated),
+        "fewer relevant employees than the small-group threshold",
+    );
+    undefined(
+        pct(EthnicityPayGroup::White),
+        "withheld with a smaller group's share, which would otherwise follow from the others",
+    );
+    // Its own pay and bonus figures are withheld too: its mean would give its gap back.
+    let ns = e
+        .binary
+        .groups
+        .iter()
+        .find(|g| g.group == NotStated)
+        .unwrap();
+    assert_eq!(ns.relevant_employees, 1);
+    undefined(
+        ns.mean_hourly,
+        "fewer relevant employees than the small-group threshold",
+    );
+    undefined(
+        ns.bonus_proportion_pct,
+        "fewer relevant employees than the small-group threshold",
+    );
 }
 
 #[test]
@@ -1402,6 +1438,110 @@ fn edi_improvement_plan_success_metrics() {
     close(m.m3a.gender[0], 28.0);
     close(m.m3a.gender[1], 36.0);
     // 6a: (20 + 25) / (100 + 50) = 30%.
-    close(m.m6a.pct, 30.0);
-    undefined(m.m6b.pct, "no staff survey respondents for this indicator");
+    close(m.m6a.unwrap().pct, 30.0);
+    undefined(
+        m.m6b.unwrap().pct,
+        "no staff survey respondents for this indicator",
+    );
+}
+
+/// Issue 19 item 2: a return computes every indicator its data supports. With each optional
+/// dataset left out in turn, the indicators that read it say which dataset to ingest and every
+/// other indicator is what it is with all five datasets.
+#[test]
+fn a_return_lacking_a_dataset_computes_every_other_indicator() {
+    use EthnicCategory::*;
+    use equalis_workforce::{Dataset, NotSupplied};
+    let mut full = indicator3_and_4_data();
+    let mut a = apps(4, "RA1", A, true, true);
+    a.extend(apps(4, "RA1", A, true, false));
+    a.extend(apps(1, "RA1", H, true, true));
+    a.extend(apps(3, "RA1", H, true, false));
+    full.applications = a;
+    full.survey = vec![
+        survey("RA1", 2024, "wres5", SurveyGroup::White, 100, 20),
+        survey("RA1", 2024, "wres5", SurveyGroup::Bme, 50, 25),
+        survey("RA1", 2024, "wdes8", SurveyGroup::Disabled, 10, 7),
+    ];
+    let all = wf(full.clone());
+    let (wres_all5, wdes_all5) = (
+        wres(&all, &org("RA1"), SNAP).unwrap(),
+        wdes(&all, &org("RA1"), SNAP).unwrap(),
+    );
+    for missing in [
+        Dataset::Recruitment,
+        Dataset::EmployeeRelations,
+        Dataset::Training,
+        Dataset::StaffSurvey,
+    ] {
+        let mut data = full.clone();
+        data.not_supplied = vec![missing];
+        let data = wf(data);
+        let w = wres(&data, &org("RA1"), SNAP).unwrap();
+        let m = wdes(&data, &org("RA1"), SNAP).unwrap();
+        let reason = format!(
+            "needs the `{0}` dataset: `equalis ingest --dataset {0} FILE`",
+            missing.name()
+        );
+        assert_eq!(NotSupplied { dataset: missing }.reason(), reason);
+        // Staff alone: always computed.
+        assert_eq!(w.indicator1, wres_all5.indicator1);
+        assert_eq!(w.indicator9, wres_all5.indicator9);
+        assert_eq!(m.metric1, wdes_all5.metric1);
+        assert_eq!(m.metric10, wdes_all5.metric10);
+        // Each indicator that reads the missing dataset says which one to ingest...
+        assert_eq!(w.indicator2.is_err(), missing == Dataset::Recruitment);
+        assert_eq!(m.metric2.is_err(), missing == Dataset::Recruitment);
+        assert_eq!(w.indicator3.is_err(), missing == Dataset::EmployeeRelations);
+        assert_eq!(m.metric3.is_err(), missing == Dataset::EmployeeRelations);
+        assert_eq!(w.indicator4.is_err(), missing == Dataset::Training);
+        for s in [&w.indicator5, &w.indicator6, &w.indicator7, &w.indicator8] {
+            assert_eq!(s.is_err(), missing == Dataset::StaffSurvey);
+        }
+        for s in [
+            &m.metric4a_public,
+            &m.metric4a_managers,
+            &m.metric4a_colleagues,
+            &m.metric4b,
+            &m.metric5,
+            &m.metric6,
+            &m.metric7,
+        ] {
+            assert_eq!(s.is_err(), missing == Dataset::StaffSurvey);
+        }
+        assert_eq!(m.metric8.is_err(), missing == Dataset::StaffSurvey);
+        if let Err(n) = w
+            .indicator2
+            .map(|_| ())
+            .and(w.indicator3.map(|_| ()))
+            .and(w.indicator4.map(|_| ()))
+            .and(w.indicator5.map(|_| ()))
+        {
+            assert_eq!(n, NotSupplied { dataset: missing });
+            assert_eq!(n.figure().reason(), Some(reason.as_str()));
+        }
+        // ...and every other indicator is exactly what the five datasets give.
+        if missing != Dataset::Recruitment {
+            assert_eq!(w.indicator2, wres_all5.indicator2);
+        }
+        if missing != Dataset::EmployeeRelations {
+            assert_eq!(w.indicator3, wres_all5.indicator3);
+        }
+        if missing != Dataset::Training {
+            assert_eq!(w.indicator4, wres_all5.indicator4);
+        }
+        if missing != Dataset::StaffSurvey {
+            assert_eq!(w.indicator5, wres_all5.indicator5);
+            assert_eq!(m.metric8, wdes_all5.metric8);
+        }
+        // The EDI success metrics that read the dataset say so too.
+        let e = edi_success_metrics(&data, &org("RA1"), SNAP, PayGapOptions::default()).unwrap();
+        if missing == Dataset::Recruitment {
+            undefined(e.m2a_race.value, &reason);
+            assert_eq!(e.m2a_race.assessment, None);
+        } else {
+            close(e.m2a_race.value, 2.0);
+        }
+        assert_eq!(e.m6a.is_err(), missing == Dataset::StaffSurvey);
+    }
 }

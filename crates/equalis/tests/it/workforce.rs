@@ -264,9 +264,10 @@ fn pay_gap_by_sex_has_the_issue_shape() {
     for q in ["lower", "lower_middle", "upper_middle", "upper"] {
         let male = num(&v["quartiles"][q]["male"]);
         let female = num(&v["quartiles"][q]["female"]);
-        // Shares are computed from rounded counts, so they need not add to exactly 100.
+        // Shares are exact (issue 19 item 1), so they add up to 100 but for the rounding to
+        // one decimal place.
         assert!(
-            (male + female - 100.0).abs() < 15.0,
+            (male + female - 100.0).abs() <= 0.1 + 1e-9,
             "{q}: {male} + {female}"
         );
     }
@@ -451,6 +452,30 @@ fn every_subcommand_in_every_text_format() {
             );
             let _ = json(&args);
         }
+    }
+    // Tables people read separate thousands; CSV keeps plain numbers (issue 21 item 9).
+    let table = workforce(&["wres"]);
+    let all_staff = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("All staff"))
+        .expect("All staff row");
+    let total = all_staff.split_whitespace().nth(5).expect("total");
+    assert!(
+        total.contains(',') && total.replace(',', "").parse::<u64>().is_ok(),
+        "{all_staff}"
+    );
+    let csv = workforce(&["wres", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let plain = r
+        .records()
+        .map(|x| x.expect("record"))
+        .find(|x| &x[0] == "WRES 1" && &x[1] == "All staff" && &x[2] == "Total")
+        .expect("the CSV's total");
+    assert_eq!(plain[3].replace(',', ""), plain[3]);
+    assert_eq!(plain[3], total.replace(',', ""));
+    // Labels are words, not the stored codes.
+    for code in ["career_grade", "wres5", "Two years after"] {
+        assert!(!table.contains(code), "{code} in:\n{table}");
     }
 }
 
@@ -664,6 +689,17 @@ fn the_report_has_a_workforce_page_for_the_ics_and_each_organisation() {
         )),
         "WRES 2 likelihood {rl} not on the page"
     );
+    // Numbers people read have thousands separated, and labels are words (issue 21 item 9).
+    let total = num(&wres["indicators"]["1"]["overall"]["total"]) as u64;
+    assert!(total >= 1000, "the ICS should have thousands of staff");
+    let grouped = format!("{},{:03}", total / 1000, total % 1000);
+    assert!(
+        page.contains(&format!("<td class=\"num\">{grouped}</td>")),
+        "{grouped} not on the page"
+    );
+    for code in ["career_grade", "wres5", "Two years after", "common_cause"] {
+        assert!(!page.contains(code), "{code} on the ICS page");
+    }
     // The relative likelihoods, the gender pay quartiles and the parity targets are drawn;
     // representativeness is not, as this workspace has no population to compare with...
     assert!(page.matches("<svg").count() >= 3, "charts missing");
@@ -684,4 +720,432 @@ fn the_report_has_a_workforce_page_for_the_ics_and_each_organisation() {
         page.matches("<svg").count() >= 4,
         "representativeness not drawn"
     );
+}
+
+/// A workspace holding the synthetic ICS's workforce datasets except `missing`.
+fn workspace_without(missing: &str) -> (tempfile::TempDir, PathBuf) {
+    let s = setup();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    run_ok(bin().arg("init").arg(&ws));
+    for d in DATASETS.iter().filter(|d| **d != missing) {
+        run_ok(
+            bin()
+                .args(["ingest", "--workspace"])
+                .arg(&ws)
+                .args(["--dataset", d])
+                .arg(s.data.join(format!("{d}.csv"))),
+        );
+    }
+    (dir, ws)
+}
+
+/// Issue 19 item 2: WRES and WDES on a workspace lacking each optional dataset in turn give
+/// every indicator its data support, and for the others say which dataset to ingest; exit 0.
+#[test]
+fn returns_compute_what_their_data_support_when_a_dataset_is_missing() {
+    let full_wres = json(&["wres", "--org", "RWE"]);
+    let full_wdes = json(&["wdes", "--org", "RWE"]);
+    // Indicator (WRES) and metric (WDES) keys by the dataset they read.
+    let reads: [(&str, &[&str], &[&str]); 4] = [
+        ("recruitment", &["2"], &["2"]),
+        ("employee_relations", &["3"], &["3"]),
+        ("training", &["4"], &[]),
+        (
+            "staff_survey",
+            &["5", "6", "7", "8"],
+            &[
+                "4a_public",
+                "4a_managers",
+                "4a_colleagues",
+                "4b",
+                "5",
+                "6",
+                "7",
+                "8",
+            ],
+        ),
+    ];
+    for (missing, wres_keys, wdes_keys) in reads {
+        let (_dir, ws) = workspace_without(missing);
+        let reason =
+            format!("needs the `{missing}` dataset: `equalis ingest --dataset {missing} FILE`");
+        for (cmd, keys, full, field) in [
+            ("wres", wres_keys, &full_wres, "indicators"),
+            ("wdes", wdes_keys, &full_wdes, "metrics"),
+        ] {
+            let out = run_ok(
+                bin()
+                    .args([
+                        "workforce",
+                        cmd,
+                        "--org",
+                        "RWE",
+                        "--format",
+                        "json",
+                        "--workspace",
+                    ])
+                    .arg(&ws),
+            );
+            let v: Value = serde_json::from_str(&out).expect("JSON");
+            let got = v[field].as_object().expect("indicators");
+            for (k, want) in full[field].as_object().expect("indicators") {
+                if keys.contains(&k.as_str()) {
+                    assert_eq!(
+                        got[k],
+                        serde_json::json!({ "undefined": reason }),
+                        "{cmd} {k} without {missing}"
+                    );
+                } else {
+                    // Every other indicator is exactly what the full workspace gives.
+                    assert_eq!(&got[k], want, "{cmd} {k} without {missing}");
+                }
+            }
+            // The table says so too, with exit 0.
+            let table = run_ok(
+                bin()
+                    .args(["workforce", cmd, "--org", "RWE", "--workspace"])
+                    .arg(&ws),
+            );
+            assert_eq!(
+                table.contains(&reason),
+                !keys.is_empty(),
+                "{cmd} without {missing}:\n{table}"
+            );
+        }
+        if missing == "recruitment" {
+            // The dashboard's EDI metric 2a reads recruitment; the rest of it is computed.
+            let out = run_ok(
+                bin()
+                    .args(["workforce", "dashboard", "--format", "json", "--workspace"])
+                    .arg(&ws),
+            );
+            let v: Value = serde_json::from_str(&out).expect("JSON");
+            assert_eq!(
+                v["edi_success_metrics"]["2a_race"],
+                serde_json::json!({ "undefined": reason })
+            );
+            assert!(v["edi_success_metrics"]["6a_pct"].is_number());
+        }
+        if missing == "employee_relations" {
+            // The report's pages show WRES and WDES with the indicator that needs the dataset.
+            let out = _dir.path().join("report");
+            run_ok(
+                bin()
+                    .args(["report", "--workspace"])
+                    .arg(&ws)
+                    .arg("--out")
+                    .arg(&out),
+            );
+            let page =
+                std::fs::read_to_string(out.join("sections/workforce-rwe.html")).expect("RWE page");
+            assert!(page.contains("Workforce Race Equality Standard (WRES)"));
+            assert!(
+                page.contains("needs the `employee_relations` dataset"),
+                "{page}"
+            );
+            assert!(page.contains("WRES 2: White vs BME appointed from shortlisting"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- pay gap measures, exact
+
+/// The figures `equalis workforce pay-gap` must publish for `crates/equalis-workforce/tests/
+/// fixtures/pay_gap_ties.csv`, from the independent computation of
+/// `crates/equalis-workforce/tests/pay_gap_ties_reference.py` (the exact figures, and more on
+/// the data, are in `crates/equalis-workforce/tests/pay_gap_ties.rs`): each measure to one
+/// decimal place, `*` where a group it compares has 1 to 7 people (here: 3 Disabled, 6
+/// unknown-status and 3 ethnic minority staff paid a bonus), `undefined` for a group below the
+/// ethnicity and disability pay gaps' small-group threshold of 10 (Not stated, Not known).
+const GENDER_RX1: &[(&str, &str)] = &[
+    ("Female mean_gap", "9.3"),
+    ("Female median_gap", "16.9"),
+    ("Female mean_bonus_gap", "-13.5"),
+    ("Female median_bonus_gap", "60.0"),
+    ("Male bonus_pct", "7.9"),
+    ("Female bonus_pct", "5.5"),
+    ("q0 Male", "41.8"),
+    ("q0 Female", "58.2"),
+    ("q1 Male", "41.2"),
+    ("q1 Female", "58.8"),
+    ("q2 Male", "47.3"),
+    ("q2 Female", "52.7"),
+    ("q3 Male", "51.5"),
+    ("q3 Female", "48.5"),
+];
+const DISABILITY_RX1: &[(&str, &str)] = &[
+    ("Disabled mean_gap", "3.2"),
+    ("Disabled median_gap", "0.0"),
+    ("Disabled mean_bonus_gap", "*"),
+    ("Disabled median_bonus_gap", "*"),
+    ("Unknown mean_gap", "2.0"),
+    ("Unknown median_gap", "0.0"),
+    ("Unknown mean_bonus_gap", "*"),
+    ("Unknown median_bonus_gap", "*"),
+    ("Non-disabled bonus_pct", "6.0"),
+    ("Disabled bonus_pct", "4.4"),
+    ("Unknown bonus_pct", "14.0"),
+    ("q0 Non-disabled", "74.8"),
+    ("q0 Disabled", "16.8"),
+    ("q0 Unknown", "8.3"),
+    ("q1 Non-disabled", "78.9"),
+    ("q1 Disabled", "11.4"),
+    ("q1 Unknown", "9.7"),
+    ("q2 Non-disabled", "79.1"),
+    ("q2 Disabled", "13.6"),
+    ("q2 Unknown", "7.3"),
+    ("q3 Non-disabled", "76.3"),
+    ("q3 Disabled", "14.0"),
+    ("q3 Unknown", "9.6"),
+];
+const ETHNICITY_BINARY_RX1: &[(&str, &str)] = &[
+    ("Ethnic minority mean_gap", "-1.9"),
+    ("Ethnic minority median_gap", "0.0"),
+    ("Ethnic minority mean_bonus_gap", "*"),
+    ("Ethnic minority median_bonus_gap", "*"),
+    ("Not stated mean_gap", "undefined"),
+    ("Not stated median_gap", "undefined"),
+    ("Not known mean_gap", "undefined"),
+    ("Not known median_gap", "undefined"),
+    ("White bonus_pct", "8.4"),
+    ("Ethnic minority bonus_pct", "2.2"),
+    ("Not stated bonus_pct", "undefined"),
+    ("Not known bonus_pct", "undefined"),
+    ("q0 White", "68.7"),
+    ("q0 Ethnic minority", "30.0"),
+    ("q0 Not stated", "undefined"),
+    ("q0 Not known", "undefined"),
+    ("q1 White", "70.7"),
+    ("q1 Ethnic minority", "26.2"),
+    ("q1 Not stated", "undefined"),
+    ("q1 Not known", "undefined"),
+    ("q2 White", "67.3"),
+    ("q2 Ethnic minority", "30.1"),
+    ("q2 Not stated", "undefined"),
+    ("q2 Not known", "undefined"),
+    ("q3 White", "69.3"),
+    ("q3 Ethnic minority", "28.1"),
+    ("q3 Not stated", "undefined"),
+    ("q3 Not known", "undefined"),
+];
+const GENDER_RX2: &[(&str, &str)] = &[
+    ("Female mean_gap", "0.0"),
+    ("Female median_gap", "0.0"),
+    ("Female mean_bonus_gap", "*"),
+    ("Female median_bonus_gap", "*"),
+    ("Male bonus_pct", "55.0"),
+    ("Female bonus_pct", "15.0"),
+    ("q0 Male", "50.0"),
+    ("q0 Female", "50.0"),
+    ("q1 Male", "50.0"),
+    ("q1 Female", "50.0"),
+    ("q2 Male", "50.0"),
+    ("q2 Female", "50.0"),
+    ("q3 Male", "50.0"),
+    ("q3 Female", "50.0"),
+];
+
+const QUARTILE_KEYS: [&str; 4] = ["lower", "lower_middle", "upper_middle", "upper"];
+
+/// A workspace holding only the pay gap fixture's staff extract.
+fn pay_gap_workspace() -> &'static Path {
+    static WS: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &WS.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = dir.path().join("ws");
+        run_ok(bin().arg("init").arg(&ws));
+        run_ok(
+            bin()
+                .args(["ingest", "--workspace"])
+                .arg(&ws)
+                .args(["--dataset", "staff"])
+                .arg(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../equalis-workforce/tests/fixtures/pay_gap_ties.csv"
+                )),
+        );
+        (dir, ws)
+    })
+    .1
+}
+
+fn pay_gap_json(args: &[&str]) -> Value {
+    let out = run_ok(
+        bin()
+            .args(["workforce", "pay-gap", "--format", "json"])
+            .args(args)
+            .arg("--workspace")
+            .arg(pay_gap_workspace()),
+    );
+    serde_json::from_str(&out).expect("JSON")
+}
+
+/// The published cell of a measure named as the reference script names it.
+fn measure<'a>(v: &'a Value, analysis: Option<&str>, name: &str) -> &'a Value {
+    let (head, tail) = name.rsplit_once(' ').expect("two words");
+    let quartile = |q: &str| QUARTILE_KEYS[q[1..].parse::<usize>().expect("qN")];
+    match analysis {
+        // The gender pay gap: the six measures at the top level.
+        None => match (head, tail) {
+            (q, sex) if q.starts_with('q') => {
+                &v["quartiles"][quartile(q)][sex.to_ascii_lowercase()]
+            }
+            (sex, "bonus_pct") => &v["bonus_proportion"][sex.to_ascii_lowercase()],
+            (_, gap) => &v[format!("{gap}_pct")],
+        },
+        Some(a) => {
+            let a = &v[a];
+            if let Some(rest) = name.strip_prefix('q') {
+                let (q, group) = rest.split_once(' ').expect("qN group");
+                return &a["quartiles"][quartile(&format!("q{q}"))][group];
+            }
+            if tail == "bonus_pct" {
+                let g = a["groups"]
+                    .as_array()
+                    .expect("groups")
+                    .iter()
+                    .find(|g| g["group"] == head)
+                    .expect("group");
+                return &g["bonus_proportion_pct"];
+            }
+            &a["gaps"][head][format!("{tail}_pct")]
+        }
+    }
+}
+
+#[track_caller]
+fn check_published(v: &Value, analysis: Option<&str>, expected: &[(&str, &str)]) {
+    for &(name, want) in expected {
+        let got = measure(v, analysis, name);
+        let shown = match got {
+            Value::Number(n) => format!("{:.1}", n.as_f64().expect("number")),
+            Value::String(s) => s.clone(),
+            Value::Object(o) if o.contains_key("undefined") => "undefined".to_owned(),
+            other => panic!("{name}: {other}"),
+        };
+        assert_eq!(shown, want, "{name}: {got}");
+    }
+}
+
+/// Issue 19 item 1: the six measures of SI 2017/353, and the ethnicity and disability pay gaps
+/// computed the same way, are published from exact counts to one decimal place, not from counts
+/// rounded to 5 (which gave bonus proportions of 7.0% and 5.9% here, for 7.9% and 5.5%), and are
+/// withheld only where a group compared is too small, saying so.
+#[test]
+fn pay_gap_measures_are_exact_and_match_the_reference() {
+    let g = pay_gap_json(&["--org", "RX1", "--by", "sex"]);
+    assert_eq!(g["view"], "published");
+    check_published(&g, None, GENDER_RX1);
+    let d = pay_gap_json(&["--org", "RX1", "--by", "disability"]);
+    check_published(&d, Some("analysis"), DISABILITY_RX1);
+    let e = pay_gap_json(&["--org", "RX1", "--by", "ethnicity"]);
+    check_published(&e, Some("binary"), ETHNICITY_BINARY_RX1);
+    // Three women paid a bonus at RX2: the bonus gaps are withheld, the rest published.
+    let rx2 = pay_gap_json(&["--org", "RX2", "--by", "sex"]);
+    check_published(&rx2, None, GENDER_RX2);
+    // The output says how the measures are published.
+    let table = run_ok(
+        bin()
+            .args(["workforce", "pay-gap", "--org", "RX2", "--workspace"])
+            .arg(pay_gap_workspace()),
+    );
+    assert!(
+        table.contains("pay gap measures (SI 2017/353) from exact counts to one decimal place"),
+        "{table}"
+    );
+    // The return view gives the withheld bonus gaps too (3 Disabled staff paid a bonus).
+    let exact = pay_gap_json(&["--org", "RX1", "--by", "disability", "--view", "return"]);
+    assert_eq!(exact["view"], "return");
+    check_published(
+        &exact,
+        Some("analysis"),
+        &[
+            ("Disabled mean_bonus_gap", "31.3"),
+            ("Disabled median_bonus_gap", "0.0"),
+            ("Unknown median_bonus_gap", "-150.0"),
+            ("Disabled bonus_pct", "4.4"),
+        ],
+    );
+    // ...and exact counts: 68 Disabled relevant employees, where the published view says 70.
+    let disabled = |v: &Value| {
+        v["analysis"]["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .find(|g| g["group"] == "Disabled")
+            .expect("Disabled")["relevant_employees"]
+            .clone()
+    };
+    assert_eq!(disabled(&exact), 68);
+    assert_eq!(disabled(&d), 70);
+}
+
+/// The return view (issue 19 item 1: NHS England's returns are exact counts and rates) is asked
+/// for by name, says what it is on standard error, on the cover and in JSON, and gives the exact
+/// counts the published view rounds: each published count is the NHS Digital 2018 rounding of
+/// the return's.
+#[test]
+fn the_return_view_gives_exact_counts_and_says_it_is_not_for_publication() {
+    let s = setup();
+    let o = bin()
+        .args([
+            "workforce",
+            "wres",
+            "--org",
+            "RWE",
+            "--view",
+            "return",
+            "--format",
+            "json",
+        ])
+        .arg("--workspace")
+        .arg(&s.ws)
+        .output()
+        .expect("run");
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not for publication"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let exact: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(exact["view"], "return");
+    let published = json(&["wres", "--org", "RWE"]);
+    assert_eq!(published["view"], "published");
+    let nhsd = |n: u64| -> Value {
+        match n {
+            0 => Value::from(0),
+            1..=7 => Value::from("*"),
+            n => Value::from((n + 2) / 5 * 5),
+        }
+    };
+    let mut some_not_multiple_of_5 = false;
+    for k in [
+        "white_shortlisted",
+        "white_appointed",
+        "bme_shortlisted",
+        "bme_appointed",
+        "unknown_shortlisted",
+        "unknown_appointed",
+    ] {
+        let n = exact["indicators"]["2"][k]
+            .as_u64()
+            .expect("an exact count");
+        some_not_multiple_of_5 |= !n.is_multiple_of(5);
+        assert_eq!(published["indicators"]["2"][k], nhsd(n), "{k}");
+    }
+    assert!(some_not_multiple_of_5, "the return's counts look rounded");
+    // The relative likelihood is the same exact figure in both.
+    assert_eq!(
+        exact["indicators"]["2"]["relative_likelihood"],
+        published["indicators"]["2"]["relative_likelihood"]
+    );
+    let table = run_ok(
+        bin()
+            .args(["workforce", "wdes", "--view", "return", "--workspace"])
+            .arg(&s.ws),
+    );
+    assert!(table.contains("View: return view"), "{table}");
+    assert!(table.contains("NOT FOR PUBLICATION"), "{table}");
 }

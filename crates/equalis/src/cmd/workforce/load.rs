@@ -11,8 +11,8 @@ use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use equalis_vocab::{BoardMember, Census2021Group, Disability, EthnicCategory, Flag, PayBand, Sex};
 use equalis_workforce::{
-    Application, ErCase, ErProcess, LocalPopulation, StaffRecord, SurveyGroup, SurveyResult,
-    TrainingRecord, WorkforceData,
+    Application, Dataset, ErCase, ErProcess, LocalPopulation, StaffRecord, SurveyGroup,
+    SurveyResult, TrainingRecord, WorkforceData,
 };
 use equalis_workspace::Workspace;
 
@@ -29,11 +29,20 @@ pub const ALL_DATASETS: [&str; 5] = [
     "staff_survey",
 ];
 
-/// Reads the datasets named in `needed` (any of [`ALL_DATASETS`]; `staff` is always read).
+/// Reads the datasets named in `needed` (any of [`ALL_DATASETS`]; `staff` is always read, and
+/// its absence is an error naming the ingest command). A needed dataset the workspace does not
+/// have is listed in [`WorkforceData::not_supplied`]: the indicators that read it say which
+/// dataset to ingest, and every other indicator is computed.
 pub fn load(ws: &Workspace, needed: &[&str]) -> anyhow::Result<WorkforceData> {
     let mut data = WorkforceData::default();
     for name in ALL_DATASETS {
         if name != "staff" && !needed.contains(&name) {
+            continue;
+        }
+        if name != "staff" && ws.current(name)?.is_none() {
+            let dataset = Dataset::from_name(name)
+                .ok_or_else(|| anyhow!("bug: `{name}` is not a workforce dataset"))?;
+            data.not_supplied.push(dataset);
             continue;
         }
         let batches = batches(ws, name)?;

@@ -2,11 +2,21 @@
 //! organisation (`--org`) or the whole ICS, at a 31 March snapshot, as a text table, CSV,
 //! JSON or an Excel workbook.
 //!
-//! Data come from the workspace ([`load`]); the figures from `equalis-workforce`; every
-//! published number passes the NHS Digital 2018 disclosure policy ([`render::Publisher`]):
-//! counts 1–7 are `*` and others rounded to 5, percentages are computed from the rounded
-//! counts, and statistics (relative likelihoods, pay gaps, means, medians, percentage-point
-//! differences) are `*` when 1–7 people stand behind the smaller group compared.
+//! Data come from the workspace ([`load`]): a dataset the workspace lacks leaves only the
+//! indicators that read it undefined, naming the dataset to ingest. The figures come from
+//! `equalis-workforce`; every number passes `equalis-disclosure` through
+//! [`render::Publisher`], in one of two views (`--view`, rules in `docs/WORKFORCE.md`):
+//! - **published** (the default, and the report's): counts 1–7 are `*` and others rounded to
+//!   5, percentages are computed from the rounded counts, and statistics (relative
+//!   likelihoods, means, medians, percentage-point differences) are `*` when 1–7 people stand
+//!   behind the smaller group compared; a figure derived from a withheld count (the additional
+//!   BME staff for parity) is withheld with it. Two kinds of figure are published as their
+//!   definitions require: the pay gap measures of SI 2017/353 (and the ethnicity and
+//!   disability pay gaps computed the same way) exact to one decimal place, withheld only when
+//!   a group compared has 1–7 people; and the board rows of WRES 9 and WDES 10, exact for a
+//!   board group of 8 or more, as NHS England publishes them.
+//! - **return**: exact counts and rates, for submission to NHS England and the organisation's
+//!   own use, never for publication; it says so on standard error, on the cover and in JSON.
 //!
 //! JSON: a number; `"*"` when suppressed; `null` when not applicable; `{"undefined": reason}`
 //! when the figure is not defined (e.g. no BME applicants shortlisted).
@@ -21,7 +31,7 @@ mod sections;
 mod trend;
 
 pub(crate) use load::choose_icb;
-pub(crate) use render::Publisher;
+pub(crate) use render::{Publisher, View};
 pub use sections::report_sections;
 
 use std::path::PathBuf;
@@ -32,8 +42,8 @@ use equalis_vocab::Sex;
 use equalis_workforce::dashboard::{self, ClusterKey};
 use equalis_workforce::pay_gap::{self, GroupPay, PayGapAnalysis, PayGapOptions, QuartileBand};
 use equalis_workforce::{
-    DisabilityCounts, EthnicityCounts, Figure, RateComparison, Scope, SurveyComparison, Workforce,
-    wdes, wres,
+    DisabilityCounts, EthnicityCounts, Figure, NotSupplied, RateComparison, Scope,
+    SurveyComparison, Workforce, wdes, wres,
 };
 use equalis_workspace::Workspace;
 use jiff::civil::Date;
@@ -81,6 +91,11 @@ struct Common {
     /// Output file (standard output when absent; required for xlsx)
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Which figures: `published` (safe to publish: small counts withheld, other counts
+    /// rounded to 5) or `return` (exact counts and rates, for submission to NHS England and
+    /// the organisation's own use; not for publication)
+    #[arg(long, value_enum, default_value = "published")]
+    view: View,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -131,8 +146,14 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
     let data = Workforce::new(load::load(&ws, needed)?).context("invalid workforce data")?;
     let scope = scope_of(&data, common.org.as_deref())?;
     let date = snapshot_of(&data, common)?;
-    let p = Publisher::new();
-    let (report, json) = match &args.command {
+    let p = Publisher::with_view(common.view);
+    if common.view == View::Return {
+        eprintln!(
+            "equalis: the return view gives exact counts, including counts of 1 to 7: it is for \
+             submission to NHS England and the organisation's own use, not for publication"
+        );
+    }
+    let (report, mut json) = match &args.command {
         WorkforceCommand::Wres(_) => {
             let (report, json, _) = wres_with_trend(&p, &data, &scope, date)?;
             (report, json)
@@ -147,6 +168,9 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
             dashboard_report(&p, &data, &scope, date, icb.as_deref())?
         }
     };
+    if let Value::Object(m) = &mut json {
+        m.insert("view".into(), json!(common.view.name()));
+    }
     let out = common.out.as_deref();
     match common.format {
         OutFormat::Table => render::emit(out, report.table().as_bytes())?,
@@ -291,22 +315,35 @@ fn wdes_with_trend(
     )
 }
 
-/// Key/value items: a JSON object and a two-column sheet from the same values.
+/// Key/value items: a JSON object and a two-column sheet from the same values, and a few
+/// facts for programs only (a survey indicator key, a date as data) kept out of the sheet.
 struct Items {
     items: Vec<(String, String, Val)>,
+    json_only: Vec<(String, Value)>,
 }
 
 impl Items {
     fn new() -> Items {
-        Items { items: Vec::new() }
+        Items {
+            items: Vec::new(),
+            json_only: Vec::new(),
+        }
     }
 
     fn add(&mut self, key: impl Into<String>, label: impl Into<String>, v: Val) {
         self.items.push((key.into(), label.into(), v));
     }
 
+    /// A fact for the JSON only: the sheet says it in words.
+    fn add_json(&mut self, key: &str, v: Value) {
+        self.json_only.push((key.to_owned(), v));
+    }
+
     fn json(&self) -> Value {
         let mut m = Map::new();
+        for (k, v) in &self.json_only {
+            m.insert(k.clone(), v.clone());
+        }
         for (k, _, v) in &self.items {
             m.insert(k.clone(), v.json());
         }
@@ -356,14 +393,6 @@ fn wdes3_people(m3: &wdes::Metric3) -> u64 {
         m3.comparison.numerator.base,
         m3.comparison.denominator.base,
     ])
-}
-
-fn eth_people(c: &EthnicityCounts) -> u64 {
-    smallest_nonzero(&[c.white, c.bme, c.unknown])
-}
-
-fn dis_people(c: &DisabilityCounts) -> u64 {
-    smallest_nonzero(&[c.disabled, c.non_disabled, c.unknown])
 }
 
 /// The ESR declaration rate (declared either way as % of headcount), from published counts.
@@ -424,7 +453,7 @@ fn likelihood_cells(p: &Publisher, c: &RateComparison, contributors: u64) -> [Va
 
 fn survey_items(p: &Publisher, s: &SurveyComparison) -> Items {
     let mut it = Items::new();
-    it.add("question", "Indicator key", Val::text(s.question));
+    it.add_json("question", json!(s.question));
     it.add(
         "survey_year",
         "NHS Staff Survey year",
@@ -477,23 +506,39 @@ fn ethnicity_counts_cells(p: &Publisher, c: &EthnicityCounts) -> Vec<Val> {
     ]
 }
 
+const ETHNICITY_KEYS: [&str; 7] = [
+    "white",
+    "bme",
+    "unknown",
+    "total",
+    "white_pct",
+    "bme_pct",
+    "unknown_pct",
+];
+
 fn ethnicity_counts_json(p: &Publisher, c: &EthnicityCounts) -> Value {
-    let v = ethnicity_counts_cells(p, c);
-    let keys = [
-        "white",
-        "bme",
-        "unknown",
-        "total",
-        "white_pct",
-        "bme_pct",
-        "unknown_pct",
-    ];
+    counts_json(&ETHNICITY_KEYS, &ethnicity_counts_cells(p, c))
+}
+
+/// Cells under their JSON keys.
+fn counts_json(keys: &[&str], cells: &[Val]) -> Value {
     Value::Object(
         keys.iter()
             .map(|k| k.to_string())
-            .zip(v.iter().map(Val::json))
+            .zip(cells.iter().map(Val::json))
             .collect(),
     )
+}
+
+/// A board group's three counts, its size and the three shares, published as NHS England
+/// publishes WRES 9 and WDES 10: exact when the group that decides (`group`: the group itself,
+/// or the smaller of the executive and non-executive parts) has 8 or more members, all
+/// withheld when it has 1 to 7.
+fn board_cells(p: &Publisher, counts: [u64; 3], total: u64, group: u64) -> Vec<Val> {
+    let mut v: Vec<Val> = counts.iter().map(|&n| p.board_count(n, group)).collect();
+    v.push(p.board_count(total, group));
+    v.extend(counts.iter().map(|&n| p.board_pct(n, total, group)));
+    v
 }
 
 const ETHNICITY_HEADERS: [&str; 7] = [
@@ -519,24 +564,19 @@ fn disability_counts_cells(p: &Publisher, c: &DisabilityCounts) -> Vec<Val> {
     ]
 }
 
+const DISABILITY_KEYS: [&str; 8] = [
+    "disabled",
+    "non_disabled",
+    "unknown",
+    "total",
+    "disabled_pct",
+    "non_disabled_pct",
+    "unknown_pct",
+    "declaration_rate_pct",
+];
+
 fn disability_counts_json(p: &Publisher, c: &DisabilityCounts) -> Value {
-    let v = disability_counts_cells(p, c);
-    let keys = [
-        "disabled",
-        "non_disabled",
-        "unknown",
-        "total",
-        "disabled_pct",
-        "non_disabled_pct",
-        "unknown_pct",
-        "declaration_rate_pct",
-    ];
-    Value::Object(
-        keys.iter()
-            .map(|k| k.to_string())
-            .zip(v.iter().map(Val::json))
-            .collect(),
-    )
+    counts_json(&DISABILITY_KEYS, &disability_counts_cells(p, c))
 }
 
 const DISABILITY_HEADERS: [&str; 8] = [
@@ -554,7 +594,7 @@ fn headers_with<'a>(first: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
     std::iter::once(first).chain(rest.iter().copied()).collect()
 }
 
-fn cover(kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
+fn cover(p: &Publisher, kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
     vec![
         ("Return".into(), kind.into()),
         (
@@ -565,56 +605,78 @@ fn cover(kind: &str, scope: &Scope, date: Date) -> Vec<(String, String)> {
             },
         ),
         ("Snapshot date".into(), date.to_string()),
-        (
-            "Disclosure control".into(),
-            "NHS Digital 2018: counts 1-7 shown as *, other counts rounded to the nearest 5; \
-             percentages from rounded counts; statistics of 1-7 people shown as *"
-                .into(),
-        ),
+        ("View".into(), p.view().describe().into()),
     ]
 }
 
-fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
-    let mut sheets = Vec::new();
-    let mut ind = Map::new();
+/// The items of an indicator computed from its dataset, or the dataset it needs.
+fn items_of<T>(
+    x: &Result<T, NotSupplied>,
+    items: impl FnOnce(&T) -> Items,
+) -> Result<Items, NotSupplied> {
+    match x {
+        Ok(v) => Ok(items(v)),
+        Err(n) => Err(*n),
+    }
+}
 
-    // 1: by section and band.
-    let mut s1 = Sheet::new(
-        "WRES 1",
-        "Indicator 1: staff in each pay band by ethnicity (non-clinical, clinical, medical and dental)",
-        &headers_with("Section / band", &ETHNICITY_HEADERS),
-    );
-    let mut rows = Vec::new();
-    for row in &r.indicator1.rows {
-        let label = format!("{} {}", row.section.label(), row.band.code());
-        let mut cells = vec![Val::text(&label)];
-        cells.extend(ethnicity_counts_cells(p, &row.counts));
-        s1.row(cells);
-        let mut j = ethnicity_counts_json(p, &row.counts);
-        if let Value::Object(m) = &mut j {
-            m.insert("section".into(), json!(row.section.label()));
-            m.insert("band".into(), json!(row.band.code()));
+/// A sheet and its JSON for an indicator: its items, or one row saying which dataset it needs.
+fn indicator_sheet(name: &str, title: &str, items: Result<Items, NotSupplied>) -> (Sheet, Value) {
+    match items {
+        Ok(it) => (it.sheet(name, title), it.json()),
+        Err(n) => {
+            let v = Val::Undefined(n.reason());
+            let mut s = Sheet::new(name, title, &["Measure", "Value"]);
+            s.row(vec![Val::text("Not computed"), v.clone()]);
+            (s, v.json())
         }
-        rows.push(j);
     }
-    let mut sections = Map::new();
-    for (sec, c) in &r.indicator1.sections {
-        let mut cells = vec![Val::text(format!("{} total", sec.label()))];
-        cells.extend(ethnicity_counts_cells(p, c));
-        s1.row(cells);
-        sections.insert(sec.label().to_string(), ethnicity_counts_json(p, c));
-    }
-    let mut cells = vec![Val::text("All staff")];
-    cells.extend(ethnicity_counts_cells(p, &r.indicator1.overall));
-    s1.row(cells);
-    ind.insert(
-        "1".into(),
-        json!({"rows": rows, "sections": sections, "overall": ethnicity_counts_json(p, &r.indicator1.overall)}),
-    );
-    sheets.push(s1);
+}
 
-    // 2: appointment from shortlisting.
-    let i2 = &r.indicator2;
+/// A period `(after, to]` in words: "1 April 2024 to 31 March 2026".
+fn period(after: Date, to: Date) -> String {
+    let day = |d: Date| {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS[usize::from(d.month().unsigned_abs()) - 1],
+            d.year()
+        )
+    };
+    match after.tomorrow() {
+        Ok(from) => format!("{} to {}", day(from), day(to)),
+        Err(_) => format!("after {} to {}", day(after), day(to)),
+    }
+}
+
+/// The words for an SPC point (the JSON keeps the Making Data Count code).
+fn point_words(t: equalis_stats::PointType) -> &'static str {
+    use equalis_stats::PointType::*;
+    match t {
+        CommonCause => "Common cause",
+        Improvement => "Special cause: improvement",
+        Concern => "Special cause: concern",
+        NeutralHigh => "Special cause: high",
+        NeutralLow => "Special cause: low",
+    }
+}
+
+/// WRES indicator 2: appointment from shortlisting.
+fn wres2_items(p: &Publisher, i2: &wres::Indicator2) -> Items {
     let mut it = Items::new();
     it.add(
         "white_shortlisted",
@@ -682,19 +744,17 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
     {
         it.add(k, l, v);
     }
-    ind.insert("2".into(), it.json());
-    sheets.push(it.sheet(
-        "WRES 2",
-        "Indicator 2: relative likelihood of White staff being appointed from shortlisting compared to BME staff",
-    ));
+    it
+}
 
-    // 3: disciplinary, two-year rolling average.
-    let i3 = &r.indicator3;
+/// WRES indicator 3: entering the formal disciplinary process, two-year rolling average.
+fn wres3_items(p: &Publisher, i3: &wres::Indicator3, end: Date) -> Items {
     let mut it = Items::new();
+    it.add_json("window_start", json!(i3.window_start.to_string()));
     it.add(
-        "window_start",
-        "Two years after",
-        Val::text(i3.window_start.to_string()),
+        "period",
+        "Two-year period",
+        Val::text(period(i3.window_start, end)),
     );
     for (k, l, n) in [
         ("bme_entered", "BME", i3.bme_entered),
@@ -732,14 +792,11 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
             it.add(k, l, v);
         }
     }
-    ind.insert("3".into(), it.json());
-    sheets.push(it.sheet(
-        "WRES 3",
-        "Indicator 3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff (two-year rolling average)",
-    ));
+    it
+}
 
-    // 4: non-mandatory training.
-    let i4 = &r.indicator4;
+/// WRES indicator 4: non-mandatory training and CPD.
+fn wres4_items(p: &Publisher, i4: &wres::Indicator4) -> Items {
     let mut it = Items::new();
     comparison_items(
         p,
@@ -759,41 +816,93 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         "Training records matching no staff record",
         p.count(i4.unmatched_records),
     );
-    ind.insert("4".into(), it.json());
-    sheets.push(it.sheet(
-        "WRES 4",
-        "Indicator 4: relative likelihood of White staff accessing non-mandatory training and CPD compared to BME staff",
-    ));
+    it
+}
 
-    // 5-8: staff survey.
-    for (n, s, title) in [
+fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
+    let mut sheets = Vec::new();
+    let mut ind = Map::new();
+
+    // 1: by section and band.
+    let mut s1 = Sheet::new(
+        "WRES 1",
+        "Indicator 1: staff in each pay band by ethnicity (non-clinical, clinical, medical and dental)",
+        &headers_with("Section / band", &ETHNICITY_HEADERS),
+    );
+    let mut rows = Vec::new();
+    for row in &r.indicator1.rows {
+        let label = format!("{}: {}", row.section.label(), row.band.label());
+        let mut cells = vec![Val::text(&label)];
+        cells.extend(ethnicity_counts_cells(p, &row.counts));
+        s1.row(cells);
+        let mut j = ethnicity_counts_json(p, &row.counts);
+        if let Value::Object(m) = &mut j {
+            m.insert("section".into(), json!(row.section.label()));
+            m.insert("band".into(), json!(row.band.code()));
+        }
+        rows.push(j);
+    }
+    let mut sections = Map::new();
+    for (sec, c) in &r.indicator1.sections {
+        let mut cells = vec![Val::text(format!("{} total", sec.label()))];
+        cells.extend(ethnicity_counts_cells(p, c));
+        s1.row(cells);
+        sections.insert(sec.label().to_string(), ethnicity_counts_json(p, c));
+    }
+    let mut cells = vec![Val::text("All staff")];
+    cells.extend(ethnicity_counts_cells(p, &r.indicator1.overall));
+    s1.row(cells);
+    ind.insert(
+        "1".into(),
+        json!({"rows": rows, "sections": sections, "overall": ethnicity_counts_json(p, &r.indicator1.overall)}),
+    );
+    sheets.push(s1);
+
+    // 2 to 8: each from its own dataset, or saying which dataset to ingest.
+    let survey = |s| items_of(s, |s| survey_items(p, s));
+    for (n, items, title) in [
+        (
+            "2",
+            items_of(&r.indicator2, |i| wres2_items(p, i)),
+            "Indicator 2: relative likelihood of White staff being appointed from shortlisting compared to BME staff",
+        ),
+        (
+            "3",
+            items_of(&r.indicator3, |i| wres3_items(p, i, r.snapshot_date)),
+            "Indicator 3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff (two-year rolling average)",
+        ),
+        (
+            "4",
+            items_of(&r.indicator4, |i| wres4_items(p, i)),
+            "Indicator 4: relative likelihood of White staff accessing non-mandatory training and CPD compared to BME staff",
+        ),
         (
             "5",
-            &r.indicator5,
+            survey(&r.indicator5),
             "Indicator 5: harassment, bullying or abuse from patients, relatives or the public in the last 12 months, %",
         ),
         (
             "6",
-            &r.indicator6,
+            survey(&r.indicator6),
             "Indicator 6: harassment, bullying or abuse from staff in the last 12 months, %",
         ),
         (
             "7",
-            &r.indicator7,
+            survey(&r.indicator7),
             "Indicator 7: believing the organisation provides equal opportunities for career progression or promotion, %",
         ),
         (
             "8",
-            &r.indicator8,
+            survey(&r.indicator8),
             "Indicator 8: personally experienced discrimination at work from a manager, team leader or colleague, %",
         ),
     ] {
-        let it = survey_items(p, s);
-        ind.insert(n.into(), it.json());
-        sheets.push(it.sheet(&format!("WRES {n}"), title));
+        let (sheet, json) = indicator_sheet(&format!("WRES {n}"), title, items);
+        ind.insert(n.into(), json);
+        sheets.push(sheet);
     }
 
-    // 9: board.
+    // 9: board, as NHS England publishes it (see `Publisher::board_count`).
     let i9 = &r.indicator9;
     let mut s9 = Sheet::new(
         "WRES 9",
@@ -801,46 +910,64 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         &headers_with("Group", &ETHNICITY_HEADERS),
     );
     let mut j9 = Map::new();
-    for (k, l, c) in [
-        ("voting", "Voting board members", &i9.voting),
-        ("executive", "Executive board members", &i9.executive),
+    // Executive and non-executive members make up the voting board, so neither part can be
+    // shown without the other: both follow the smaller.
+    let split = smallest_nonzero(&[i9.executive.total, i9.non_executive.total]);
+    for (k, l, c, group) in [
+        (
+            "voting",
+            "Voting board members",
+            &i9.voting,
+            i9.voting.total,
+        ),
+        ("executive", "Executive board members", &i9.executive, split),
         (
             "non_executive",
             "Non-executive board members",
             &i9.non_executive,
+            split,
         ),
-        ("non_voting", "Non-voting board members", &i9.non_voting),
-        ("workforce", "Overall workforce", &i9.workforce),
+        (
+            "non_voting",
+            "Non-voting board members",
+            &i9.non_voting,
+            i9.non_voting.total,
+        ),
     ] {
-        let mut cells = vec![Val::text(l)];
-        cells.extend(ethnicity_counts_cells(p, c));
-        s9.row(cells);
-        j9.insert(k.into(), ethnicity_counts_json(p, c));
+        let v = board_cells(p, [c.white, c.bme, c.unknown], c.total, group);
+        j9.insert(k.into(), counts_json(&ETHNICITY_KEYS, &v));
+        s9.row(std::iter::once(Val::text(l)).chain(v).collect());
     }
-    for (k, l, d, n) in [
+    let mut cells = vec![Val::text("Overall workforce")];
+    cells.extend(ethnicity_counts_cells(p, &i9.workforce));
+    s9.row(cells);
+    j9.insert("workforce".into(), ethnicity_counts_json(p, &i9.workforce));
+    let wf = &i9.workforce;
+    for (k, l, d, group) in [
         (
             "voting_difference_pp",
             "Voting board - workforce (pp)",
             &i9.voting_difference,
-            eth_people(&i9.voting),
+            i9.voting.total,
         ),
         (
             "executive_difference_pp",
             "Executive board - workforce (pp)",
             &i9.executive_difference,
-            eth_people(&i9.executive),
+            split,
         ),
         (
             "non_executive_difference_pp",
             "Non-executive board - workforce (pp)",
             &i9.non_executive_difference,
-            eth_people(&i9.non_executive),
+            split,
         ),
     ] {
+        // A difference rests on the board group and on the workforce count it compares with.
         let vals = [
-            p.stat(d.white_pp, n, 1),
-            p.stat(d.bme_pp, n, 1),
-            p.stat(d.unknown_pp, n, 1),
+            p.stat(d.white_pp, smallest_nonzero(&[group, wf.white]), 1),
+            p.stat(d.bme_pp, smallest_nonzero(&[group, wf.bme]), 1),
+            p.stat(d.unknown_pp, smallest_nonzero(&[group, wf.unknown]), 1),
         ];
         j9.insert(
             k.into(),
@@ -863,6 +990,7 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
         Report {
             title: format!("WRES {} at {}", r.scope.label(), r.snapshot_date),
             cover: cover(
+                p,
                 "Workforce Race Equality Standard",
                 &r.scope,
                 r.snapshot_date,
@@ -873,38 +1001,8 @@ fn wres_report(p: &Publisher, r: &wres::WresReport) -> (Report, Value) {
     )
 }
 
-fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
-    let mut sheets = Vec::new();
-    let mut met = Map::new();
-
-    let mut s1 = Sheet::new(
-        "WDES 1",
-        "Metric 1: staff in each pay band cluster by disability (non-clinical, clinical), with declaration rates",
-        &headers_with("Section / cluster", &DISABILITY_HEADERS),
-    );
-    let mut rows = Vec::new();
-    for row in &r.metric1.rows {
-        let cluster = row.cluster.map_or("Other terms", |c| c.label());
-        let mut cells = vec![Val::text(format!("{} {}", row.section.label(), cluster))];
-        cells.extend(disability_counts_cells(p, &row.counts));
-        s1.row(cells);
-        let mut j = disability_counts_json(p, &row.counts);
-        if let Value::Object(m) = &mut j {
-            m.insert("section".into(), json!(row.section.label()));
-            m.insert("cluster".into(), json!(cluster));
-        }
-        rows.push(j);
-    }
-    let mut cells = vec![Val::text("All staff")];
-    cells.extend(disability_counts_cells(p, &r.metric1.overall));
-    s1.row(cells);
-    met.insert(
-        "1".into(),
-        json!({"rows": rows, "overall": disability_counts_json(p, &r.metric1.overall)}),
-    );
-    sheets.push(s1);
-
-    let m2 = &r.metric2;
+/// WDES metric 2: appointment from shortlisting.
+fn wdes2_items(p: &Publisher, m2: &wdes::Metric2) -> Items {
     let mut it = Items::new();
     comparison_items(
         p,
@@ -932,18 +1030,17 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
             m2.shortlisted.total,
         ),
     );
-    met.insert("2".into(), it.json());
-    sheets.push(it.sheet(
-        "WDES 2",
-        "Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting compared to Disabled applicants",
-    ));
+    it
+}
 
-    let m3 = &r.metric3;
+/// WDES metric 3: entering the formal capability process, two-year rolling average.
+fn wdes3_items(p: &Publisher, m3: &wdes::Metric3, overall: &DisabilityCounts, end: Date) -> Items {
     let mut it = Items::new();
+    it.add_json("window_start", json!(m3.window_start.to_string()));
     it.add(
-        "window_start",
-        "Two years after",
-        Val::text(m3.window_start.to_string()),
+        "period",
+        "Two-year period",
+        Val::text(period(m3.window_start, end)),
     );
     for (k, l, n) in [
         ("disabled_entered", "Disabled", m3.disabled_entered),
@@ -988,69 +1085,34 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
     it.add(
         "declaration_rate_pct",
         "Workforce declaration rate %",
-        declared(p, &r.metric1.overall),
+        declared(p, overall),
     );
-    met.insert("3".into(), it.json());
-    sheets.push(it.sheet(
-        "WDES 3",
-        "Metric 3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff (two-year rolling average)",
-    ));
+    it
+}
 
-    for (n, m, title) in [
-        (
-            "4a_public",
-            &r.metric4a_public,
-            "Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public, %",
-        ),
-        (
-            "4a_managers",
-            &r.metric4a_managers,
-            "Metric 4a(ii): harassment, bullying or abuse from managers, %",
-        ),
-        (
-            "4a_colleagues",
-            &r.metric4a_colleagues,
-            "Metric 4a(iii): harassment, bullying or abuse from other colleagues, %",
-        ),
-        (
-            "4b",
-            &r.metric4b,
-            "Metric 4b: last experience of harassment, bullying or abuse reported, %",
-        ),
-        (
-            "5",
-            &r.metric5,
-            "Metric 5: believing the organisation provides equal opportunities for career progression or promotion, %",
-        ),
-        (
-            "6",
-            &r.metric6,
-            "Metric 6: felt pressure from their manager to come to work when not well enough, %",
-        ),
-        (
-            "7",
-            &r.metric7,
-            "Metric 7: satisfied with the extent to which the organisation values their work, %",
-        ),
-    ] {
-        let mut it = survey_items(p, &m.figures);
-        let resp = m.figures.reference.respondents + m.figures.comparison.respondents;
-        it.add(
-            "workforce_declaration_rate_pct",
-            "Workforce (ESR) declaration rate %",
-            declared(p, &r.metric1.overall),
-        );
-        it.add(
-            "survey_disabled_pct",
-            "Disabled respondents as % of respondents",
-            p.pct(m.figures.comparison.respondents, resp),
-        );
-        met.insert(n.into(), it.json());
-        let name = format!("WDES {}", n.replace('_', " "));
-        sheets.push(it.sheet(&name, title));
-    }
+/// A WDES survey metric (4 to 7) with the two declaration rates beside it.
+fn wdes_survey_items(p: &Publisher, m: &wdes::SurveyMetric, overall: &DisabilityCounts) -> Items {
+    let mut it = survey_items(p, &m.figures);
+    let resp = m.figures.reference.respondents + m.figures.comparison.respondents;
+    it.add(
+        "workforce_declaration_rate_pct",
+        "Workforce (ESR) declaration rate %",
+        declared(p, overall),
+    );
+    it.add(
+        "survey_disabled_pct",
+        "Disabled respondents as % of respondents",
+        p.pct(m.figures.comparison.respondents, resp),
+    );
+    it
+}
 
-    let m8 = &r.metric8;
+/// WDES metric 8: adequate adjustments, Disabled staff only.
+fn wdes8_items(
+    p: &Publisher,
+    m8: &equalis_workforce::SurveyFigure,
+    overall: &DisabilityCounts,
+) -> Items {
     let mut it = Items::new();
     it.add(
         "disabled_respondents",
@@ -1065,10 +1127,102 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
     it.add(
         "workforce_declaration_rate_pct",
         "Workforce (ESR) declaration rate %",
-        declared(p, &r.metric1.overall),
+        declared(p, overall),
     );
-    met.insert("8".into(), it.json());
-    sheets.push(it.sheet("WDES 8", "Metric 8: employer has made adequate adjustments to enable Disabled staff to carry out their work, %"));
+    it
+}
+
+fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
+    let mut sheets = Vec::new();
+    let mut met = Map::new();
+
+    let mut s1 = Sheet::new(
+        "WDES 1",
+        "Metric 1: staff in each pay band cluster by disability (non-clinical, clinical), with declaration rates",
+        &headers_with("Section / cluster", &DISABILITY_HEADERS),
+    );
+    let mut rows = Vec::new();
+    for row in &r.metric1.rows {
+        let cluster = row.cluster.map_or("Other terms", |c| c.label());
+        let mut cells = vec![Val::text(format!("{}: {}", row.section.label(), cluster))];
+        cells.extend(disability_counts_cells(p, &row.counts));
+        s1.row(cells);
+        let mut j = disability_counts_json(p, &row.counts);
+        if let Value::Object(m) = &mut j {
+            m.insert("section".into(), json!(row.section.label()));
+            m.insert("cluster".into(), json!(cluster));
+        }
+        rows.push(j);
+    }
+    let mut cells = vec![Val::text("All staff")];
+    cells.extend(disability_counts_cells(p, &r.metric1.overall));
+    s1.row(cells);
+    met.insert(
+        "1".into(),
+        json!({"rows": rows, "overall": disability_counts_json(p, &r.metric1.overall)}),
+    );
+    sheets.push(s1);
+
+    // 2 to 8: each from its own dataset, or saying which dataset to ingest.
+    let overall = &r.metric1.overall;
+    let survey = |m| items_of(m, |m| wdes_survey_items(p, m, overall));
+    for (n, items, title) in [
+        (
+            "2",
+            items_of(&r.metric2, |m| wdes2_items(p, m)),
+            "Metric 2: relative likelihood of non-disabled applicants being appointed from shortlisting compared to Disabled applicants",
+        ),
+        (
+            "3",
+            items_of(&r.metric3, |m| wdes3_items(p, m, overall, r.snapshot_date)),
+            "Metric 3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff (two-year rolling average)",
+        ),
+        (
+            "4a_public",
+            survey(&r.metric4a_public),
+            "Metric 4a(i): harassment, bullying or abuse from patients, relatives or the public, %",
+        ),
+        (
+            "4a_managers",
+            survey(&r.metric4a_managers),
+            "Metric 4a(ii): harassment, bullying or abuse from managers, %",
+        ),
+        (
+            "4a_colleagues",
+            survey(&r.metric4a_colleagues),
+            "Metric 4a(iii): harassment, bullying or abuse from other colleagues, %",
+        ),
+        (
+            "4b",
+            survey(&r.metric4b),
+            "Metric 4b: last experience of harassment, bullying or abuse reported, %",
+        ),
+        (
+            "5",
+            survey(&r.metric5),
+            "Metric 5: believing the organisation provides equal opportunities for career progression or promotion, %",
+        ),
+        (
+            "6",
+            survey(&r.metric6),
+            "Metric 6: felt pressure from their manager to come to work when not well enough, %",
+        ),
+        (
+            "7",
+            survey(&r.metric7),
+            "Metric 7: satisfied with the extent to which the organisation values their work, %",
+        ),
+        (
+            "8",
+            items_of(&r.metric8, |m| wdes8_items(p, m, overall)),
+            "Metric 8: employer has made adequate adjustments to enable Disabled staff to carry out their work, %",
+        ),
+    ] {
+        let name = format!("WDES {}", n.replace('_', " "));
+        let (sheet, json) = indicator_sheet(&name, title, items);
+        met.insert(n.into(), json);
+        sheets.push(sheet);
+    }
 
     let mut it = Items::new();
     it.add(
@@ -1091,46 +1245,75 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
         &headers_with("Group", &DISABILITY_HEADERS),
     );
     let mut j10 = Map::new();
-    for (k, l, c) in [
-        ("voting", "Voting board members", &m10.voting),
-        ("executive", "Executive board members", &m10.executive),
+    // As for WRES 9: the executive and non-executive parts follow the smaller.
+    let split = smallest_nonzero(&[m10.executive.total, m10.non_executive.total]);
+    for (k, l, c, group) in [
+        (
+            "voting",
+            "Voting board members",
+            &m10.voting,
+            m10.voting.total,
+        ),
+        (
+            "executive",
+            "Executive board members",
+            &m10.executive,
+            split,
+        ),
         (
             "non_executive",
             "Non-executive board members",
             &m10.non_executive,
+            split,
         ),
-        ("non_voting", "Non-voting board members", &m10.non_voting),
-        ("workforce", "Overall workforce", &m10.workforce),
+        (
+            "non_voting",
+            "Non-voting board members",
+            &m10.non_voting,
+            m10.non_voting.total,
+        ),
     ] {
-        let mut cells = vec![Val::text(l)];
-        cells.extend(disability_counts_cells(p, c));
-        s10.row(cells);
-        j10.insert(k.into(), disability_counts_json(p, c));
+        let mut v = board_cells(p, [c.disabled, c.non_disabled, c.unknown], c.total, group);
+        v.push(p.board_pct(c.disabled + c.non_disabled, c.total, group));
+        j10.insert(k.into(), counts_json(&DISABILITY_KEYS, &v));
+        s10.row(std::iter::once(Val::text(l)).chain(v).collect());
     }
-    for (k, l, d, n) in [
+    let mut cells = vec![Val::text("Overall workforce")];
+    cells.extend(disability_counts_cells(p, &m10.workforce));
+    s10.row(cells);
+    j10.insert(
+        "workforce".into(),
+        disability_counts_json(p, &m10.workforce),
+    );
+    let wf = &m10.workforce;
+    for (k, l, d, group) in [
         (
             "voting_difference_pp",
             "Voting board - workforce (pp)",
             &m10.voting_difference,
-            dis_people(&m10.voting),
+            m10.voting.total,
         ),
         (
             "executive_difference_pp",
             "Executive board - workforce (pp)",
             &m10.executive_difference,
-            dis_people(&m10.executive),
+            split,
         ),
         (
             "non_executive_difference_pp",
             "Non-executive board - workforce (pp)",
             &m10.non_executive_difference,
-            dis_people(&m10.non_executive),
+            split,
         ),
     ] {
         let vals = [
-            p.stat(d.disabled_pp, n, 1),
-            p.stat(d.non_disabled_pp, n, 1),
-            p.stat(d.unknown_pp, n, 1),
+            p.stat(d.disabled_pp, smallest_nonzero(&[group, wf.disabled]), 1),
+            p.stat(
+                d.non_disabled_pp,
+                smallest_nonzero(&[group, wf.non_disabled]),
+                1,
+            ),
+            p.stat(d.unknown_pp, smallest_nonzero(&[group, wf.unknown]), 1),
         ];
         j10.insert(
             k.into(),
@@ -1153,6 +1336,7 @@ fn wdes_report(p: &Publisher, r: &wdes::WdesReport) -> (Report, Value) {
         Report {
             title: format!("WDES {} at {}", r.scope.label(), r.snapshot_date),
             cover: cover(
+                p,
                 "Workforce Disability Equality Standard",
                 &r.scope,
                 r.snapshot_date,
@@ -1169,15 +1353,6 @@ fn quartile_key(b: QuartileBand) -> &'static str {
         QuartileBand::LowerMiddle => "lower_middle",
         QuartileBand::UpperMiddle => "upper_middle",
         QuartileBand::Upper => "upper",
-    }
-}
-
-/// A share of a quartile as a percentage of published counts: the group's (possibly
-/// fractional, from ties) employees in the quartile rounded to whole people.
-fn quartile_pct(p: &Publisher, pct: Figure, employees: u64) -> Val {
-    match pct {
-        Figure::Undefined { reason } => Val::Undefined(reason),
-        Figure::Value(v) => p.pct((v * employees as f64 / 100.0).round() as u64, employees),
     }
 }
 
@@ -1261,7 +1436,7 @@ fn ethnicity_report(p: &Publisher, g: &pay_gap::EthnicityPayGap) -> (Report, Val
     (
         Report {
             title: format!("Ethnicity pay gap {} at {date}", scope.label()),
-            cover: cover("Ethnicity pay gap (2023 guidance)", scope, date),
+            cover: cover(p, "Ethnicity pay gap (2023 guidance)", scope, date),
             sheets,
         },
         json,
@@ -1286,7 +1461,7 @@ fn disability_report(p: &Publisher, g: &pay_gap::DisabilityPayGap) -> (Report, V
     (
         Report {
             title: format!("Disability pay gap {} at {date}", scope.label()),
-            cover: cover("Disability pay gap", scope, date),
+            cover: cover(p, "Disability pay gap", scope, date),
             sheets,
         },
         json,
@@ -1337,29 +1512,31 @@ fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
         .full_pay_relevant_employees
         .min(g.female.full_pay_relevant_employees);
     let bonus_n = g.male.paid_bonus.min(g.female.paid_bonus);
+    // The six measures of Schedule 1, each from exact figures, to one decimal place; withheld
+    // only when a group it compares has 1 to 7 people.
     let mut it = Items::new();
     it.add(
         "mean_gap_pct",
         "Mean gender pay gap in hourly pay %",
-        p.stat(g.mean_gap_pct, fpre, 1),
+        p.measure(g.mean_gap_pct, fpre, 1),
     );
     it.add(
         "median_gap_pct",
         "Median gender pay gap in hourly pay %",
-        p.stat(g.median_gap_pct, fpre, 1),
+        p.measure(g.median_gap_pct, fpre, 1),
     );
     it.add(
         "mean_bonus_gap_pct",
         "Mean bonus gender pay gap %",
-        p.stat(g.mean_bonus_gap_pct, bonus_n, 1),
+        p.measure(g.mean_bonus_gap_pct, bonus_n, 1),
     );
     it.add(
         "median_bonus_gap_pct",
         "Median bonus gender pay gap %",
-        p.stat(g.median_bonus_gap_pct, bonus_n, 1),
+        p.measure(g.median_bonus_gap_pct, bonus_n, 1),
     );
-    let male_bonus = p.pct(g.male.paid_bonus, g.male.relevant_employees);
-    let female_bonus = p.pct(g.female.paid_bonus, g.female.relevant_employees);
+    let male_bonus = p.measure(g.bonus_proportion.male, g.male.relevant_employees, 1);
+    let female_bonus = p.measure(g.bonus_proportion.female, g.female.relevant_employees, 1);
     let mut json = Map::new();
     json.insert("org".into(), json!(g.scope.label()));
     json.insert("snapshot_date".into(), json!(g.snapshot_date.to_string()));
@@ -1388,8 +1565,9 @@ fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
     );
     let mut quartiles = Map::new();
     for q in &g.quartiles {
-        let male = quartile_pct(p, q.pct.male, q.employees);
-        let female = quartile_pct(p, q.pct.female, q.employees);
+        // The two shares add up to 100%, so both rest on the smaller group.
+        let male = p.measure(q.pct.male, fpre, 1);
+        let female = p.measure(q.pct.female, fpre, 1);
         quartiles.insert(
             quartile_key(q.band).into(),
             json!({"male": male.json(), "female": female.json()}),
@@ -1426,7 +1604,7 @@ fn gender_report(p: &Publisher, g: &pay_gap::GenderPayGap) -> (Report, Value) {
     (
         Report {
             title: format!("Gender pay gap {} at {}", g.scope.label(), g.snapshot_date),
-            cover: cover("Gender pay gap", &g.scope, g.snapshot_date),
+            cover: cover(p, "Gender pay gap", &g.scope, g.snapshot_date),
             sheets,
         },
         Value::Object(json),
@@ -1460,7 +1638,7 @@ fn groups_sheet<G: Copy>(
             p.count(g.full_pay_relevant_employees),
             p.stat(g.mean_hourly, g.full_pay_relevant_employees, 2),
             p.stat(g.median_hourly, g.full_pay_relevant_employees, 2),
-            p.pct(g.paid_bonus, g.relevant_employees),
+            p.measure(g.bonus_proportion_pct, g.relevant_employees, 1),
             p.stat(g.mean_bonus, g.paid_bonus, 2),
             p.stat(g.median_bonus, g.paid_bonus, 2),
         ];
@@ -1524,10 +1702,10 @@ fn analysis_sheets<G: Copy + PartialEq>(
         let (gf, gb) = size(g.group);
         let cells = vec![
             Val::text(label(g.group)),
-            p.stat(g.mean_gap_pct, rf.min(gf), 1),
-            p.stat(g.median_gap_pct, rf.min(gf), 1),
-            p.stat(g.mean_bonus_gap_pct, rb.min(gb), 1),
-            p.stat(g.median_bonus_gap_pct, rb.min(gb), 1),
+            p.measure(g.mean_gap_pct, rf.min(gf), 1),
+            p.measure(g.median_gap_pct, rf.min(gf), 1),
+            p.measure(g.mean_bonus_gap_pct, rb.min(gb), 1),
+            p.measure(g.median_bonus_gap_pct, rb.min(gb), 1),
         ];
         gaps_json.insert(
             label(g.group).into(),
@@ -1559,7 +1737,7 @@ fn analysis_sheets<G: Copy + PartialEq>(
                 .iter()
                 .find(|s| s.group == g.group)
                 .map_or(Val::Undefined("group not in this quartile"), |s| {
-                    quartile_pct(p, s.pct, q.employees)
+                    p.measure(s.pct, g.full_pay_relevant_employees, 1)
                 });
             m.insert(label(g.group).into(), v.json());
             row.push(v);
@@ -1576,6 +1754,35 @@ fn analysis_sheets<G: Copy + PartialEq>(
             "quartiles": q_json,
         }),
     )
+}
+
+/// A band's parity row: headcount, BME, BME % of known, the workforce's BME % of known, the
+/// gap and the additional BME staff for parity. Every figure computed from the band's BME or
+/// White count is withheld with it: the additional staff, with the headcount and the target,
+/// would otherwise give a withheld BME count back (issue 21 item 5). The workforce's share
+/// rests on the workforce's (`overall`) BME and White counts.
+fn parity_row(p: &Publisher, t: &dashboard::ParityTarget, overall: &EthnicityCounts) -> Vec<Val> {
+    let known = t.counts.white + t.counts.bme;
+    vec![
+        Val::text(t.band.label()),
+        p.count(t.counts.total),
+        p.count(t.counts.bme),
+        p.pct(t.counts.bme, known),
+        p.stat(
+            t.workforce_bme_pct,
+            smallest_nonzero(&[overall.white, overall.bme]),
+            1,
+        ),
+        p.stat(
+            t.gap_pp,
+            smallest_nonzero(&[t.counts.white, t.counts.bme]),
+            1,
+        ),
+        match t.additional_bme_for_parity {
+            Some(n) => p.derived_count(n, &[t.counts.bme, t.counts.white]),
+            None => Val::Undefined("parity not defined"),
+        },
+    ]
 }
 
 fn dashboard_report(
@@ -1661,24 +1868,15 @@ fn dashboard_report(
         ],
     );
     let mut parity_json = Vec::new();
-    for t in dashboard::parity_targets(data, scope, date) {
-        let known = t.counts.white + t.counts.bme;
-        let row = vec![
-            Val::text(t.band.code()),
-            p.count(t.counts.total),
-            p.count(t.counts.bme),
-            p.pct(t.counts.bme, known),
-            p.stat(t.workforce_bme_pct, known, 1),
-            p.stat(
-                t.gap_pp,
-                smallest_nonzero(&[t.counts.white, t.counts.bme]),
-                1,
-            ),
-            match t.additional_bme_for_parity {
-                Some(n) => p.count(n),
-                None => Val::Undefined("parity not defined"),
-            },
-        ];
+    let targets = dashboard::parity_targets(data, scope, date);
+    // Every band is listed, so the bands add up to the workforce.
+    let overall = EthnicityCounts::from_counts(
+        targets.iter().map(|t| t.counts.white).sum(),
+        targets.iter().map(|t| t.counts.bme).sum(),
+        targets.iter().map(|t| t.counts.unknown).sum(),
+    );
+    for t in targets {
+        let row = parity_row(p, &t, &overall);
         parity_json.push(json!({
             "band": t.band.code(),
             "headcount": row[1].json(),
@@ -1717,14 +1915,16 @@ fn dashboard_report(
             );
             let mut j = Map::new();
             j.insert("population".into(), json!(r.population_name));
-            for (who, groups, total) in [
+            for (who, label, groups, total) in [
                 (
                     "workforce",
+                    "Workforce",
                     &r.workforce,
                     r.workforce.iter().map(|g| g.count).sum::<u64>(),
                 ),
                 (
                     "board",
+                    "Voting board",
                     &r.board,
                     r.board.iter().map(|g| g.count).sum::<u64>(),
                 ),
@@ -1732,7 +1932,7 @@ fn dashboard_report(
                 let mut gj = Map::new();
                 for g in groups {
                     let row = vec![
-                        Val::text(format!("{who} {}", g.group.label())),
+                        Val::text(format!("{label}: {}", g.group.label())),
                         p.count(g.count),
                         p.pct(g.count, total),
                         p.stat(g.population_share_pct, g.population, 1),
@@ -1776,7 +1976,7 @@ fn dashboard_report(
     Ok((
         Report {
             title: format!("Workforce dashboard {} at {date}", scope.label()),
-            cover: cover("Quarterly workforce dashboard", scope, date),
+            cover: cover(p, "Quarterly workforce dashboard", scope, date),
             sheets: vec![comp, spc_sheet, parity, rep, edi_sheet],
         },
         json,
@@ -1844,7 +2044,7 @@ fn spc_sheet(p: &Publisher, series: &[(Date, u64, [Val; 3], [Figure; 3])]) -> (S
                 stat(pt.mean),
                 stat(pt.lpl),
                 stat(pt.upl),
-                Val::text(pt.point_type.label()),
+                Val::text(point_words(pt.point_type)),
             ];
             points.push(json!({
                 "quarter_end": date.to_string(),
@@ -1912,15 +2112,19 @@ fn edi_sheet(
         (
             "2a_race",
             "2a: relative likelihood of appointment from shortlisting, White / BME",
-            &wres_r.indicator2.comparison,
+            wres_r.indicator2.as_ref().map(|i| &i.comparison),
         ),
         (
             "2a_disability",
             "2a: relative likelihood of appointment from shortlisting, non-disabled / Disabled",
-            &wdes_r.metric2.comparison,
+            wdes_r.metric2.as_ref().map(|m| &m.comparison),
         ),
     ] {
-        it.add(k, l, p.stat(c.relative_likelihood.value, rate_people(c), 2));
+        let v = match c {
+            Ok(c) => p.stat(c.relative_likelihood.value, rate_people(c), 2),
+            Err(n) => Val::Undefined(n.reason()),
+        };
+        it.add(k, l, v);
     }
     let at = |cluster: ClusterKey| {
         cells
@@ -2028,12 +2232,16 @@ fn edi_sheet(
             &edi.m6b,
         ),
     ] {
+        let (respondents, pct) = match m {
+            Ok(m) => (p.count(m.respondents), p.pct(m.positive, m.respondents)),
+            Err(n) => (Val::Undefined(n.reason()), Val::Undefined(n.reason())),
+        };
         it.add(
             format!("{k}_respondents"),
             format!("{} respondents", &l[..2]),
-            p.count(m.respondents),
+            respondents,
         );
-        it.add(format!("{k}_pct"), l, p.pct(m.positive, m.respondents));
+        it.add(format!("{k}_pct"), l, pct);
     }
     Ok((
         it.sheet(
@@ -2042,4 +2250,122 @@ fn edi_sheet(
         ),
         it.json(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use equalis_vocab::{Disability, EthnicCategory, PayBand};
+    use equalis_workforce::{StaffRecord, WorkforceData};
+    use proptest::prelude::*;
+
+    const SNAP: Date = Date::constant(2026, 3, 31);
+
+    /// A workforce of three bands with the given White, BME and unknown headcounts.
+    fn workforce(bands: &[(PayBand, u64, u64, u64)]) -> Workforce {
+        let mut staff = Vec::new();
+        for &(band, white, bme, unknown) in bands {
+            for (eth, n) in [
+                (EthnicCategory::A, white),
+                (EthnicCategory::H, bme),
+                (EthnicCategory::Z, unknown),
+            ] {
+                for i in 0..n {
+                    staff.push(StaffRecord::new(
+                        format!("{}-{eth:?}-{i}", band.code()),
+                        "RX1",
+                        SNAP,
+                        band,
+                        eth,
+                        Disability::NotDisabled,
+                        Sex::Female,
+                    ));
+                }
+            }
+        }
+        Workforce::new(WorkforceData {
+            staff,
+            ..WorkforceData::default()
+        })
+        .expect("valid")
+    }
+
+    #[test]
+    fn periods_and_points_are_in_words() {
+        assert_eq!(
+            period(Date::constant(2024, 3, 31), Date::constant(2026, 3, 31)),
+            "1 April 2024 to 31 March 2026"
+        );
+        assert_eq!(
+            point_words(equalis_stats::PointType::NeutralHigh),
+            "Special cause: high"
+        );
+    }
+
+    /// The example of issue 21 item 5: 40 in the band, BME withheld, and the additional BME
+    /// staff for parity would have given the count back.
+    #[test]
+    fn parity_does_not_reveal_a_withheld_bme_count() {
+        let data = workforce(&[(PayBand::Band5, 300, 200, 0), (PayBand::Band8a, 35, 5, 0)]);
+        let p = Publisher::new();
+        let t = dashboard::parity_targets(&data, &Scope::Ics, SNAP);
+        let band8a = t.iter().find(|t| t.band == PayBand::Band8a).expect("8a");
+        assert_eq!(band8a.additional_bme_for_parity, Some(11));
+        let overall = EthnicityCounts::from_counts(335, 205, 0);
+        let row: Vec<String> = parity_row(&p, band8a, &overall)
+            .iter()
+            .map(Val::show)
+            .collect();
+        assert_eq!(row[..3], ["Band 8a", "40", "*"]);
+        assert_eq!(row[6], "*", "{row:?}");
+        // The return view gives it, as it gives the count.
+        let r = Publisher::with_view(View::Return);
+        let row: Vec<String> = parity_row(&r, band8a, &overall)
+            .iter()
+            .map(Val::show)
+            .collect();
+        assert_eq!(row[2], "5");
+        assert_eq!(row[6], "11");
+    }
+
+    proptest! {
+        /// Over dashboard parity rows: whenever a band's BME count is withheld (1 to 7), every
+        /// figure computed from it (BME % of known, the gap, the additional staff for parity)
+        /// is withheld or undefined, and the workforce's share is withheld whenever the
+        /// workforce's own BME or White count is 1 to 7.
+        #[test]
+        fn parity_rows_never_reveal_a_withheld_count(
+            white in 0u64..60,
+            unknown in 0u64..10,
+            other_white in 1u64..400,
+            other_bme in 1u64..400,
+        ) {
+            let p = Publisher::new();
+            for bme in 1..=7 {
+                let data = workforce(&[
+                    (PayBand::Band5, other_white, other_bme, 0),
+                    (PayBand::Band8a, white, bme, unknown),
+                ]);
+                let overall = EthnicityCounts::from_counts(
+                    other_white + white,
+                    other_bme + bme,
+                    unknown,
+                );
+                let t = dashboard::parity_targets(&data, &Scope::Ics, SNAP);
+                let t = t.iter().find(|t| t.band == PayBand::Band8a).expect("8a");
+                let row: Vec<String> =
+                    parity_row(&p, t, &overall).iter().map(Val::show).collect();
+                prop_assert_eq!(&row[2], "*");
+                for derived in [&row[3], &row[5], &row[6]] {
+                    prop_assert!(
+                        derived == "*" || derived.starts_with("undefined"),
+                        "{:?}", row
+                    );
+                }
+                if (1..=7).contains(&overall.white) || (1..=7).contains(&overall.bme) {
+                    prop_assert!(row[4] == "*" || row[4].starts_with("undefined"), "{:?}", row);
+                }
+            }
+        }
+    }
 }

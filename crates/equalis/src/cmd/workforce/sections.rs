@@ -6,7 +6,7 @@
 use anyhow::Context;
 use equalis_report::tables::{Sheet, Val};
 use equalis_report::{Block, Chart, Section};
-use equalis_workforce::{Scope, Workforce, all_scopes, annual_snapshots};
+use equalis_workforce::{RateComparison, Scope, Workforce, all_scopes, annual_snapshots};
 use equalis_workspace::Workspace;
 
 use super::render::{Publisher, Report};
@@ -17,20 +17,15 @@ const BAND: (f64, f64) = (0.80, 1.25);
 
 /// The report sections of the workspace's workforce data, or none when it has no `staff`
 /// dataset. The local population for representativeness is that of the ICB `icb` (see
-/// [`load::choose_icb`]); without one, the representativeness sheet says so. Without the other four workforce datasets, only the pay gaps are given (they need
-/// staff records alone), and each page says so.
+/// [`load::choose_icb`]); without one, the representativeness sheet says so. A workforce
+/// dataset the workspace lacks leaves only the indicators that read it undefined (each saying
+/// which dataset to ingest), and the page lists it.
 pub fn report_sections(ws: &Workspace, icb: Option<&str>) -> anyhow::Result<Vec<Section>> {
     if ws.current("staff")?.is_none() {
         return Ok(Vec::new());
     }
-    let mut present = Vec::new();
-    for name in load::ALL_DATASETS {
-        if ws.current(name)?.is_some() {
-            present.push(name);
-        }
-    }
-    let complete = present.len() == load::ALL_DATASETS.len();
-    let data = Workforce::new(load::load(ws, &present)?).context("invalid workforce data")?;
+    let data =
+        Workforce::new(load::load(ws, &load::ALL_DATASETS)?).context("invalid workforce data")?;
     let Some(date) = annual_snapshots(&data).last().copied() else {
         // The returns are 31 March snapshots; without one there is nothing to report.
         return Ok(Vec::new());
@@ -38,7 +33,7 @@ pub fn report_sections(ws: &Workspace, icb: Option<&str>) -> anyhow::Result<Vec<
     let p = Publisher::new();
     let mut out = Vec::new();
     for scope in all_scopes(&data) {
-        out.push(section(&p, &data, &scope, date, icb, complete, &present)?);
+        out.push(section(&p, &data, &scope, date, icb)?);
     }
     Ok(out)
 }
@@ -49,8 +44,6 @@ fn section(
     scope: &Scope,
     date: jiff::civil::Date,
     icb: Option<&str>,
-    complete: bool,
-    present: &[&str],
 ) -> anyhow::Result<Section> {
     let (slug, title) = match scope {
         Scope::Ics => (
@@ -73,84 +66,80 @@ fn section(
             },
         ),
     ];
-    if complete {
-        let (wres, _, w) = super::wres_with_trend(p, data, scope, date)?;
-        let (wdes, _, d) = super::wdes_with_trend(p, data, scope, date)?;
-        let mut glance = Sheet::new(
-            "Relative likelihoods",
-            format!("Relative likelihoods at {date}"),
-            &["Measure", "Relative likelihood", "Against 0.80 to 1.25"],
-        );
-        for (label, c, people) in [
-            (
-                "WRES 2: White vs BME appointed from shortlisting",
-                &w.indicator2.comparison,
-                rate_people(&w.indicator2.comparison),
-            ),
-            (
-                "WRES 3: BME vs White entering formal disciplinary",
-                &w.indicator3.comparison,
-                wres3_people(&w.indicator3),
-            ),
-            (
-                "WRES 4: White vs BME accessing non-mandatory training",
-                &w.indicator4.comparison,
-                rate_people(&w.indicator4.comparison),
-            ),
-            (
-                "WDES 2: non-disabled vs Disabled appointed from shortlisting",
-                &d.metric2.comparison,
-                rate_people(&d.metric2.comparison),
-            ),
-            (
-                "WDES 3: Disabled vs non-disabled entering formal capability",
-                &d.metric3.comparison,
-                wdes3_people(&d.metric3),
-            ),
-        ] {
-            let [rl, assessment] = likelihood_cells(p, c, people);
-            glance.row(vec![Val::text(label), rl, assessment]);
-        }
-        blocks.push(Block {
-            part: Some("At a glance".to_owned()),
-            sheet: glance,
-            chart: Some(Chart::Likelihood {
-                column: 1,
-                band: BAND,
-            }),
-            notes: vec![
-                "A relative likelihood of 1 means the two groups fare the same. NHS England \
-                 reads 0.80 to 1.25 as no adverse impact; outside it, the first group named is \
-                 more (above 1.25) or less (below 0.80) likely than the second."
-                    .to_owned(),
-            ],
-        });
-        push_report(
-            &mut blocks,
-            "Workforce Race Equality Standard (WRES)",
-            wres,
-            &[],
-        );
-        push_report(
-            &mut blocks,
-            "Workforce Disability Equality Standard (WDES)",
-            wdes,
-            &[],
-        );
-    } else {
-        let missing: Vec<&str> = load::ALL_DATASETS
-            .iter()
-            .copied()
-            .filter(|n| !present.contains(n))
-            .collect();
+    if !data.not_supplied.is_empty() {
+        let missing: Vec<&str> = data.not_supplied.iter().map(|d| d.name()).collect();
         facts.push((
-            "Not included".to_owned(),
+            "Not in the workspace".to_owned(),
             format!(
-                "WRES, WDES and the dashboard need the {} dataset(s), which the workspace does not have",
+                "the {} dataset(s): the indicators that read them say so",
                 missing.join(", ")
             ),
         ));
     }
+    let (wres, _, w) = super::wres_with_trend(p, data, scope, date)?;
+    let (wdes, _, d) = super::wdes_with_trend(p, data, scope, date)?;
+    let mut glance = Sheet::new(
+        "Relative likelihoods",
+        format!("Relative likelihoods at {date}"),
+        &["Measure", "Relative likelihood", "Against 0.80 to 1.25"],
+    );
+    let likelihood = |c: &RateComparison| (*c, rate_people(c));
+    for (label, read) in [
+        (
+            "WRES 2: White vs BME appointed from shortlisting",
+            w.indicator2.as_ref().map(|i| likelihood(&i.comparison)),
+        ),
+        (
+            "WRES 3: BME vs White entering formal disciplinary",
+            w.indicator3
+                .as_ref()
+                .map(|i| (i.comparison, wres3_people(i))),
+        ),
+        (
+            "WRES 4: White vs BME accessing non-mandatory training",
+            w.indicator4.as_ref().map(|i| likelihood(&i.comparison)),
+        ),
+        (
+            "WDES 2: non-disabled vs Disabled appointed from shortlisting",
+            d.metric2.as_ref().map(|m| likelihood(&m.comparison)),
+        ),
+        (
+            "WDES 3: Disabled vs non-disabled entering formal capability",
+            d.metric3.as_ref().map(|m| (m.comparison, wdes3_people(m))),
+        ),
+    ] {
+        let [rl, assessment] = match read {
+            Ok((c, people)) => likelihood_cells(p, &c, people),
+            Err(n) => [Val::Undefined(n.reason()), Val::Undefined(n.reason())],
+        };
+        glance.row(vec![Val::text(label), rl, assessment]);
+    }
+    blocks.push(Block {
+        part: Some("At a glance".to_owned()),
+        sheet: glance,
+        chart: Some(Chart::Likelihood {
+            column: 1,
+            band: BAND,
+        }),
+        notes: vec![
+            "A relative likelihood of 1 means the two groups fare the same. NHS England \
+                 reads 0.80 to 1.25 as no adverse impact; outside it, the first group named is \
+                 more (above 1.25) or less (below 0.80) likely than the second."
+                .to_owned(),
+        ],
+    });
+    push_report(
+        &mut blocks,
+        "Workforce Race Equality Standard (WRES)",
+        wres,
+        &[],
+    );
+    push_report(
+        &mut blocks,
+        "Workforce Disability Equality Standard (WDES)",
+        wdes,
+        &[],
+    );
     for (by, part) in [
         (By::Sex, "Gender pay gap"),
         (By::Ethnicity, "Ethnicity pay gap"),
@@ -170,30 +159,28 @@ fn section(
             )],
         );
     }
-    if complete {
-        let (report, _) = super::dashboard_report(p, data, scope, date, icb)?;
-        push_report(
-            &mut blocks,
-            "Quarterly workforce dashboard and representativeness",
-            report,
-            &[
-                (
-                    "Representativeness",
-                    Chart::Bars {
-                        columns: vec![2, 3],
-                        axis: "%".to_owned(),
-                    },
-                ),
-                (
-                    "Parity",
-                    Chart::Bars {
-                        columns: vec![3, 4],
-                        axis: "BME % of known ethnicity".to_owned(),
-                    },
-                ),
-            ],
-        );
-    }
+    let (report, _) = super::dashboard_report(p, data, scope, date, icb)?;
+    push_report(
+        &mut blocks,
+        "Quarterly workforce dashboard and representativeness",
+        report,
+        &[
+            (
+                "Representativeness",
+                Chart::Bars {
+                    columns: vec![2, 3],
+                    axis: "%".to_owned(),
+                },
+            ),
+            (
+                "Parity",
+                Chart::Bars {
+                    columns: vec![3, 4],
+                    axis: "BME % of known ethnicity".to_owned(),
+                },
+            ),
+        ],
+    );
     Ok(Section {
         slug,
         title,

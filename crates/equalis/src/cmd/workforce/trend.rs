@@ -5,9 +5,9 @@ use equalis_report::tables::{Sheet, Val};
 use equalis_workforce::pay_gap::{
     DisabilityPayGap, EthnicityPayGap, EthnicityPayGroup, Gap, GenderPayGap, PayGapAnalysis,
 };
-use equalis_workforce::wdes::WdesReport;
+use equalis_workforce::wdes::{SurveyMetric, WdesReport};
 use equalis_workforce::wres::WresReport;
-use equalis_workforce::{Figure, SurveyComparison, year_on_year};
+use equalis_workforce::{Figure, NotSupplied, RateComparison, SurveyComparison, year_on_year};
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
@@ -23,8 +23,21 @@ pub struct Tracked<R> {
     places: u32,
 }
 
-fn survey(s: &SurveyComparison) -> (Figure, u64) {
-    (s.difference_pp, super::survey_people(s))
+fn survey(s: &Result<SurveyComparison, NotSupplied>) -> (Figure, u64) {
+    supplied(s, |s| (s.difference_pp, super::survey_people(s)))
+}
+
+/// A figure read from an indicator, or the undefined figure naming the dataset it needs.
+fn supplied<T>(x: &Result<T, NotSupplied>, read: impl Fn(&T) -> (Figure, u64)) -> (Figure, u64) {
+    match x {
+        Ok(x) => read(x),
+        Err(n) => (n.figure(), 0),
+    }
+}
+
+/// A relative likelihood and the people behind it.
+fn likelihood(c: &RateComparison) -> (Figure, u64) {
+    (c.relative_likelihood.value, rate_people(c))
 }
 
 /// The WRES figures compared year on year: the relative likelihoods (2–4), the survey gaps
@@ -33,31 +46,26 @@ pub const WRES: &[Tracked<WresReport>] = &[
     Tracked {
         key: "2",
         label: "2: relative likelihood of White staff being appointed from shortlisting compared to BME staff",
-        read: |r| {
-            let c = &r.indicator2.comparison;
-            (c.relative_likelihood.value, rate_people(c))
-        },
+        read: |r| supplied(&r.indicator2, |i| likelihood(&i.comparison)),
         places: 2,
     },
     Tracked {
         key: "3",
         label: "3: relative likelihood of BME staff entering the formal disciplinary process compared to White staff",
         read: |r| {
-            let c = &r.indicator3.comparison;
-            (
-                c.relative_likelihood.value,
-                super::wres3_people(&r.indicator3),
-            )
+            supplied(&r.indicator3, |i| {
+                (
+                    i.comparison.relative_likelihood.value,
+                    super::wres3_people(i),
+                )
+            })
         },
         places: 2,
     },
     Tracked {
         key: "4",
         label: "4: relative likelihood of White staff accessing non-mandatory training and CPD compared to BME staff",
-        read: |r| {
-            let c = &r.indicator4.comparison;
-            (c.relative_likelihood.value, rate_people(c))
-        },
+        read: |r| supplied(&r.indicator4, |i| likelihood(&i.comparison)),
         places: 2,
     },
     Tracked {
@@ -89,14 +97,21 @@ pub const WRES: &[Tracked<WresReport>] = &[
         label: "9: BME % of voting board members − BME % of the workforce, percentage points",
         read: |r| {
             let i = &r.indicator9;
+            // As published in the return: the board group and the workforce's BME count.
             (
                 i.voting_difference.bme_pp,
-                smallest_nonzero(&[i.voting.bme, i.voting.white, i.voting.unknown]),
+                smallest_nonzero(&[i.voting.total, i.workforce.bme]),
             )
         },
         places: 1,
     },
 ];
+
+fn wdes_survey(m: &Result<SurveyMetric, NotSupplied>) -> (Figure, u64) {
+    supplied(m, |m| {
+        (m.figures.difference_pp, super::survey_people(&m.figures))
+    })
+}
 
 /// The WDES figures compared year on year: the relative likelihoods (2, 3) and the survey
 /// gaps of metrics 4–7.
@@ -104,43 +119,44 @@ pub const WDES: &[Tracked<WdesReport>] = &[
     Tracked {
         key: "2",
         label: "2: relative likelihood of non-disabled applicants being appointed from shortlisting compared to Disabled applicants",
-        read: |r| {
-            let c = &r.metric2.comparison;
-            (c.relative_likelihood.value, rate_people(c))
-        },
+        read: |r| supplied(&r.metric2, |m| likelihood(&m.comparison)),
         places: 2,
     },
     Tracked {
         key: "3",
         label: "3: relative likelihood of Disabled staff entering the formal capability process compared to non-disabled staff",
         read: |r| {
-            let c = &r.metric3.comparison;
-            (c.relative_likelihood.value, super::wdes3_people(&r.metric3))
+            supplied(&r.metric3, |m| {
+                (
+                    m.comparison.relative_likelihood.value,
+                    super::wdes3_people(m),
+                )
+            })
         },
         places: 2,
     },
     Tracked {
         key: "4a_public",
         label: "4a(i): harassment from patients and the public, Disabled − non-disabled, percentage points",
-        read: |r| survey(&r.metric4a_public.figures),
+        read: |r| wdes_survey(&r.metric4a_public),
         places: 1,
     },
     Tracked {
         key: "5",
         label: "5: equal opportunities for progression, Disabled − non-disabled, percentage points",
-        read: |r| survey(&r.metric5.figures),
+        read: |r| wdes_survey(&r.metric5),
         places: 1,
     },
     Tracked {
         key: "6",
         label: "6: pressure to work when unwell, Disabled − non-disabled, percentage points",
-        read: |r| survey(&r.metric6.figures),
+        read: |r| wdes_survey(&r.metric6),
         places: 1,
     },
     Tracked {
         key: "7",
         label: "7: satisfied with how work is valued, Disabled − non-disabled, percentage points",
-        read: |r| survey(&r.metric7.figures),
+        read: |r| wdes_survey(&r.metric7),
         places: 1,
     },
 ];
