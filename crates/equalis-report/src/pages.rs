@@ -134,6 +134,8 @@ struct IndexPage<'a> {
     lede: String,
     areas: Vec<Area>,
     groups: Vec<SectionGroup>,
+    /// What the compute could not do with this workspace's data, and what it needs.
+    skipped: Vec<(String, String)>,
     methods: &'a Methods,
 }
 
@@ -278,6 +280,10 @@ pub(crate) fn render(
     let mut used: HashSet<String> = HashSet::new();
 
     for (id, raw_info) in &meta.indicators {
+        // Not computed: listed on the index with what it needs, no page of empty charts.
+        if meta.skipped.contains_key(id) {
+            continue;
+        }
         let info = display_name(raw_info, id);
         let data = IndicatorData::new(&info, &rows, &inequality, &spc);
 
@@ -412,6 +418,17 @@ pub(crate) fn render(
         ),
         areas,
         groups,
+        skipped: meta
+            .skipped
+            .iter()
+            .map(|(id, why)| {
+                let name = meta
+                    .indicators
+                    .get(id)
+                    .map_or(id.as_str(), |i| i.name.as_str());
+                (name.to_owned(), why.clone())
+            })
+            .collect(),
         methods: &methods,
     };
     let html = index.render().map_err(|e| ReportError::Template {

@@ -304,6 +304,12 @@ fn results() -> Results {
             datasets,
             indicators,
             definitions,
+            skipped: [(
+                "wl_rate_per_1000".to_owned(),
+                "needs the `population` dataset (`equalis ingest --dataset population FILE`)"
+                    .to_owned(),
+            )]
+            .into(),
         },
         indicators: rows,
         inequality,
