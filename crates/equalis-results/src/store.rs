@@ -273,6 +273,31 @@ pub fn read_table_named(
     Ok((path, batches))
 }
 
+/// What the current results were computed from (the Parquet footer only: cheap however large
+/// the results are).
+pub fn read_metadata(workspace: &Path) -> Result<Metadata, ResultsError> {
+    let path = current_dir(workspace)?.join("indicators.parquet");
+    let file = File::open(&path).map_err(io("opening", &path))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format(&path, e))?;
+    metadata_of(&builder, &path)
+}
+
+fn metadata_of(
+    builder: &ParquetRecordBatchReaderBuilder<File>,
+    path: &Path,
+) -> Result<Metadata, ResultsError> {
+    Ok(builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|k| k.key == METADATA_KEY))
+        .and_then(|k| k.value.as_deref())
+        .map(serde_json::from_str::<Metadata>)
+        .transpose()
+        .map_err(|e| format(path, e))?
+        .unwrap_or_default())
+}
+
 /// Reads the current results of a workspace.
 pub fn read_results(workspace: &Path) -> Result<Results, ResultsError> {
     let dir = current_dir(workspace)?;
@@ -306,16 +331,7 @@ pub fn read_results(workspace: &Path) -> Result<Results, ResultsError> {
 fn read_table(path: &Path) -> Result<(Metadata, Vec<RecordBatch>), ResultsError> {
     let file = File::open(path).map_err(io("opening", path))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format(path, e))?;
-    let metadata = builder
-        .metadata()
-        .file_metadata()
-        .key_value_metadata()
-        .and_then(|kv| kv.iter().find(|k| k.key == METADATA_KEY))
-        .and_then(|k| k.value.as_deref())
-        .map(serde_json::from_str::<Metadata>)
-        .transpose()
-        .map_err(|e| format(path, e))?
-        .unwrap_or_default();
+    let metadata = metadata_of(&builder, path)?;
     let reader = builder.build().map_err(|e| format(path, e))?;
     let batches = reader
         .collect::<Result<Vec<_>, _>>()

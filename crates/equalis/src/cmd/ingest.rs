@@ -246,9 +246,16 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
                     }),
                 );
             }
+            let results = results_summary(&ws).map(|(computed, skipped)| {
+                serde_json::json!({ "computed_at": computed, "skipped": skipped })
+            });
             println!(
                 "{}",
-                serde_json::json!({ "workspace": ws.root().display().to_string(), "datasets": datasets })
+                serde_json::json!({
+                    "workspace": ws.root().display().to_string(),
+                    "datasets": datasets,
+                    "results": results,
+                })
             );
         }
         Format::Text => {
@@ -274,9 +281,27 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
+            match results_summary(&ws) {
+                None => println!("\nNo results yet: run `equalis compute`."),
+                Some((computed, skipped)) => {
+                    println!("\nResults computed {computed}.");
+                    if !skipped.is_empty() {
+                        println!("Not computed from this data:");
+                        for (id, why) in &skipped {
+                            println!("  {id:<40} {why}");
+                        }
+                    }
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When the current results were computed, and what was not computed with why.
+fn results_summary(ws: &Workspace) -> Option<(String, std::collections::BTreeMap<String, String>)> {
+    let metadata = equalis_results::read_metadata(ws.root()).ok()?;
+    Some((metadata.computed_at, metadata.skipped))
 }
 
 #[cfg(test)]

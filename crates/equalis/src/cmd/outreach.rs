@@ -86,6 +86,21 @@ fn read(workspace: &Path, name: &str) -> anyhow::Result<Vec<RecordBatch>> {
     match read_table_named(workspace, name) {
         Ok((_, batches)) => Ok(batches),
         Err(ResultsError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            // Not computed from this workspace's data: say what it needs.
+            let step = match name {
+                "outreach" => equalis_engine::OUTREACH,
+                "registration_gap" => equalis_engine::registration::ID,
+                other => other,
+            };
+            if let Ok(meta) = equalis_results::read_metadata(workspace)
+                && let Some(why) = meta.skipped.get(step)
+            {
+                bail!(
+                    "the {} was not computed from this workspace's data: it {why}\n\nhint: then run `equalis compute --workspace {}` again",
+                    step.replace('_', " "),
+                    workspace.display()
+                );
+            }
             bail!(
                 "the results in `{}` have no `{name}` table (computed by an older equalis)\n\nhint: run `equalis compute --workspace {}`",
                 workspace.display(),

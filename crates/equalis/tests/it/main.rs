@@ -7,6 +7,7 @@ mod engine;
 mod ingest;
 mod outreach;
 mod panel;
+mod partial;
 mod stats;
 mod synth;
 mod workforce;

@@ -2036,15 +2036,28 @@ fn spc_sheet(p: &Publisher, series: &[(Date, u64, [Val; 3], [Figure; 3])]) -> (S
             continue;
         };
         let mut points = Vec::new();
+        // Limits too coarse to read (a share that barely moves between quarters) are not
+        // shown: every small step would look like a special cause.
+        let reliable = chart.unreliable.is_none();
         for ((date, _, published, _), pt) in series.iter().zip(&chart.points) {
-            let stat = |x: f64| p.stat(Figure::Value(x), min_headcount, 1);
+            let stat = |x: f64| {
+                if reliable {
+                    p.stat(Figure::Value(x), min_headcount, 1)
+                } else {
+                    Val::Undefined("no reliable process limits: the series barely varies")
+                }
+            };
             let row = vec![
                 Val::text(format!("{date} {label} %")),
                 published[i].clone(),
                 stat(pt.mean),
                 stat(pt.lpl),
                 stat(pt.upl),
-                Val::text(point_words(pt.point_type)),
+                Val::text(if reliable {
+                    point_words(pt.point_type)
+                } else {
+                    "Not assessed"
+                }),
             ];
             points.push(json!({
                 "quarter_end": date.to_string(),
@@ -2052,7 +2065,7 @@ fn spc_sheet(p: &Publisher, series: &[(Date, u64, [Val; 3], [Figure; 3])]) -> (S
                 "mean": row[2].json(),
                 "lpl": row[3].json(),
                 "upl": row[4].json(),
-                "point_type": pt.point_type.label(),
+                "point_type": if reliable { pt.point_type.label() } else { "not_assessed" },
             }));
             sheet.row(row);
         }
