@@ -137,6 +137,7 @@ async fn compute_async(
         indicators: BTreeMap::new(),
         definitions: BTreeMap::new(),
         skipped: BTreeMap::new(),
+        organisations: ws.config().organisations.clone(),
     };
     let mut all_rows = Vec::new();
     let mut inequality = Vec::new();

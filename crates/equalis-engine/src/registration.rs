@@ -165,9 +165,13 @@ pub fn footprint_icb(registered: &HashMap<String, [u64; 7]>) -> Option<String> {
 
 /// The footprint's areas with their figures, and the registered people not compared (outside
 /// the footprint, or in an LSOA equalis does not know).
+///
+/// `scale` multiplies the ONS estimates: 1 for real extracts, the synthetic ICS's scale for a
+/// smaller one (the workspace's `population_scale`).
 pub fn areas(
     registered: &HashMap<String, [u64; 7]>,
     edition: IodEdition,
+    scale: f64,
 ) -> (Option<String>, Vec<Area>, u64) {
     let data = RefData::get();
     let icb = footprint_icb(registered);
@@ -188,7 +192,9 @@ pub fn areas(
                 name: geo.map(|g| g.lsoa21_name.clone()).unwrap_or_default(),
                 imd_decile: data.resolve(*c, edition).ok().map(|f| f.imd.decile.get()),
                 local_authority: geo.map(|g| g.la_name.clone()).unwrap_or_default(),
-                ons: data.population_lsoa21_syoa(*c).map(|s| ons_bands(&s)),
+                ons: data
+                    .population_lsoa21_syoa(*c)
+                    .map(|s| ons_bands(&s).map(|b| b * scale)),
                 registered: reg,
                 not_white: eth.get(c).and_then(|e| {
                     (e.total > 0).then(|| {
@@ -444,9 +450,22 @@ pub async fn run(ctx: &SessionContext, loaded: &Loaded) -> Result<Output, Engine
     let edition = IodEdition::parse(&loaded.iod_edition)
         .map_err(|e| EngineError::engine("reading the IoD edition", e))?;
     let (registered, period) = registered(ctx).await?;
-    let (icb, areas, not_compared) = areas(&registered, edition);
+    let scale = loaded.population_scale;
+    let (icb, areas, not_compared) = areas(&registered, edition, scale);
+    let mut rows = result_rows(&areas, &period, not_compared)?;
+    if scale != 1.0 {
+        for r in rows.iter_mut().filter(|r| r.breakdown == ALL) {
+            let caveat = format!(
+                "ONS estimates scaled by {scale} to match the data (a synthetic ICS at that scale)"
+            );
+            r.note = Some(match r.note.take() {
+                Some(n) => format!("{n}; {caveat}"),
+                None => caveat,
+            });
+        }
+    }
     Ok(Output {
-        rows: result_rows(&areas, &period, not_compared)?,
+        rows,
         table: table(&areas, &period)?,
         icb,
     })

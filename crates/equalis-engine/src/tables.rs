@@ -91,6 +91,9 @@ pub struct Loaded {
     pub datasets: BTreeMap<String, DatasetRef>,
     /// The IoD edition of the population's deprivation fields.
     pub iod_edition: String,
+    /// The share of the real population the data hold (the workspace's `population_scale`;
+    /// 1 for real extracts): population estimates are scaled by it.
+    pub population_scale: f64,
 }
 
 impl Loaded {
@@ -104,6 +107,7 @@ impl Loaded {
 pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, EngineError> {
     let mut loaded = Loaded {
         iod_edition: ws.config().iod_edition.label().to_owned(),
+        population_scale: ws.config().population_scale.unwrap_or(1.0),
         ..Loaded::default()
     };
     for name in DATASETS {

@@ -141,6 +141,54 @@ fn order_groups<T>(rows: &mut [T], group: impl Fn(&T) -> &str) {
     rows.sort_by(|a, b| equalis_vocab::natural_cmp(group(a), group(b)));
 }
 
+/// A group label with each provider shown by name and code (`RWE x Core20` →
+/// `University Hospitals of Leicester NHS Trust (RWE) x Core20`) when `names` has it.
+pub(crate) fn named_providers(
+    breakdown: &str,
+    group: &str,
+    names: &std::collections::BTreeMap<String, String>,
+) -> String {
+    if names.is_empty() || !breakdown.split(" x ").any(|b| b == "provider") {
+        return group.to_owned();
+    }
+    let parts: Vec<&str> = group.split(" x ").collect();
+    let dims: Vec<&str> = breakdown.split(" x ").collect();
+    if parts.len() != dims.len() {
+        return group.to_owned();
+    }
+    dims.iter()
+        .zip(parts)
+        .map(|(d, g)| match names.get(g) {
+            Some(name) if *d == "provider" => format!("{name} ({g})"),
+            _ => g.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" x ")
+}
+
+/// Text with each organisation's code that stands as a whole word followed by its name in
+/// brackets (`at RWE` → `at University Hospitals of Leicester NHS Trust (RWE)`).
+pub(crate) fn named_codes(
+    text: &str,
+    names: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core = word.trim_end_matches([',', ';', '.', ')', ':']);
+        match names.get(core) {
+            Some(name) => {
+                out.push_str(&format!("{name} ({core})"));
+                out.push_str(&word[core.len()..]);
+            }
+            None => out.push_str(word),
+        }
+    }
+    out
+}
+
 /// A breakdown's heading: `imd_quintile` → `Deprivation quintile (IMD 2025)`.
 pub(crate) fn breakdown_label(breakdown: &str, iod_edition: &str) -> String {
     let imd = if iod_edition.trim().is_empty() {
@@ -350,6 +398,26 @@ mod tests {
         let mut ages = vec!["5-9", "Not known", "10-14", "0-4", "65+"];
         order_groups(&mut ages, |g| g);
         assert_eq!(ages, vec!["0-4", "5-9", "10-14", "65+", "Not known"]);
+    }
+
+    #[test]
+    fn providers_are_named_where_the_workspace_names_them() {
+        let names: std::collections::BTreeMap<String, String> =
+            [("RWE".to_owned(), "University Hospitals".to_owned())].into();
+        assert_eq!(
+            named_providers("provider x core20", "RWE x Core20", &names),
+            "University Hospitals (RWE) x Core20"
+        );
+        assert_eq!(
+            named_providers("ethnic_group x provider", "White x RWE", &names),
+            "White x University Hospitals (RWE)"
+        );
+        assert_eq!(named_providers("sex", "RWE", &names), "RWE");
+        assert_eq!(named_providers("provider", "RLT", &names), "RLT");
+        assert_eq!(
+            named_codes("median 10.1 weeks at RWE vs 5.2 weeks at RLT", &names),
+            "median 10.1 weeks at University Hospitals (RWE) vs 5.2 weeks at RLT"
+        );
     }
 
     #[test]

@@ -264,13 +264,24 @@ pub(crate) fn render(
 ) -> Result<Rendered, ReportError> {
     // The one place the report reads results' numbers: everything after this line sees only
     // the published (disclosure-controlled) view.
-    let (rows, inequality, spc) = publish(
+    let (mut rows, inequality, mut spc) = publish(
         &View::Published,
         &results.indicators,
         &results.inequality,
         &results.spc,
     );
     let meta = &results.metadata;
+    // Providers by name as well as code, wherever the workspace names them.
+    let names = &meta.organisations;
+    for r in &mut rows {
+        r.group = data::named_providers(&r.breakdown, &r.group, names);
+        if let Some(note) = &r.note {
+            r.note = Some(data::named_codes(note, names));
+        }
+    }
+    for p in &mut spc {
+        p.group = data::named_providers(&p.breakdown, &p.group, names);
+    }
     let methods = Methods::of(meta);
     let iod = meta.iod_edition.as_str();
 

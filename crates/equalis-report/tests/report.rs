@@ -310,6 +310,11 @@ fn results() -> Results {
                     .to_owned(),
             )]
             .into(),
+            organisations: [(
+                "RWE".to_owned(),
+                "University Hospitals of Leicester NHS Trust".to_owned(),
+            )]
+            .into(),
         },
         indicators: rows,
         inequality,

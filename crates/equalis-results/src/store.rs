@@ -42,6 +42,10 @@ pub struct Metadata {
     /// What was not computed, and why (e.g. "needs the `population` dataset"), keyed by id.
     #[serde(default)]
     pub skipped: BTreeMap<String, String>,
+    /// Organisations' names by ODS code (from the workspace's settings), for readers that
+    /// show a provider by name.
+    #[serde(default)]
+    pub organisations: BTreeMap<String, String>,
 }
 
 /// What an indicator or measure is, as a reader of the results needs to know it.

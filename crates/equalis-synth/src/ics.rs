@@ -284,6 +284,36 @@ impl Ics {
         })
     }
 
+    /// Every organisation in the data with its name, waiting-list providers first: the real
+    /// names of LLR's trusts, and "Synthetic …" names for the made-up codes of other ICBs.
+    pub fn organisations(&self) -> Vec<(String, String)> {
+        let named = |code: &str| -> String {
+            match code {
+                "RWE" => "University Hospitals of Leicester NHS Trust".to_owned(),
+                "RLT" => "George Eliot Hospital NHS Trust".to_owned(),
+                "RNS" => "Northampton General Hospital NHS Trust".to_owned(),
+                "NVC" => "Ramsay Health Care UK".to_owned(),
+                "RT5" => "Leicestershire Partnership NHS Trust".to_owned(),
+                "RX9" => "East Midlands Ambulance Service NHS Trust".to_owned(),
+                c if c == self.icb_code => self.icb_name.clone(),
+                c if c.starts_with("XIS") => "Synthetic independent-sector provider".to_owned(),
+                c => format!("Synthetic trust {c}"),
+            }
+        };
+        let mut out: Vec<(String, String)> = Vec::new();
+        let codes = self
+            .providers
+            .iter()
+            .map(|p| p.code.as_str())
+            .chain(self.orgs.iter().map(|o| o.code.as_str()));
+        for code in codes {
+            if !out.iter().any(|(c, _)| c == code) {
+                out.push((code.to_owned(), named(code)));
+            }
+        }
+        out
+    }
+
     /// The Census 2021 group for index `i` of [`Area::ethnicity`].
     pub fn census_group(i: usize) -> Census2021Group {
         Census2021Group::ALL[i]

@@ -237,6 +237,9 @@ pub struct Summary {
     pub files: Vec<(Dataset, u64)>,
     /// People in the synthetic population.
     pub people: u64,
+    /// The organisations in the data (waiting-list providers and employers, the ICB itself
+    /// included) with their names: `(ODS code, name)`.
+    pub organisations: Vec<(String, String)>,
 }
 
 /// Generates the synthetic ICS into `config.out`.
@@ -380,6 +383,7 @@ pub fn generate(
         icb_name: ics.icb_name.clone(),
         files,
         people: pop.people.len() as u64,
+        organisations: ics.organisations(),
     };
     write_metadata(&ics, config, &summary)?;
     Ok(summary)

@@ -36,6 +36,27 @@ pub const DENTAL_QUINTILE: [f64; 5] = [3.5, 2.6, 1.9, 1.4, 1.0];
 /// than `u` (longer service, more men at the top of each band).
 pub const MALE_PAY_POINT_EXPONENT: f64 = 0.5;
 
+/// Residents not registered with a GP (left out of the registered population), before the
+/// multipliers below: the registration gap.
+pub const UNREGISTERED_BASE: f64 = 0.025;
+/// Registration-gap multipliers by age, from the first age of each band: babies not yet
+/// registered, young adults (students, recent arrivals) far more often, older people rarely.
+pub const UNREGISTERED_AGE: [(u8, f64); 6] = [
+    (0, 1.2),
+    (5, 0.6),
+    (18, 3.0),
+    (25, 1.8),
+    (45, 0.8),
+    (65, 0.4),
+];
+/// Registration-gap multiplier in the most deprived fifth of areas (IMD deciles 1–2).
+pub const UNREGISTERED_DEPRIVED: f64 = 1.7;
+/// Registration-gap multipliers by Census 2021 group: Asian, Black, Mixed, Other, White.
+pub const UNREGISTERED_ETHNIC: [f64; 5] = [1.3, 1.8, 1.4, 2.2, 0.8];
+/// Registration-gap multiplier for people experiencing homelessness and Gypsy, Roma and
+/// Traveller communities (whom LLR's GP registration officers seek out).
+pub const UNREGISTERED_EXCLUDED: f64 = 4.0;
+
 /// One planted effect.
 #[derive(Debug, Clone, Serialize)]
 pub struct Effect {
@@ -165,6 +186,20 @@ pub fn effects(main_trust: &str, second_trust: &str, workforce_trust: &str) -> V
             expected: DENTAL_QUINTILE[0] / DENTAL_QUINTILE[4],
             parity: 1.0,
             detectable_at_scale: 0.5,
+        },
+        Effect {
+            id: "registration_gap_young_adults",
+            dataset: "population",
+            org_code: None,
+            description: format!(
+                "{:.1}% of residents are not registered with a GP, × {:?} by age band, × {UNREGISTERED_DEPRIVED} in IMD deciles 1–2, × {UNREGISTERED_ETHNIC:?} for Asian, Black, Mixed, Other and White residents, × {UNREGISTERED_EXCLUDED} for people experiencing homelessness and Gypsy, Roma and Traveller communities; they are left out of the registered population",
+                UNREGISTERED_BASE * 100.0,
+                UNREGISTERED_AGE
+            ),
+            measure: "GP registration gap (ONS estimate minus registered, % of the estimate), ages 18–24 ÷ ages 45–64, ICS footprint",
+            expected: UNREGISTERED_AGE[2].1 / UNREGISTERED_AGE[4].1,
+            parity: 1.0,
+            detectable_at_scale: 0.05,
         },
     ]
 }

@@ -6,7 +6,7 @@
 //! shaped by age, sex, ethnicity and deprivation the way the published breakdowns are;
 //! each function below cites where its numbers come from.
 
-use equalis_vocab::{EthnicCategory, NhsNumber};
+use equalis_vocab::{Census2021Group, EthnicCategory, NhsNumber};
 
 use crate::dates::{Day, age_on, civil, day};
 use crate::ics::Ics;
@@ -399,6 +399,13 @@ pub fn generate(ics: &Ics, scale: f64, seed: u64) -> Population {
             // people move and re-register often.
             let span = (EXTRACT - dob).min(40 * 365);
             let registered = EXTRACT - (r.f64().powi(2) * f64::from(span)) as i32;
+            // Some residents are not registered with a GP at all, and so are not on the list
+            // this extract is (the GP registration gap LLR works to close): far more often
+            // young adults, people in deprived areas, ethnic minority communities, and people
+            // who are homeless or from Gypsy, Roma and Traveller communities.
+            if r.chance(unregistered_chance(age, area.decile, group, flags)) {
+                continue;
+            }
             // 85% register with their area's practice, the rest with a neighbour.
             let practice = if r.chance(0.85) {
                 area.home_practice as usize
@@ -426,6 +433,35 @@ pub fn generate(ics: &Ics, scale: f64, seed: u64) -> Population {
     area_start.push(people.len());
     assign_nhs_numbers(&mut people, seed);
     Population { people, area_start }
+}
+
+/// The chance that a resident is not registered with a GP: the planted registration gap
+/// (`planted::UNREGISTERED_*`).
+fn unregistered_chance(age: u8, decile: u8, group: Census2021Group, flags: u16) -> f64 {
+    use crate::planted::{
+        UNREGISTERED_AGE, UNREGISTERED_BASE, UNREGISTERED_DEPRIVED, UNREGISTERED_ETHNIC,
+        UNREGISTERED_EXCLUDED,
+    };
+    let by_age = UNREGISTERED_AGE
+        .iter()
+        .rev()
+        .find(|(from, _)| age >= *from)
+        .map_or(1.0, |(_, m)| *m);
+    let by_area = if decile <= 2 {
+        UNREGISTERED_DEPRIVED
+    } else {
+        1.0
+    };
+    let by_group = UNREGISTERED_ETHNIC[Census2021Group::ALL
+        .iter()
+        .position(|g| *g == group)
+        .unwrap_or(4)];
+    let excluded = if flags & (flag::HOMELESS | flag::GRT) != 0 {
+        UNREGISTERED_EXCLUDED
+    } else {
+        1.0
+    };
+    (UNREGISTERED_BASE * by_age * by_area * by_group * excluded).min(0.6)
 }
 
 /// Groups an LSOA's people into households: 1–4 adults (ONS Families and Households

@@ -9,12 +9,21 @@ pub struct Config {
     /// The IoD edition every deprivation field is derived from. 2025 by default; an LSOA
     /// 2011 code is bridged to its best-fit 2021 LSOA (see `equalis-refdata`).
     pub iod_edition: IodEdition,
+    /// The share of the real population the data hold: absent (1) for real extracts. `equalis
+    /// demo` sets it for a synthetic ICS made at a smaller scale, so that population estimates
+    /// compared with the data (the GP registration gap) are scaled to match.
+    pub population_scale: Option<f64>,
+    /// Names of the organisations by ODS code (`RWE = "University Hospitals of Leicester NHS
+    /// Trust"`), for the report and pages; a code without a name is shown as the code.
+    pub organisations: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             iod_edition: IodEdition::Iod2025,
+            population_scale: None,
+            organisations: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -23,6 +32,8 @@ impl Default for Config {
 #[serde(deny_unknown_fields)]
 struct Raw {
     iod_edition: Option<toml::Value>,
+    population_scale: Option<f64>,
+    organisations: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl Config {
@@ -31,13 +42,33 @@ impl Config {
             IodEdition::Iod2019 => 2019,
             IodEdition::Iod2025 => 2025,
         };
-        format!(
+        let mut text = format!(
             "# equalis workspace settings\n\n\
              # English Indices of Deprivation edition for IMD decile, quintile and Core20:\n\
              # 2025 (LSOA 2021) or 2019 (LSOA 2011). Codes of the other vintage are bridged\n\
              # to their best-fit LSOA. Changing it applies to data ingested afterwards.\n\
              iod_edition = {year}\n"
-        )
+        );
+        if let Some(scale) = self.population_scale {
+            text.push_str(&format!(
+                "\n# The share of the real population the data hold (a synthetic ICS made at a\n\
+                 # smaller scale): population estimates are scaled to match.\n\
+                 population_scale = {scale:?}\n"
+            ));
+        }
+        text.push_str(
+            "\n# Organisations' names by ODS code, shown with the code in the report:\n\
+             [organisations]\n",
+        );
+        if self.organisations.is_empty() {
+            text.push_str("# RWE = \"University Hospitals of Leicester NHS Trust\"\n");
+        }
+        for (code, name) in &self.organisations {
+            // A TOML basic string: quotes and backslashes escaped.
+            let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
+            text.push_str(&format!("{code} = \"{escaped}\"\n"));
+        }
+        text
     }
 
     pub(crate) fn parse(text: &str) -> Result<Config, String> {
@@ -51,6 +82,15 @@ impl Config {
             };
             config.iod_edition = IodEdition::parse(&s).map_err(|e| format!("iod_edition: {e}"))?;
         }
+        if let Some(scale) = raw.population_scale {
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(format!(
+                    "population_scale: {scale} is not a scale (a number more than 0)"
+                ));
+            }
+            config.population_scale = Some(scale);
+        }
+        config.organisations = raw.organisations.unwrap_or_default();
         Ok(config)
     }
 }
@@ -73,5 +113,20 @@ mod tests {
                 .contains("iod_edition")
         );
         assert!(Config::parse("colour = 1").is_err());
+        let named = Config {
+            population_scale: Some(0.05),
+            organisations: [(
+                "RWE".to_owned(),
+                "University Hospitals of \"Leicester\"".to_owned(),
+            )]
+            .into(),
+            ..Config::default()
+        };
+        assert_eq!(Config::parse(&named.to_toml()).unwrap(), named);
+        assert!(
+            Config::parse("population_scale = -2.0")
+                .unwrap_err()
+                .contains("population_scale")
+        );
     }
 }

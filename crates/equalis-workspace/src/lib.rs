@@ -182,6 +182,17 @@ impl Workspace {
         &self.config
     }
 
+    /// Replaces the configuration, writing `equalis.toml` anew (atomically: a new file renamed
+    /// over the old, so a reader never sees half of it).
+    pub fn set_config(&mut self, config: Config) -> Result<(), WorkspaceError> {
+        let path = self.root.join("equalis.toml");
+        let tmp = self.root.join("equalis.toml.tmp");
+        fs::write(&tmp, config.to_toml()).map_err(io("writing", &tmp))?;
+        fs::rename(&tmp, &path).map_err(io("replacing", &path))?;
+        self.config = config;
+        Ok(())
+    }
+
     /// Reads the pseudonymisation key.
     pub fn key(&self) -> Result<PseudonymKey, WorkspaceError> {
         let path = self.root.join("key");

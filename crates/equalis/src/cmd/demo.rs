@@ -65,7 +65,13 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
 
     let ws_dir = args.dir.join("workspace");
-    let ws = Workspace::init(&ws_dir)?;
+    let mut ws = Workspace::init(&ws_dir)?;
+    // The organisations' names for the report, and the synthetic ICS's scale so that
+    // population estimates (the GP registration gap) are compared like for like.
+    let mut settings = ws.config().clone();
+    settings.organisations = summary.organisations.iter().cloned().collect();
+    settings.population_scale = (args.scale != 1.0).then_some(args.scale);
+    ws.set_config(settings)?;
     let quiet = !std::io::stderr().is_terminal();
     println!("Loaded into workspace `{}`:", ws_dir.display());
     println!(

@@ -472,6 +472,28 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
         assert!((1.4..3.2).contains(&ratio), "{period} ratio {ratio}");
     }
 
+    // The GP registration gap: young adults far more often unregistered than people aged
+    // 45-64 (planted 3.0 against 0.8), with the ONS estimates scaled to the demo's 0.05.
+    let gap_period = rows
+        .iter()
+        .filter(|r| r.indicator_id == "gp_registration_gap")
+        .map(|r| r.period.clone())
+        .max()
+        .unwrap();
+    let young = find(rows, "gp_registration_gap", &gap_period, "age_band", "18-24");
+    let middle = find(rows, "gp_registration_gap", &gap_period, "age_band", "45-64");
+    let ratio = young.value.unwrap() / middle.value.unwrap();
+    assert!(
+        (2.0..7.0).contains(&ratio),
+        "registration gap 18-24 {young:?} vs 45-64 {middle:?}"
+    );
+    let all = find(rows, "gp_registration_gap", &gap_period, "all", "All");
+    assert!(
+        (1.0..10.0).contains(&all.value.unwrap()),
+        "a gap of a few per cent overall: {all:?}"
+    );
+    assert!(all.note.as_deref().unwrap_or("").contains("scaled by 0.05"));
+
     cannot_be_solved_back(&results);
 
     // Published outputs never show a count from 1 to 7.

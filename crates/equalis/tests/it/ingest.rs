@@ -154,7 +154,7 @@ fn ingest_reports_counts_exit_codes_and_rejects() {
     insta::assert_snapshot!(show(&o), @r#"
     exit: 0
     --- stdout
-    {"datasets":{"waiting_list":{"created":"[..]","files":["mixed.csv"],"iod_edition":"IoD2025","rows":1,"version":2}},"workspace":"ws"}
+    {"datasets":{"waiting_list":{"created":"[..]","files":["mixed.csv"],"iod_edition":"IoD2025","rows":1,"version":2}},"results":null,"workspace":"ws"}
     --- stderr
     "#);
 }

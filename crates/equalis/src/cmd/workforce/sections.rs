@@ -32,8 +32,9 @@ pub fn report_sections(ws: &Workspace, icb: Option<&str>) -> anyhow::Result<Vec<
     };
     let p = Publisher::new();
     let mut out = Vec::new();
+    let names = &ws.config().organisations;
     for scope in all_scopes(&data) {
-        out.push(section(&p, &data, &scope, date, icb)?);
+        out.push(section(&p, &data, &scope, date, icb, names)?);
     }
     Ok(out)
 }
@@ -44,7 +45,13 @@ fn section(
     scope: &Scope,
     date: jiff::civil::Date,
     icb: Option<&str>,
+    names: &std::collections::BTreeMap<String, String>,
 ) -> anyhow::Result<Section> {
+    // An organisation by its name and code, when the workspace names it.
+    let named = |code: &str| match names.get(code) {
+        Some(name) => format!("{name} ({code})"),
+        None => code.to_owned(),
+    };
     let (slug, title) = match scope {
         Scope::Ics => (
             "workforce-ics".to_owned(),
@@ -52,7 +59,7 @@ fn section(
         ),
         Scope::Organisation(o) => (
             format!("workforce-{}", o.to_ascii_lowercase()),
-            format!("Workforce equality: {o}"),
+            format!("Workforce equality: {}", named(o)),
         ),
     };
     let mut blocks = Vec::new();
@@ -62,7 +69,7 @@ fn section(
             "Organisations".to_owned(),
             match scope {
                 Scope::Ics => "All organisations in the workforce data".to_owned(),
-                Scope::Organisation(o) => o.clone(),
+                Scope::Organisation(o) => named(o),
             },
         ),
     ];
