@@ -434,8 +434,11 @@ impl Frame {
             // Always label the last category (the latest period), and drop a regular label
             // that would run into it.
             if i == last || (i % every == 0 && last - i >= every) {
+                // Kept inside the chart: a centred label at either end would be clipped.
+                let half = label.chars().count() as f64 * CHAR_W * 0.5;
+                let x = self.x(i).clamp(half + 2.0, WIDTH - half - 2.0);
                 s.text(
-                    (self.x(i), self.bottom + 18.0),
+                    (x, self.bottom + 18.0),
                     Anchor::Middle,
                     FONT_SMALL,
                     false,
@@ -913,6 +916,53 @@ mod tests {
             unit: "%".into(),
             ..IndicatorInfo::default()
         })
+    }
+
+    /// The x of every `<text>` of an SVG with its anchor and text.
+    fn texts(svg: &str) -> Vec<(f64, String, String)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|t| {
+                let attr = |name: &str| {
+                    t.split(&format!("{name}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .unwrap_or("")
+                        .to_owned()
+                };
+                let body = t
+                    .split('>')
+                    .nth(1)
+                    .unwrap_or("")
+                    .split('<')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                (attr("x").parse().unwrap_or(0.0), attr("text-anchor"), body)
+            })
+            .collect()
+    }
+
+    /// 104 weekly periods: the last (latest) label is drawn whole inside the chart.
+    #[test]
+    fn the_last_time_label_is_not_clipped() {
+        let columns: Vec<Column> = (0..104)
+            .map(|w| Column {
+                label: format!("2026-03-{:02}", 1 + w % 28),
+                value: Some(10.0 + f64::from(w % 7)),
+                lower: None,
+                upper: None,
+            })
+            .collect();
+        let svg = trend("c", "t", "d", &columns, None, &units());
+        let last = texts(&svg)
+            .into_iter()
+            .filter(|(_, _, body)| body.starts_with("2026-03"))
+            .last()
+            .unwrap();
+        let half = last.2.chars().count() as f64 * CHAR_W * 0.5;
+        assert_eq!(last.1, "middle");
+        assert!(last.0 + half <= WIDTH, "{last:?} runs past {WIDTH}");
     }
 
     #[test]

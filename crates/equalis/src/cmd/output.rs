@@ -3,10 +3,30 @@
 
 use std::io::Write;
 
+use std::io::IsTerminal;
+use std::time::Duration;
+
 use anyhow::Context;
 use equalis_disclosure::{Cell, Publishable};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cmd::compute::Format;
+
+/// A spinner on stderr with a message and the time elapsed, for work that cannot say how far
+/// it has got; hidden when stderr is not a terminal, so scripts and logs see nothing.
+pub(crate) fn spinner(message: String) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
 
 /// A number as text: whole numbers without decimals, others to 6 significant places at most.
 pub(crate) fn number(v: f64) -> String {

@@ -9,10 +9,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
@@ -20,7 +18,7 @@ use equalis_refdata::PanelFeature;
 use equalis_sortition::{
     Algorithm, Pool, Quota, Quotas, Replacement, Selection, SortitionError, Volunteer,
 };
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
 /// Arguments of `equalis panel`.
@@ -255,20 +253,9 @@ fn pretty(v: &Value) -> anyhow::Result<String> {
 }
 
 /// A spinner on stderr while the lottery's distribution is found (tens of seconds for a pool
-/// of thousands with many quota features, and the solver cannot say how far it has got);
-/// hidden when stderr is not a terminal, so scripts and logs see nothing.
+/// of thousands with many quota features, and the solver cannot say how far it has got).
 pub(crate) fn lottery_spinner(message: String) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-    );
-    bar.set_message(message);
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
+    crate::cmd::output::spinner(message)
 }
 
 fn load(common: &Common) -> anyhow::Result<(Pool, Quotas)> {

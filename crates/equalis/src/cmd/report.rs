@@ -44,6 +44,7 @@ pub fn report(
 ) -> anyhow::Result<ReportSummary> {
     let ws = Workspace::open(workspace)
         .with_context(|| format!("opening workspace {}", workspace.display()))?;
+    let bar = crate::cmd::output::spinner("Writing the report".to_owned());
     // Resolved once, and only for the pages that compare with a population: without `--ics`
     // it is read from the whole `population` dataset.
     let icb = if ws.current("staff")?.is_some() || panel_size.is_some() {
@@ -83,8 +84,11 @@ pub fn report(
             .take(10)
             .collect(),
     };
-    write_report(&results, &sections, &options, out)
-        .with_context(|| format!("writing the report into `{}`", out.display()))
+    bar.set_message("Writing the report's pages");
+    let written = write_report(&results, &sections, &options, out)
+        .with_context(|| format!("writing the report into `{}`", out.display()));
+    bar.finish_and_clear();
+    written
 }
 
 /// Runs `equalis report`.

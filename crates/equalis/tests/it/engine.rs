@@ -480,8 +480,20 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
         .map(|r| r.period.clone())
         .max()
         .unwrap();
-    let young = find(rows, "gp_registration_gap", &gap_period, "age_band", "18-24");
-    let middle = find(rows, "gp_registration_gap", &gap_period, "age_band", "45-64");
+    let young = find(
+        rows,
+        "gp_registration_gap",
+        &gap_period,
+        "age_band",
+        "18-24",
+    );
+    let middle = find(
+        rows,
+        "gp_registration_gap",
+        &gap_period,
+        "age_band",
+        "45-64",
+    );
     let ratio = young.value.unwrap() / middle.value.unwrap();
     assert!(
         (2.0..7.0).contains(&ratio),
