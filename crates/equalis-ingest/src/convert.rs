@@ -478,11 +478,16 @@ impl<'a> Converter<'a> {
         self.pending_dup = duplicate;
         self.scratch.clear();
         if rec.len() != self.plan.headers.len() {
+            let mut why = "a truncated row, or an unquoted comma";
+            if memchr::memchr2(b'\n', b'\r', rec.as_slice()).is_some() {
+                why =
+                    "a double quote on this row is probably unbalanced, joining the rows after it";
+            }
             problems.push(Problem {
                 column: "(row)".into(),
                 value: format!("{} fields", rec.len()),
                 reason: format!(
-                    "row has {} fields but the header has {} (a truncated row, or an unquoted comma)",
+                    "row has {} fields but the header has {} ({why})",
                     rec.len(),
                     self.plan.headers.len()
                 ),
@@ -503,6 +508,9 @@ impl<'a> Converter<'a> {
         }
         if problems.is_empty() {
             self.cross_rules(problems);
+        }
+        if !problems.is_empty() && memchr::memchr2(b'\n', b'\r', rec.as_slice()).is_some() {
+            problems.push(joined_rows(rec));
         }
         problems.is_empty()
     }
@@ -915,6 +923,17 @@ impl<'a> Converter<'a> {
             }
             _ => {}
         }
+    }
+}
+
+/// The problem of a rejected row with line breaks inside its fields: rows joined by a quote
+/// left open (within the limit the reader allows), whose fix is the quote, not the values.
+fn joined_rows(rec: &ByteRecord) -> Problem {
+    let breaks: u64 = rec.iter().map(crate::source::field_breaks).sum();
+    Problem {
+        column: "(row)".into(),
+        value: format!("{breaks} line break(s) inside quoted values"),
+        reason: "a quoted value runs over more than one line: a double quote on this row is probably unbalanced, joining the rows after it".into(),
     }
 }
 

@@ -560,3 +560,97 @@ fn many_chunks_keep_file_order_and_account_for_every_row() {
         .collect();
     assert_eq!(ids, want, "stored rows in file order");
 }
+
+/// A double quote left open used to swallow every row after it into one field (volunteers:
+/// 146 of 150 rows gone with exit 0; waiting list: 195 rows, NHS numbers and all, in one
+/// reject value). It is a file-level error naming the line the quote opened on, showing none
+/// of the swallowed text, and nothing is committed.
+#[test]
+fn an_unbalanced_quote_is_a_file_error_naming_its_line() {
+    let c = case();
+    let mut vol = String::from("volunteer_id,household_id,sex,age_band\n");
+    for i in 1..=150 {
+        let hh = if i == 4 {
+            "\"HH4".to_string()
+        } else {
+            format!("HH{i}")
+        };
+        vol.push_str(&format!("V{i},{hh},Male,45-64\n"));
+    }
+    let p = c.file("volunteers.csv", vol.as_bytes());
+    let err = c
+        .ingest(Dataset::Volunteers, &[p], &Options::default())
+        .unwrap_err();
+    assert!(matches!(err, IngestError::File { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("unbalanced double quote"), "{msg}");
+    assert!(msg.contains("opens on line 5"), "{msg}");
+    assert!(c.ws.current("volunteers").unwrap().is_none());
+
+    // The waiting list: a good version first, which the bad file must leave current.
+    c.run(Dataset::WaitingList, "v1.csv", &wl(&[&good("a")]));
+    let mut rows: Vec<String> = (0..200).map(|i| good(&format!("p{i}"))).collect();
+    rows[4] = rows[4].replace(",P4,", ",\"P4,");
+    let p = c.file(
+        "wl.csv",
+        &wl(&rows.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    let msg = c
+        .ingest(Dataset::WaitingList, &[p], &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("opens on line 6"), "{msg}");
+    assert!(!msg.contains("9434765919"), "{msg}");
+    let cur = c.ws.current("waiting_list").unwrap().unwrap();
+    assert_eq!((cur.manifest.version, cur.manifest.rows), (1, 1));
+    assert!(
+        fs::read_dir(c.ws.rejects_dir()).unwrap().next().is_none(),
+        "no rejects file holds the swallowed rows"
+    );
+
+    // Opened on the second-to-last row: it reaches the end of the file.
+    let mut rows: Vec<String> = (0..20).map(|i| good(&format!("p{i}"))).collect();
+    rows[18] = rows[18].replace(",A", ",\"A");
+    let p = c.file(
+        "wl2.csv",
+        &wl(&rows.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    let msg = c
+        .ingest(Dataset::WaitingList, &[p], &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("opens on line 20 is not closed before the end of the file"),
+        "{msg}"
+    );
+}
+
+/// Two stray quotes a line apart join two rows into one record, within the limit of line
+/// breaks a value may hold: the record is rejected, and the reason points at the quote.
+#[test]
+fn rows_joined_by_a_stray_quote_are_rejected_pointing_at_it() {
+    let c = case();
+    // Closed in another column: the joined record has too many fields.
+    let a = good("a").replace(",P4,", ",\"P4,");
+    let b = good("b").replace(",2023-06-01,", ",2023-06-01\",");
+    // Closed in the same column: the joined record has the right number of fields, and the
+    // joined value fails its rule.
+    let d = good("d").replace(",P4,", ",\"P4,");
+    let e = good("e").replace(",P4,", ",P4\",");
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&a, &b, &good("c"), &d, &e]),
+    );
+    assert_eq!(counts(&r), (3, 1, 2));
+    let rows: Vec<_> = rejects.iter().filter(|r| r[2] == "(row)").collect();
+    assert_eq!(rows.len(), 2, "{rejects:?}");
+    assert_eq!(rows[0][1], "2");
+    assert!(
+        rows[0][4].contains("a double quote on this row is probably unbalanced"),
+        "{}",
+        rows[0][4]
+    );
+    assert_eq!(rows[1][1], "5");
+    assert!(rows[1][4].contains("probably unbalanced"), "{}", rows[1][4]);
+}
