@@ -255,9 +255,19 @@ mod tests {
             "94347\t65919",
         ] {
             assert_eq!(r(written), x, "{written:?}");
-            assert_eq!(r(&format!("p1,{written},2024-03-31")), format!("p1,{x},2024-03-31"));
-            assert_eq!(r(&format!("NHS{written}x")), format!("NHS{x}x"), "beside letters");
-            assert_eq!(r(&format!("(found: a, {written}, b)")), format!("(found: a, {x}, b)"));
+            assert_eq!(
+                r(&format!("p1,{written},2024-03-31")),
+                format!("p1,{x},2024-03-31")
+            );
+            assert_eq!(
+                r(&format!("NHS{written}x")),
+                format!("NHS{x}x"),
+                "beside letters"
+            );
+            assert_eq!(
+                r(&format!("(found: a, {written}, b)")),
+                format!("(found: a, {x}, b)")
+            );
         }
         // Beside other digits, and two numbers one space apart: the whole chain goes.
         assert_eq!(r("19434765919"), x);
@@ -317,8 +327,8 @@ mod tests {
     fn separator() -> impl Strategy<Value = String> {
         prop::collection::vec(
             prop::sample::select(vec![
-                ' ', '\u{a0}', '\u{2009}', '\u{202f}', '\u{3000}', '\t', '-', '\u{2010}', '\u{2013}',
-                '\u{2212}', '\u{200b}', '\u{fffd}',
+                ' ', '\u{a0}', '\u{2009}', '\u{202f}', '\u{3000}', '\t', '-', '\u{2010}',
+                '\u{2013}', '\u{2212}', '\u{200b}', '\u{fffd}',
             ]),
             0..=3,
         )
