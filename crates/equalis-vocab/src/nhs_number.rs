@@ -18,10 +18,15 @@ impl NhsNumber {
     pub fn parse(s: &str) -> Result<NhsNumber, VocabError> {
         let s = s.trim();
         let b = s.as_bytes();
-        let digits: Vec<u8> = match b.len() {
-            10 => b.to_vec(),
+        // The ten digit characters, on the stack (ingest parses one per row, twice).
+        let chars: [u8; 10] = match b.len() {
+            10 => b.try_into().unwrap_or([0; 10]),
             12 if b[3] == b' ' && b[7] == b' ' => {
-                b.iter().copied().filter(|&c| c != b' ').collect()
+                let mut c = [0u8; 10];
+                c[..3].copy_from_slice(&b[..3]);
+                c[3..6].copy_from_slice(&b[4..7]);
+                c[6..].copy_from_slice(&b[8..]);
+                c
             }
             _ => {
                 return Err(VocabError::new(
@@ -29,15 +34,12 @@ impl NhsNumber {
                 ));
             }
         };
-        if digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
+        if !chars.iter().all(u8::is_ascii_digit) {
             return Err(VocabError::new(
                 "expected 10 digits (spaces allowed as 3 3 4)",
             ));
         }
-        let mut d = [0u8; 10];
-        for (i, c) in digits.iter().enumerate() {
-            d[i] = c - b'0';
-        }
+        let d = chars.map(|c| c - b'0');
         match check_digit(&d[..9]) {
             // Every number of one repeated digit passes Modulus 11 (the weights sum to 54, and
             // 54·d ≡ −d mod 11 makes the check digit d itself), so the placeholders systems
