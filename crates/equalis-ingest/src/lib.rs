@@ -246,7 +246,7 @@ pub fn ingest(
             bytes: source.total_bytes,
         });
         if let Some(people) = &mut people {
-            people.start_file(path.display().to_string());
+            people.start_file(path.display().to_string(), source.total_bytes);
         }
         let done = run_file(
             path,
