@@ -411,7 +411,8 @@ fn run_file(
     progress: &(dyn Fn(ProgressEvent<'_>) + Sync),
 ) -> Result<FileDone, IngestError> {
     let file_err = |message: String| IngestError::file(path, &message);
-    let display = path.display().to_string();
+    // As it is shown and stored (manifest, rejects): a file named by an NHS number is not.
+    let display = redact_nhs_numbers(&path.display().to_string()).into_owned();
     let bytes_read = source.bytes_read.clone();
     let mut summary = FileSummary {
         path: display.clone(),
