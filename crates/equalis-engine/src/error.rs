@@ -23,6 +23,10 @@ pub enum EngineError {
     /// A dataset the compute needs is not loaded.
     #[error("{0}")]
     MissingData(String),
+    /// A loaded dataset breaks a rule the computation relies on (a person on two rows of
+    /// `population`); the message names it and the fix.
+    #[error("{0}")]
+    InvalidData(String),
     /// The workspace could not be read.
     #[error(transparent)]
     Workspace(#[from] equalis_workspace::WorkspaceError),

@@ -114,6 +114,9 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
         let Some(version) = ws.current(name)? else {
             continue;
         };
+        // Exactly the bytes that were committed: a part changed since (a swapped dictionary
+        // value reads as another ethnic group) would otherwise give wrong figures quietly.
+        version.verify_parts()?;
         // The manifest lists the version's parts (an appended version reuses earlier parts),
         // so the table is exactly those files, never a directory listing.
         let context = || {
@@ -155,6 +158,7 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
         ctx.register_table("population_raw", Arc::new(empty))
             .map_err(|e| EngineError::engine("standing in for `population`", e))?;
     }
+    check_one_row_per_person(ctx, &loaded).await?;
     let person = |alias: &str| {
         person_columns()
             .map(|c| format!("{alias}.{c}"))
@@ -204,6 +208,45 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
             .map_err(|e| EngineError::engine(format!("registering the `{view}` view"), e))?;
     }
     Ok(loaded)
+}
+
+/// The views join `population` to every event, admission and pathway by `person_id`: a
+/// person on two rows would count each of their events twice. Ingest refuses such rows
+/// (one row per person per version), but a version made before it did, or by `--append` of
+/// the same extract twice, may hold them; nothing is computed from it. One aggregation over
+/// the identifiers, a small part of a compute (`docs/BENCHMARKS.md`).
+async fn check_one_row_per_person(
+    ctx: &SessionContext,
+    loaded: &Loaded,
+) -> Result<(), EngineError> {
+    use datafusion::arrow::array::{Array, Int64Array};
+    let context = "checking that `population` has one row per person";
+    let batches = ctx
+        .sql(
+            "SELECT count(*) AS people, sum(n) AS rows FROM \
+             (SELECT count(*) AS n FROM population_raw GROUP BY person_id HAVING count(*) > 1)",
+        )
+        .await
+        .map_err(|e| EngineError::engine(context, e))?
+        .collect()
+        .await
+        .map_err(|e| EngineError::engine(context, e))?;
+    let value = |col: usize| {
+        batches
+            .iter()
+            .find(|b| b.num_rows() > 0)
+            .and_then(|b| b.column(col).as_any().downcast_ref::<Int64Array>().cloned())
+            .filter(|a| a.is_valid(0))
+            .map_or(0, |a| a.value(0))
+    };
+    let (people, rows) = (value(0), value(1));
+    if people == 0 {
+        return Ok(());
+    }
+    let version = loaded.datasets.get("population").map_or(0, |d| d.version);
+    Err(EngineError::InvalidData(format!(
+        "dataset `population` version {version} has {people} people on more than one row ({rows} rows between them): joined to events, admissions and the waiting list they would be counted more than once, so nothing was computed and the previous results are unchanged\n\nhint: ingest the population extract again without --append; equalis now rejects a second row for a person at ingest"
+    )))
 }
 
 fn waiting_list_view() -> String {

@@ -1,7 +1,8 @@
 //! Times one ingest into a fresh workspace without building the whole `equalis` binary (which
 //! links the analytics engine): `cargo run --release -p equalis-ingest --example ingest_timing --
 //! DATASET FILE [WORKSPACE]`. The benchmark of record is `scripts/bench-ingest.sh`, which runs
-//! the real binary; this is for profiling the ingest crate on its own.
+//! the real binary; this is for profiling the ingest crate on its own. It also times the
+//! verification of the committed parts' checksums, which every reader of the dataset does.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -31,5 +32,19 @@ fn main() {
         "{read} rows ({} rejected) in {secs:.2} s: {:.3} million rows/s",
         report.rejected(),
         read as f64 / secs / 1e6
+    );
+    let version = report.version.expect("a committed version");
+    let bytes: u64 = version
+        .part_paths()
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    let started = Instant::now();
+    version.verify_parts().expect("the parts as committed");
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "verified {:.0} MiB of Parquet in {secs:.2} s: {:.0} MiB/s",
+        bytes as f64 / 1_048_576.0,
+        bytes as f64 / 1_048_576.0 / secs
     );
 }

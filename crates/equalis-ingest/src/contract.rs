@@ -76,7 +76,9 @@ impl Dataset {
         match self {
             Dataset::Population => {
                 const F: &[Field] = &[
-                    f("nhs_number", PersonId).one_of("person_id"),
+                    f("nhs_number", PersonId)
+                        .one_of("person_id")
+                        .unique(Unique::PerVersion),
                     f("household_id", Pseudonym("household")).optional(),
                     f("date_of_birth", AgeOrDob).one_of("age"),
                     f("sex", Sex),
@@ -320,6 +322,9 @@ pub enum Unique {
     InFile,
     /// Within a `snapshot_date` of the file.
     PerSnapshot,
+    /// The person (`nhs_number`, else `person_id`, as pseudonymised) within a dataset
+    /// version, across the files of a call and, with `--append`, the version appended to.
+    PerVersion,
 }
 
 /// The rule a value must pass, and what it becomes.

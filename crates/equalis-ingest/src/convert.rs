@@ -6,7 +6,7 @@
 //! loop allocates nothing. Every failing column is reported, not just the first, so one
 //! pass over the rejects file is enough to fix a row.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 
 use arrow_schema::DataType;
@@ -304,13 +304,124 @@ struct IdSets {
     reopened: Vec<i32>,
 }
 
+/// The people of a population version, for the rule that a person has one row: the first 64
+/// bits of each person's pseudonym (already a uniform hash), with where the person was first
+/// seen. A duplicate person would be joined to every one of their events twice.
+///
+/// Sixteen bytes a person (about 40 MB for a population of 1.1 million); two different
+/// people share 64 bits with odds of about 1 in 30 million for a population of a million, and
+/// such a row would be rejected with its reason, never merged.
+pub struct People {
+    seen: HashMap<u64, u64, PreHashed>,
+    /// How a person's 64 bits are made: `None` from the pseudonym (needed when the people of
+    /// a stored version, known only by pseudonym, are in the set), else by SipHash keyed at
+    /// random of the same value, cheaper (BLAKE3 here cost 1.5% more of a population
+    /// ingest's instructions, and the converters make the pseudonym anyway).
+    fast: Option<std::collections::hash_map::RandomState>,
+    /// The version appended to, whose people are already in.
+    version: Option<u32>,
+    /// The files of this call, by index, for naming where a first row was.
+    files: Vec<String>,
+}
+
+impl People {
+    /// An empty set: a new population version.
+    pub fn new() -> People {
+        People {
+            seen: HashMap::with_hasher(PreHashed),
+            fast: Some(std::collections::hash_map::RandomState::new()),
+            version: None,
+            files: Vec::new(),
+        }
+    }
+
+    /// Adds the people of the version being appended to, from its stored `person_id`
+    /// pseudonyms (32 hex characters); before any row is observed, as from then on people
+    /// are keyed by pseudonym.
+    pub fn add_existing<'p>(
+        &mut self,
+        version: u32,
+        pseudonyms: impl IntoIterator<Item = &'p str>,
+    ) {
+        debug_assert!(self.files.is_empty(), "existing people come first");
+        self.fast = None;
+        self.version = Some(version);
+        for p in pseudonyms {
+            if let Some(k) = p.get(..16).and_then(|h| u64::from_str_radix(h, 16).ok()) {
+                self.seen.entry(k).or_insert(0);
+            }
+        }
+    }
+
+    /// Starts the next file of the call, of `bytes` bytes. Room for its people is made at
+    /// once (a population row is about 100 bytes): growing a set of a million step by step
+    /// moves every entry several times, at a cache miss each.
+    pub fn start_file(&mut self, name: String, bytes: u64) {
+        self.files.push(name);
+        self.seen
+            .reserve(usize::try_from(bytes / 100).unwrap_or(usize::MAX));
+    }
+
+    /// Records a person at `line` of the current file; where they were first seen if not new.
+    fn observe(&mut self, key: u64, line: u64) -> Option<u64> {
+        // Origin: 0 for the version appended to, else (file index + 1) << 48 | line.
+        let origin = ((self.files.len() as u64) << 48) | (line & ((1 << 48) - 1));
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(origin);
+                None
+            }
+        }
+    }
+
+    /// Why a row repeats the person first seen at `origin`.
+    fn reason(&self, origin: u64, what: &str) -> String {
+        if origin == 0 {
+            return format!(
+                "this person is already in population version {}: --append adds people who are not in it yet (to load a new extract of everyone, ingest it without --append)",
+                self.version.unwrap_or_default()
+            );
+        }
+        let (file, line) = ((origin >> 48) as usize, origin & ((1 << 48) - 1));
+        let place = if file == self.files.len() {
+            format!("row {line}")
+        } else {
+            format!(
+                "row {line} of `{}`",
+                self.files.get(file - 1).map_or("", String::as_str)
+            )
+        };
+        format!(
+            "duplicate person: {place} has the same {what}; a population has one row per person"
+        )
+    }
+}
+
+impl Default for People {
+    fn default() -> Self {
+        People::new()
+    }
+}
+
+/// How a person is known for the one-row-per-person rule.
+struct PersonRule<'p> {
+    people: &'p mut People,
+    pseudonyms: Pseudonymiser,
+    /// Input columns of `nhs_number` and of its alternative `person_id`.
+    nhs: Option<usize>,
+    alt: Option<usize>,
+}
+
 /// The part of the rules that depends on row order, run on the reader thread so that
-/// conversion can be spread over several threads: identifier uniqueness, and the file's
-/// extract date (the first valid `extract_date`).
+/// conversion can be spread over several threads: identifier uniqueness (and, for the
+/// population, one row per person), and the file's extract date (the first valid
+/// `extract_date`).
 pub struct Sequencer<'a> {
     plan: &'a Plan,
     /// The unique identifier field: its input column, rule and name.
     unique: Option<(usize, Unique, &'static str)>,
+    person: Option<PersonRule<'a>>,
     seen: IdSets,
     hasher: std::collections::hash_map::RandomState,
     extract_date: Option<Date>,
@@ -320,16 +431,29 @@ pub struct Sequencer<'a> {
 }
 
 impl<'a> Sequencer<'a> {
-    /// A sequencer for one file.
-    pub fn new(plan: &'a Plan) -> Sequencer<'a> {
+    /// A sequencer for one file. `people` (with the key its pseudonyms are made with) is the
+    /// population version's people so far, for datasets whose person is unique per version.
+    pub fn new(plan: &'a Plan, people: Option<(&'a mut People, &PseudonymKey)>) -> Sequencer<'a> {
         let unique = plan
             .steps
             .iter()
-            .find(|s| s.field.unique != Unique::No)
+            .find(|s| matches!(s.field.unique, Unique::InFile | Unique::PerSnapshot))
             .and_then(|s| Some((s.input?, s.field.unique, s.field.name)));
+        let person = plan
+            .steps
+            .iter()
+            .find(|s| s.field.unique == Unique::PerVersion)
+            .zip(people)
+            .map(|(s, (people, key))| PersonRule {
+                people,
+                pseudonyms: Pseudonymiser::new(key),
+                nhs: s.input,
+                alt: s.alt_input,
+            });
         Sequencer {
             plan,
             unique,
+            person,
             seen: IdSets::default(),
             hasher: std::collections::hash_map::RandomState::new(),
             extract_date: None,
@@ -342,8 +466,9 @@ impl<'a> Sequencer<'a> {
         self.extract_date
     }
 
-    /// Records one row, in file order; returns the duplicate-id problem if it has one.
-    pub fn observe(&mut self, rec: &ByteRecord) -> Option<Problem> {
+    /// Records one row (at `line` of the file), in file order; returns the duplicate problem
+    /// if it has one.
+    pub fn observe(&mut self, line: u64, rec: &ByteRecord) -> Option<Problem> {
         if rec.len() != self.plan.headers.len() {
             return None; // Rejected for its shape; its fields mean nothing.
         }
@@ -354,6 +479,9 @@ impl<'a> Sequencer<'a> {
                 .ok()
                 .and_then(|s| parse_date(s).ok());
         }
+        if self.person.is_some() {
+            return self.observe_person(line, rec);
+        }
         let (input, unique, name) = self.unique?;
         let id = trim(std::str::from_utf8(&rec[input]).ok()?);
         // Blank, over-long or otherwise invalid ids are rejected by their own rule.
@@ -362,7 +490,7 @@ impl<'a> Sequencer<'a> {
         }
         let hash = self.hasher.hash_one(id);
         let fresh = match unique {
-            Unique::No => true,
+            Unique::No | Unique::PerVersion => true,
             Unique::InFile => self.seen.in_file.insert(hash),
             Unique::PerSnapshot => {
                 let raw = &rec[self.plan.idx_snapshot?];
@@ -404,6 +532,47 @@ impl<'a> Sequencer<'a> {
         })
     }
 
+    /// One row per person: the row's person, known as ingest will pseudonymise them (the
+    /// `nhs_number` if it has one, else `person_id`), against everyone seen so far.
+    fn observe_person(&mut self, line: u64, rec: &ByteRecord) -> Option<Problem> {
+        let rule = self.person.as_mut()?;
+        let text = |i: Option<usize>| {
+            let i = i?;
+            let t = trim(std::str::from_utf8(&rec[i]).ok()?);
+            (!t.is_empty()).then_some((i, t))
+        };
+        let digits;
+        // As the converter chooses: the NHS number when present, else the alternative.
+        // (input column, the value pseudonymised, the value as shown in the rejects file)
+        let (input, value, shown): (usize, &[u8], String) = match (text(rule.nhs), text(rule.alt)) {
+            (Some((i, t)), _) => {
+                // An invalid number is rejected by its own rule.
+                digits = vocab::NhsNumber::parse(t).ok()?.digits();
+                let shown = format!("[redacted: {} characters]", t.chars().count());
+                (i, &digits, shown)
+            }
+            (None, Some((i, t))) if !longer_than_64(t) => (i, t.as_bytes(), t.to_owned()),
+            _ => return None,
+        };
+        let redacted = input != rule.alt.unwrap_or(usize::MAX);
+        let key = match &rule.people.fast {
+            Some(sip) => sip.hash_one(value),
+            None => {
+                let hash = rule.pseudonyms.hash("person", value);
+                let mut first8 = [0u8; 8];
+                first8.copy_from_slice(&hash.as_bytes()[..8]);
+                u64::from_be_bytes(first8)
+            }
+        };
+        let origin = rule.people.observe(key, line)?;
+        let what = if redacted { "NHS number" } else { "person_id" };
+        Some(Problem {
+            column: self.plan.headers[input].clone(),
+            value: shown,
+            reason: rule.people.reason(origin, what),
+        })
+    }
+
     /// Warnings about the order of rows (e.g. snapshots whose rows were not together).
     pub fn warnings(&self) -> Vec<String> {
         if self.seen.reopened.is_empty() {
@@ -441,6 +610,9 @@ impl Hasher for PassThrough {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
     }
 }
 
@@ -486,11 +658,16 @@ impl<'a> Converter<'a> {
         self.pending_dup = duplicate;
         self.scratch.clear();
         if rec.len() != self.plan.headers.len() {
+            let mut why = "a truncated row, or an unquoted comma";
+            if memchr::memchr2(b'\n', b'\r', rec.as_slice()).is_some() {
+                why =
+                    "a double quote on this row is probably unbalanced, joining the rows after it";
+            }
             problems.push(Problem {
                 column: "(row)".into(),
                 value: format!("{} fields", rec.len()),
                 reason: format!(
-                    "row has {} fields but the header has {} (a truncated row, or an unquoted comma)",
+                    "row has {} fields but the header has {} ({why})",
                     rec.len(),
                     self.plan.headers.len()
                 ),
@@ -511,6 +688,9 @@ impl<'a> Converter<'a> {
         }
         if problems.is_empty() {
             self.cross_rules(problems);
+        }
+        if !problems.is_empty() && memchr::memchr2(b'\n', b'\r', rec.as_slice()).is_some() {
+            problems.push(joined_rows(rec));
         }
         problems.is_empty()
     }
@@ -640,6 +820,9 @@ impl<'a> Converter<'a> {
                 let a = self.scratch.len() as u32;
                 self.pseudonyms.write("person", value, &mut self.scratch);
                 self.vals[o] = Val::Str(a, self.scratch.len() as u32);
+                if let Some(dup) = self.pending_dup.take() {
+                    problems.push(dup);
+                }
             }
             Kind::Pseudonym(domain) => {
                 if longer_than_64(text) {
@@ -926,6 +1109,17 @@ impl<'a> Converter<'a> {
     }
 }
 
+/// The problem of a rejected row with line breaks inside its fields: rows joined by a quote
+/// left open (within the limit the reader allows), whose fix is the quote, not the values.
+fn joined_rows(rec: &ByteRecord) -> Problem {
+    let breaks: u64 = rec.iter().map(crate::source::field_breaks).sum();
+    Problem {
+        column: "(row)".into(),
+        value: format!("{breaks} line break(s) inside quoted values"),
+        reason: "a quoted value runs over more than one line: a double quote on this row is probably unbalanced, joining the rows after it".into(),
+    }
+}
+
 /// Keys for the pseudonyms of one workspace, one per identifier domain (`person`,
 /// `staff`, `household`), derived from the workspace key so that equal strings in
 /// different domains never share a pseudonym.
@@ -943,17 +1137,22 @@ impl Pseudonymiser {
         Pseudonymiser { keys }
     }
 
-    /// Appends the pseudonym of `value` in `domain` to `out`: BLAKE3 keyed with the domain
-    /// key, truncated to 128 bits, as 32 lower-case hex characters. Stable within a
-    /// workspace, unrelated across workspaces, and not reversible without the key holder
-    /// re-hashing their own list of identifiers.
-    pub fn write(&self, domain: &str, value: &[u8], out: &mut String) {
+    /// The keyed hash a pseudonym is made from.
+    fn hash(&self, domain: &str, value: &[u8]) -> blake3::Hash {
         let key = self
             .keys
             .iter()
             .find(|(d, _)| *d == domain)
             .map_or(&self.keys[0].1, |(_, k)| k);
-        let hash = blake3::keyed_hash(key, value);
+        blake3::keyed_hash(key, value)
+    }
+
+    /// Appends the pseudonym of `value` in `domain` to `out`: BLAKE3 keyed with the domain
+    /// key, truncated to 128 bits, as 32 lower-case hex characters. Stable within a
+    /// workspace, unrelated across workspaces, and not reversible without the key holder
+    /// re-hashing their own list of identifiers.
+    pub fn write(&self, domain: &str, value: &[u8], out: &mut String) {
+        let hash = self.hash(domain, value);
         const HEX: &[u8; 16] = b"0123456789abcdef";
         for b in &hash.as_bytes()[..16] {
             out.push(HEX[usize::from(b >> 4)] as char);
@@ -968,11 +1167,16 @@ impl Pseudonymiser {
 pub struct Repseudonymiser(Pseudonymiser);
 
 impl Repseudonymiser {
-    /// Reads the workspace key.
+    /// Reads the workspace key, refusing it if it did not make the population's pseudonyms
+    /// (every match would silently fail).
     pub fn open(
         ws: &equalis_workspace::Workspace,
     ) -> Result<Self, equalis_workspace::WorkspaceError> {
-        Ok(Self(Pseudonymiser::new(&ws.key()?)))
+        let key = ws.key()?;
+        if let Some(population) = ws.current_as_recorded(Dataset::Population.name())? {
+            ws.check_key_is(&population, &key.fingerprint())?;
+        }
+        Ok(Self(Pseudonymiser::new(&key)))
     }
 
     /// The person pseudonym of an NHS number as written in an extract. The error says why the

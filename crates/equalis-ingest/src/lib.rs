@@ -8,15 +8,25 @@
 //!
 //! **Invariant:** no raw NHS number leaves this crate. It is parsed in
 //! [`convert`] and replaced by its keyed pseudonym before anything is written; rejected
-//! values of the `nhs_number` column are redacted in the rejects file too.
+//! values of the `nhs_number` column are redacted in the rejects file, and every other value,
+//! error message and warning passes through [`equalis_vocab::redact_nhs_numbers`] (an NHS
+//! number typed in the wrong column, or a headerless file's first row shown as its header).
+//! The rejects file is owner-only (0600).
 //!
 //! **Invariant:** every row read is accounted for: `read = accepted + rejected` for every
 //! file, and a rejected row has at least one line in the rejects file saying which column
 //! failed, with what value, and why.
 //!
 //! **Invariant:** all or nothing. A file-level error (unreadable file, missing required
-//! column) commits nothing from the whole call; `--strict` commits nothing if any row was
-//! rejected; otherwise the accepted rows of all files become one new version, atomically.
+//! column, a double quote left open) commits nothing from the whole call; `--strict` commits
+//! nothing if any row was rejected; a call that accepts no row commits nothing unless
+//! `--allow-empty` (an empty version would replace good data); otherwise the accepted rows of
+//! all files become one new version, atomically.
+//!
+//! **Invariant:** one key per workspace. Ingest refuses to run if any dataset of the
+//! workspace was made with another key than the key file's (its people would match no one),
+//! records the key's fingerprint and each part's checksum in the manifest, and checks the
+//! parts of a version it appends to.
 
 #![deny(missing_docs)]
 
@@ -30,6 +40,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::sync_channel;
 
 use csv::ByteRecord;
+use equalis_vocab::redact_nhs_numbers;
 use equalis_workspace::{DatasetVersion, FileSummary, Manifest, Workspace, WorkspaceError};
 
 pub use contract::{CONTRACT_VERSION, Dataset};
@@ -51,6 +62,9 @@ pub struct Options {
     pub append: bool,
     /// The Excel sheet to read (default: the first).
     pub sheet: Option<String>,
+    /// Commit a version even if no row was accepted (otherwise such a call is refused, so
+    /// that a header-only or wholly rejected file cannot replace good data).
+    pub allow_empty: bool,
 }
 
 /// Progress of a long ingest, for a progress bar.
@@ -95,12 +109,41 @@ impl Report {
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The file as a whole is unusable.
-    #[error("`{path}`: {message}")]
+    #[error("`{}`: {message}", path.display())]
     File {
         /// The file.
         path: PathBuf,
-        /// What is wrong, and the fix where known.
+        /// What is wrong, and the fix where known (NHS numbers redacted).
         message: String,
+    },
+    /// The workspace could not be written (a full disk, …): not the input file's fault.
+    #[error(
+        "could not write to the workspace: {message} (`{}`)\n\nhint: make room (or ask for it) and run the ingest again",
+        path.display()
+    )]
+    Write {
+        /// What was being written.
+        path: PathBuf,
+        /// What went wrong: "the disk is full", …
+        message: String,
+    },
+    /// No row was accepted, and `--allow-empty` was not given.
+    #[error(
+        "no rows were accepted ({read} read, {rejected} rejected{}), so nothing was committed: an empty version would replace the data already loaded\n\nhint: {}",
+        rejects_file.as_ref().map_or(String::new(), |p| format!("; the reasons are in `{}`", p.display())),
+        if *read == 0 {
+            "the file has a header but no rows: is it the right extract? To commit an empty version on purpose, add --allow-empty"
+        } else {
+            "fix the rows listed in the rejects file and ingest again (--allow-empty commits an empty version on purpose)"
+        }
+    )]
+    NothingAccepted {
+        /// Rows read across the files.
+        read: u64,
+        /// Rows rejected.
+        rejected: u64,
+        /// The rejects file, if any row was rejected.
+        rejects_file: Option<PathBuf>,
     },
     /// The request itself is wrong.
     #[error("{0}")]
@@ -108,6 +151,26 @@ pub enum IngestError {
     /// The workspace could not be read or written.
     #[error(transparent)]
     Workspace(#[from] WorkspaceError),
+}
+
+impl IngestError {
+    /// A file-level error, its message redacted of anything like an NHS number (a
+    /// headerless file's first row is shown as its header, for one).
+    fn file(path: &Path, message: &str) -> IngestError {
+        IngestError::File {
+            path: PathBuf::from(redact_nhs_numbers(&path.to_string_lossy()).into_owned()),
+            message: redact_nhs_numbers(message).into_owned(),
+        }
+    }
+
+    /// A failure to write `path` in the workspace: a full disk says so.
+    fn write(path: &Path, e: &std::io::Error) -> IngestError {
+        IngestError::Write {
+            path: path.to_path_buf(),
+            message: equalis_workspace::write_failure(e)
+                .map_or_else(|| e.to_string(), str::to_owned),
+        }
+    }
 }
 
 const CHUNK_ROWS: usize = 8_192;
@@ -130,6 +193,12 @@ pub fn ingest(
         )));
     }
     let key = ws.key()?;
+    let fingerprint = key.fingerprint();
+    // One key per workspace: data made with another key would match no one made with this
+    // one (the check is against the key just read, which is the one that will be used).
+    for v in ws.datasets()? {
+        ws.check_key_is(&v, &fingerprint)?;
+    }
     let edition = ws.config().iod_edition;
     let staging = ws.begin(dataset.name())?;
     let previous = if opts.append {
@@ -137,18 +206,26 @@ pub fn ingest(
     } else {
         None
     };
+    // The rows appended to are carried into the new version: they must be as committed.
+    if let Some(p) = &previous {
+        p.verify_parts()?;
+    }
+    let mut people = (dataset.fields().iter())
+        .any(|f| f.unique == contract::Unique::PerVersion)
+        .then(convert::People::new);
+    if let (Some(people), Some(p)) = (&mut people, &previous) {
+        load_people(p, people)?;
+    }
 
     let mut rejects = Rejects::new(ws, dataset);
     let mut summaries = Vec::new();
     let mut parts = Vec::new();
+    let mut checksums = std::collections::BTreeMap::new();
     let mut warnings = Vec::new();
     let mut schema_seen: Option<arrow_schema::SchemaRef> = None;
 
     for (i, path) in files.iter().enumerate() {
-        let file_err = |message: String| IngestError::File {
-            path: path.clone(),
-            message,
-        };
+        let file_err = |message: String| IngestError::file(path, &message);
         let mut source =
             source::Source::open(path, opts.sheet.as_deref()).map_err(|e| file_err(e.0))?;
         let plan = Plan::new(dataset, &source.headers).map_err(|e| file_err(e.message))?;
@@ -174,7 +251,10 @@ pub fn ingest(
             path,
             bytes: source.total_bytes,
         });
-        let summary = run_file(
+        if let Some(people) = &mut people {
+            people.start_file(path.display().to_string(), source.total_bytes);
+        }
+        let done = run_file(
             path,
             &mut source,
             &plan,
@@ -183,23 +263,28 @@ pub fn ingest(
             &part_abs,
             schema,
             &mut rejects,
+            people.as_mut(),
             progress,
         )?;
         progress(ProgressEvent::Finish);
         warnings.extend(
-            summary
-                .1
+            done.warnings
                 .into_iter()
                 .map(|w| format!("`{}`: {w}", path.display())),
         );
-        summaries.push(summary.0);
+        summaries.push(done.summary);
+        checksums.insert(part_rel.clone(), done.checksum);
         parts.push(part_rel);
     }
+    // Every warning leaves through the redactor too: a headerless file's ignored "columns"
+    // are its first row.
+    let warnings: Vec<String> = warnings
+        .iter()
+        .map(|w| redact_nhs_numbers(w).into_owned())
+        .collect();
 
-    let rejects_file = rejects.finish().map_err(|message| IngestError::File {
-        path: ws.rejects_dir(),
-        message,
-    })?;
+    let rejects_file = rejects.finish()?;
+    let read: u64 = summaries.iter().map(|s| s.read).sum();
     let accepted: u64 = summaries.iter().map(|s| s.accepted).sum();
     let rejected: u64 = summaries.iter().map(|s| s.rejected).sum();
     if opts.strict && rejected > 0 {
@@ -213,8 +298,18 @@ pub fn ingest(
             warnings,
         });
     }
+    if accepted == 0 && !opts.allow_empty {
+        return Err(IngestError::NothingAccepted {
+            read,
+            rejected,
+            rejects_file,
+        });
+    }
     let (mut all_parts, carried) = match &previous {
-        Some(p) => (p.manifest.parts.clone(), p.manifest.rows),
+        Some(p) => {
+            checksums.extend(p.manifest.checksums.clone());
+            (p.manifest.parts.clone(), p.manifest.rows)
+        }
         None => (Vec::new(), 0),
     };
     all_parts.extend(parts);
@@ -228,6 +323,8 @@ pub fn ingest(
         iod_edition: edition.label().into(),
         appended_to: previous.as_ref().map(|p| p.manifest.version),
         contract_version: CONTRACT_VERSION,
+        key_fingerprint: Some(fingerprint),
+        checksums,
     };
     if std::env::var_os("EQUALIS_FAULT_ABORT_BEFORE_COMMIT").is_some() {
         std::process::abort();
@@ -249,6 +346,54 @@ pub fn ingest(
     })
 }
 
+/// The people of the population version being appended to, from its stored pseudonyms.
+fn load_people(version: &DatasetVersion, people: &mut convert::People) -> Result<(), IngestError> {
+    use arrow_array::{Array, StringArray};
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let corrupt = |path: &Path, e: &dyn std::fmt::Display| {
+        IngestError::Workspace(WorkspaceError::Corrupt {
+            dataset: version.manifest.dataset.clone(),
+            message: format!("reading `{}`: {e}", path.display()),
+        })
+    };
+    for path in version.part_paths() {
+        let file = std::fs::File::open(&path).map_err(|e| corrupt(&path, &e))?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| corrupt(&path, &e))?;
+        let Some(col) = builder
+            .schema()
+            .fields()
+            .iter()
+            .position(|f| f.name() == "person_id")
+        else {
+            continue;
+        };
+        let mask = ProjectionMask::roots(builder.parquet_schema(), [col]);
+        let reader = builder
+            .with_projection(mask)
+            .build()
+            .map_err(|e| corrupt(&path, &e))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| corrupt(&path, &e))?;
+            let ids = batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| corrupt(&path, &"person_id is not text"))?;
+            people.add_existing(version.manifest.version, ids.iter().flatten());
+        }
+    }
+    Ok(())
+}
+
+/// What one file gave: its counts, its warnings, and the checksum of its Parquet part.
+struct FileDone {
+    summary: FileSummary,
+    warnings: Vec<String>,
+    checksum: String,
+}
+
 /// Reads, converts and writes one file, using both cores of a small machine:
 ///
 /// ```text
@@ -268,13 +413,12 @@ fn run_file(
     part: &Path,
     schema: arrow_schema::SchemaRef,
     rejects: &mut Rejects,
+    people: Option<&mut convert::People>,
     progress: &(dyn Fn(ProgressEvent<'_>) + Sync),
-) -> Result<(FileSummary, Vec<String>), IngestError> {
-    let file_err = |message: String| IngestError::File {
-        path: path.to_path_buf(),
-        message,
-    };
-    let display = path.display().to_string();
+) -> Result<FileDone, IngestError> {
+    let file_err = |message: String| IngestError::file(path, &message);
+    // As it is shown and stored (manifest, rejects): a file named by an NHS number is not.
+    let display = redact_nhs_numbers(&path.display().to_string()).into_owned();
     let bytes_read = source.bytes_read.clone();
     let mut summary = FileSummary {
         path: display.clone(),
@@ -294,7 +438,7 @@ fn run_file(
     std::thread::scope(|s| {
         let (recycle_tx, recycle_rx) = sync_channel::<Vec<(u64, ByteRecord)>>(8);
         let reader = s.spawn(move || -> Result<Vec<String>, source::SourceError> {
-            let mut sequencer = convert::Sequencer::new(plan);
+            let mut sequencer = convert::Sequencer::new(plan, people.map(|p| (p, key)));
             for seq in 0.. {
                 let mut rows = recycle_rx.try_recv().unwrap_or_default();
                 if !source.next_chunk(&mut rows, CHUNK_ROWS)? {
@@ -304,7 +448,7 @@ fn run_file(
                 let duplicates = rows
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, (_, r))| Some((i, sequencer.observe(r)?)))
+                    .filter_map(|(i, (line, r))| Some((i, sequencer.observe(*line, r)?)))
                     .collect();
                 let chunk = Chunk {
                     seq,
@@ -370,13 +514,39 @@ fn run_file(
 
         let (batch_tx, batch_rx) = sync_channel::<arrow_array::RecordBatch>(4);
         let writer_schema = schema.clone();
-        let writer = s.spawn(move || -> Result<(), String> {
-            let mut w = write::parquet_writer(part, writer_schema, &plan.pseudonym_columns())?;
+        let writer = s.spawn(move || -> Result<String, IngestError> {
+            let mut w = write::parquet_writer(part, writer_schema, &plan.pseudonym_columns())
+                .map_err(|e| IngestError::write(part, &e))?;
+            // A write error is the workspace's (a full disk), unless the file never failed a
+            // write, when it is a bug in equalis: the input is not to blame either way.
+            let failed = |w: &parquet::arrow::ArrowWriter<write::Checksummed>,
+                          e: &dyn std::fmt::Display| {
+                match &w.inner().failure {
+                    Some(io) => IngestError::write(part, io),
+                    None => IngestError::Write {
+                        path: part.to_path_buf(),
+                        message: format!(
+                            "internal error writing Parquet ({e}); this is a bug in equalis"
+                        ),
+                    },
+                }
+            };
             for b in batch_rx {
-                w.write(&b).map_err(|e| format!("writing Parquet: {e}"))?;
+                if let Err(e) = w.write(&b) {
+                    return Err(failed(&w, &e));
+                }
             }
-            w.close().map_err(|e| format!("writing Parquet: {e}"))?;
-            Ok(())
+            if let Err(e) = w.flush() {
+                return Err(failed(&w, &e));
+            }
+            let file = w.into_inner().map_err(|e| IngestError::Write {
+                path: part.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            match file.failure {
+                Some(ref io) => Err(IngestError::write(part, io)),
+                None => file.finish().map_err(|e| IngestError::write(part, &e)),
+            }
         });
 
         // Results arrive in any order; they are handled in file order.
@@ -392,22 +562,22 @@ fn run_file(
                 summary.accepted += done.read - done.rejects.len() as u64;
                 for (line, problems) in &done.rejects {
                     if let Err(e) = rejects.write(&display, *line, problems) {
-                        failure = Some(IngestError::File {
-                            path: rejects.path.clone(),
-                            message: e,
-                        });
+                        failure = Some(e);
                         break 'results;
                     }
                 }
                 let sent = match done.batch {
-                    None => Ok(()),
-                    Some(Ok(b)) => batch_tx
-                        .send(b)
-                        .map_err(|_| "the Parquet writer stopped".to_string()),
-                    Some(Err(e)) => Err(e),
+                    None => true,
+                    // The writer stopped: its own error is reported below.
+                    Some(Ok(b)) => batch_tx.send(b).is_ok(),
+                    Some(Err(e)) => {
+                        failure = Some(file_err(format!(
+                            "internal error building a batch ({e}); this is a bug in equalis"
+                        )));
+                        false
+                    }
                 };
-                if let Err(e) = sent {
-                    failure = Some(file_err(e));
+                if !sent {
                     break 'results;
                 }
                 if abort_after.is_some_and(|n| summary.read >= n) {
@@ -425,6 +595,10 @@ fn run_file(
         let converters_ok = converters.into_iter().all(|c| c.join().is_ok());
         let read_result = reader.join();
         let write_result = writer.join();
+        // A writer that failed stops everything else: its error comes first.
+        if let Ok(Err(e)) = write_result {
+            return Err(e);
+        }
         if let Some(f) = failure {
             return Err(f);
         }
@@ -442,22 +616,26 @@ fn run_file(
                 ));
             }
         };
-        match write_result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(file_err(e)),
+        let checksum = match write_result {
+            Ok(Ok(sum)) => sum,
+            Ok(Err(e)) => return Err(e),
             Err(_) => {
                 return Err(file_err(
                     "internal error: the writer thread panicked; this is a bug in equalis".into(),
                 ));
             }
-        }
+        };
         if summary.read != summary.accepted + summary.rejected {
             return Err(file_err(
                 "internal error: rows read and accounted for differ; this is a bug in equalis"
                     .into(),
             ));
         }
-        Ok((summary, warnings))
+        Ok(FileDone {
+            summary,
+            warnings,
+            checksum,
+        })
     })
 }
 
@@ -482,7 +660,9 @@ struct Converted {
     batch: Option<Result<arrow_array::RecordBatch, String>>,
 }
 
-/// The rejects file: `file,row,column,value,reason`, created on the first rejected row.
+/// The rejects file: `file,row,column,value,reason`, created (owner-only) on the first
+/// rejected row. Every field passes through the NHS-number redactor: a number typed in any
+/// column, or swallowed into a value, never reaches it.
 struct Rejects {
     path: PathBuf,
     writer: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
@@ -499,30 +679,57 @@ impl Rejects {
         Rejects { path, writer: None }
     }
 
-    fn write(&mut self, file: &str, row: u64, problems: &[Problem]) -> Result<(), String> {
+    fn failed(&self, e: &std::io::Error) -> IngestError {
+        IngestError::write(&self.path, e)
+    }
+
+    fn write(&mut self, file: &str, row: u64, problems: &[Problem]) -> Result<(), IngestError> {
         if self.writer.is_none() {
             if let Some(dir) = self.path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(dir).map_err(|e| self.failed(&e))?;
             }
-            let f = std::fs::File::create(&self.path).map_err(|e| e.to_string())?;
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                open.mode(0o600);
+            }
+            let f = open.open(&self.path).map_err(|e| self.failed(&e))?;
             let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
             w.write_record(["file", "row", "column", "value", "reason"])
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| self.failed(&e.into()))?;
             self.writer = Some(w);
         }
-        let w = self.writer.as_mut().ok_or("rejects file not open")?;
         let row = row.to_string();
+        let file = redact_nhs_numbers(file);
         for p in problems {
-            w.write_record([file, &row, &p.column, &p.value, &p.reason])
-                .map_err(|e| e.to_string())?;
+            let record = [
+                &*file,
+                row.as_str(),
+                &redact_nhs_numbers(&p.column),
+                &redact_nhs_numbers(&p.value),
+                &redact_nhs_numbers(&p.reason),
+            ];
+            if let Some(w) = self.writer.as_mut()
+                && let Err(e) = w.write_record(record)
+            {
+                return Err(self.failed(&e.into()));
+            }
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<Option<PathBuf>, String> {
+    fn finish(self) -> Result<Option<PathBuf>, IngestError> {
         match self.writer {
-            Some(mut w) => {
-                w.flush().map_err(|e| e.to_string())?;
+            Some(w) => {
+                let file = w
+                    .into_inner()
+                    .map_err(|e| IngestError::write(&self.path, e.error()))?;
+                file.into_inner()
+                    .map_err(|e| IngestError::write(&self.path, e.error()))?
+                    .sync_all()
+                    .map_err(|e| IngestError::write(&self.path, &e))?;
                 Ok(Some(self.path))
             }
             None => Ok(None),

@@ -150,6 +150,68 @@ impl Batcher {
     }
 }
 
+/// A file being written, with the BLAKE3 checksum of every byte that reached it (recorded in
+/// the manifest and checked whenever the part is read) and the first I/O error it met, so a
+/// full disk is reported as such rather than as whatever the Parquet writer made of it.
+pub(crate) struct Checksummed {
+    file: File,
+    hasher: blake3::Hasher,
+    /// The first write error, as the operating system gave it.
+    pub failure: Option<std::io::Error>,
+    /// Fault injection for the tests: fail as a full disk does once this many bytes are in.
+    full_after: Option<u64>,
+    written: u64,
+}
+
+impl Checksummed {
+    pub fn new(file: File) -> Checksummed {
+        Checksummed {
+            file,
+            hasher: blake3::Hasher::new(),
+            failure: None,
+            full_after: std::env::var("EQUALIS_FAULT_DISK_FULL_AFTER_BYTES")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+            written: 0,
+        }
+    }
+
+    /// The checksum of everything written, as 64 hex characters, once it is all in the file.
+    pub fn finish(mut self) -> std::io::Result<String> {
+        use std::io::Write;
+        self.file.flush()?;
+        Ok(self.hasher.finalize().to_hex().to_string())
+    }
+}
+
+impl std::io::Write for Checksummed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = match self.full_after {
+            Some(limit) if self.written + buf.len() as u64 > limit => {
+                Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+            }
+            _ => self.file.write(buf),
+        };
+        match result {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                self.written += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                // The writer above sees a copy; the original kind is kept for the message.
+                let copy = std::io::Error::new(e.kind(), e.to_string());
+                self.failure.get_or_insert(e);
+                Err(copy)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// Opens a Parquet part for writing; `pseudonyms` names the columns of keyed hashes.
 ///
 /// Compression: Snappy (fast, and read by every engine) only where it pays. In the waiting
@@ -160,9 +222,8 @@ pub(crate) fn parquet_writer(
     path: &Path,
     schema: SchemaRef,
     pseudonyms: &[&str],
-) -> Result<ArrowWriter<File>, String> {
-    let file =
-        File::create(path).map_err(|e| format!("cannot create `{}`: {e}", path.display()))?;
+) -> Result<ArrowWriter<Checksummed>, std::io::Error> {
+    let file = Checksummed::new(File::create(path)?);
     let mut props = WriterProperties::builder()
         .set_compression(Compression::UNCOMPRESSED)
         .set_max_row_group_row_count(Some(1 << 20));
@@ -186,5 +247,47 @@ pub(crate) fn parquet_writer(
         }
     }
     let props = props.build();
-    ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| e.to_string())
+    ArrowWriter::try_new(file, schema, Some(props)).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn the_checksum_is_of_the_bytes_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("part.parquet");
+        let mut w = Checksummed::new(File::create(&p).unwrap());
+        w.write_all(b"some bytes").unwrap();
+        w.write_all(b" and more").unwrap();
+        let sum = w.finish().unwrap();
+        assert_eq!(sum, equalis_workspace::checksum_file(&p).unwrap());
+        assert_eq!(
+            sum,
+            blake3::hash(b"some bytes and more").to_hex().to_string()
+        );
+    }
+
+    /// Linux's /dev/full fails every write with ENOSPC, as a full disk does.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_kept_as_the_operating_system_said_it() {
+        let mut w = Checksummed::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+        // Small writes may sit in no buffer here: the file is unbuffered.
+        let err = w.write_all(&[0u8; 4096]).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::StorageFull);
+        let kept = w.failure.as_ref().unwrap();
+        assert_eq!(kept.raw_os_error(), Some(28));
+        assert_eq!(
+            equalis_workspace::write_failure(kept),
+            Some("the disk is full")
+        );
+    }
 }

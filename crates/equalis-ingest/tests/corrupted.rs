@@ -36,9 +36,15 @@ impl Case {
         ingest(&self.ws, dataset, files, opts, &|_| {})
     }
 
+    /// Ingests one file, committing even if every row is rejected: these cases look at the
+    /// rejects (`nothing_accepted_commits_nothing` checks the refusal of an empty version).
     fn run(&self, dataset: Dataset, name: &str, bytes: &[u8]) -> (Report, Vec<[String; 5]>) {
         let p = self.file(name, bytes);
-        let r = self.ingest(dataset, &[p], &Options::default()).unwrap();
+        let opts = Options {
+            allow_empty: true,
+            ..Options::default()
+        };
+        let r = self.ingest(dataset, &[p], &opts).unwrap();
         let rejects = r
             .rejects_file
             .as_ref()
@@ -316,11 +322,53 @@ fn empty_file_is_a_file_error() {
     assert!(err.to_string().contains("the file is empty"), "{err}");
 }
 
+/// A header-only file, or one whose every row is rejected, used to commit an empty version
+/// over good data. It commits nothing unless --allow-empty.
 #[test]
-fn a_header_only_file_commits_an_empty_version() {
+fn nothing_accepted_commits_nothing_unless_allowed() {
     let c = case();
-    let (r, _) = c.run(Dataset::WaitingList, "wl.csv", WL_HEADER.as_bytes());
-    assert_eq!(counts(&r), (0, 0, 0));
+    let (r, _) = c.run(Dataset::WaitingList, "v1.csv", &wl(&[&good("a")]));
+    assert_eq!(r.version.unwrap().manifest.rows, 1);
+    let header_only = c.file("header.csv", WL_HEADER.as_bytes());
+    let all_bad = c.file("bad.csv", &wl(&[&good("b").replace(",110,", ",999,")]));
+    for (file, read) in [(&header_only, 0), (&all_bad, 1)] {
+        for append in [false, true] {
+            let opts = Options {
+                append,
+                ..Options::default()
+            };
+            let err = c
+                .ingest(Dataset::WaitingList, std::slice::from_ref(file), &opts)
+                .unwrap_err();
+            match &err {
+                IngestError::NothingAccepted {
+                    read: r,
+                    rejects_file,
+                    ..
+                } => {
+                    assert_eq!(*r, read);
+                    assert_eq!(rejects_file.is_some(), read > 0);
+                }
+                other => panic!("{other:?}"),
+            }
+            let msg = err.to_string();
+            assert!(msg.contains("nothing was committed"), "{msg}");
+            assert!(msg.contains("--allow-empty"), "{msg}");
+            let cur = c.ws.current("waiting_list").unwrap().unwrap();
+            assert_eq!((cur.manifest.version, cur.manifest.rows), (1, 1));
+        }
+    }
+    // On purpose.
+    let r = c
+        .ingest(
+            Dataset::WaitingList,
+            &[header_only],
+            &Options {
+                allow_empty: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
     assert_eq!(r.version.unwrap().manifest.rows, 0);
 }
 
@@ -332,10 +380,10 @@ fn population_rules_and_one_of_columns() {
         "9434765919,,1980-05-01,,1,A,E01025638,C82001,Y,2024-04-01", // ok: age 43 from DOB
         ",local-7,,44,2,,E01025638,C82001,,2024-04-01",              // ok: person_id and age
         ",,1980-05-01,,1,A,E01025638,C82001,N,2024-04-01",           // no identifier
-        "9434765919,,2025-01-01,,1,A,E01025638,C82001,N,2024-04-01", // born after extract
-        "9434765919,,,121,1,A,E01025638,C82001,N,2024-04-01",        // age out of range
-        "9434765919,,1980-05-01,,1,A,E01025638,C82001,maybe,2024-04-01", // bad flag
-        "9434765919,,1980-05-01,,1,A,E01025638,C82001,N,2024-05-01", // extract date differs
+        "9434765927,,2025-01-01,,1,A,E01025638,C82001,N,2024-04-01", // born after extract
+        "9434765935,,,121,1,A,E01025638,C82001,N,2024-04-01",        // age out of range
+        "9434765943,,1980-05-01,,1,A,E01025638,C82001,maybe,2024-04-01", // bad flag
+        "9434765951,,1980-05-01,,1,A,E01025638,C82001,N,2024-05-01", // extract date differs
     ];
     let (r, rejects) = c.run(
         Dataset::Population,
@@ -559,4 +607,373 @@ fn many_chunks_keep_file_order_and_account_for_every_row() {
         .map(|i| format!("p{i:05}"))
         .collect();
     assert_eq!(ids, want, "stored rows in file order");
+}
+
+/// A double quote left open used to swallow every row after it into one field (volunteers:
+/// 146 of 150 rows gone with exit 0; waiting list: 195 rows, NHS numbers and all, in one
+/// reject value). It is a file-level error naming the line the quote opened on, showing none
+/// of the swallowed text, and nothing is committed.
+#[test]
+fn an_unbalanced_quote_is_a_file_error_naming_its_line() {
+    let c = case();
+    let mut vol = String::from("volunteer_id,household_id,sex,age_band\n");
+    for i in 1..=150 {
+        let hh = if i == 4 {
+            "\"HH4".to_string()
+        } else {
+            format!("HH{i}")
+        };
+        vol.push_str(&format!("V{i},{hh},Male,45-64\n"));
+    }
+    let p = c.file("volunteers.csv", vol.as_bytes());
+    let err = c
+        .ingest(Dataset::Volunteers, &[p], &Options::default())
+        .unwrap_err();
+    assert!(matches!(err, IngestError::File { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("unbalanced double quote"), "{msg}");
+    assert!(msg.contains("opens on line 5"), "{msg}");
+    assert!(c.ws.current("volunteers").unwrap().is_none());
+
+    // The waiting list: a good version first, which the bad file must leave current.
+    c.run(Dataset::WaitingList, "v1.csv", &wl(&[&good("a")]));
+    let mut rows: Vec<String> = (0..200).map(|i| good(&format!("p{i}"))).collect();
+    rows[4] = rows[4].replace(",P4,", ",\"P4,");
+    let p = c.file(
+        "wl.csv",
+        &wl(&rows.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    let msg = c
+        .ingest(Dataset::WaitingList, &[p], &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("opens on line 6"), "{msg}");
+    assert!(!msg.contains("9434765919"), "{msg}");
+    let cur = c.ws.current("waiting_list").unwrap().unwrap();
+    assert_eq!((cur.manifest.version, cur.manifest.rows), (1, 1));
+    assert!(
+        fs::read_dir(c.ws.rejects_dir()).unwrap().next().is_none(),
+        "no rejects file holds the swallowed rows"
+    );
+
+    // Opened on the second-to-last row: it reaches the end of the file.
+    let mut rows: Vec<String> = (0..20).map(|i| good(&format!("p{i}"))).collect();
+    rows[18] = rows[18].replace(",A", ",\"A");
+    let p = c.file(
+        "wl2.csv",
+        &wl(&rows.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    let msg = c
+        .ingest(Dataset::WaitingList, &[p], &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("opens on line 20 is not closed before the end of the file"),
+        "{msg}"
+    );
+}
+
+/// Two stray quotes a line apart join two rows into one record, within the limit of line
+/// breaks a value may hold: the record is rejected, and the reason points at the quote.
+#[test]
+fn rows_joined_by_a_stray_quote_are_rejected_pointing_at_it() {
+    let c = case();
+    // Closed in another column: the joined record has too many fields.
+    let a = good("a").replace(",P4,", ",\"P4,");
+    let b = good("b").replace(",2023-06-01,", ",2023-06-01\",");
+    // Closed in the same column: the joined record has the right number of fields, and the
+    // joined value fails its rule.
+    let d = good("d").replace(",P4,", ",\"P4,");
+    let e = good("e").replace(",P4,", ",P4\",");
+    let (r, rejects) = c.run(
+        Dataset::WaitingList,
+        "wl.csv",
+        &wl(&[&a, &b, &good("c"), &d, &e]),
+    );
+    assert_eq!(counts(&r), (3, 1, 2));
+    let rows: Vec<_> = rejects.iter().filter(|r| r[2] == "(row)").collect();
+    assert_eq!(rows.len(), 2, "{rejects:?}");
+    assert_eq!(rows[0][1], "2");
+    assert!(
+        rows[0][4].contains("a double quote on this row is probably unbalanced"),
+        "{}",
+        rows[0][4]
+    );
+    assert_eq!(rows[1][1], "5");
+    assert!(rows[1][4].contains("probably unbalanced"), "{}", rows[1][4]);
+}
+
+const POP_HEADER: &str =
+    "nhs_number,person_id,age,sex,ethnic_category,lsoa_code,gp_practice_code,extract_date\n";
+
+/// A population row for `id` (an NHS number, or `,local-id` for a person_id).
+fn person(id: &str) -> String {
+    let ids = if id.contains(',') {
+        id.to_string()
+    } else {
+        format!("{id},")
+    };
+    format!("{ids},44,2,A,E01025638,C82001,2024-04-01")
+}
+
+fn pop(rows: &[String]) -> Vec<u8> {
+    format!("{POP_HEADER}{}\n", rows.join("\n")).into_bytes()
+}
+
+/// The same person twice in a population doubled every figure joined to them. Each person
+/// is on one row of a population version: a later row is rejected naming the first, across
+/// the files of a call, whichever way the person is written.
+#[test]
+fn one_row_per_person_in_a_population_version() {
+    let c = case();
+    let (r, rejects) = c.run(
+        Dataset::Population,
+        "pop.csv",
+        &pop(&[
+            person("9434765919"),
+            person("9434765927"),
+            person("943 476 5919"), // the first person, written 3-3-4
+            person(",local-7"),
+            person(",local-7"),
+            person(",9434765927"), // a person_id equal to the second person's number
+        ]),
+    );
+    assert_eq!(counts(&r), (6, 3, 3));
+    let got: Vec<_> = rejects
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("4", "nhs_number", "[redacted: 12 characters]"),
+            ("6", "person_id", "local-7"),
+            ("7", "person_id", "[redacted: possible NHS number]"),
+        ]
+    );
+    assert_eq!(
+        rejects[0][4],
+        "duplicate person: row 2 has the same NHS number; a population has one row per person"
+    );
+    assert!(rejects[1][4].contains("row 5 has the same person_id"));
+
+    // Across the files of one call.
+    let a = c.file("a.csv", &pop(&[person("9434765935")]));
+    let b = c.file("b.csv", &pop(&[person("9434765943"), person("9434765935")]));
+    let r = c
+        .ingest(Dataset::Population, &[a.clone(), b], &Options::default())
+        .unwrap();
+    assert_eq!((r.files[1].accepted, r.files[1].rejected), (1, 1));
+    let rejects = read_rejects(r.rejects_file.as_ref().unwrap());
+    assert_eq!(
+        rejects[0][4],
+        format!(
+            "duplicate person: row 2 of `{}` has the same NHS number; a population has one row per person",
+            a.display()
+        )
+    );
+}
+
+/// `ingest --append` of the same population twice made everyone two people. The people of
+/// the version appended to count: a file of them all commits nothing; new people are added
+/// and the others rejected saying why.
+#[test]
+fn appending_people_already_in_the_population_is_refused() {
+    let c = case();
+    let first = pop(&[person("9434765919"), person("9434765927")]);
+    c.run(Dataset::Population, "p1.csv", &first);
+    let append = Options {
+        append: true,
+        ..Options::default()
+    };
+    let again = c.file("p1-again.csv", &first);
+    let err = c
+        .ingest(Dataset::Population, &[again], &append)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            IngestError::NothingAccepted {
+                read: 2,
+                rejected: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let rejects = fs::read_dir(c.ws.rejects_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max()
+        .unwrap();
+    let rejects = read_rejects(&rejects);
+    assert!(
+        rejects[0][4].starts_with("this person is already in population version 1: --append adds people who are not in it yet"),
+        "{}",
+        rejects[0][4]
+    );
+    let cur = c.ws.current("population").unwrap().unwrap();
+    assert_eq!((cur.manifest.version, cur.manifest.rows), (1, 2));
+
+    let more = c.file(
+        "p2.csv",
+        &pop(&[person("9434765935"), person("943 476 5927")]),
+    );
+    let r = c.ingest(Dataset::Population, &[more], &append).unwrap();
+    assert_eq!(counts(&r), (2, 1, 1));
+    let v = r.version.unwrap();
+    assert_eq!((v.manifest.version, v.manifest.rows), (2, 3));
+}
+
+/// Placeholder numbers merged everyone given one into a single person.
+#[test]
+fn placeholder_nhs_numbers_are_refused() {
+    let c = case();
+    let (r, rejects) = c.run(
+        Dataset::Population,
+        "pop.csv",
+        &pop(&[
+            person("0000000000"),
+            person("1111111111"),
+            person("999 999 9999"),
+            person("9434765919"),
+        ]),
+    );
+    assert_eq!(counts(&r), (4, 1, 3));
+    assert!(rejects.iter().all(|r| r[4].contains("a placeholder")));
+    assert!(rejects.iter().all(|r| r[3].starts_with("[redacted")));
+}
+
+/// An NHS number leaked into the rejects file when it was typed in another column, had a
+/// non-breaking space in it, or was the first row of a file without a header. Every value,
+/// message and warning is redacted, and the rejects file is owner-only.
+#[test]
+fn nhs_numbers_never_reach_rejects_files_or_messages() {
+    let c = case();
+    let numbers = ["9434765919", "4010232137"];
+    let leaks = |text: &str| {
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        numbers.iter().any(|n| digits.contains(n))
+    };
+    // Swapped columns (the number in pathway_id, twice, so it is also a duplicate id), a
+    // number with NBSPs, one with Latin-1 NBSP bytes (not UTF-8), one in lsoa_code.
+    let mut bytes = wl(&[
+        &good("4010232137"),
+        &good("4010232137"),
+        &good("b").replace("9434765919", "943\u{a0}476\u{a0}5919x"),
+        &good("c").replace("E01025638", "401 023 2137"),
+    ]);
+    bytes.extend(b"d,943\xa0476\xa05919,2024-03-31,RWE,110,P4,2023-06-01,E01025638,A\n");
+    let (r, _) = c.run(Dataset::WaitingList, "wl.csv", &bytes);
+    assert_eq!(counts(&r), (5, 1, 4));
+    let path = r.rejects_file.unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(!leaks(&text), "{text}");
+    assert!(text.contains("[redacted"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "rejects file mode {mode:o}");
+    }
+
+    // A file without its header: its first row is read as the header.
+    let headerless = c.file(
+        "noheader.csv",
+        good("p9").replace("9434765919", "401 023 2137").as_bytes(),
+    );
+    let err = c
+        .ingest(Dataset::WaitingList, &[headerless], &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is missing (found: p9, [redacted: possible NHS number], 2024-03-31"),
+        "{err}"
+    );
+    assert!(!leaks(&err), "{err}");
+    // Columns outside the contract are named in a warning: here a header that is an NHS
+    // number (a file whose header row was lost, read beside one that has it).
+    let odd_header = format!(
+        "{}\n{},x\n",
+        POP_HEADER
+            .trim_end()
+            .replace("extract_date", "extract_date,401-023-2137"),
+        person("9434765919")
+    );
+    let odd_header = c.file("odd.csv", odd_header.as_bytes());
+    let r = c
+        .ingest(Dataset::Population, &[odd_header], &Options::default())
+        .unwrap();
+    assert!(!r.warnings.is_empty());
+    assert!(r.warnings.iter().all(|w| !leaks(w)), "{:?}", r.warnings);
+}
+
+/// Each part's checksum is in the manifest; an append checks the parts it carries over.
+#[test]
+fn parts_are_checksummed_and_an_append_checks_what_it_carries() {
+    let c = case();
+    let (r, _) = c.run(Dataset::WaitingList, "w1.csv", &wl(&[&good("a")]));
+    let v = r.version.unwrap();
+    let part = &v.manifest.parts[0];
+    assert_eq!(
+        v.manifest.checksums[part],
+        equalis_workspace::checksum_file(&v.part_paths()[0]).unwrap()
+    );
+    assert_eq!(
+        v.manifest.key_fingerprint.as_deref(),
+        Some(c.ws.key().unwrap().fingerprint().as_str())
+    );
+    v.verify_parts().unwrap();
+    // A byte changed in the committed part: the append refuses to carry it.
+    let mut bytes = fs::read(&v.part_paths()[0]).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    fs::write(&v.part_paths()[0], bytes).unwrap();
+    let p = c.file("w2.csv", &wl(&[&good("b")]));
+    let err = c
+        .ingest(
+            Dataset::WaitingList,
+            &[p],
+            &Options {
+                append: true,
+                ..Options::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("does not match the checksum"), "{err}");
+    assert!(err.contains("part-00000.parquet"), "{err}");
+}
+
+/// Another workspace's key put in place of this one's made every new pseudonym match no
+/// one, and figures fell to 0 with no error. Ingest refuses a key that did not make the
+/// workspace's data.
+#[test]
+fn a_key_that_did_not_make_the_data_is_refused() {
+    let c = case();
+    c.run(
+        Dataset::Population,
+        "pop.csv",
+        &pop(&[person("9434765919")]),
+    );
+    let other = case();
+    fs::copy(other.ws.root().join("key"), c.ws.root().join("key")).unwrap();
+    let ws = Workspace::open(c.ws.root()).unwrap();
+    let p = c.file("wl.csv", &wl(&[&good("a")]));
+    let err = ingest(
+        &ws,
+        Dataset::WaitingList,
+        &[p],
+        &Options::default(),
+        &|_| {},
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("dataset `population` version 1 was pseudonymised with a different key"),
+        "{err}"
+    );
+    assert!(ws.current("waiting_list").unwrap().is_none());
+    // Reading the population is refused too.
+    assert!(ws.current("population").is_err());
 }

@@ -27,7 +27,7 @@ pub use dates::parse_date;
 pub use error::VocabError;
 pub use ethnicity::{Census2021Group, EthnicCategory, EthnicGroup};
 pub use geography::{Core20, Imd, ImdDecile, IodEdition, LsoaCode, LsoaVintage, OdsCode};
-pub use nhs_number::NhsNumber;
+pub use nhs_number::{NhsNumber, REDACTED_NHS_NUMBER, redact_nhs_numbers};
 pub use order::{NaturalKey, natural_cmp};
 pub use people::{
     AgeBand, AgeBands, Flag, InclusionGroup, ProtectedCharacteristic, Register, Sex,

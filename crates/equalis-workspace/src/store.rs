@@ -1,6 +1,8 @@
 //! Dataset versions: staging, atomic commit, and reading what is current.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,14 @@ pub struct Manifest {
     pub appended_to: Option<u32>,
     /// The data contract version the rows follow.
     pub contract_version: u32,
+    /// The fingerprint of the key that made the version's pseudonyms
+    /// ([`crate::PseudonymKey::fingerprint`]); absent in versions made before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_fingerprint: Option<String>,
+    /// BLAKE3 of each Parquet part (64 hex characters), by its entry in `parts`; checked
+    /// whenever the part is read. Absent for parts made before checksums were recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checksums: BTreeMap<String, String>,
 }
 
 /// A committed dataset version.
@@ -61,6 +71,74 @@ impl DatasetVersion {
             .map(|p| self.dir.join(p))
             .collect()
     }
+
+    /// Checks every part against the checksum its manifest records, so that a part changed
+    /// after it was committed (a swapped byte in a dictionary page reads as a different
+    /// ethnic group, with no error from Parquet) is refused rather than counted. Parts are
+    /// hashed in parallel, one thread per core; `docs/BENCHMARKS.md` has the cost.
+    pub fn verify_parts(&self) -> Result<(), WorkspaceError> {
+        let parts: Vec<(&String, &String)> = self
+            .manifest
+            .parts
+            .iter()
+            .filter_map(|p| Some((p, self.manifest.checksums.get(p)?)))
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(parts.len().max(1));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || -> Result<(), WorkspaceError> {
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(part, want)) = parts.get(i) else {
+                    return Ok(());
+                };
+                let path = self.dir.join(part);
+                let got = checksum_file(&path)?;
+                if &got != want {
+                    return Err(WorkspaceError::Corrupt {
+                        dataset: self.manifest.dataset.clone(),
+                        message: format!(
+                            "version {}: part `{}` does not match the checksum its manifest records, so it has changed since it was committed and its rows cannot be trusted\n\nhint: restore the workspace from a backup, or ingest the dataset's extracts again",
+                            self.manifest.version,
+                            path.display()
+                        ),
+                    });
+                }
+            }
+        };
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut result = work();
+            for h in handles {
+                let r = h.join().unwrap_or_else(|_| {
+                    Err(WorkspaceError::Corrupt {
+                        dataset: self.manifest.dataset.clone(),
+                        message:
+                            "internal error: a checksum thread panicked; this is a bug in equalis"
+                                .into(),
+                    })
+                });
+                result = result.and(r);
+            }
+            result
+        })
+    }
+}
+
+/// BLAKE3 of a file's bytes, as 64 hex characters.
+pub fn checksum_file(path: &Path) -> Result<String, WorkspaceError> {
+    let mut f = File::open(path).map_err(io("reading", path))?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(io("reading", path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// An ingest in progress: a staging directory that becomes a version on
@@ -127,8 +205,22 @@ impl Workspace {
         Ok(max)
     }
 
-    /// The committed version of `dataset`, if any.
+    /// The committed version of `dataset`, if any, checked to have been made with the
+    /// workspace's key ([`Workspace::check_key`]).
     pub fn current(&self, dataset: &str) -> Result<Option<DatasetVersion>, WorkspaceError> {
+        let version = self.current_as_recorded(dataset)?;
+        if let Some(v) = &version {
+            self.check_key(v)?;
+        }
+        Ok(version)
+    }
+
+    /// The committed version of `dataset` as its manifest records it, without checking its
+    /// key: for showing what a workspace holds (`equalis status`).
+    pub fn current_as_recorded(
+        &self,
+        dataset: &str,
+    ) -> Result<Option<DatasetVersion>, WorkspaceError> {
         let dir = self.dataset_dir(dataset);
         let current = dir.join("CURRENT");
         let name = match fs::read_to_string(&current) {
@@ -146,7 +238,8 @@ impl Workspace {
         Ok(Some(DatasetVersion { manifest, dir }))
     }
 
-    /// Every dataset with a committed version, by name.
+    /// Every dataset with a committed version, by name, as recorded (see
+    /// [`Workspace::current_as_recorded`]; [`Workspace::check_key`] checks each).
     pub fn datasets(&self) -> Result<Vec<DatasetVersion>, WorkspaceError> {
         let data = self.root().join("data");
         let mut names = Vec::new();
@@ -159,7 +252,7 @@ impl Workspace {
         names.sort();
         let mut out = Vec::new();
         for name in names {
-            if let Some(v) = self.current(&name)? {
+            if let Some(v) = self.current_as_recorded(&name)? {
                 out.push(v);
             }
         }
@@ -261,6 +354,8 @@ mod tests {
             iod_edition: "IoD2025".into(),
             appended_to: None,
             contract_version: 1,
+            key_fingerprint: None,
+            checksums: BTreeMap::new(),
         }
     }
 
@@ -305,5 +400,68 @@ mod tests {
         );
         assert_eq!(ws.datasets().unwrap().len(), 1);
         assert_eq!(ws.current("population").unwrap().unwrap().manifest.rows, 20);
+    }
+
+    #[test]
+    fn a_part_changed_after_commit_is_refused_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(tmp.path()).unwrap();
+        let s = ws.begin("staff").unwrap();
+        let mut m = manifest(2);
+        for i in 0..3 {
+            let (p, rel) = s.part_path(i);
+            fs::write(&p, format!("part {i} White Asian")).unwrap();
+            m.checksums.insert(rel.clone(), checksum_file(&p).unwrap());
+            m.parts.push(rel);
+        }
+        let v = s.commit(m).unwrap();
+        v.verify_parts().unwrap();
+        // Two bytes swapped in the middle part, as a tampered dictionary value would be.
+        let part = &v.part_paths()[1];
+        fs::write(part, "part 1 Whtie Asian").unwrap();
+        let err = v.verify_parts().unwrap_err().to_string();
+        assert!(err.contains("part-00001.parquet"), "{err}");
+        assert!(err.contains("does not match the checksum"), "{err}");
+        // A missing part is an error too; a version made before checksums is not checked.
+        fs::remove_file(part).unwrap();
+        assert!(v.verify_parts().is_err());
+        let mut old = v.clone();
+        old.manifest.checksums.clear();
+        old.verify_parts().unwrap();
+    }
+
+    #[test]
+    fn a_version_made_with_another_key_is_refused_and_older_ones_are_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(&tmp.path().join("ws")).unwrap();
+        let other = Workspace::init(&tmp.path().join("other")).unwrap();
+        let mine = ws.key().unwrap().fingerprint();
+        for (dataset, fingerprint) in [
+            ("population", Some(mine.clone())),
+            ("events", Some(other.key().unwrap().fingerprint())),
+            ("admissions", None),
+        ] {
+            let mut m = manifest(1);
+            m.key_fingerprint = fingerprint;
+            ws.begin(dataset).unwrap().commit(m).unwrap();
+        }
+        assert!(ws.current("population").unwrap().is_some());
+        assert!(
+            ws.current("admissions").unwrap().is_some(),
+            "recorded before fingerprints"
+        );
+        let err = ws.current("events").unwrap_err();
+        assert!(matches!(err, WorkspaceError::KeyMismatch { .. }));
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!(
+                "from the workspace key `{}`",
+                ws.key_path().display()
+            )),
+            "{msg}"
+        );
+        assert!(msg.contains(&mine), "{msg}");
+        // As recorded, for status.
+        assert_eq!(ws.datasets().unwrap().len(), 3);
     }
 }

@@ -70,7 +70,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // The last exit of every message: nothing like an NHS number leaves in one.
+            let message = format!("{err:#}");
+            eprintln!("error: {}", equalis_vocab::redact_nhs_numbers(&message));
             ExitCode::from(2)
         }
     }

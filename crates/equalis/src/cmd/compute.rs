@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use equalis_engine::{ComputeOptions, ComputeSummary};
 use equalis_results::{PublishedRow, Statistic, View, publish, read_results};
-use equalis_workspace::Workspace;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cmd::output::{render, show};
@@ -63,7 +62,7 @@ pub fn compute(
     workspace: &std::path::Path,
     options: &ComputeOptions,
 ) -> anyhow::Result<ComputeSummary> {
-    let ws = Workspace::open(workspace)?;
+    let ws = crate::cmd::open_workspace(workspace)?;
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(0)
     } else {

@@ -18,6 +18,8 @@ pub(crate) fn batches(ws: &Workspace, dataset: &str) -> anyhow::Result<Vec<Recor
             ws.root().display()
         );
     };
+    // Exactly the bytes that were committed, or an error naming the part that changed.
+    version.verify_parts()?;
     let mut out = Vec::new();
     for path in version.part_paths() {
         out.extend(read_parquet(&path)?);

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use equalis_ingest::{Dataset, IngestError, Options, ProgressEvent};
+use equalis_vocab::redact_nhs_numbers;
 use equalis_workspace::Workspace;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -47,6 +48,10 @@ pub struct IngestArgs {
     /// The Excel sheet to read (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Commit a version even if no row is accepted (a header-only file, or every row
+    /// rejected); without it such an ingest commits nothing, so it cannot replace good data.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -86,13 +91,14 @@ pub const EXIT_FILE_ERROR: u8 = 2;
 
 /// Runs `equalis ingest`.
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace)?;
+    let ws = crate::cmd::open_workspace(&args.workspace)?;
     let dataset = Dataset::parse(&args.dataset)
         .with_context(|| format!("unknown dataset `{}`", args.dataset))?;
     let opts = Options {
         strict: args.strict,
         append: args.append,
         sheet: args.sheet.clone(),
+        allow_empty: args.allow_empty,
     };
     match run_ingest(&ws, dataset, &args.files, &opts) {
         Ok(report) => {
@@ -101,7 +107,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 Format::Text => print_report(&report),
             }
             for w in &report.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("warning: {}", redact_nhs_numbers(w));
             }
             if report.rejected() > 0 {
                 Ok(ExitCode::from(EXIT_REJECTED))
@@ -109,8 +115,12 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
         }
-        Err(e @ IngestError::File { .. }) => {
-            eprintln!("error: {e}");
+        Err(
+            e @ (IngestError::File { .. }
+            | IngestError::Write { .. }
+            | IngestError::NothingAccepted { .. }),
+        ) => {
+            eprintln!("error: {}", redact_nhs_numbers(&e.to_string()));
             eprintln!(
                 "nothing was committed; the previous version of `{}` is unchanged",
                 dataset.name()
@@ -228,8 +238,14 @@ pub fn thousands(n: u64) -> String {
 
 /// Runs `equalis status`.
 pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
-    let ws = Workspace::open(&args.workspace)?;
+    let ws = crate::cmd::open_workspace(&args.workspace)?;
     let versions = ws.datasets()?;
+    // Whether each version was made with the workspace's key (`None`: not recorded, or the
+    // key cannot be read).
+    let key_ok = |v: &equalis_workspace::DatasetVersion| {
+        let recorded = v.manifest.key_fingerprint.as_deref()?;
+        Some(recorded == ws.key_fingerprint()?)
+    };
     match args.format {
         Format::Json => {
             let mut datasets = serde_json::Map::new();
@@ -243,6 +259,7 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
                         "created": m.created,
                         "iod_edition": m.iod_edition,
                         "files": m.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+                        "key_matches": key_ok(v),
                     }),
                 );
             }
@@ -253,6 +270,8 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
                 "{}",
                 serde_json::json!({
                     "workspace": ws.root().display().to_string(),
+                    "key_fingerprint": ws.key_fingerprint(),
+                    "warnings": ws.warnings(),
                     "datasets": datasets,
                     "results": results,
                 })
@@ -266,13 +285,18 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
                 );
             } else {
                 println!(
-                    "{:20}  {:>7}  {:>12}  {:8}  created",
-                    "dataset", "version", "rows", "IoD"
+                    "{:20}  {:>7}  {:>12}  {:8}  {:20}  key",
+                    "dataset", "version", "rows", "IoD", "created"
                 );
                 for v in &versions {
                     let m = &v.manifest;
+                    let key = match key_ok(v) {
+                        Some(true) => "this workspace's",
+                        Some(false) => "ANOTHER KEY: refused",
+                        None => "not recorded",
+                    };
                     println!(
-                        "{:20}  {:>7}  {:>12}  {:8}  {}",
+                        "{:20}  {:>7}  {:>12}  {:8}  {:20}  {key}",
                         m.dataset,
                         m.version,
                         thousands(m.rows),
@@ -280,6 +304,17 @@ pub fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
                         m.created
                     );
                 }
+            }
+            if let Some(f) = ws.key_fingerprint() {
+                println!(
+                    "Pseudonymisation key `{}`: fingerprint {f}",
+                    ws.key_path().display()
+                );
+            }
+            if versions.iter().any(|v| key_ok(v) == Some(false)) {
+                println!(
+                    "Datasets made with another key are refused by every command: put back the key they were made with, or start a new workspace and ingest every extract into it."
+                );
             }
             match results_summary(&ws) {
                 None => println!("\nNo results yet: run `equalis compute`."),

@@ -13,3 +13,13 @@ pub mod report;
 pub mod stats;
 pub mod synth;
 pub mod workforce;
+
+/// Opens a workspace and tells the user what they should know about it (a key others can
+/// read, or one that cannot be read): every command that opens a workspace goes through here.
+pub fn open_workspace(dir: &std::path::Path) -> anyhow::Result<equalis_workspace::Workspace> {
+    let ws = equalis_workspace::Workspace::open(dir)?;
+    for w in ws.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(ws)
+}

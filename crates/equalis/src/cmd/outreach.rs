@@ -263,11 +263,13 @@ struct Audit<'a> {
     args: &'a ReidentifyArgs,
     households: usize,
     people: usize,
+    /// Lines written by this run, for the fault injection of the tests.
+    lines: std::cell::Cell<u32>,
 }
 
 impl Audit<'_> {
-    /// Appends the line (JSON) and returns its path. An audit that cannot be written stops
-    /// the command: a re-identification must never go unrecorded.
+    /// Appends the line (JSON), synced to disk, and returns its path. An audit that cannot be
+    /// written stops the command: a re-identification must never go unrecorded.
     fn write(&self, outcome: &str) -> anyhow::Result<PathBuf> {
         let path = self.args.workspace.join("audit.log");
         let line = serde_json::json!({
@@ -282,27 +284,42 @@ impl Audit<'_> {
             "people": self.people,
             "out": self.args.out.display().to_string(),
         });
-        let mut file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .open(&path)
-            .with_context(|| format!("opening the audit log `{}`", path.display()))?;
-        writeln!(file, "{line}")
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("writing the audit log `{}`", path.display()))?;
+        self.lines.set(self.lines.get() + 1);
+        // Fault injection for the tests: the Nth line of this run fails as a full disk would.
+        let fail_at: Option<u32> = std::env::var("EQUALIS_FAULT_AUDIT_FAIL_AT")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        let written = if fail_at == Some(self.lines.get()) {
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
+        } else {
+            OpenOptions::new()
+                .append(true)
+                .create(true)
+                .mode(0o600)
+                .open(&path)
+                .and_then(|mut file| {
+                    writeln!(file, "{line}")?;
+                    file.sync_all()
+                })
+        };
+        written.with_context(|| format!("writing the audit log `{}`", path.display()))?;
         Ok(path)
     }
 }
 
 /// Runs `equalis reidentify`.
+///
+/// The order keeps every NHS number written on the record: the cohort is matched in memory,
+/// the audit line saying what is about to be written is appended and synced, only then is
+/// the file created; and if the closing line cannot be written the file is removed again.
 pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
     // The workspace must be real before anything is recorded in it.
-    let ws = Workspace::open(&args.workspace)?;
+    let ws = crate::cmd::open_workspace(&args.workspace)?;
     let mut audit = Audit {
         args: &args,
         households: 0,
         people: 0,
+        lines: std::cell::Cell::new(0),
     };
     let refuse = |audit: &Audit<'_>, outcome: &str, why: &str| -> anyhow::Result<ExitCode> {
         let log = audit.write(&format!("refused: {outcome}"))?;
@@ -341,39 +358,84 @@ pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
             "refused: --out is inside the workspace, which must never hold NHS numbers\n\nhint: write the file somewhere only the key holder can read",
         );
     }
-    match reidentify(&ws, &args) {
-        Ok((households, people, cohort_size, out_file)) => {
-            audit.households = households;
-            audit.people = people;
-            let log = audit.write("written")?;
-            drop(out_file);
-            eprintln!(
-                "Re-identified {people} people in {households} of {cohort_size} households into `{}` (mode 0600).\nRecorded in `{}`.",
-                args.out.display(),
-                log.display()
-            );
-            if households < cohort_size {
-                eprintln!(
-                    "{} households of the cohort were not found in `{}`: is it the extract that was ingested?",
-                    cohort_size - households,
-                    args.source.display()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    if std::fs::symlink_metadata(&args.out).is_ok() {
+        return refuse(
+            &audit,
+            "--out already exists",
+            &format!(
+                "refused: `{}` already exists; re-identified files are never overwritten\n\nhint: give a new file name with --out",
+                args.out.display()
+            ),
+        );
+    }
+    let matched = match match_cohort(&ws, &args) {
+        Ok(m) => m,
         Err(e) => {
             let log = audit.write("failed")?;
-            Err(e.context(format!("(this failure is recorded in `{}`)", log.display())))
+            return Err(e.context(format!("(this failure is recorded in `{}`)", log.display())));
         }
+    };
+    audit.households = matched.households;
+    audit.people = matched.found.len();
+    // On the record before a single number is written.
+    audit.write("writing")?;
+    if let Err(e) = write_numbers(&args.out, &matched.found) {
+        let log = audit.write("failed")?;
+        return Err(e.context(format!("(this failure is recorded in `{}`)", log.display())));
     }
+    if let Err(e) = audit.write("written") {
+        // An unrecorded file of NHS numbers must not stand.
+        let removed = match std::fs::remove_file(&args.out) {
+            Ok(()) => format!("`{}` was removed", args.out.display()),
+            Err(r) => format!(
+                "`{}` could NOT be removed ({r}): delete it yourself",
+                args.out.display()
+            ),
+        };
+        return Err(e.context(format!(
+            "the re-identification could not be recorded as finished, so {removed}"
+        )));
+    }
+    let log = args.workspace.join("audit.log");
+    eprintln!(
+        "Re-identified {} people in {} of {} households into `{}` (mode 0600).\nRecorded in `{}`.",
+        matched.found.len(),
+        matched.households,
+        matched.cohort,
+        args.out.display(),
+        log.display()
+    );
+    if matched.households < matched.cohort {
+        eprintln!(
+            "{} households of the cohort were not found in `{}`: is it the extract that was ingested?",
+            matched.cohort - matched.households,
+            args.source.display()
+        );
+    }
+    if matched.invalid > 0 {
+        eprintln!(
+            "{} rows of `{}` have no valid NHS number and were skipped (ingest rejected them too).",
+            matched.invalid,
+            args.source.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Matches the extract to the cohort and writes the file: households found, people written,
-/// households in the cohort.
-fn reidentify(
-    ws: &Workspace,
-    args: &ReidentifyArgs,
-) -> anyhow::Result<(usize, usize, usize, std::fs::File)> {
+/// The cohort's people found in the key holder's extract, in memory.
+struct Matched {
+    /// (rank, household pseudonym, NHS number as written in the extract), by rank.
+    found: Vec<(i64, String, String)>,
+    /// Households of the cohort found.
+    households: usize,
+    /// Households in the cohort.
+    cohort: usize,
+    /// Rows of the extract without a valid NHS number.
+    invalid: usize,
+}
+
+/// Matches the extract to the cohort by re-pseudonymising it with the workspace key.
+fn match_cohort(ws: &Workspace, args: &ReidentifyArgs) -> anyhow::Result<Matched> {
     let cohort = cohort(ws.root(), args.top)?;
     let ranks: HashMap<&str, i64> = cohort
         .iter()
@@ -402,7 +464,6 @@ fn reidentify(
         );
     };
     let household_col = find("household_id");
-    // (rank, household pseudonym, NHS number as written in the extract)
     let mut found: Vec<(i64, String, String)> = Vec::new();
     let mut invalid = 0usize;
     for record in reader.records() {
@@ -423,27 +484,41 @@ fn reidentify(
     }
     // Stable: members of a household stay in extract order.
     found.sort_by_key(|(rank, _, _)| *rank);
-    let households: BTreeSet<&str> = found.iter().map(|(_, h, _)| h.as_str()).collect();
-    let mut file = create_private(&args.out, false).context(
+    let households = found
+        .iter()
+        .map(|(_, h, _)| h.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
+    Ok(Matched {
+        found,
+        households,
+        cohort: cohort.len(),
+        invalid,
+    })
+}
+
+/// Writes the NHS numbers to a new owner-only file, synced; a file it could not finish is
+/// removed (it never overwrites: the file must not exist).
+fn write_numbers(out: &Path, found: &[(i64, String, String)]) -> anyhow::Result<()> {
+    let mut file = create_private(out, false).context(
         "the output file must not exist yet (re-identified files are never overwritten)",
     )?;
-    {
+    let written = (|| -> anyhow::Result<()> {
         let mut w = csv::Writer::from_writer(&mut file);
         w.write_record(["rank", "household_id", "nhs_number"])?;
-        for (rank, household, nhs) in &found {
+        for (rank, household, nhs) in found {
             w.write_record([rank.to_string().as_str(), household, nhs])?;
         }
         w.flush()?;
+        drop(w);
+        file.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(out);
+        return Err(e.context(format!("writing `{}` (removed)", out.display())));
     }
-    file.sync_all()
-        .with_context(|| format!("writing `{}`", args.out.display()))?;
-    if invalid > 0 {
-        eprintln!(
-            "{invalid} rows of `{}` have no valid NHS number and were skipped (ingest rejected them too).",
-            args.source.display()
-        );
-    }
-    Ok((households.len(), found.len(), cohort.len(), file))
+    Ok(())
 }
 
 // ---- registration gap --------------------------------------------------------------------

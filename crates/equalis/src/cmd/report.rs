@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use equalis_report::{ReportOptions, ReportSummary, write_report};
 use equalis_results::{Metadata, Results, ResultsError, read_results};
-use equalis_workspace::Workspace;
 
 /// Arguments of `equalis report`.
 #[derive(Debug, clap::Args)]
@@ -42,7 +41,7 @@ pub fn report(
     ics: Option<&str>,
     panel_size: Option<u32>,
 ) -> anyhow::Result<ReportSummary> {
-    let ws = Workspace::open(workspace)
+    let ws = crate::cmd::open_workspace(workspace)
         .with_context(|| format!("opening workspace {}", workspace.display()))?;
     let bar = crate::cmd::output::spinner("Writing the report".to_owned());
     // Resolved once, and only for the pages that compare with a population: without `--ics`

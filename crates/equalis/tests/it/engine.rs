@@ -742,3 +742,63 @@ fn cannot_be_solved_back(results: &Results) {
         "only {withheld_checked} withheld counts checked"
     );
 }
+
+/// Issue 18, items 5 and 8: a person on two rows of `population` (an older equalis let
+/// `--append` of the same extract make one) doubled every figure joined to them, and a part
+/// changed after it was committed gave wrong figures with exit 0. Compute refuses both.
+#[test]
+fn compute_refuses_duplicate_people_and_changed_parts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = hand_made(tmp.path());
+    let data = Path::new(&ws).join("data");
+
+    // A population version as `--append` of the same extract made it before: the part
+    // listed twice, with no key fingerprint or checksums (an older manifest).
+    let pop = data.join("population");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(pop.join("v000001/manifest.json")).unwrap())
+            .unwrap();
+    std::fs::create_dir(pop.join("v000002")).unwrap();
+    std::fs::copy(
+        pop.join("v000001/part-00000.parquet"),
+        pop.join("v000002/part-00000.parquet"),
+    )
+    .unwrap();
+    manifest["version"] = 2.into();
+    manifest["rows"] = 40.into();
+    manifest["appended_to"] = 1.into();
+    manifest["parts"] =
+        serde_json::json!(["v000001/part-00000.parquet", "v000002/part-00000.parquet"]);
+    let m = manifest.as_object_mut().unwrap();
+    m.remove("key_fingerprint");
+    m.remove("checksums");
+    std::fs::write(pop.join("v000002/manifest.json"), manifest.to_string()).unwrap();
+    std::fs::write(pop.join("CURRENT"), "v000002").unwrap();
+    let o = equalis(&["compute", "--workspace", &ws, "--no-pairs"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("dataset `population` version 2 has 20 people on more than one row (40 rows between them)"),
+        "{err}"
+    );
+    assert!(
+        !Path::new(&ws).join("results/CURRENT").exists(),
+        "nothing computed"
+    );
+
+    // Back to the good population; a byte of the waiting list changed since its commit.
+    std::fs::write(pop.join("CURRENT"), "v000001").unwrap();
+    let part = data.join("waiting_list/v000001/part-00000.parquet");
+    let mut bytes = std::fs::read(&part).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    std::fs::write(&part, bytes).unwrap();
+    let o = equalis(&["compute", "--workspace", &ws, "--no-pairs"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("waiting_list/v000001/part-00000.parquet"),
+        "{err}"
+    );
+    assert!(err.contains("does not match the checksum"), "{err}");
+}

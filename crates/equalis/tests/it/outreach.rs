@@ -169,11 +169,14 @@ fn outreach_prints_pseudonyms_and_reidentify_is_for_the_key_holder_only() {
         std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
         0o600
     );
+    // What is about to be written is on the record first, then that it was written.
     let audit = audit_lines(&ws);
-    assert_eq!(audit.len(), 2);
-    assert_eq!(audit[1]["outcome"], "written");
-    assert_eq!(audit[1]["households"], 2);
-    assert_eq!(audit[1]["people"], 3);
+    assert_eq!(audit.len(), 3);
+    for (line, outcome) in [(1, "writing"), (2, "written")] {
+        assert_eq!(audit[line]["outcome"], outcome);
+        assert_eq!(audit[line]["households"], 2);
+        assert_eq!(audit[line]["people"], 3);
+    }
     let log = std::fs::read_to_string(ws.join("audit.log")).unwrap();
     assert!(nhs_like(&log).is_empty(), "{log}");
 
@@ -187,14 +190,80 @@ fn outreach_prints_pseudonyms_and_reidentify_is_for_the_key_holder_only() {
     assert_eq!(equalis(&args_inside).status.code(), Some(2));
     assert!(!inside.exists());
     let audit = audit_lines(&ws);
-    assert_eq!(audit.len(), 4);
-    assert_eq!(audit[2]["outcome"], "failed");
+    assert_eq!(audit.len(), 5);
+    assert_eq!(audit[3]["outcome"], "refused: --out already exists");
     assert!(
-        audit[3]["outcome"]
+        audit[4]["outcome"]
             .as_str()
             .unwrap()
             .contains("inside the workspace")
     );
+}
+
+/// Issue 18, item 3: when the audit log could not be written, reidentify exited 2 but left
+/// the output full of NHS numbers. The opening record is written and synced before any
+/// number; if the closing one fails, the output is removed.
+#[test]
+fn reidentify_writes_no_number_that_is_not_on_the_record() {
+    let (tmp, ws, files) = computed();
+    let w = ws.to_str().unwrap();
+    let pop = files.population.to_str().unwrap();
+    let run = |out: &Path, env: Option<(&str, &str)>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_equalis"));
+        c.args([
+            "reidentify",
+            "--workspace",
+            w,
+            "--source",
+            pop,
+            "--dataset",
+            "population",
+            "--i-am-the-key-holder",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if let Some((k, v)) = env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+
+    // The audit log cannot be written at all: a directory in its place, then a full disk
+    // (Linux's /dev/full fails every write with ENOSPC).
+    let log = ws.join("audit.log");
+    std::fs::create_dir(&log).unwrap();
+    let out = tmp.path().join("a.csv");
+    let o = run(&out, None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("writing the audit log"));
+    assert!(!out.exists(), "no file of NHS numbers without its record");
+    std::fs::remove_dir(&log).unwrap();
+    #[cfg(target_os = "linux")]
+    {
+        std::os::unix::fs::symlink("/dev/full", &log).unwrap();
+        let o = run(&out, None);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(!out.exists());
+        std::fs::remove_file(&log).unwrap();
+    }
+
+    // The opening record is written, the closing one fails: the file is removed.
+    let o = run(&out, Some(("EQUALIS_FAULT_AUDIT_FAIL_AT", "2")));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("could not be recorded as finished"), "{err}");
+    assert!(err.contains("was removed"), "{err}");
+    assert!(!out.exists());
+    let audit = audit_lines(&ws);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0]["outcome"], "writing");
+    assert!(nhs_like(&err).is_empty(), "{err}");
+
+    // And when nothing fails, the file is there with its two records.
+    let o = run(&out, None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.exists());
+    assert_eq!(audit_lines(&ws).len(), 3);
 }
 
 #[test]

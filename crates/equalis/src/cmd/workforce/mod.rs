@@ -45,7 +45,6 @@ use equalis_workforce::{
     DisabilityCounts, EthnicityCounts, Figure, NotSupplied, RateComparison, Scope,
     SurveyComparison, Workforce, wdes, wres,
 };
-use equalis_workspace::Workspace;
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
@@ -141,7 +140,7 @@ pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
     if common.format == OutFormat::Xlsx && common.out.is_none() {
         bail!("--format xlsx writes a workbook: give its path with --out FILE");
     }
-    let ws = Workspace::open(&common.workspace)
+    let ws = crate::cmd::open_workspace(&common.workspace)
         .with_context(|| format!("opening workspace {}", common.workspace.display()))?;
     let data = Workforce::new(load::load(&ws, needed)?).context("invalid workforce data")?;
     let scope = scope_of(&data, common.org.as_deref())?;
