@@ -957,8 +957,7 @@ mod tests {
         let svg = trend("c", "t", "d", &columns, None, &units());
         let last = texts(&svg)
             .into_iter()
-            .filter(|(_, _, body)| body.starts_with("2026-03"))
-            .last()
+            .rfind(|(_, _, body)| body.starts_with("2026-03"))
             .unwrap();
         let half = last.2.chars().count() as f64 * CHAR_W * 0.5;
         assert_eq!(last.1, "middle");

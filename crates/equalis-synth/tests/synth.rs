@@ -175,7 +175,7 @@ fn every_file_has_the_contract_columns() {
         &std::fs::read_to_string(dir.join("planted_effects.json")).expect("json"),
     )
     .expect("valid JSON");
-    assert_eq!(json["effects"].as_array().map(Vec::len), Some(8));
+    assert_eq!(json["effects"].as_array().map(Vec::len), Some(9));
     assert!(
         std::fs::read_to_string(dir.join("README.md"))
             .expect("readme")

@@ -155,20 +155,28 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     eprintln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
     let ws = ws_dir.display();
     let syn = synthetic.display();
+    // The commands as they can be typed here: `equalis` when it is on the PATH, else the
+    // binary's own path (after `cargo run`, it is under target/).
+    let (bin, on_path) = program();
     eprintln!("Try next:");
-    eprintln!("  equalis status --workspace {ws}");
+    eprintln!("  {bin} status --workspace {ws}");
     eprintln!(
-        "  equalis results --workspace {ws} --indicator smi_health_check --breakdown imd_quintile"
+        "  {bin} results --workspace {ws} --indicator smi_health_check --breakdown imd_quintile"
     );
     eprintln!(
-        "  equalis results --workspace {ws} --indicator wl_gap_core20_over_18_weeks --breakdown provider --period latest"
+        "  {bin} results --workspace {ws} --indicator wl_gap_core20_over_18_weeks --breakdown provider --period latest"
     );
-    eprintln!("  equalis workforce wres --workspace {ws} --org RWE");
-    eprintln!("  equalis workforce pay-gap --workspace {ws} --by sex");
+    eprintln!("  {bin} workforce wres --workspace {ws} --org RWE");
+    eprintln!("  {bin} workforce pay-gap --workspace {ws} --by sex");
     eprintln!(
-        "  equalis panel select --volunteers {syn}/volunteers.csv --quotas {syn}/quotas.csv --size {} --seed 1",
+        "  {bin} panel select --volunteers {syn}/volunteers.csv --quotas {syn}/quotas.csv --size {} --seed 1",
         equalis_synth::PANEL_SIZE
     );
+    if !on_path {
+        eprintln!(
+            "To type `equalis` instead of the path: `cargo install --path crates/equalis` (from the source directory)."
+        );
+    }
     eprintln!(
         "The inequalities planted in the synthetic data, with their sizes: {syn}/planted_effects.json"
     );
@@ -176,6 +184,26 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         eprintln!("(The web dashboard is not built yet; the demo stops here, as with --no-serve.)");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How to type this program: `equalis` if that name on the PATH is this binary, else the
+/// binary's full path; and whether it is on the PATH.
+fn program() -> (String, bool) {
+    let Ok(me) = std::env::current_exe().and_then(|p| p.canonicalize()) else {
+        return ("equalis".to_owned(), true);
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            dir.join("equalis")
+                .canonicalize()
+                .is_ok_and(|found| found == me)
+        })
+    });
+    if on_path {
+        ("equalis".to_owned(), true)
+    } else {
+        (me.display().to_string(), false)
+    }
 }
 
 /// Makes `dir` ready: new, empty, or made by an earlier demo (then replaced).
