@@ -200,7 +200,7 @@ fn count_heads(statistic: Statistic) -> [Option<&'static str>; 2] {
         Statistic::Median | Statistic::Percentile => [None, Some("Values")],
         Statistic::Count => [Some("Count"), None],
         Statistic::Gap => [Some("Numerator"), Some("Denominator")],
-        Statistic::Shortfall => [Some("Estimated"), Some("Counted")],
+        Statistic::Shortfall => [Some("Estimated"), Some("Registered")],
     }
 }
 
@@ -804,7 +804,13 @@ pub(crate) fn spc(
                 }
             ));
         }
-        table.notes = notes.clone();
+        // The table repeats what is withheld; why there are no limits is said once, by the
+        // chart.
+        table.notes = notes
+            .iter()
+            .filter(|n| !n.starts_with("No statistical process control"))
+            .cloned()
+            .collect();
         let (variation, assurance) = points
             .first()
             .map(|p| (p.variation.clone(), p.assurance.clone()))
@@ -898,12 +904,12 @@ pub(crate) fn listing(data: &IndicatorData<'_>, period: &str) -> Option<(Table, 
         });
     }
     let mut sentences = vec![format!(
-        "This measure has no whole-ICS figure: it is given for each {} ({} in {}).",
+        "This measure has no whole-ICS figure: it is given for each {} ({} {}).",
         data::breakdown_noun(&breakdown).trim_start_matches("by "),
         rows.len(),
         format::period_phrase(period)
-            .trim_start_matches("In ")
-            .trim_start_matches("On ")
+            .replacen("On ", "on ", 1)
+            .replacen("In ", "in ", 1)
     )];
     if data.info.id == "wl_mutual_aid" {
         sentences.push(match candidates.len() {
@@ -911,10 +917,14 @@ pub(crate) fn listing(data: &IndicatorData<'_>, period: &str) -> Option<(Table, 
                   provider median wait is less than 1.5 times the shortest."
                 .to_owned(),
             n => format!(
-                "{} {} a candidate for mutual aid (the longest provider median wait at least \
-                 1.5 times the shortest): {}.",
+                "{} {} for mutual aid (the longest provider median wait at least 1.5 times the \
+                 shortest): {}.",
                 format::plural(n, "treatment function", "treatment functions"),
-                if n == 1 { "is" } else { "are" },
+                if n == 1 {
+                    "is a candidate"
+                } else {
+                    "are candidates"
+                },
                 candidates.join("; ")
             ),
         });

@@ -270,6 +270,11 @@ pub(crate) fn render(
         &results.inequality,
         &results.spc,
     );
+    // The date the report was made, as people read it (`2 December 2026`).
+    let generated = format::period_phrase(&options.generated)
+        .trim_start_matches("On ")
+        .trim_start_matches("In ")
+        .to_owned();
     let meta = &results.metadata;
     // Providers by name as well as code, wherever the workspace names them.
     let names = &meta.organisations;
@@ -320,7 +325,7 @@ pub(crate) fn render(
             site_title: &options.title,
             page_title: format!("{} – {}", info.name, options.title),
             root: "../",
-            generated: &options.generated,
+            generated: &generated,
             name: &info.name,
             description: &info.description,
             area: &info.area,
@@ -386,7 +391,7 @@ pub(crate) fn render(
             site_title: &options.title,
             page_title: format!("{} – {}", section.title, options.title),
             root: "../",
-            generated: &options.generated,
+            generated: &generated,
             group: &section.group,
             title: &section.title,
             lede: &section.lede,
@@ -420,7 +425,7 @@ pub(crate) fn render(
         site_title: &options.title,
         page_title: &options.title,
         root: "",
-        generated: &options.generated,
+        generated: &generated,
         lede: format!(
             "How health and care differ between groups of people in the ICS: {} in {}, from \
              published figures only.",
