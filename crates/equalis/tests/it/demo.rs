@@ -5,22 +5,13 @@ use std::process::Command;
 
 #[test]
 fn demo_loads_every_contract_dataset() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_equalis"))
             .args(args)
             .output()
             .unwrap()
     };
-    let o = run(&[
-        "demo",
-        "--dir",
-        dir.to_str().unwrap(),
-        "--scale",
-        "0.004",
-        "--no-serve",
-    ]);
+    let (o, dir) = crate::common::demo();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("Loaded into workspace"), "{stdout}");
@@ -85,18 +76,35 @@ fn demo_loads_every_contract_dataset() {
         .expect("a table by place");
     assert!(place.contains("Leicester"), "{place}");
     assert!(!place.contains("no population figures"), "{place}");
+}
 
-    // A second demo in the same directory replaces the first; a directory the demo did
-    // not make is never touched.
+/// A demo in a directory an earlier demo made replaces it; a directory the demo did not make
+/// is never touched.
+#[test]
+fn demo_replaces_only_its_own_directory() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_equalis"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let earlier = tmp.path().join("earlier");
+    std::fs::create_dir_all(earlier.join("report")).unwrap();
+    std::fs::write(earlier.join(".equalis-demo"), "made by `equalis demo`\n").unwrap();
+    std::fs::write(earlier.join("report/stale.html"), "old").unwrap();
     let o = run(&[
         "demo",
         "--dir",
-        dir.to_str().unwrap(),
+        earlier.to_str().unwrap(),
         "--scale",
         "0.002",
         "--no-serve",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!earlier.join("report/stale.html").exists());
+    assert!(earlier.join("report/index.html").is_file());
+
     let other = tmp.path().join("mine");
     std::fs::create_dir_all(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "keep").unwrap();

@@ -1,0 +1,61 @@
+// Checks pages against WCAG 2.2 AA with axe-core in Debian's headless Chromium.
+//
+// Usage: node axe.mjs URL... — prints one JSON object per page ({url, violations: [...]})
+// on stdout, a line per violation on stderr, and exits 1 if any page has a violation or
+// cannot be loaded. Run by crates/equalis/tests/it/browser.rs; installed by `npm ci` (.ci/run).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  // The flags this machine's closed network needs (no background connections).
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  for (const url of process.argv.slice(2)) {
+    const response = await page.goto(url, { waitUntil: "load" });
+    if (response && !response.ok() && !url.startsWith("file:")) {
+      console.error(`${url}: HTTP ${response.status()}`);
+      failed = true;
+      continue;
+    }
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, {
+        runOnly: {
+          type: "tag",
+          values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        },
+      }),
+    );
+    const violations = result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+    }));
+    for (const v of violations) {
+      console.error(`${url}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(", ")}`);
+    }
+    if (violations.length > 0) failed = true;
+    console.log(JSON.stringify({ url, passes: result.passes.length, violations }));
+  }
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
