@@ -48,13 +48,40 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The person running this process at the command line (`$USER`, or `unknown`).
+    /// The person running this process at the command line: `$USER` or `$LOGNAME`, else
+    /// the name of the process's user id in `/etc/passwd`, else `uid N`, else `unknown`
+    /// (services and CI often run without `$USER`, and the audit log should still say who).
     pub fn command_line() -> Actor {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".to_string());
-        Actor::Command(user)
+        let from_env = ["USER", "LOGNAME"]
+            .into_iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|u| !u.trim().is_empty());
+        Actor::Command(from_env.unwrap_or_else(os_user))
     }
+}
+
+#[cfg(unix)]
+fn os_user() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return "unknown".to_string();
+    };
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                let id = fields.nth(1)?;
+                (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
+            })
+        })
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+#[cfg(not(unix))]
+fn os_user() -> String {
+    "unknown".to_string()
 }
 
 impl fmt::Display for Actor {

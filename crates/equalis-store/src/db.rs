@@ -19,6 +19,9 @@ pub const WORKSPACE_DB_FILE: &str = "equalis.db";
 /// How long a SQLite writer waits for another (process or connection) to finish.
 const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
 
+/// How long opening a PostgreSQL store waits for the server's first answer.
+const PG_CONNECT_TIMEOUT_SECS: u64 = 15;
+
 /// Which database the store is in.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Database {
@@ -153,6 +156,21 @@ pub(crate) async fn connect(db: &Database) -> Result<AnyPool, StoreError> {
                 .parse::<AnyConnectOptions>()
                 .map_err(connect_err)?
                 .disable_statement_logging();
+            // One connection first, so that a wrong URL, password or a server that is down
+            // is reported at once (the pool would retry until its time-out).
+            let probe = tokio::time::timeout(
+                Duration::from_secs(PG_CONNECT_TIMEOUT_SECS),
+                options.connect(),
+            )
+            .await
+            .map_err(|_| {
+                connect_err(sqlx::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("no answer within {PG_CONNECT_TIMEOUT_SECS} seconds"),
+                )))
+            })?
+            .map_err(connect_err)?;
+            let _ = sqlx::Connection::close(probe).await;
             AnyPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))

@@ -325,6 +325,23 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
+    /// The newest `limit` audit entries, oldest first.
+    pub async fn latest_audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash
+             FROM audit_log ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(audit::entry_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        entries.reverse();
+        Ok(entries)
+    }
+
     /// Walks the whole audit chain and names the first entry that does not match.
     pub async fn verify_audit(&self) -> Result<AuditVerification, StoreError> {
         const PAGE: i64 = 1_000;

@@ -9,4 +9,5 @@ mod outreach;
 mod panel;
 mod stats;
 mod synth;
+mod users;
 mod workforce;
