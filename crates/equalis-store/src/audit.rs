@@ -432,6 +432,43 @@ mod tests {
         assert_ne!(one, two);
     }
 
+    proptest::proptest! {
+        /// Changing any one field of any entry of a chain is found, at that entry or (when
+        /// its hash was recomputed to match) at the next one.
+        #[test]
+        fn any_single_change_is_found_where_it_was_made(
+            len in 2_i64..12,
+            at in 0_usize..12,
+            field in 0_usize..6,
+            recompute in proptest::bool::ANY,
+        ) {
+            let mut c = chain(len);
+            let i = at % c.len();
+            let e = &mut c[i];
+            match field {
+                0 => e.actor.push('x'),
+                1 => e.action.push('x'),
+                2 => e.subject.push('x'),
+                3 => e.detail = "{\"n\":-1}".into(),
+                4 => e.at = Timestamp::from_second(e.at.as_second() + 1).unwrap(),
+                _ => e.prev_hash = GENESIS_HASH.replace('0', "1"),
+            }
+            if recompute {
+                e.hash = e.expected_hash();
+            }
+            let found = first_problem(&c).map(|p| p.seq);
+            let seq = i as i64 + 1;
+            if recompute && field != 5 {
+                // The entry is self-consistent; the next entry's link breaks. The last
+                // entry has no next: only a recorded head shows that change.
+                let expected = (seq < len).then_some(seq + 1);
+                proptest::prop_assert_eq!(found, expected);
+            } else {
+                proptest::prop_assert_eq!(found, Some(seq));
+            }
+        }
+    }
+
     #[test]
     fn actors_display() {
         assert_eq!(Actor::User("a@b".into()).to_string(), "user:a@b");

@@ -7,8 +7,6 @@
 //! checked against a dummy hash made with the same parameters, so the time a login takes does
 //! not tell whether the account exists.
 
-use std::sync::OnceLock;
-
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Argon2, Params};
 
@@ -86,15 +84,15 @@ pub(crate) fn verify_password(password: &str, stored: &str) -> bool {
         .is_ok()
 }
 
+/// The hash an unknown account's login is checked against: argon2id with the current
+/// parameters, of 32 random bytes that were thrown away. A constant rather than made on first
+/// use, so that not even the first such login takes longer than a real one.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ofVsHmmNGuhudENBsoEeKg$kEhJkUt4lTFRBb6NsQ+wA4bh7A41USGaDoZ0/kK1Xa0";
+
 /// Spends the time of one check against a hash with the current parameters: what a login
 /// for an unknown account does instead of checking a real hash.
 pub(crate) fn verify_dummy(password: &str) {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| {
-        let random: [u8; 16] = rand::random();
-        hash_password(&crate::secret::hex(&random)).unwrap_or_default()
-    });
-    let _ = verify_password(password, dummy);
+    let _ = verify_password(password, DUMMY_HASH);
 }
 
 #[cfg(test)]
@@ -149,5 +147,14 @@ mod tests {
         // A fresh salt each time.
         assert_ne!(h, hash_password("correct horse battery staple").unwrap());
         verify_dummy("anything");
+    }
+
+    /// The dummy hash must cost what a real one costs: same algorithm and parameters.
+    #[test]
+    fn the_dummy_hash_has_the_current_parameters() {
+        let real = hash_password("anything at all").unwrap();
+        let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert_eq!(params(DUMMY_HASH), params(&real));
+        assert!(!verify_password("", DUMMY_HASH));
     }
 }

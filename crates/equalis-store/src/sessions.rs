@@ -118,6 +118,9 @@ pub enum LoginRefusal {
 
 const SESSION_PREFIX: &str = "eqs_";
 
+/// How often a session's last use is written.
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(15);
+
 impl Store {
     /// Tries to log in with an email (or user name) and password from `client_addr`.
     pub async fn login(
@@ -285,13 +288,21 @@ impl Store {
                 .await?;
             return Ok(None);
         }
-        // Marks it used; a clock that went back leaves the later time.
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
+        // Marks it used, at most once per TOUCH_EVERY: a page with many requests costs one
+        // write, and the idle time-out is at most that much shorter than configured.
+        let touched = if now.duration_since(last_seen) >= TOUCH_EVERY {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1",
+            )
             .bind(to_secs(now))
             .bind(id)
             .execute(self.pool())
             .await?;
-        let idle_expires_at = now
+            now
+        } else {
+            last_seen
+        };
+        let idle_expires_at = touched
             .checked_add(policy.idle)
             .unwrap_or(Timestamp::MAX)
             .min(expires_at);
