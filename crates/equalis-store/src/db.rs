@@ -120,11 +120,8 @@ pub(crate) async fn connect(db: &Database) -> Result<AnyPool, StoreError> {
     match db {
         Database::Sqlite(path) => {
             create_owner_only(path)?;
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(path)
-                .create_if_missing(true);
-            let url = options.to_url_lossy();
-            let options = AnyConnectOptions::from_url(&url)
+            let options = sqlite_url(path)?
+                .parse::<AnyConnectOptions>()
                 .map_err(connect_err)?
                 .disable_statement_logging();
             AnyPoolOptions::new()
@@ -233,6 +230,44 @@ async fn set_wal(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
 
 fn is_busy(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.message().contains("locked") || d.message().contains("busy"))
+}
+
+/// The Any driver's URL for a SQLite file: the absolute path (a relative one would be read as
+/// a URL's host, and `..` segments normalised away), every byte but unreserved ones
+/// percent-encoded (sqlx decodes them; `%`, `?` and `#` in a directory name survive).
+fn sqlite_url(path: &Path) -> Result<String, StoreError> {
+    let io_err = |source| StoreError::Io {
+        action: "find the directory of",
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file = path.file_name().ok_or_else(|| {
+        io_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "no file name",
+        ))
+    })?;
+    let absolute = parent.canonicalize().map_err(io_err)?.join(file);
+    let text = absolute.to_str().ok_or_else(|| {
+        io_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the path is not valid UTF-8",
+        ))
+    })?;
+    let mut url = String::from("sqlite://");
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            url.push(char::from(b));
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url.push_str("?mode=rwc");
+    Ok(url)
 }
 
 /// Creates the SQLite file readable only by its owner (it holds password hashes), unless it

@@ -106,7 +106,7 @@ fn admin_url(label: &str) -> Option<String> {
         _ => {
             let how = format!(
                 "set {POSTGRES_URL_VAR} to a PostgreSQL URL whose user may create databases, e.g. \
-                 {POSTGRES_URL_VAR}='postgres:///postgres?host=/var/run/postgresql' (.ci/run shows how to install and start one)"
+                 {POSTGRES_URL_VAR}='postgres:///postgres?host=/var/run/postgresql&user=YOUR_USER' (.ci/run shows how to install and start one)"
             );
             if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1") {
                 panic!("{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set: {how}");

@@ -219,6 +219,37 @@ async fn sqlite_store_is_owner_only_and_in_wal_mode() {
 }
 
 #[tokio::test]
+async fn awkward_directory_names_are_used_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    // Characters a URL would change: percent escapes, query and fragment marks, spaces, `..`.
+    let odd = dir.path().join("a%41b ?#x").join("ws");
+    std::fs::create_dir_all(&odd).unwrap();
+    let db = Database::Sqlite(odd.join("..").join("ws").join("equalis.db"));
+    let store = Store::open(&db, StoreConfig::default()).await.unwrap();
+    add(&store, "ada@example.nhs.uk", Role::Viewer).await;
+    store.close().await;
+    assert!(odd.join("equalis.db").is_file());
+    let files: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "db"))
+        .collect();
+    assert_eq!(files, [odd.join("equalis.db")]);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[tokio::test]
 async fn a_missing_directory_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::Sqlite(dir.path().join("nope").join("equalis.db"));
