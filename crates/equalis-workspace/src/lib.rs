@@ -8,6 +8,7 @@
 //!   data/<dataset>/v000003/   manifest.json + part-*.parquet, immutable once committed
 //!   data/<dataset>/.staging-* an ingest in progress (removed on success or failure)
 //!   rejects/                  one CSV of rejected rows per ingest
+//!   equalis.db                the web application's store (owned by equalis-store), 0600
 //! ```
 //!
 //! **Invariant:** a dataset version is committed atomically. An ingest writes into a

@@ -47,6 +47,10 @@ enum Command {
     Workforce(cmd::workforce::WorkforceArgs),
     /// Generate a realistic synthetic ICS: every contract dataset as CSV
     Synth(cmd::synth::SynthArgs),
+    /// Accounts of the web application: add, reset, disable, enable, set-role, list (audited)
+    User(cmd::user::UserArgs),
+    /// The web application's audit log: verify its chain, list its newest entries
+    Audit(cmd::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +70,8 @@ fn main() -> ExitCode {
         Command::Panel(args) => cmd::panel::run(args),
         Command::Synth(args) => cmd::synth::run(args),
         Command::Workforce(args) => cmd::workforce::run(args),
+        Command::User(args) => cmd::user::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod audit;
 pub mod compute;
 pub mod dataset;
 pub mod demo;
@@ -11,7 +12,9 @@ pub mod panel_quotas;
 pub mod panel_report;
 pub mod report;
 pub mod stats;
+pub mod store;
 pub mod synth;
+pub mod user;
 pub mod workforce;
 
 /// Opens a workspace and tells the user what they should know about it (a key others can

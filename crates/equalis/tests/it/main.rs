@@ -12,4 +12,5 @@ mod panel;
 mod partial;
 mod stats;
 mod synth;
+mod users;
 mod workforce;
