@@ -2,7 +2,6 @@
 
 pub mod audit;
 pub mod compute;
-pub mod dataset;
 pub mod demo;
 pub mod ingest;
 pub mod output;

@@ -18,10 +18,10 @@ use equalis_sortition::{Algorithm, Pool, Quota, Quotas, Volunteer};
 use equalis_workforce::Figure;
 use equalis_workspace::Workspace;
 
-use crate::cmd::dataset::batches;
 use crate::cmd::panel::{align, lottery_spinner};
 use crate::cmd::panel_quotas::parse_band;
-use crate::cmd::workforce::Publisher;
+use equalis_app::dataset::batches;
+use equalis_app::workforce::Publisher;
 
 /// A text column of a stored batch, or an error naming the dataset and column.
 fn text_column<'b>(

@@ -47,11 +47,11 @@ pub fn report(
     // Resolved once, and only for the pages that compare with a population: without `--ics`
     // it is read from the whole `population` dataset.
     let icb = if ws.current("staff")?.is_some() || panel_size.is_some() {
-        crate::cmd::workforce::choose_icb(&ws, ics)?
+        equalis_app::workforce::choose_icb(&ws, ics)?
     } else {
         None
     };
-    let mut sections = crate::cmd::workforce::report_sections(&ws, icb.as_deref())
+    let mut sections = equalis_app::workforce::report_sections(&ws, icb.as_deref())
         .context("preparing the workforce pages of the report")?;
     if let Some(size) = panel_size {
         sections.extend(

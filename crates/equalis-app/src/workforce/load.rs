@@ -16,7 +16,7 @@ use equalis_workforce::{
 };
 use equalis_workspace::Workspace;
 
-use crate::cmd::dataset::batches;
+use crate::dataset::batches;
 use jiff::ToSpan;
 use jiff::civil::Date;
 

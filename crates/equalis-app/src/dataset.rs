@@ -10,7 +10,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 /// Every record batch of the current version of `dataset`, or an error naming the ingest
 /// command that would create it.
-pub(crate) fn batches(ws: &Workspace, dataset: &str) -> anyhow::Result<Vec<RecordBatch>> {
+pub fn batches(ws: &Workspace, dataset: &str) -> anyhow::Result<Vec<RecordBatch>> {
     let Some(version) = ws.current(dataset)? else {
         bail!(
             "the workspace {} has no `{dataset}` dataset: run `equalis ingest --workspace {} --dataset {dataset} FILE` first",

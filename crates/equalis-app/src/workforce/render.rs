@@ -5,7 +5,6 @@
 //! aligned text table (thousands separated), a long-format CSV (`sheet,row,column,value`), or
 //! an Excel workbook; JSON is built by the caller from the same values with [`ValJson::json`].
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -40,7 +39,7 @@ impl ValJson for Val {
 
 /// Which figures a workforce output gives. Both come only from `equalis-disclosure`; the
 /// published view is the default, and the only one the report uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     /// Safe to publish: the NHS Digital 2018 rules, with the pay gap measures of SI 2017/353
     /// exact and the board rows of WRES 9 and WDES 10 as NHS England publishes them.
@@ -86,6 +85,13 @@ impl View {
 pub struct Publisher {
     policy: Nhsd2018,
     view: View,
+}
+
+impl Default for Publisher {
+    /// The published view.
+    fn default() -> Publisher {
+        Publisher::new()
+    }
 }
 
 impl Publisher {
@@ -345,19 +351,6 @@ impl Report {
         wb.save(path)
             .with_context(|| format!("writing {}", path.display()))?;
         Ok(())
-    }
-}
-
-/// Writes text or bytes to `--out` or standard output.
-pub fn emit(out: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
-    match out {
-        Some(p) => std::fs::write(p, bytes).with_context(|| format!("writing {}", p.display())),
-        None => {
-            let mut o = std::io::stdout().lock();
-            o.write_all(bytes)?;
-            o.flush()?;
-            Ok(())
-        }
     }
 }
 

@@ -1,6 +1,8 @@
-//! `equalis workforce wres|wdes|pay-gap|dashboard`: the workforce equality returns of one
-//! organisation (`--org`) or the whole ICS, at a 31 March snapshot, as a text table, CSV,
-//! JSON or an Excel workbook.
+//! The workforce equality returns (WRES, WDES, pay gaps, the quarterly dashboard) of one
+//! organisation (`--org`) or the whole ICS, at a 31 March snapshot: [`build`] makes a
+//! [`Document`] that `equalis workforce` writes as a text table, CSV, JSON or an Excel
+//! workbook, and the report's workforce pages are made of the same sheets
+//! ([`report_sections`]).
 //!
 //! Data come from the workspace ([`load`]): a dataset the workspace lacks leaves only the
 //! indicators that read it undefined, naming the dataset to ingest. The figures come from
@@ -25,17 +27,14 @@
 //! given by `--ics`, or else the most common ICB of the workspace's `population` dataset; with
 //! neither, the representativeness sheet says so.
 
-mod load;
-mod render;
+pub mod load;
+pub mod render;
 mod sections;
-mod trend;
+pub mod trend;
 
-pub(crate) use load::choose_icb;
-pub(crate) use render::{Publisher, View};
+pub use load::choose_icb;
+pub use render::{Publisher, Report, ValJson, View};
 pub use sections::report_sections;
-
-use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
 use equalis_vocab::Sex;
@@ -45,146 +44,116 @@ use equalis_workforce::{
     DisabilityCounts, EthnicityCounts, Figure, NotSupplied, RateComparison, Scope,
     SurveyComparison, Workforce, wdes, wres,
 };
+use equalis_workspace::Workspace;
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
 use equalis_report::tables::{Sheet, Val};
-use render::{Report, ValJson};
 
-/// Arguments of `equalis workforce`.
-#[derive(Debug, clap::Args)]
-pub struct WorkforceArgs {
-    #[command(subcommand)]
-    command: WorkforceCommand,
+/// Which workforce return to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnKind {
+    /// Workforce Race Equality Standard, indicators 1-9, with year on year.
+    Wres,
+    /// Workforce Disability Equality Standard, metrics 1-10, with year on year.
+    Wdes,
+    /// Pay gap by sex (statutory), ethnicity or disability, with year on year.
+    PayGap(By),
+    /// Quarterly workforce dashboard, representativeness and parity targets.
+    Dashboard,
 }
 
-#[derive(Debug, clap::Subcommand)]
-enum WorkforceCommand {
-    /// Workforce Race Equality Standard, indicators 1-9
-    Wres(Common),
-    /// Workforce Disability Equality Standard, metrics 1-10
-    Wdes(Common),
-    /// Pay gap by sex (statutory), ethnicity or disability
-    PayGap(PayGapArgs),
-    /// Quarterly workforce dashboard, representativeness and parity targets
-    Dashboard(DashboardArgs),
+impl ReturnKind {
+    /// The datasets the return reads (`staff` is always read).
+    fn needed(self) -> &'static [&'static str] {
+        match self {
+            ReturnKind::PayGap(_) => &["staff"],
+            _ => &load::ALL_DATASETS,
+        }
+    }
 }
 
-#[derive(Debug, clap::Args)]
-struct Common {
-    /// Workspace directory
-    #[arg(long)]
-    workspace: PathBuf,
-    /// One organisation (ODS code); the whole ICS when absent
-    #[arg(long)]
-    org: Option<String>,
-    /// Reporting year: the 31 March snapshot of that year
-    #[arg(long, conflicts_with = "snapshot")]
-    year: Option<i16>,
-    /// Snapshot date (YYYY-MM-DD); the latest 31 March in the staff data when absent
-    #[arg(long)]
-    snapshot: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "table")]
-    format: OutFormat,
-    /// Output file (standard output when absent; required for xlsx)
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Which figures: `published` (safe to publish: small counts withheld, other counts
-    /// rounded to 5) or `return` (exact counts and rates, for submission to NHS England and
-    /// the organisation's own use; not for publication)
-    #[arg(long, value_enum, default_value = "published")]
-    view: View,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum OutFormat {
-    Table,
-    Csv,
-    Json,
-    Xlsx,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum By {
+/// Which pay gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// The statutory gender pay gap (SI 2017/353).
     Sex,
+    /// BME compared with White staff, computed as the statutory measures are.
     Ethnicity,
+    /// Disabled compared with non-disabled staff, computed as the statutory measures are.
     Disability,
 }
 
-#[derive(Debug, clap::Args)]
-struct PayGapArgs {
-    #[command(flatten)]
-    common: Common,
-    /// Which pay gap
-    #[arg(long, value_enum, default_value = "sex")]
-    by: By,
+/// What a caller asks of a workforce return: the command line's flags, a web request's
+/// parameters. The texts of errors name the command-line flags (`--snapshot`, `--year`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkforceOptions {
+    /// One organisation (ODS code); the whole ICS when `None`.
+    pub org: Option<String>,
+    /// Reporting year: the 31 March snapshot of that year.
+    pub year: Option<i16>,
+    /// Snapshot date (YYYY-MM-DD); the latest 31 March in the staff data when `None`
+    /// (and `year` is `None`).
+    pub snapshot: Option<String>,
+    /// Which figures: published (the default) or the return to NHS England.
+    pub view: View,
+    /// The ICB (ODS code like QK1, or E54…) whose local authorities are the dashboard's local
+    /// population; else the most common ICB of the workspace's `population` dataset.
+    pub ics: Option<String>,
 }
 
-#[derive(Debug, clap::Args)]
-struct DashboardArgs {
-    #[command(flatten)]
-    common: Common,
-    /// ICB (ODS code like QK1, or E54…) whose local authorities are the local population
-    #[arg(long)]
-    ics: Option<String>,
+impl Default for WorkforceOptions {
+    fn default() -> WorkforceOptions {
+        WorkforceOptions {
+            org: None,
+            year: None,
+            snapshot: None,
+            view: View::Published,
+            ics: None,
+        }
+    }
 }
 
-/// Runs `equalis workforce`.
-pub fn run(args: WorkforceArgs) -> anyhow::Result<ExitCode> {
-    let (common, needed): (&Common, &[&str]) = match &args.command {
-        WorkforceCommand::Wres(c) | WorkforceCommand::Wdes(c) => (c, &load::ALL_DATASETS),
-        WorkforceCommand::PayGap(p) => (&p.common, &["staff"]),
-        WorkforceCommand::Dashboard(d) => (&d.common, &load::ALL_DATASETS),
-    };
-    if common.format == OutFormat::Xlsx && common.out.is_none() {
-        bail!("--format xlsx writes a workbook: give its path with --out FILE");
-    }
-    let ws = crate::cmd::open_workspace(&common.workspace)
-        .with_context(|| format!("opening workspace {}", common.workspace.display()))?;
-    let data = Workforce::new(load::load(&ws, needed)?).context("invalid workforce data")?;
-    let scope = scope_of(&data, common.org.as_deref())?;
-    let date = snapshot_of(&data, common)?;
-    let p = Publisher::with_view(common.view);
-    if common.view == View::Return {
-        eprintln!(
-            "equalis: the return view gives exact counts, including counts of 1 to 7: it is for \
-             submission to NHS England and the organisation's own use, not for publication"
-        );
-    }
-    let (report, mut json) = match &args.command {
-        WorkforceCommand::Wres(_) => {
+/// A workforce return, built once and written in every format from the same values: the
+/// sheets (text table, CSV, Excel through [`Report`]) and their JSON.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The cover and one sheet per indicator.
+    pub report: Report,
+    /// The same figures as JSON, with `"view"` naming the view.
+    pub json: Value,
+}
+
+/// Builds the workforce return `kind` of the workspace `ws`: reads the workforce datasets,
+/// computes the figures and passes every number through disclosure control in `opts.view`.
+pub fn build(
+    ws: &Workspace,
+    kind: ReturnKind,
+    opts: &WorkforceOptions,
+) -> anyhow::Result<Document> {
+    let data = Workforce::new(load::load(ws, kind.needed())?).context("invalid workforce data")?;
+    let scope = scope_of(&data, opts.org.as_deref())?;
+    let date = snapshot_of(&data, opts)?;
+    let p = Publisher::with_view(opts.view);
+    let (report, mut json) = match kind {
+        ReturnKind::Wres => {
             let (report, json, _) = wres_with_trend(&p, &data, &scope, date)?;
             (report, json)
         }
-        WorkforceCommand::Wdes(_) => {
+        ReturnKind::Wdes => {
             let (report, json, _) = wdes_with_trend(&p, &data, &scope, date)?;
             (report, json)
         }
-        WorkforceCommand::PayGap(a) => pay_gap_report(&p, &data, &scope, date, a.by)?,
-        WorkforceCommand::Dashboard(a) => {
-            let icb = load::choose_icb(&ws, a.ics.as_deref())?;
+        ReturnKind::PayGap(by) => pay_gap_report(&p, &data, &scope, date, by)?,
+        ReturnKind::Dashboard => {
+            let icb = load::choose_icb(ws, opts.ics.as_deref())?;
             dashboard_report(&p, &data, &scope, date, icb.as_deref())?
         }
     };
     if let Value::Object(m) = &mut json {
-        m.insert("view".into(), json!(common.view.name()));
+        m.insert("view".into(), json!(opts.view.name()));
     }
-    let out = common.out.as_deref();
-    match common.format {
-        OutFormat::Table => render::emit(out, report.table().as_bytes())?,
-        OutFormat::Csv => render::emit(out, &report.csv()?)?,
-        OutFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&json)?;
-            s.push('\n');
-            render::emit(out, s.as_bytes())?;
-        }
-        OutFormat::Xlsx => {
-            let path = out.ok_or_else(|| anyhow!("--format xlsx needs --out FILE"))?;
-            report.xlsx(path)?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(Document { report, json })
 }
 
 fn scope_of(data: &Workforce, org: Option<&str>) -> anyhow::Result<Scope> {
@@ -207,7 +176,7 @@ fn scope_of(data: &Workforce, org: Option<&str>) -> anyhow::Result<Scope> {
     )
 }
 
-fn snapshot_of(data: &Workforce, c: &Common) -> anyhow::Result<Date> {
+fn snapshot_of(data: &Workforce, c: &WorkforceOptions) -> anyhow::Result<Date> {
     let dates = data.snapshot_dates();
     let listed = || {
         dates

@@ -1,0 +1,10 @@
+//! The use cases of equalis: a workspace in, a published document out, and the writers of
+//! that document (text, CSV, JSON, xlsx). The command line and the web server call the same
+//! functions here, so a figure is built and published once.
+//!
+//! The API is plain data (view types with public fields) that every edge renders. There is no
+//! argument parsing, terminal or progress bar here, and no DataFusion: computing results
+//! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
+
+pub mod dataset;
+pub mod workforce;
