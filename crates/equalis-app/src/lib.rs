@@ -7,4 +7,23 @@
 //! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
 
 pub mod dataset;
+pub mod panel;
 pub mod workforce;
+
+/// Hears of long work that cannot say how far it has got (the fair lottery's solver): the
+/// command line shows a spinner, a web handler or a test nothing ([`Quiet`]).
+pub trait Progress {
+    /// The work described by `message` has started.
+    fn start(&self, message: String);
+    /// The work has ended.
+    fn finish(&self);
+}
+
+/// Progress that nobody watches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _message: String) {}
+    fn finish(&self) {}
+}

@@ -7,8 +7,6 @@ pub mod ingest;
 pub mod output;
 pub mod outreach;
 pub mod panel;
-pub mod panel_quotas;
-pub mod panel_report;
 pub mod report;
 pub mod stats;
 pub mod store;

@@ -55,8 +55,13 @@ pub fn report(
         .context("preparing the workforce pages of the report")?;
     if let Some(size) = panel_size {
         sections.extend(
-            crate::cmd::panel_report::report_section(&ws, size, icb.as_deref())
-                .context("preparing the Citizens' Panel page of the report")?,
+            equalis_app::panel::report_section(
+                &ws,
+                size,
+                icb.as_deref(),
+                &crate::cmd::panel::Spinner::default(),
+            )
+            .context("preparing the Citizens' Panel page of the report")?,
         );
     }
     let results = match read_results(workspace) {

@@ -18,10 +18,11 @@ use equalis_sortition::{Algorithm, Pool, Quota, Quotas, Volunteer};
 use equalis_workforce::Figure;
 use equalis_workspace::Workspace;
 
-use crate::cmd::panel::{align, lottery_spinner};
-use crate::cmd::panel_quotas::parse_band;
-use equalis_app::dataset::batches;
-use equalis_app::workforce::Publisher;
+use super::align;
+use super::quotas::parse_band;
+use crate::Progress;
+use crate::dataset::batches;
+use crate::workforce::Publisher;
 
 /// A text column of a stored batch, or an error naming the dataset and column.
 fn text_column<'b>(
@@ -145,23 +146,26 @@ fn population(icb: &str, feature: &str, values: &[String]) -> Option<Vec<(String
 }
 
 /// The panel page, or `None` when the workspace has no volunteers or quotas. `size` is the
-/// number of seats; `icb` the footprint the panel should reflect.
+/// number of seats; `icb` the footprint the panel should reflect. The lottery's distribution
+/// takes seconds to minutes for a large pool and cannot say how far it has got: `progress`
+/// hears when it starts and ends.
 pub fn report_section(
     ws: &Workspace,
     size: u32,
     icb: Option<&str>,
+    progress: &dyn Progress,
 ) -> anyhow::Result<Option<Section>> {
     if ws.current("volunteers")?.is_none() || ws.current("quotas")?.is_none() {
         return Ok(None);
     }
     let (pool, quotas) = load(ws)?;
-    let spinner = lottery_spinner(format!(
+    progress.start(format!(
         "Panel page: the fair lottery for {size} of {} volunteers",
         pool.volunteers().len()
     ));
     // The seed only picks the one panel drawn, which this page does not show.
     let selection = equalis_sortition::select(&pool, &quotas, size, Algorithm::Maximin, 0);
-    spinner.finish_and_clear();
+    progress.finish();
     let selection = selection
         .map_err(|e| anyhow!("the stored volunteers cannot fill a panel of {size}: {e}"))?;
     let prob: std::collections::HashMap<&str, f64> = selection
