@@ -11,6 +11,7 @@ pub mod panel;
 pub mod panel_quotas;
 pub mod panel_report;
 pub mod report;
+pub mod serve;
 pub mod stats;
 pub mod store;
 pub mod synth;
