@@ -7,7 +7,10 @@
 //! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
 
 pub mod dataset;
+pub mod output;
+pub mod outreach;
 pub mod panel;
+pub mod results;
 pub mod workforce;
 
 /// Hears of long work that cannot say how far it has got (the fair lottery's solver): the
