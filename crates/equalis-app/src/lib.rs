@@ -7,7 +7,10 @@
 //! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
 
 pub mod dataset;
+pub mod output;
+pub mod outreach;
 pub mod panel;
+pub mod results;
 pub mod workforce;
 
 /// Hears of long work that cannot say how far it has got (the fair lottery's solver): the
@@ -26,4 +29,32 @@ pub struct Quiet;
 impl Progress for Quiet {
     fn start(&self, _message: String) {}
     fn finish(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    /// The web server links this crate and must not link DataFusion, nor a command line's
+    /// machinery: none of them may become a dependency here.
+    #[test]
+    fn the_app_depends_on_no_query_engine_and_no_terminal() {
+        let manifest = include_str!("../Cargo.toml");
+        let deps = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|d| d.split("\n[").next())
+            .unwrap_or_default();
+        assert!(deps.contains("equalis-workforce"), "read the wrong section");
+        for forbidden in [
+            "equalis-engine",
+            "datafusion",
+            "clap",
+            "indicatif",
+            "rpassword",
+        ] {
+            assert!(
+                !deps.lines().any(|l| l.trim_start().starts_with(forbidden)),
+                "equalis-app must not depend on `{forbidden}`"
+            );
+        }
+    }
 }

@@ -7,9 +7,13 @@
 //! feature's minimums summing to at most the panel size and its maximums to at least it, so
 //! the quotas of one feature never conflict with each other.
 
+use std::io::Write;
+
 use anyhow::{anyhow, bail};
 use equalis_refdata::{PanelFeature, PlaceLevel, RefData, age_band_label};
 use serde_json::{Value, json};
+
+use crate::output::{Format, render};
 
 /// What quotas to set: the command line's flags, a web form's fields. Errors name the
 /// command-line flags (`--size`, `--features`, `--age-bands`).
@@ -148,7 +152,7 @@ pub fn quotas(args: &QuotasOptions) -> anyhow::Result<Vec<QuotaRow>> {
 }
 
 /// The quotas as JSON, with each value's population share, target and source.
-pub fn quotas_json(args: &QuotasOptions, rows: &[QuotaRow]) -> Value {
+fn quotas_json(args: &QuotasOptions, rows: &[QuotaRow]) -> Value {
     let icb = RefData::get().icb(&args.ics).map(|i| i.name.clone());
     json!({
         "ics": args.ics,
@@ -168,7 +172,7 @@ pub fn quotas_json(args: &QuotasOptions, rows: &[QuotaRow]) -> Value {
 }
 
 /// The distinct sources of the quotas' populations, in order of first use.
-pub fn sources(rows: &[QuotaRow]) -> Vec<&'static str> {
+fn sources(rows: &[QuotaRow]) -> Vec<&'static str> {
     let mut sources: Vec<&'static str> = Vec::new();
     for q in rows {
         if !sources.contains(&q.source) {
@@ -176,6 +180,69 @@ pub fn sources(rows: &[QuotaRow]) -> Vec<&'static str> {
         }
     }
     sources
+}
+
+/// Writes the quotas: CSV is the quotas file `panel select` reads; the table and JSON add each
+/// value's population share, target and source.
+pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    args: &QuotasOptions,
+    rows: &[QuotaRow],
+) -> anyhow::Result<()> {
+    match format {
+        Format::Csv => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.feature.clone(),
+                        q.value.clone(),
+                        q.min.to_string(),
+                        q.max.to_string(),
+                    ]
+                })
+                .collect();
+            render(
+                out,
+                Format::Csv,
+                &["feature", "value", "min", "max"],
+                &[false, false, true, true],
+                &body,
+            )?;
+        }
+        Format::Json => {
+            let v = quotas_json(args, rows);
+            out.write_all((serde_json::to_string_pretty(&v)? + "\n").as_bytes())?;
+        }
+        Format::Table => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.feature.clone(),
+                        q.value.clone(),
+                        format!("{:.1}", q.share * 100.0),
+                        format!("{:.2}", q.target),
+                        q.min.to_string(),
+                        q.max.to_string(),
+                    ]
+                })
+                .collect();
+            render(
+                out,
+                Format::Table,
+                &["feature", "value", "population %", "target", "min", "max"],
+                &[false, false, true, true, true, true],
+                &body,
+            )?;
+            out.write_all(b"\nSources:\n")?;
+            for src in sources(rows) {
+                out.write_all(format!("  {src}\n").as_bytes())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

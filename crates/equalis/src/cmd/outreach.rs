@@ -1,29 +1,13 @@
-//! `equalis outreach`, `equalis reidentify` and `equalis registration-gap`.
-//!
-//! `outreach` prints the cohort `compute` wrote: an operational list for the ICB's own
-//! outreach team, in pseudonyms only (not a published statistic; its counts are per
-//! household). `reidentify` is the one way back from pseudonyms to NHS numbers: only the key
-//! holder may run it, with their original extract, and every run, refused or not, is recorded
-//! in `WORKSPACE/audit.log` (never with an NHS number). `registration-gap` prints the ranked
-//! LSOA table through disclosure control.
+//! `equalis outreach`, `equalis reidentify` and `equalis registration-gap`: flags into the
+//! calls of `equalis_app::outreach`, and the listing or summary printed.
 
-use std::collections::{BTreeSet, HashMap};
-use std::fs::OpenOptions;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use arrow_array::{
-    Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
-};
-use equalis_disclosure::{Cell, Publishable};
-use equalis_results::{ResultsError, View, publish_shortfall, read_table_named};
-use equalis_workspace::Workspace;
+use equalis_app::outreach::{self, ReidentifyOptions};
 
-use crate::cmd::compute::Format;
-use crate::cmd::output::{number, render, show};
+use crate::cmd::output::Format;
 
 /// Arguments of `equalis outreach`.
 #[derive(Debug, clap::Args)]
@@ -80,175 +64,21 @@ pub struct RegistrationGapArgs {
     pub format: Format,
 }
 
-// ---- reading results tables ---------------------------------------------------------
-
-fn read(workspace: &Path, name: &str) -> anyhow::Result<Vec<RecordBatch>> {
-    match read_table_named(workspace, name) {
-        Ok((_, batches)) => Ok(batches),
-        Err(ResultsError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            // Not computed from this workspace's data: say what it needs.
-            let step = match name {
-                "outreach" => equalis_engine::OUTREACH,
-                "registration_gap" => equalis_engine::registration::ID,
-                other => other,
-            };
-            if let Ok(meta) = equalis_results::read_metadata(workspace)
-                && let Some(why) = meta.skipped.get(step)
-            {
-                bail!(
-                    "the {} was not computed from this workspace's data: it {why}\n\nhint: then run `equalis compute --workspace {}` again",
-                    step.replace('_', " "),
-                    workspace.display()
-                );
-            }
-            bail!(
-                "the results in `{}` have no `{name}` table (computed by an older equalis)\n\nhint: run `equalis compute --workspace {}`",
-                workspace.display(),
-                workspace.display()
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Typed columns of a results table, with errors naming the column.
-fn col<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> anyhow::Result<&'a T> {
-    b.column_by_name(name)
-        .and_then(|c| c.as_any().downcast_ref::<T>())
-        .with_context(|| format!("results table column `{name}` is missing or of the wrong type"))
-}
-
-fn int(a: &Int64Array, i: usize) -> Option<i64> {
-    a.is_valid(i).then(|| a.value(i))
-}
-
-fn float(a: &Float64Array, i: usize) -> Option<f64> {
-    a.is_valid(i).then(|| a.value(i))
-}
-
-/// Creates a new file readable by its owner only.
-fn create_private(path: &Path, overwrite: bool) -> anyhow::Result<std::fs::File> {
-    let mut o = OpenOptions::new();
-    o.write(true).mode(0o600);
-    if overwrite {
-        o.create(true).truncate(true);
-    } else {
-        o.create_new(true);
-    }
-    let file = o
-        .open(path)
-        .with_context(|| format!("creating `{}`", path.display()))?;
-    // An existing file keeps its old mode when truncated; make sure it is private.
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .with_context(|| format!("setting the mode of `{}`", path.display()))?;
-    Ok(file)
-}
-
-// ---- outreach ----------------------------------------------------------------------------
-
-/// One household of the cohort, as stored.
-struct Member {
-    rank: i64,
-    household_id: String,
-    members: i64,
-    score: f64,
-    reasons: String,
-    core20: bool,
-    plus_members: i64,
-    register_conditions: i64,
-    emergency_admissions: i64,
-    long_waiters: i64,
-}
-
-fn cohort(workspace: &Path, top: Option<usize>) -> anyhow::Result<Vec<Member>> {
-    let mut out = Vec::new();
-    for b in read(workspace, "outreach")? {
-        let rank = col::<Int64Array>(&b, "rank")?;
-        let id = col::<StringArray>(&b, "household_id")?;
-        let members = col::<Int64Array>(&b, "members")?;
-        let score = col::<Float64Array>(&b, "score")?;
-        let reasons = col::<StringArray>(&b, "reasons")?;
-        let core20 = col::<BooleanArray>(&b, "core20")?;
-        let plus = col::<Int64Array>(&b, "plus_members")?;
-        let registers = col::<Int64Array>(&b, "register_conditions")?;
-        let emergency = col::<Int64Array>(&b, "emergency_admissions")?;
-        let waits = col::<Int64Array>(&b, "long_waiters")?;
-        for i in 0..b.num_rows() {
-            out.push(Member {
-                rank: rank.value(i),
-                household_id: id.value(i).to_owned(),
-                members: members.value(i),
-                score: score.value(i),
-                reasons: reasons.value(i).to_owned(),
-                core20: core20.value(i),
-                plus_members: plus.value(i),
-                register_conditions: registers.value(i),
-                emergency_admissions: emergency.value(i),
-                long_waiters: waits.value(i),
-            });
-        }
-    }
-    out.sort_by_key(|m| m.rank);
-    if let Some(n) = top {
-        out.truncate(n);
-    }
-    Ok(out)
-}
-
-const OUTREACH_COLUMNS: [&str; 10] = [
-    "rank",
-    "household_id",
-    "members",
-    "score",
-    "core20",
-    "plus_members",
-    "register_conditions",
-    "emergency_admissions",
-    "long_waiters",
-    "reasons",
-];
-
 /// Runs `equalis outreach`.
 pub fn run_outreach(args: OutreachArgs) -> anyhow::Result<ExitCode> {
-    let cohort = cohort(&args.workspace, args.top)?;
-    let rows: Vec<Vec<String>> = cohort
-        .iter()
-        .map(|m| {
-            vec![
-                m.rank.to_string(),
-                m.household_id.clone(),
-                m.members.to_string(),
-                number(m.score),
-                if m.core20 { "yes" } else { "no" }.to_owned(),
-                m.plus_members.to_string(),
-                m.register_conditions.to_string(),
-                m.emergency_admissions.to_string(),
-                m.long_waiters.to_string(),
-                m.reasons.clone(),
-            ]
-        })
-        .collect();
-    let numeric = [
-        true, false, true, true, false, true, true, true, true, false,
-    ];
+    let cohort = outreach::cohort(&args.workspace, args.top)?;
+    let table = outreach::cohort_table(&cohort);
     match &args.out {
         Some(path) => {
-            let mut file = create_private(path, true)?;
-            render(&mut file, args.format, &OUTREACH_COLUMNS, &numeric, &rows)?;
+            let mut file = outreach::create_private(path, true)?;
+            table.write(&mut file, args.format.into())?;
             eprintln!(
                 "Wrote {} households to `{}` (mode 0600).",
-                rows.len(),
+                table.rows.len(),
                 path.display()
             );
         }
-        None => render(
-            &mut std::io::stdout().lock(),
-            args.format,
-            &OUTREACH_COLUMNS,
-            &numeric,
-            &rows,
-        )?,
+        None => table.write(&mut std::io::stdout().lock(), args.format.into())?,
     }
     eprintln!(
         "Outreach cohort: pseudonyms only, for the ICB's own outreach team; not a published statistic (counts are per household)."
@@ -256,356 +86,49 @@ pub fn run_outreach(args: OutreachArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-// ---- reidentify --------------------------------------------------------------------------
-
-/// One line of `audit.log`.
-struct Audit<'a> {
-    args: &'a ReidentifyArgs,
-    households: usize,
-    people: usize,
-    /// Lines written by this run, for the fault injection of the tests.
-    lines: std::cell::Cell<u32>,
-}
-
-impl Audit<'_> {
-    /// Appends the line (JSON), synced to disk, and returns its path. An audit that cannot be
-    /// written stops the command: a re-identification must never go unrecorded.
-    fn write(&self, outcome: &str) -> anyhow::Result<PathBuf> {
-        let path = self.args.workspace.join("audit.log");
-        let line = serde_json::json!({
-            "at": jiff::Timestamp::now().to_string(),
-            "command": "reidentify",
-            "user": std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
-            "outcome": outcome,
-            "dataset": self.args.dataset,
-            "source": self.args.source.display().to_string(),
-            "top": self.args.top,
-            "households": self.households,
-            "people": self.people,
-            "out": self.args.out.display().to_string(),
-        });
-        self.lines.set(self.lines.get() + 1);
-        // Fault injection for the tests: the Nth line of this run fails as a full disk would.
-        let fail_at: Option<u32> = std::env::var("EQUALIS_FAULT_AUDIT_FAIL_AT")
-            .ok()
-            .and_then(|v| v.parse().ok());
-        let written = if fail_at == Some(self.lines.get()) {
-            Err(std::io::Error::from(std::io::ErrorKind::StorageFull))
-        } else {
-            OpenOptions::new()
-                .append(true)
-                .create(true)
-                .mode(0o600)
-                .open(&path)
-                .and_then(|mut file| {
-                    writeln!(file, "{line}")?;
-                    file.sync_all()
-                })
-        };
-        written.with_context(|| format!("writing the audit log `{}`", path.display()))?;
-        Ok(path)
-    }
-}
-
 /// Runs `equalis reidentify`.
-///
-/// The order keeps every NHS number written on the record: the cohort is matched in memory,
-/// the audit line saying what is about to be written is appended and synced, only then is
-/// the file created; and if the closing line cannot be written the file is removed again.
 pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
     // The workspace must be real before anything is recorded in it.
     let ws = crate::cmd::open_workspace(&args.workspace)?;
-    let mut audit = Audit {
-        args: &args,
-        households: 0,
-        people: 0,
-        lines: std::cell::Cell::new(0),
+    let opts = ReidentifyOptions {
+        workspace: args.workspace,
+        source: args.source,
+        dataset: args.dataset,
+        i_am_the_key_holder: args.i_am_the_key_holder,
+        top: args.top,
+        out: args.out,
     };
-    let refuse = |audit: &Audit<'_>, outcome: &str, why: &str| -> anyhow::Result<ExitCode> {
-        let log = audit.write(&format!("refused: {outcome}"))?;
-        bail!("{why}\n\n(this refusal is recorded in `{}`)", log.display())
-    };
-    if !args.i_am_the_key_holder {
-        return refuse(
-            &audit,
-            "no --i-am-the-key-holder",
-            "refused: re-identification turns pseudonyms back into NHS numbers and is for the key holder only\n\nhint: if you hold the workspace key and may see NHS numbers, add --i-am-the-key-holder",
-        );
-    }
-    if args.dataset != "population" {
-        return refuse(
-            &audit,
-            "dataset is not population",
-            &format!(
-                "refused: the cohort is re-identified from the `population` extract, not `{}`\n\nhint: --dataset population",
-                args.dataset
-            ),
-        );
-    }
-    // The workspace holds no NHS number (a tested invariant of ingest); keep it so.
-    let root = std::fs::canonicalize(ws.root()).unwrap_or_else(|_| ws.root().to_path_buf());
-    let out_parent = args
-        .out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if let Ok(parent) = std::fs::canonicalize(out_parent)
-        && parent.starts_with(&root)
-    {
-        return refuse(
-            &audit,
-            "--out is inside the workspace",
-            "refused: --out is inside the workspace, which must never hold NHS numbers\n\nhint: write the file somewhere only the key holder can read",
-        );
-    }
-    if std::fs::symlink_metadata(&args.out).is_ok() {
-        return refuse(
-            &audit,
-            "--out already exists",
-            &format!(
-                "refused: `{}` already exists; re-identified files are never overwritten\n\nhint: give a new file name with --out",
-                args.out.display()
-            ),
-        );
-    }
-    let matched = match match_cohort(&ws, &args) {
-        Ok(m) => m,
-        Err(e) => {
-            let log = audit.write("failed")?;
-            return Err(e.context(format!("(this failure is recorded in `{}`)", log.display())));
-        }
-    };
-    audit.households = matched.households;
-    audit.people = matched.found.len();
-    // On the record before a single number is written.
-    audit.write("writing")?;
-    if let Err(e) = write_numbers(&args.out, &matched.found) {
-        let log = audit.write("failed")?;
-        return Err(e.context(format!("(this failure is recorded in `{}`)", log.display())));
-    }
-    if let Err(e) = audit.write("written") {
-        // An unrecorded file of NHS numbers must not stand.
-        let removed = match std::fs::remove_file(&args.out) {
-            Ok(()) => format!("`{}` was removed", args.out.display()),
-            Err(r) => format!(
-                "`{}` could NOT be removed ({r}): delete it yourself",
-                args.out.display()
-            ),
-        };
-        return Err(e.context(format!(
-            "the re-identification could not be recorded as finished, so {removed}"
-        )));
-    }
-    let log = args.workspace.join("audit.log");
+    let done = outreach::reidentify(&ws, &opts)?;
     eprintln!(
         "Re-identified {} people in {} of {} households into `{}` (mode 0600).\nRecorded in `{}`.",
-        matched.found.len(),
-        matched.households,
-        matched.cohort,
-        args.out.display(),
-        log.display()
+        done.people,
+        done.households,
+        done.cohort,
+        opts.out.display(),
+        done.log.display()
     );
-    if matched.households < matched.cohort {
+    if done.households < done.cohort {
         eprintln!(
             "{} households of the cohort were not found in `{}`: is it the extract that was ingested?",
-            matched.cohort - matched.households,
-            args.source.display()
+            done.cohort - done.households,
+            opts.source.display()
         );
     }
-    if matched.invalid > 0 {
+    if done.invalid > 0 {
         eprintln!(
             "{} rows of `{}` have no valid NHS number and were skipped (ingest rejected them too).",
-            matched.invalid,
-            args.source.display()
+            done.invalid,
+            opts.source.display()
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The cohort's people found in the key holder's extract, in memory.
-struct Matched {
-    /// (rank, household pseudonym, NHS number as written in the extract), by rank.
-    found: Vec<(i64, String, String)>,
-    /// Households of the cohort found.
-    households: usize,
-    /// Households in the cohort.
-    cohort: usize,
-    /// Rows of the extract without a valid NHS number.
-    invalid: usize,
-}
-
-/// Matches the extract to the cohort by re-pseudonymising it with the workspace key.
-fn match_cohort(ws: &Workspace, args: &ReidentifyArgs) -> anyhow::Result<Matched> {
-    let cohort = cohort(ws.root(), args.top)?;
-    let ranks: HashMap<&str, i64> = cohort
-        .iter()
-        .map(|m| (m.household_id.as_str(), m.rank))
-        .collect();
-    let pseudonyms = equalis_ingest::Repseudonymiser::open(ws)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(&args.source)
-        .with_context(|| format!("opening `{}`", args.source.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("reading the header of `{}`", args.source.display()))?
-        .clone();
-    let find = |name: &str| {
-        headers.iter().position(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .eq_ignore_ascii_case(name)
-        })
-    };
-    let Some(nhs_col) = find("nhs_number") else {
-        bail!(
-            "`{}` has no `nhs_number` column: re-identification needs the NHS numbers as ingested (CSV)",
-            args.source.display()
-        );
-    };
-    let household_col = find("household_id");
-    let mut found: Vec<(i64, String, String)> = Vec::new();
-    let mut invalid = 0usize;
-    for record in reader.records() {
-        let record = record.with_context(|| format!("reading `{}`", args.source.display()))?;
-        let text = record.get(nhs_col).unwrap_or("").trim();
-        // A row ingest rejected is not in the workspace; its number is never echoed.
-        let Ok(person) = pseudonyms.nhs_number(text) else {
-            invalid += 1;
-            continue;
-        };
-        let household = household_col
-            .and_then(|c| record.get(c))
-            .and_then(|h| pseudonyms.household(h))
-            .unwrap_or_else(|| format!("person:{person}"));
-        if let Some(&rank) = ranks.get(household.as_str()) {
-            found.push((rank, household, text.to_owned()));
-        }
-    }
-    // Stable: members of a household stay in extract order.
-    found.sort_by_key(|(rank, _, _)| *rank);
-    let households = found
-        .iter()
-        .map(|(_, h, _)| h.as_str())
-        .collect::<BTreeSet<_>>()
-        .len();
-    Ok(Matched {
-        found,
-        households,
-        cohort: cohort.len(),
-        invalid,
-    })
-}
-
-/// Writes the NHS numbers to a new owner-only file, synced; a file it could not finish is
-/// removed (it never overwrites: the file must not exist).
-fn write_numbers(out: &Path, found: &[(i64, String, String)]) -> anyhow::Result<()> {
-    let mut file = create_private(out, false).context(
-        "the output file must not exist yet (re-identified files are never overwritten)",
-    )?;
-    let written = (|| -> anyhow::Result<()> {
-        let mut w = csv::Writer::from_writer(&mut file);
-        w.write_record(["rank", "household_id", "nhs_number"])?;
-        for (rank, household, nhs) in found {
-            w.write_record([rank.to_string().as_str(), household, nhs])?;
-        }
-        w.flush()?;
-        drop(w);
-        file.sync_all()?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(out);
-        return Err(e.context(format!("writing `{}` (removed)", out.display())));
-    }
-    Ok(())
-}
-
-// ---- registration gap --------------------------------------------------------------------
-
-const GAP_COLUMNS: [&str; 13] = [
-    "rank",
-    "lsoa21_code",
-    "lsoa_name",
-    "imd_decile",
-    "local_authority",
-    "ons_population",
-    "registered",
-    "unregistered",
-    "rate",
-    "lowercl",
-    "uppercl",
-    "census_not_white_pct",
-    "note",
-];
-
 /// Runs `equalis registration-gap`.
 pub fn run_registration_gap(args: RegistrationGapArgs) -> anyhow::Result<ExitCode> {
-    let mut rows: Vec<(i64, Vec<String>)> = Vec::new();
-    for b in read(&args.workspace, "registration_gap")? {
-        let rank = col::<Int64Array>(&b, "rank")?;
-        let code = col::<StringArray>(&b, "lsoa21_code")?;
-        let name = col::<StringArray>(&b, "lsoa_name")?;
-        let decile = col::<Int32Array>(&b, "imd_decile")?;
-        let la = col::<StringArray>(&b, "local_authority")?;
-        let ons = col::<Int64Array>(&b, "ons_population")?;
-        let registered = col::<Int64Array>(&b, "registered")?;
-        let share = col::<Float64Array>(&b, "census_not_white_pct")?;
-        let note = col::<StringArray>(&b, "note")?;
-        for i in 0..b.num_rows() {
-            let as_f = |x: Option<i64>| x.map(|v| v as f64);
-            // Every count passes the small-number rule (the three are linked: one small one
-            // withholds all), and the rate and its limits are computed from the published
-            // estimate and count, so no digit of them gives an exact count away (the stored
-            // rate and limits, from exact counts, are not read here).
-            let published = publish_shortfall(
-                &View::Published,
-                as_f(int(ons, i)),
-                as_f(int(registered, i)),
-            );
-            let note = if published.withheld {
-                "withheld: a count from 1 to 7 (NHS Digital small-number rule)".to_owned()
-            } else if note.is_valid(i) {
-                note.value(i).to_owned()
-            } else {
-                String::new()
-            };
-            let round1 = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.1}"));
-            rows.push((
-                rank.value(i),
-                vec![
-                    rank.value(i).to_string(),
-                    code.value(i).to_owned(),
-                    name.value(i).to_owned(),
-                    if decile.is_valid(i) {
-                        decile.value(i).to_string()
-                    } else {
-                        String::new()
-                    },
-                    la.value(i).to_owned(),
-                    show(&published.estimate),
-                    show(&published.counted),
-                    show(&published.missing),
-                    round_shown(&published.value),
-                    round_shown(&published.lowercl),
-                    round_shown(&published.uppercl),
-                    // Census shares are published ONS figures.
-                    round1(float(share, i)),
-                    note,
-                ],
-            ));
-        }
-    }
-    rows.sort_by_key(|(r, _)| *r);
-    let mut rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
-    if let Some(n) = args.top {
-        rows.truncate(n);
-    }
-    let numeric = [
-        true, false, false, true, false, true, true, true, true, true, true, true, false,
-    ];
+    let table = outreach::registration_gap(&args.workspace, args.top)?;
     let mut out = std::io::stdout().lock();
-    render(&mut out, args.format, &GAP_COLUMNS, &numeric, &rows)?;
+    table.write(&mut out, args.format.into())?;
     if args.format == Format::Table {
         writeln!(
             out,
@@ -615,11 +138,18 @@ pub fn run_registration_gap(args: RegistrationGapArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-/// A rate or limit to one decimal place (the limits of a few hundred people are not more
-/// precise than that).
-fn round_shown(c: &Publishable<Cell>) -> String {
-    match c.get() {
-        Cell::Value(v) | Cell::Percentage(v) => format!("{v:.1}"),
-        _ => show(c),
+#[cfg(test)]
+mod tests {
+    /// The app names the compute steps without linking the engine: the names must agree.
+    #[test]
+    fn the_app_names_the_engine_s_steps_as_the_engine_does() {
+        assert_eq!(
+            equalis_app::outreach::OUTREACH_STEP,
+            equalis_engine::OUTREACH
+        );
+        assert_eq!(
+            equalis_app::outreach::REGISTRATION_GAP_STEP,
+            equalis_engine::registration::ID
+        );
     }
 }

@@ -19,8 +19,7 @@ use equalis_sortition::{Algorithm, Pool, Quotas, SortitionError};
 use indicatif::ProgressBar;
 use serde_json::Value;
 
-use crate::cmd::compute::Format as OutFormat;
-use crate::cmd::output;
+use crate::cmd::output::Format as OutFormat;
 
 /// Arguments of `equalis panel`.
 #[derive(Debug, clap::Args)]
@@ -302,58 +301,7 @@ fn quotas(args: QuotasArgs) -> anyhow::Result<ExitCode> {
     };
     let rows = panel::quotas::quotas(&opts)?;
     let mut text: Vec<u8> = Vec::new();
-    match args.format {
-        OutFormat::Csv => {
-            let body: Vec<Vec<String>> = rows
-                .iter()
-                .map(|q| {
-                    vec![
-                        q.feature.clone(),
-                        q.value.clone(),
-                        q.min.to_string(),
-                        q.max.to_string(),
-                    ]
-                })
-                .collect();
-            output::render(
-                &mut text,
-                OutFormat::Csv,
-                &["feature", "value", "min", "max"],
-                &[false, false, true, true],
-                &body,
-            )?;
-        }
-        OutFormat::Json => {
-            let v = panel::quotas::quotas_json(&opts, &rows);
-            text = (serde_json::to_string_pretty(&v)? + "\n").into_bytes();
-        }
-        OutFormat::Table => {
-            let body: Vec<Vec<String>> = rows
-                .iter()
-                .map(|q| {
-                    vec![
-                        q.feature.clone(),
-                        q.value.clone(),
-                        format!("{:.1}", q.share * 100.0),
-                        format!("{:.2}", q.target),
-                        q.min.to_string(),
-                        q.max.to_string(),
-                    ]
-                })
-                .collect();
-            output::render(
-                &mut text,
-                OutFormat::Table,
-                &["feature", "value", "population %", "target", "min", "max"],
-                &[false, false, true, true, true, true],
-                &body,
-            )?;
-            text.extend_from_slice(b"\nSources:\n");
-            for src in panel::quotas::sources(&rows) {
-                text.extend_from_slice(format!("  {src}\n").as_bytes());
-            }
-        }
-    }
+    panel::quotas::write(&mut text, args.format.into(), &opts, &rows)?;
     match &args.out {
         Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
         None => {

@@ -310,6 +310,19 @@ fn registration_gap_publishes_no_count_from_1_to_7() {
         "3",
     ]));
     insta::assert_snapshot!("registration_gap_top3", top);
+
+    // `equalis results` names the shortfall's two counts for what they are: the ONS estimate
+    // and the patients registered.
+    let listed = ok(&equalis(&[
+        "results",
+        "--workspace",
+        w,
+        "--indicator",
+        "gp_registration_gap",
+        "--breakdown",
+        "all",
+    ]));
+    insta::assert_snapshot!("results_registration_gap_all", listed);
 }
 
 #[test]
