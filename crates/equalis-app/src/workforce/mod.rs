@@ -4,7 +4,7 @@
 //! workbook, and the report's workforce pages are made of the same sheets
 //! ([`report_sections`]).
 //!
-//! Data come from the workspace ([`load`]): a dataset the workspace lacks leaves only the
+//! Data come from the workspace (`load.rs`): a dataset the workspace lacks leaves only the
 //! indicators that read it undefined, naming the dataset to ingest. The figures come from
 //! `equalis-workforce`; every number passes `equalis-disclosure` through
 //! [`render::Publisher`], in one of two views (`--view`, rules in `docs/WORKFORCE.md`):
