@@ -7,8 +7,6 @@
 //! at the boundary ([`From<anyhow::Error>`]), keeping the innermost kind found. Errors of the
 //! library crates below are classified there too. Anything not classified is a fault.
 
-use std::fmt;
-
 /// An `anyhow` error carrying an [`Error`] of [`ErrorKind::NotFound`], from `format!` arguments.
 macro_rules! not_found {
     ($($t:tt)*) => {
@@ -39,8 +37,10 @@ pub enum ErrorKind {
     Fault,
 }
 
-/// An error of a use case: what went wrong, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error of a use case: what went wrong, and what to do about it. It reads as the
+/// message, then the hint as its own paragraph: the command line prints exactly this.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", .hint.as_ref().map(|h| format!("{HINT}{h}")).unwrap_or_default())]
 pub struct Error {
     /// Who must act.
     pub kind: ErrorKind,
@@ -93,19 +93,6 @@ impl Error {
         self
     }
 }
-
-impl fmt::Display for Error {
-    /// The message, then the hint as its own paragraph: the command line prints exactly this.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "{HINT}{hint}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// The kind of one error of a chain, when it has one.
 fn kind_of(e: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
