@@ -278,7 +278,7 @@ pub(crate) fn slug(id: &str) -> String {
 
 /// One column heading of a table.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Head {
+pub struct Head {
     /// The heading.
     pub label: String,
     /// Whether the column holds numbers (right-aligned).
@@ -287,7 +287,7 @@ pub(crate) struct Head {
 
 /// One data cell.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct TableCell {
+pub struct TableCell {
     /// What it shows.
     pub text: String,
     /// Its CSS class (`num` for numbers, a tag class for a judgement).
@@ -322,7 +322,7 @@ impl TableCell {
 
 /// A table row: a header cell naming the row, then data cells.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct TableRow {
+pub struct TableRow {
     /// The row's name (a `<th scope="row">`).
     pub header: String,
     /// The data.
@@ -331,7 +331,7 @@ pub(crate) struct TableRow {
 
 /// A data table with its caption and the notes that explain its symbols.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Table {
+pub struct Table {
     /// The `<caption>`.
     pub caption: String,
     /// Column headings, the first naming the row headers.

@@ -51,7 +51,7 @@ pub(crate) struct Headline {
 
 /// A chart with its heading, caption, notes and data table.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Figure {
+pub struct Figure {
     /// The `h3`.
     pub heading: String,
     /// The SVG.
@@ -323,36 +323,47 @@ pub(crate) fn forests(
     iod_edition: &str,
     ids: &mut ChartIds,
 ) -> Vec<Figure> {
+    FOREST_BREAKDOWNS
+        .iter()
+        .filter_map(|breakdown| forest(data, period, breakdown, iod_edition, ids))
+        .collect()
+}
+
+/// The forest plot and table of one breakdown in a period, `None` when it has no groups there.
+pub(crate) fn forest(
+    data: &IndicatorData<'_>,
+    period: &str,
+    breakdown: &str,
+    iod_edition: &str,
+    ids: &mut ChartIds,
+) -> Option<Figure> {
     let ics = data.ics(period);
     let reference = ics_reference(data, period);
-    let mut out = Vec::new();
-    for breakdown in FOREST_BREAKDOWNS {
-        let rows = data.breakdown(period, breakdown);
-        if rows.is_empty() {
-            continue;
-        }
-        let label = data::breakdown_label(breakdown, iod_edition);
-        let points: Vec<ForestPoint> = rows
-            .iter()
-            .filter_map(|r| {
-                Some(ForestPoint {
-                    label: data::group_label(&r.breakdown, &r.group),
-                    value: cell_number(&r.value)?,
-                    lower: cell_number(&r.lowercl),
-                    upper: cell_number(&r.uppercl),
-                    judgement: Judgement::of(r.comparison, &data.info.direction),
-                })
+    let rows = data.breakdown(period, breakdown);
+    if rows.is_empty() {
+        return None;
+    }
+    let label = data::breakdown_label(breakdown, iod_edition);
+    let points: Vec<ForestPoint> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(ForestPoint {
+                label: data::group_label(&r.breakdown, &r.group),
+                value: cell_number(&r.value)?,
+                lower: cell_number(&r.lowercl),
+                upper: cell_number(&r.uppercl),
+                judgement: Judgement::of(r.comparison, &data.info.direction),
             })
-            .collect();
-        let title = format!(
-            "{} by {}, {period}",
-            data.info.name,
-            data::breakdown_noun(breakdown)
-        );
-        let count = |j: Judgement| points.iter().filter(|p| p.judgement == j).count();
-        let judged = if data.info.direction == "higher_is_better"
-            || data.info.direction == "lower_is_better"
-        {
+        })
+        .collect();
+    let title = format!(
+        "{} by {}, {period}",
+        data.info.name,
+        data::breakdown_noun(breakdown)
+    );
+    let count = |j: Judgement| points.iter().filter(|p| p.judgement == j).count();
+    let judged =
+        if data.info.direction == "higher_is_better" || data.info.direction == "lower_is_better" {
             format!(
                 "{} better, {} similar and {} worse than the ICS value.",
                 count(Judgement::Better),
@@ -367,31 +378,29 @@ pub(crate) fn forests(
                 count(Judgement::Lower)
             )
         };
-        let desc = format!(
-            "Forest plot: {} shown as points with 95% confidence intervals{}. {judged} \
-             The figures are in the table below the chart.",
-            format::plural(points.len(), "group", "groups"),
-            reference
-                .as_ref()
-                .map(|r| format!(", against a vertical line at the {}", r.label))
-                .unwrap_or_default(),
-        );
-        let svg = charts::forest(
-            &ids.next(),
-            &title,
-            &desc,
-            &points,
-            reference.as_ref(),
-            &data.units,
-        );
-        out.push(Figure {
-            heading: label.clone(),
-            svg,
-            notes: omitted(&rows),
-            table: rows_table(data, title, &label, ics, &rows),
-        });
-    }
-    out
+    let desc = format!(
+        "Forest plot: {} shown as points with 95% confidence intervals{}. {judged} \
+         The figures are in the table below the chart.",
+        format::plural(points.len(), "group", "groups"),
+        reference
+            .as_ref()
+            .map(|r| format!(", against a vertical line at the {}", r.label))
+            .unwrap_or_default(),
+    );
+    let svg = charts::forest(
+        &ids.next(),
+        &title,
+        &desc,
+        &points,
+        reference.as_ref(),
+        &data.units,
+    );
+    Some(Figure {
+        heading: label.clone(),
+        svg,
+        notes: omitted(&rows),
+        table: rows_table(data, title, &label, ics, &rows),
+    })
 }
 
 /// An SII or RII with its limits and what they mean, in sentences.

@@ -22,13 +22,15 @@ mod sections;
 mod svg;
 pub mod tables;
 
+pub use data::{Head, Table, TableCell, TableRow};
+pub use indicator::Figure;
 pub use sections::{Block, Chart, Section};
 
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use equalis_results::Results;
+use equalis_results::{IndicatorInfo, PublishedRow, Results};
 
 /// What the report says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,33 @@ pub fn write_report(
         charts: rendered.charts,
         bytes,
     })
+}
+
+/// One breakdown of one indicator in one period as the report draws it, for other front ends
+/// (the web application): the forest plot of its groups against the ICS value, with the data
+/// table and notes. `rows` are published rows (any indicators; those of `info.id` are used).
+/// `None` when the breakdown has no groups in that period.
+pub fn breakdown_figure(
+    info: &IndicatorInfo,
+    rows: &[PublishedRow],
+    period: &str,
+    breakdown: &str,
+    iod_edition: &str,
+) -> Option<Figure> {
+    let data = data::IndicatorData::new(info, rows, &[], &[]);
+    indicator::forest(
+        &data,
+        period,
+        breakdown,
+        iod_edition,
+        &mut indicator::ChartIds::default(),
+    )
+}
+
+/// A breakdown's heading as the report writes it: `imd_quintile` → `Deprivation quintile (IMD
+/// 2025)`.
+pub fn breakdown_label(breakdown: &str, iod_edition: &str) -> String {
+    data::breakdown_label(breakdown, iod_edition)
 }
 
 /// Writes `path` by way of a temporary file in the same directory and a rename.

@@ -266,6 +266,16 @@ fn current_dir(workspace: &Path) -> Result<PathBuf, ResultsError> {
     Ok(base.join(name))
 }
 
+/// The name of the current results version (`v3`), read from one small file: cheap enough for
+/// a long-running reader (the web server) to ask before every use of what it has cached.
+pub fn current_version(workspace: &Path) -> Result<String, ResultsError> {
+    let dir = current_dir(workspace)?;
+    Ok(dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default())
+}
+
 /// Reads a table this crate does not define (written with [`ResultsWriter::write_batch`],
 /// e.g. `outreach`) from the current results: its path and batches.
 pub fn read_table_named(

@@ -16,6 +16,9 @@ pub struct Config {
     /// Names of the organisations by ODS code (`RWE = "University Hospitals of Leicester NHS
     /// Trust"`), for the report and pages; a code without a name is shown as the code.
     pub organisations: std::collections::BTreeMap<String, String>,
+    /// Whether `equalis serve` shows the published pages (and the published API) to anyone
+    /// without signing in. Off by default: a workspace is private until its owner says so.
+    pub public_pages: bool,
 }
 
 impl Default for Config {
@@ -24,6 +27,7 @@ impl Default for Config {
             iod_edition: IodEdition::Iod2025,
             population_scale: None,
             organisations: std::collections::BTreeMap::new(),
+            public_pages: false,
         }
     }
 }
@@ -34,6 +38,7 @@ struct Raw {
     iod_edition: Option<toml::Value>,
     population_scale: Option<f64>,
     organisations: Option<std::collections::BTreeMap<String, String>>,
+    public_pages: Option<bool>,
 }
 
 impl Config {
@@ -55,6 +60,12 @@ impl Config {
                  # smaller scale): population estimates are scaled to match.\n\
                  population_scale = {scale:?}\n"
             ));
+        }
+        if self.public_pages {
+            text.push_str(
+                "\n# `equalis serve` shows the published pages to anyone without signing in.\n\
+                 public_pages = true\n",
+            );
         }
         text.push_str(
             "\n# Organisations' names by ODS code, shown with the code in the report:\n\
@@ -91,6 +102,7 @@ impl Config {
             config.population_scale = Some(scale);
         }
         config.organisations = raw.organisations.unwrap_or_default();
+        config.public_pages = raw.public_pages.unwrap_or(false);
         Ok(config)
     }
 }
@@ -123,6 +135,12 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(Config::parse(&named.to_toml()).unwrap(), named);
+        let public = Config {
+            public_pages: true,
+            ..Config::default()
+        };
+        assert_eq!(Config::parse(&public.to_toml()).unwrap(), public);
+        assert!(!Config::parse("").unwrap().public_pages);
         assert!(
             Config::parse("population_scale = -2.0")
                 .unwrap_err()

@@ -51,6 +51,8 @@ enum Command {
     User(cmd::user::UserArgs),
     /// The web application's audit log: verify its chain, list its newest entries
     Audit(cmd::audit::AuditArgs),
+    /// Serve the web application: dashboards, sign-in and the JSON API of a workspace
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Workforce(args) => cmd::workforce::run(args),
         Command::User(args) => cmd::user::run(args),
         Command::Audit(args) => cmd::audit::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(code) => code,

@@ -8,6 +8,7 @@ pub mod output;
 pub mod outreach;
 pub mod panel;
 pub mod report;
+pub mod serve;
 pub mod stats;
 pub mod store;
 pub mod synth;

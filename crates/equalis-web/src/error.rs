@@ -1,0 +1,152 @@
+//! Errors as people see them: an HTML page in the NHS.UK style, or JSON for the API. Faults
+//! are logged in full and shown without internals.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+/// What went wrong with a request.
+#[derive(Debug)]
+pub(crate) enum WebError {
+    /// What was asked for does not exist; `valid` lists what does (`kind` names them).
+    NotFound {
+        /// What was not found, as a sentence.
+        what: String,
+        /// What the valid names are (`indicators`, `breakdowns`, `pages`).
+        kind: &'static str,
+        /// The valid names.
+        valid: Vec<String>,
+    },
+    /// The request cannot be understood (a bad parameter).
+    BadRequest(String),
+    /// The request needs someone signed in; `next` is where to come back to.
+    SignInRequired {
+        /// The path and query asked for.
+        next: String,
+    },
+    /// Signed in, but the role does not allow it.
+    Forbidden(String),
+    /// A form without this session's CSRF token.
+    Csrf,
+    /// The store cannot be used now.
+    Unavailable,
+    /// A fault in equalis or its files; the detail is logged, not shown.
+    Internal,
+}
+
+impl WebError {
+    /// A fault: logged with its detail, shown without it.
+    pub(crate) fn internal(e: impl std::fmt::Display) -> WebError {
+        tracing::error!("internal error: {e}");
+        WebError::Internal
+    }
+
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound { .. } => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The page heading.
+    pub(crate) fn title(&self) -> &'static str {
+        match self {
+            WebError::NotFound { .. } => "Page not found",
+            WebError::BadRequest(_) => "There is a problem with the request",
+            WebError::SignInRequired { .. } => "You need to sign in",
+            WebError::Forbidden(_) => "You do not have access to this page",
+            WebError::Csrf => "The form could not be accepted",
+            WebError::Unavailable => "Sorry, the service is unavailable",
+            WebError::Internal => "Sorry, there is a problem with the service",
+        }
+    }
+
+    /// What to tell the person, in a sentence or two.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            WebError::NotFound { what, .. } => what.clone(),
+            WebError::BadRequest(m) | WebError::Forbidden(m) => m.clone(),
+            WebError::SignInRequired { .. } => {
+                "Sign in to see this page, or use an API token.".to_owned()
+            }
+            WebError::Csrf => "The form was missing its security token or it had expired. \
+                Go back, reload the page and try again."
+                .to_owned(),
+            WebError::Unavailable => {
+                "The account store cannot be reached. Try again later.".to_owned()
+            }
+            WebError::Internal => {
+                "Something went wrong on our side. It has been logged. Try again later.".to_owned()
+            }
+        }
+    }
+
+    /// The valid names to list, and what they are.
+    pub(crate) fn valid(&self) -> Option<(&'static str, &[String])> {
+        match self {
+            WebError::NotFound { kind, valid, .. } => Some((kind, valid)),
+            _ => None,
+        }
+    }
+
+    /// The error as a JSON response, for the API.
+    pub(crate) fn json(&self) -> Response {
+        let mut body = json!({
+            "error": {
+                "status": self.status().as_u16(),
+                "title": self.title(),
+                "message": self.message(),
+            }
+        });
+        if let Some((kind, valid)) = self.valid() {
+            body["error"]["valid"] = json!({ kind: valid });
+        }
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if matches!(self, WebError::SignInRequired { .. }) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"equalis\""),
+            );
+        }
+        response
+    }
+}
+
+impl From<equalis_store::StoreError> for WebError {
+    fn from(e: equalis_store::StoreError) -> WebError {
+        tracing::error!("store error: {e}");
+        WebError::Unavailable
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::SignInRequired { next } = &self {
+            // A browser is sent to the sign-in page, and back afterwards.
+            return Redirect::to(&format!("/login?next={}", crate::auth::encode_next(next)))
+                .into_response();
+        }
+        let body = crate::templates::error_page(&self);
+        (self.status(), axum::response::Html(body)).into_response()
+    }
+}
+
+/// An error of the JSON API.
+#[derive(Debug)]
+pub(crate) struct ApiError(pub WebError);
+
+impl From<WebError> for ApiError {
+    fn from(e: WebError) -> ApiError {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.json()
+    }
+}

@@ -1,0 +1,80 @@
+//! The equalis web application: `equalis serve`.
+//!
+//! Server-rendered HTML in the NHS.UK design system (vendored `nhsuk-frontend`, served from
+//! memory), sign-in against the store (`equalis-store`: accounts, roles, sessions, CSRF,
+//! throttling, API tokens, the audit log), dashboards of the workspace's results, CSV
+//! downloads and a JSON API under `/api/v1/` described by an OpenAPI 3.1 document.
+//!
+//! **Invariant:** no number leaves except through the published view
+//! ([`equalis_results::publish`] with [`equalis_results::View::Published`]); the raw rows are
+//! kept private in the results cache ([`results`]), and the one way to the unsuppressed view
+//! writes an audit entry first.
+//!
+//! **Invariant:** handlers are thin: they check who is asking, pick rows from the cache and
+//! render; the charts and tables come from `equalis-report`.
+//!
+//! **Invariant:** no DataFusion: this crate reads stored results and never depends on
+//! `equalis-engine`.
+//!
+//! ```text
+//! request ─▶ security headers ─▶ route ─▶ Viewer (session cookie or bearer token, from the store)
+//!                                          ─▶ access check (role, public_pages)
+//!                                          ─▶ results cache (reloaded when results/CURRENT moves)
+//!                                          ─▶ published rows ─▶ template / CSV / JSON
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod pages;
+mod results;
+mod security;
+mod state;
+mod templates;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use api::{API_ROUTES, OPENAPI};
+pub use state::{AppState, Options, ServeError};
+
+/// The whole application as an axum router over `state`.
+pub fn router(state: AppState) -> Router {
+    let [api_list, api_one, api_doc] = API_ROUTES;
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/indicators", get(pages::indicators))
+        // One route for the page and its CSV (`/indicators/ID.csv`): the router matches whole
+        // path segments, so the handler tells them apart by the suffix.
+        .route("/indicators/{id}", get(pages::indicator))
+        .route("/admin/audit", get(pages::audit))
+        .route(api_list, get(api::indicators))
+        .route(api_one, get(api::indicator))
+        .route(api_doc, get(api::openapi))
+        .route("/assets/{*path}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serves the application on `addr` until the process ends.
+pub async fn serve(addr: SocketAddr, state: AppState) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await.map_err(ServeError::Serve)
+}
+
+/// Whether an address is on this machine only, where a browser reaches the server over plain
+/// HTTP and so cannot be sent `Secure` cookies.
+pub fn is_loopback(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}

@@ -1,0 +1,135 @@
+//! The page templates, compiled into the binary, and what they are given.
+//!
+//! minijinja escapes every value in an `.html` template; the only unescaped output is the SVG
+//! of `equalis-report`'s charts, which that crate builds with its text escaped.
+
+use std::sync::LazyLock;
+
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+
+use crate::auth::Viewer;
+use crate::error::WebError;
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_formatter(html_formatter);
+    for (name, source) in [
+        ("layout.html", include_str!("../templates/layout.html")),
+        ("macros.html", include_str!("../templates/macros.html")),
+        ("login.html", include_str!("../templates/login.html")),
+        ("error.html", include_str!("../templates/error.html")),
+        ("home.html", include_str!("../templates/home.html")),
+        (
+            "indicators.html",
+            include_str!("../templates/indicators.html"),
+        ),
+        (
+            "indicator.html",
+            include_str!("../templates/indicator.html"),
+        ),
+        ("audit.html", include_str!("../templates/audit.html")),
+    ] {
+        // The templates are part of the binary: one that does not parse is caught by the
+        // tests, which render every page.
+        if let Err(e) = env.add_template(name, source) {
+            tracing::error!("template {name} does not parse: {e}");
+        }
+    }
+    env
+});
+
+/// minijinja's formatter, escaping strings in HTML templates by the five characters that
+/// matter (`& < > " '`) rather than also `/`, so that paths and periods (`2025/26`) read as
+/// written in the page source and in tests.
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(s) if !value.is_safe() && state.auto_escape() == minijinja::AutoEscape::Html => {
+            let mut escaped = String::with_capacity(s.len());
+            for c in s.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+            })
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// The signed-in person as the header shows them.
+#[derive(Debug, Serialize)]
+pub(crate) struct Account {
+    name: String,
+    role: &'static str,
+    csrf_token: String,
+}
+
+/// What the layout needs about who is asking.
+pub(crate) fn account(viewer: &Viewer) -> Option<Account> {
+    let user = viewer.user.as_ref()?;
+    Some(Account {
+        name: user.display_name.clone(),
+        role: user.role.name(),
+        // Only a browser session has forms to sign out with.
+        csrf_token: viewer
+            .session
+            .as_ref()
+            .map(|s| s.csrf_token().to_owned())
+            .unwrap_or_default(),
+    })
+}
+
+/// Renders a template; a failure is a fault in equalis.
+pub(crate) fn render(name: &str, ctx: Value) -> Result<String, WebError> {
+    TEMPLATES
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| WebError::internal(format!("rendering {name}: {e:#}")))
+}
+
+/// The sign-in page.
+pub(crate) fn login_page(
+    csrf_token: &str,
+    next: &str,
+    email: &str,
+    error: Option<&str>,
+) -> Result<String, WebError> {
+    render(
+        "login.html",
+        context! { csrf_token, next, email, error, title => "Sign in" },
+    )
+}
+
+/// An error page. It cannot fail: if the template does, a plain page says the same.
+pub(crate) fn error_page(e: &WebError) -> String {
+    let (kind, valid) = e.valid().unwrap_or(("", &[]));
+    let ctx = context! {
+        title => e.title(),
+        status => e.status().as_u16(),
+        message => e.message(),
+        valid_kind => kind,
+        valid => valid,
+    };
+    TEMPLATES
+        .get_template("error.html")
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|err| {
+            tracing::error!("rendering the error page failed: {err:#}");
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><title>{0}</title></head><body><h1>{0}</h1></body></html>",
+                e.title()
+            )
+        })
+}

@@ -1,0 +1,167 @@
+//! No count from 1 to 7 on any published page, download or API response: every route's
+//! output is scanned, for anonymous visitors of a public workspace and for a signed-in viewer.
+
+use axum::http::StatusCode;
+use equalis_store::Role;
+use serde_json::Value;
+
+use crate::fixture::{App, Who};
+
+fn small(n: f64) -> bool {
+    (1.0..=7.0).contains(&n)
+}
+
+/// The count cells of a page (`<td class="… equalis-count">N</td>`), as text.
+fn html_counts(body: &str) -> Vec<String> {
+    body.split("equalis-count")
+        .skip(1)
+        .filter_map(|rest| {
+            let start = rest.find('>')? + 1;
+            let end = rest[start..].find("</td>")? + start;
+            Some(rest[start..end].trim().to_owned())
+        })
+        .collect()
+}
+
+fn check_text(cells: &[String], what: &str, checked: &mut usize, withheld: &mut usize) {
+    for c in cells {
+        *checked += 1;
+        if c == "*" {
+            *withheld += 1;
+            continue;
+        }
+        if let Ok(n) = c.replace(',', "").parse::<f64>() {
+            assert!(!small(n), "{what}: a count of {c} is published");
+        }
+    }
+}
+
+async fn scan(app: &App, who: &Who) -> (usize, usize) {
+    let (mut checked, mut withheld) = (0, 0);
+    let list = app.get("/api/v1/indicators", who).await;
+    assert_eq!(list.status, StatusCode::OK);
+    for ind in list.json()["indicators"].as_array().expect("indicators") {
+        let id = ind["id"].as_str().expect("id");
+        let statistic = ind["statistic"].as_str().unwrap_or_default().to_owned();
+        for b in ind["breakdowns"].as_array().expect("breakdowns") {
+            let b = b.as_str().expect("breakdown");
+            for p in ind["periods"].as_array().expect("periods") {
+                let p = p.as_str().expect("period");
+                let q = format!(
+                    "breakdown={}&period={}",
+                    crate::fixture::enc(b),
+                    crate::fixture::enc(p)
+                );
+                // The page's table.
+                let page = app.get(&format!("/indicators/{id}?{q}"), who).await;
+                assert_eq!(page.status, StatusCode::OK, "{id} {b} {p}");
+                let mut cells = html_counts(&page.body);
+                // A count indicator's value is the count itself.
+                if statistic == "count" {
+                    cells.extend(value_cells(&page.body));
+                }
+                check_text(
+                    &cells,
+                    &format!("page {id} {b} {p}"),
+                    &mut checked,
+                    &mut withheld,
+                );
+                // The CSV.
+                let csv = app.get(&format!("/indicators/{id}.csv?{q}"), who).await;
+                assert_eq!(csv.status, StatusCode::OK);
+                let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+                for rec in reader.records() {
+                    let rec = rec.expect("a CSV record");
+                    let mut cols = vec![5, 6, 7, 8];
+                    if &rec[4] == "count" {
+                        cols.push(9);
+                    }
+                    let cells: Vec<String> = cols.iter().map(|&i| rec[i].to_owned()).collect();
+                    check_text(
+                        &cells,
+                        &format!("CSV {id} {b} {p}"),
+                        &mut checked,
+                        &mut withheld,
+                    );
+                }
+                // The API.
+                let api = app.get(&format!("/api/v1/indicators/{id}?{q}"), who).await;
+                for row in api.json()["rows"].as_array().expect("rows") {
+                    let mut fields = vec![
+                        "numerator",
+                        "denominator",
+                        "comparator_numerator",
+                        "comparator_denominator",
+                    ];
+                    if row["statistic"] == "count" {
+                        fields.push("value");
+                    }
+                    let cells: Vec<String> = fields
+                        .iter()
+                        .map(|f| match &row[*f] {
+                            Value::Number(n) => n.to_string(),
+                            Value::String(s) => s.clone(),
+                            _ => String::new(),
+                        })
+                        .collect();
+                    check_text(
+                        &cells,
+                        &format!("API {id} {b} {p}"),
+                        &mut checked,
+                        &mut withheld,
+                    );
+                }
+            }
+        }
+        // The whole-indicator CSV and API response.
+        let csv = app.get(&format!("/indicators/{id}.csv"), who).await;
+        assert!(!csv.body.is_empty());
+        for line in csv.body.lines().skip(1) {
+            let cells: Vec<String> = line.split(',').skip(5).take(4).map(str::to_owned).collect();
+            check_text(&cells, &format!("CSV {id}"), &mut checked, &mut withheld);
+        }
+    }
+    // The other pages hold no table of counts, but no small count either.
+    for path in ["/", "/indicators"] {
+        let page = app.get(path, who).await;
+        assert!(html_counts(&page.body).is_empty(), "{path}");
+    }
+    (checked, withheld)
+}
+
+/// The value cells of a page's table: the first numeric cell after the count cells.
+fn value_cells(body: &str) -> Vec<String> {
+    body.split("</tr>")
+        .filter(|row| row.contains("equalis-count"))
+        .filter_map(|row| {
+            let last_count = row.rfind("equalis-count")?;
+            let rest = &row[last_count..];
+            let next =
+                rest.find("nhsuk-table__cell--numeric\">")? + "nhsuk-table__cell--numeric\">".len();
+            let end = rest[next..].find("</td>")? + next;
+            Some(rest[next..end].trim().to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn no_published_route_shows_a_count_from_1_to_7() {
+    let app = App::new(true).await;
+    let (checked, withheld) = scan(&app, &Who::Anonymous).await;
+    assert!(checked > 100, "only {checked} cells were checked");
+    assert!(withheld > 0, "the fixture's small counts were withheld");
+    let viewer = app.as_role(Role::Viewer).await;
+    let (checked_viewer, _) = scan(&app, &viewer).await;
+    assert_eq!(
+        checked, checked_viewer,
+        "a viewer sees the same published figures"
+    );
+}
+
+#[test]
+fn the_scanner_finds_count_cells() {
+    let body = "<tr><th>A</th><td class=\"nhsuk-table__cell nhsuk-table__cell--numeric equalis-count\">5</td>\
+                <td class=\"nhsuk-table__cell nhsuk-table__cell--numeric\">12.5</td></tr>";
+    assert_eq!(html_counts(body), vec!["5".to_owned()]);
+    assert_eq!(value_cells(body), vec!["12.5".to_owned()]);
+}

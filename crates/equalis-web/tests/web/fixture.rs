@@ -1,0 +1,342 @@
+//! The test workspace, store and accounts, and helpers to send requests.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use equalis_results::{Comparison, IndicatorInfo, Metadata, ResultRow, ResultsWriter, Statistic};
+use equalis_store::{Actor, Database, ManualClock, NewUser, Role, Store, StoreConfig};
+use equalis_web::{AppState, Options};
+use http_body_util::BodyExt;
+use jiff::Timestamp;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// Every account's password.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The accounts, one per role.
+pub const ACCOUNTS: [(&str, Role); 5] = [
+    ("admin@example.nhs.uk", Role::Admin),
+    ("analyst@example.nhs.uk", Role::Analyst),
+    ("edi@example.nhs.uk", Role::EdiLead),
+    ("reviewer@example.nhs.uk", Role::Reviewer),
+    ("viewer@example.nhs.uk", Role::Viewer),
+];
+
+/// The email of the account with `role`.
+pub fn email_of(role: Role) -> &'static str {
+    ACCOUNTS
+        .iter()
+        .find(|(_, r)| *r == role)
+        .map(|(e, _)| *e)
+        .expect("an account per role")
+}
+
+/// A running application over a temporary workspace.
+pub struct App {
+    pub router: Router,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+    pub dir: TempDir,
+}
+
+/// A response read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The `Set-Cookie` value for `name`, without attributes.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+
+    /// The header's value as text.
+    pub fn header(&self, name: header::HeaderName) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// A client credential.
+#[derive(Debug, Clone)]
+pub enum Who {
+    Anonymous,
+    Cookie(String),
+    Bearer(String),
+}
+
+impl App {
+    /// A workspace with results and an account per role; pages public or not.
+    pub async fn new(public_pages: bool) -> App {
+        let dir = tempfile::tempdir().expect("temp dir");
+        equalis_workspace::Workspace::init(dir.path()).expect("workspace");
+        write_results(dir.path());
+        let clock = Arc::new(ManualClock::new(
+            Timestamp::from_second(1_780_000_000).expect("time"),
+        ));
+        let store = Store::open(
+            &Database::for_workspace(dir.path()),
+            StoreConfig {
+                clock: clock.clone(),
+                ..StoreConfig::default()
+            },
+        )
+        .await
+        .expect("store");
+        for (email, role) in ACCOUNTS {
+            store
+                .create_user(
+                    &Actor::System,
+                    NewUser {
+                        email,
+                        display_name: &format!("Test {role}"),
+                        role,
+                        password: PASSWORD,
+                    },
+                )
+                .await
+                .expect("user");
+        }
+        let state = AppState::new(
+            dir.path().to_path_buf(),
+            store.clone(),
+            Options {
+                public_pages,
+                secure_cookies: false,
+            },
+        );
+        App {
+            router: equalis_web::router(state),
+            store,
+            clock,
+            dir,
+        }
+    }
+
+    /// Sends a request.
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response: Response<Body> = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// `GET path` as `who`.
+    pub async fn get(&self, path: &str, who: &Who) -> Reply {
+        let mut b = Request::get(path);
+        b = authorise(b, who);
+        self.send(b.body(Body::empty()).expect("request")).await
+    }
+
+    /// `POST path` with a form body as `who`, with extra cookies.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        who: &Who,
+        cookies: &[(&str, &str)],
+        form: &str,
+    ) -> Reply {
+        let mut b =
+            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut cookie: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if let Who::Cookie(c) = who {
+            cookie.push(format!("equalis-session={c}"));
+        }
+        if !cookie.is_empty() {
+            b = b.header(header::COOKIE, cookie.join("; "));
+        }
+        if let Who::Bearer(t) = who {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(form.to_owned())).expect("request"))
+            .await
+    }
+
+    /// Signs in through the form and returns the session cookie's value.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let reply = self.try_sign_in(email, PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        reply.cookie("equalis-session").expect("a session cookie")
+    }
+
+    /// Submits the sign-in form (after fetching it for its CSRF token).
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> Reply {
+        let form = self.get("/login", &Who::Anonymous).await;
+        let csrf = form.cookie("equalis-login").expect("a login CSRF cookie");
+        assert!(form.body.contains(&csrf), "the form carries the token");
+        self.post_form(
+            "/login",
+            &Who::Anonymous,
+            &[("equalis-login", &csrf)],
+            &format!(
+                "email={}&password={}&csrf_token={csrf}&next=%2Findicators",
+                enc(email),
+                enc(password)
+            ),
+        )
+        .await
+    }
+
+    /// Who a role is: anonymous for `public`, else a fresh session.
+    pub async fn as_role(&self, role: Role) -> Who {
+        if role == Role::Public {
+            Who::Anonymous
+        } else {
+            Who::Cookie(self.sign_in(email_of(role)).await)
+        }
+    }
+}
+
+fn authorise(b: axum::http::request::Builder, who: &Who) -> axum::http::request::Builder {
+    match who {
+        Who::Anonymous => b,
+        Who::Cookie(c) => b.header(header::COOKIE, format!("equalis-session={c}")),
+        Who::Bearer(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+    }
+}
+
+/// Form-encodes a value.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A proportion row with Wilson limits, as the engine writes one.
+fn proportion(id: &str, period: &str, breakdown: &str, group: &str, n: f64, d: f64) -> ResultRow {
+    let mut r = ResultRow::new(id, period, breakdown, group, Statistic::Proportion, 100.0);
+    let p = n / d;
+    let z: f64 = 1.959964;
+    let centre = (p + z * z / (2.0 * d)) / (1.0 + z * z / d);
+    let half = z * (p * (1.0 - p) / d + z * z / (4.0 * d * d)).sqrt() / (1.0 + z * z / d);
+    r.numerator = Some(n);
+    r.denominator = Some(d);
+    r.value = Some(p * 100.0);
+    r.lowercl = Some((centre - half) * 100.0);
+    r.uppercl = Some((centre + half) * 100.0);
+    if breakdown != "all" {
+        r.comparison = Some(Comparison::Similar);
+    }
+    r
+}
+
+fn count(id: &str, period: &str, breakdown: &str, group: &str, n: f64) -> ResultRow {
+    let mut r = ResultRow::new(id, period, breakdown, group, Statistic::Count, 1.0);
+    r.numerator = Some(n);
+    r.value = Some(n);
+    r
+}
+
+/// Writes results: a proportion with small ethnic groups over two periods, and a count with
+/// small deprivation groups.
+pub fn write_results(dir: &std::path::Path) {
+    let mut rows = Vec::new();
+    let smi = "smi_health_check";
+    for (period, k) in [("2024/25", 0.9_f64), ("2025/26", 1.0)] {
+        let p =
+            |b: &str, g: &str, n: f64, d: f64| proportion(smi, period, b, g, (n * k).round(), d);
+        rows.push(p("all", "All", 412.0, 980.0));
+        for (g, n, d) in [
+            ("1", 120.0, 310.0),
+            ("2", 95.0, 240.0),
+            ("3", 80.0, 190.0),
+            ("4", 70.0, 150.0),
+            ("5", 47.0, 90.0),
+        ] {
+            rows.push(p("imd_quintile", g, n, d));
+        }
+        for (g, n, d) in [
+            ("White", 350.0, 800.0),
+            ("Asian", 40.0, 110.0),
+            ("Black", 15.0, 50.0),
+            ("Mixed", 4.0, 12.0),
+            ("Other", 3.0, 8.0),
+        ] {
+            rows.push(p("ethnic_group", g, n, d));
+        }
+        for (g, n, d) in [("Female", 210.0, 500.0), ("Male", 202.0, 480.0)] {
+            rows.push(p("sex", g, n, d));
+        }
+    }
+    let wl = "wl_over_52_weeks";
+    rows.push(count(wl, "2026-03-29", "all", "All", 33.0));
+    for (g, n) in [("1", 12.0), ("2", 6.0), ("3", 4.0), ("4", 10.0), ("5", 1.0)] {
+        rows.push(count(wl, "2026-03-29", "imd_quintile", g, n));
+    }
+    let info = |id: &str, name: &str, area: &str, statistic: &str, unit: &str| IndicatorInfo {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        area: area.to_owned(),
+        description: format!("{name}: a test indicator."),
+        statistic: statistic.to_owned(),
+        unit: unit.to_owned(),
+        direction: "higher_is_better".to_owned(),
+        target: None,
+        source: "Test data".to_owned(),
+    };
+    let mut indicators = BTreeMap::new();
+    indicators.insert(
+        smi.to_owned(),
+        info(
+            smi,
+            "SMI physical health checks",
+            "Mental health",
+            "proportion",
+            "%",
+        ),
+    );
+    indicators.insert(
+        wl.to_owned(),
+        info(wl, "Waiting over 52 weeks", "Elective care", "count", ""),
+    );
+    let metadata = Metadata {
+        computed_at: "2026-04-01T09:00:00Z".to_owned(),
+        equalis_version: "0.1.0".to_owned(),
+        iod_edition: "2025".to_owned(),
+        indicators,
+        ..Metadata::default()
+    };
+    let w = ResultsWriter::begin(dir, metadata).expect("writer");
+    w.write_indicators(&rows).expect("indicators");
+    w.write_inequality(&[]).expect("inequality");
+    w.write_spc(&[]).expect("spc");
+    w.commit().expect("commit");
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the web application: the real router driven with
+//! `tower::ServiceExt::oneshot`, on a temporary workspace whose results are written with
+//! `ResultsWriter` (with small counts, so that suppression is exercised) and a SQLite store
+//! on a `ManualClock`. No DataFusion.
+
+mod api;
+mod auth;
+mod disclosure;
+mod fixture;
+mod pages;
+mod roles;

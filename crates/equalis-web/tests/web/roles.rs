@@ -1,0 +1,131 @@
+//! The role matrix: every route × every role, with the status each must get, for a private
+//! workspace (the default) and one whose published pages are public.
+
+use axum::http::StatusCode;
+use equalis_store::Role;
+
+use crate::fixture::App;
+
+const OK: u16 = 200;
+const SIGN_IN: u16 = 303;
+const UNAUTHORISED: u16 = 401;
+const FORBIDDEN: u16 = 403;
+
+/// What a role gets: `[admin, analyst, edi_lead, reviewer, viewer, public]` (as `Role::ALL`).
+struct Route {
+    method: &'static str,
+    path: &'static str,
+    private: [u16; 6],
+    public: [u16; 6],
+}
+
+const fn same(s: [u16; 6]) -> ([u16; 6], [u16; 6]) {
+    (s, s)
+}
+
+fn routes() -> Vec<Route> {
+    let published_private = [OK, OK, OK, OK, OK, SIGN_IN];
+    let published_public = [OK; 6];
+    let analyst = [OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN];
+    let admin = [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN];
+    let api_private = [OK, OK, OK, OK, OK, UNAUTHORISED];
+    let route = |method, path, (private, public): ([u16; 6], [u16; 6])| Route {
+        method,
+        path,
+        private,
+        public,
+    };
+    vec![
+        route("GET", "/", (published_private, published_public)),
+        route("GET", "/indicators", (published_private, published_public)),
+        route(
+            "GET",
+            "/indicators/smi_health_check",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/indicators/smi_health_check?breakdown=ethnic_group&period=2024/25",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/indicators/smi_health_check.csv",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/indicators/smi_health_check?view=analyst",
+            same(analyst),
+        ),
+        route(
+            "GET",
+            "/indicators/smi_health_check.csv?view=analyst",
+            same(analyst),
+        ),
+        route("GET", "/admin/audit", same(admin)),
+        route("GET", "/api/v1/indicators", (api_private, published_public)),
+        route(
+            "GET",
+            "/api/v1/indicators/smi_health_check",
+            (api_private, published_public),
+        ),
+        route("GET", "/api/v1/openapi.json", same([OK; 6])),
+        // Signed in, the sign-in page sends people on.
+        route(
+            "GET",
+            "/login",
+            same([SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, OK]),
+        ),
+        route("GET", "/assets/nhsuk-frontend-10.6.1.min.js", same([OK; 6])),
+        route("GET", "/favicon.ico", same([OK; 6])),
+        // Without its CSRF token: refused to a session, and nothing to end without one.
+        route(
+            "POST",
+            "/logout",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+    ]
+}
+
+async fn walk(public_pages: bool) {
+    let app = App::new(public_pages).await;
+    let mut failures = Vec::new();
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let who = app.as_role(role).await;
+        for r in routes() {
+            let reply = match r.method {
+                "GET" => app.get(r.path, &who).await,
+                _ => app.post_form(r.path, &who, &[], "").await,
+            };
+            let want = if public_pages {
+                r.public[i]
+            } else {
+                r.private[i]
+            };
+            if reply.status != StatusCode::from_u16(want).expect("status") {
+                failures.push(format!(
+                    "{} {} as {role}: {} (want {want})",
+                    r.method, r.path, reply.status
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "public_pages = {public_pages}:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn role_matrix_of_a_private_workspace() {
+    walk(false).await;
+}
+
+#[tokio::test]
+async fn role_matrix_of_a_workspace_with_public_pages() {
+    walk(true).await;
+}
