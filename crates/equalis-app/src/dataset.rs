@@ -1,9 +1,10 @@
 //! Reading a workspace dataset's current version back: every Parquet part as Arrow batches.
 
+use crate::error::not_found;
 use std::fs::File;
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use arrow_array::RecordBatch;
 use equalis_workspace::Workspace;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -12,11 +13,11 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 /// command that would create it.
 pub fn batches(ws: &Workspace, dataset: &str) -> anyhow::Result<Vec<RecordBatch>> {
     let Some(version) = ws.current(dataset)? else {
-        bail!(
+        return Err(not_found!(
             "the workspace {} has no `{dataset}` dataset: run `equalis ingest --workspace {} --dataset {dataset} FILE` first",
             ws.root().display(),
             ws.root().display()
-        );
+        ));
     };
     // Exactly the bytes that were committed, or an error naming the part that changed.
     version.verify_parts()?;

@@ -6,7 +6,10 @@
 //! argument parsing, terminal or progress bar here, and no DataFusion: computing results
 //! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
 
-pub mod dataset;
+pub(crate) mod dataset;
+mod error;
+pub use error::{Error, ErrorKind, Result};
+
 pub mod output;
 pub mod outreach;
 pub mod panel;

@@ -31,7 +31,7 @@ pub struct Table {
 
 impl Table {
     /// Writes the table with [`render`].
-    pub fn write(&self, out: &mut dyn Write, format: Format) -> anyhow::Result<()> {
+    pub fn write(&self, out: &mut dyn Write, format: Format) -> crate::Result<()> {
         let columns: Vec<&str> = self.columns.iter().map(String::as_str).collect();
         render(out, format, &columns, &self.numeric, &self.rows)
     }
@@ -60,6 +60,16 @@ pub fn show(c: &Publishable<Cell>) -> String {
 /// Writes rows as an aligned table, CSV or JSON. `numeric` columns are right-aligned in the
 /// table and numbers in JSON when they parse.
 pub fn render(
+    out: &mut dyn Write,
+    format: Format,
+    columns: &[&str],
+    numeric: &[bool],
+    rows: &[Vec<String>],
+) -> crate::Result<()> {
+    render_any(out, format, columns, numeric, rows).map_err(crate::Error::from)
+}
+
+fn render_any(
     out: &mut dyn Write,
     format: Format,
     columns: &[&str],

@@ -7,13 +7,14 @@
 //! extract, and every run, refused or not, is recorded in `WORKSPACE/audit.log` (never with an
 //! NHS number). The registration gap is the ranked LSOA table through disclosure control.
 
+use crate::error::{invalid, not_found};
 use std::collections::{BTreeSet, HashMap};
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use arrow_array::{
     Array, BooleanArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
 };
@@ -44,17 +45,17 @@ fn read(workspace: &Path, name: &str) -> anyhow::Result<Vec<RecordBatch>> {
             if let Ok(meta) = equalis_results::read_metadata(workspace)
                 && let Some(why) = meta.skipped.get(step)
             {
-                bail!(
+                return Err(not_found!(
                     "the {} was not computed from this workspace's data: it {why}\n\nhint: then run `equalis compute --workspace {}` again",
                     step.replace('_', " "),
                     workspace.display()
-                );
+                ));
             }
-            bail!(
+            Err(not_found!(
                 "the results in `{}` have no `{name}` table (computed by an older equalis)\n\nhint: run `equalis compute --workspace {}`",
                 workspace.display(),
                 workspace.display()
-            )
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -76,7 +77,10 @@ fn float(a: &Float64Array, i: usize) -> Option<f64> {
 }
 
 /// Creates a new file readable by its owner only.
-pub fn create_private(path: &Path, overwrite: bool) -> anyhow::Result<std::fs::File> {
+pub fn create_private(path: &Path, overwrite: bool) -> crate::Result<std::fs::File> {
+    create_private_any(path, overwrite).map_err(crate::Error::from)
+}
+fn create_private_any(path: &Path, overwrite: bool) -> anyhow::Result<std::fs::File> {
     let mut o = OpenOptions::new();
     o.write(true).mode(0o600);
     if overwrite {
@@ -111,7 +115,10 @@ pub struct Member {
 }
 
 /// The stored outreach cohort by rank, the first `top` households when given.
-pub fn cohort(workspace: &Path, top: Option<usize>) -> anyhow::Result<Vec<Member>> {
+pub fn cohort(workspace: &Path, top: Option<usize>) -> crate::Result<Vec<Member>> {
+    cohort_any(workspace, top).map_err(crate::Error::from)
+}
+fn cohort_any(workspace: &Path, top: Option<usize>) -> anyhow::Result<Vec<Member>> {
     let mut out = Vec::new();
     for b in read(workspace, "outreach")? {
         let rank = col::<Int64Array>(&b, "rank")?;
@@ -278,7 +285,10 @@ impl Audit<'_> {
 /// The order keeps every NHS number written on the record: the cohort is matched in memory,
 /// the audit line saying what is about to be written is appended and synced, only then is
 /// the file created; and if the closing line cannot be written the file is removed again.
-pub fn reidentify(ws: &Workspace, args: &ReidentifyOptions) -> anyhow::Result<Reidentified> {
+pub fn reidentify(ws: &Workspace, args: &ReidentifyOptions) -> crate::Result<Reidentified> {
+    reidentify_any(ws, args).map_err(crate::Error::from)
+}
+fn reidentify_any(ws: &Workspace, args: &ReidentifyOptions) -> anyhow::Result<Reidentified> {
     let mut audit = Audit {
         args,
         households: 0,
@@ -287,7 +297,10 @@ pub fn reidentify(ws: &Workspace, args: &ReidentifyOptions) -> anyhow::Result<Re
     };
     let refuse = |audit: &Audit<'_>, outcome: &str, why: &str| -> anyhow::Result<Reidentified> {
         let log = audit.write(&format!("refused: {outcome}"))?;
-        bail!("{why}\n\n(this refusal is recorded in `{}`)", log.display())
+        Err(invalid!(
+            "{why}\n\n(this refusal is recorded in `{}`)",
+            log.display()
+        ))
     };
     if !args.i_am_the_key_holder {
         return refuse(
@@ -405,10 +418,10 @@ fn match_cohort(ws: &Workspace, args: &ReidentifyOptions) -> anyhow::Result<Matc
         })
     };
     let Some(nhs_col) = find("nhs_number") else {
-        bail!(
+        return Err(invalid!(
             "`{}` has no `nhs_number` column: re-identification needs the NHS numbers as ingested (CSV)",
             args.source.display()
-        );
+        ));
     };
     let household_col = find("household_id");
     let mut found: Vec<(i64, String, String)> = Vec::new();
@@ -488,7 +501,10 @@ const GAP_COLUMNS: [&str; 13] = [
 
 /// The registration gap by LSOA in rank order (the first `top` when given), every count
 /// published.
-pub fn registration_gap(workspace: &Path, top: Option<usize>) -> anyhow::Result<Table> {
+pub fn registration_gap(workspace: &Path, top: Option<usize>) -> crate::Result<Table> {
+    registration_gap_any(workspace, top).map_err(crate::Error::from)
+}
+fn registration_gap_any(workspace: &Path, top: Option<usize>) -> anyhow::Result<Table> {
     let mut rows: Vec<(i64, Vec<String>)> = Vec::new();
     for b in read(workspace, "registration_gap")? {
         let rank = col::<Int64Array>(&b, "rank")?;

@@ -2,9 +2,9 @@
 //! and one indicator's rows by breakdown and period, published (or, asked for by name, the
 //! analyst view) through `equalis_results::publish`.
 
+use crate::error::not_found;
 use std::path::Path;
 
-use anyhow::bail;
 use equalis_results::{PublishedRow, Results, Statistic, View, publish, read_results};
 
 use crate::output::{Table, show};
@@ -35,7 +35,10 @@ pub struct IndicatorEntry {
 }
 
 /// The indicators of the workspace's current results, by id.
-pub fn indicators(workspace: &Path) -> anyhow::Result<Vec<IndicatorEntry>> {
+pub fn indicators(workspace: &Path) -> crate::Result<Vec<IndicatorEntry>> {
+    indicators_any(workspace).map_err(crate::Error::from)
+}
+fn indicators_any(workspace: &Path) -> anyhow::Result<Vec<IndicatorEntry>> {
     let results = read_results(workspace)?;
     Ok(results
         .metadata
@@ -50,14 +53,20 @@ pub fn indicators(workspace: &Path) -> anyhow::Result<Vec<IndicatorEntry>> {
 }
 
 /// One indicator's rows of the workspace's current results, as [`query_results`].
-pub fn query(workspace: &Path, q: &ResultsQuery) -> anyhow::Result<Table> {
-    query_results(&read_results(workspace)?, q)
+pub fn query(workspace: &Path, q: &ResultsQuery) -> crate::Result<Table> {
+    query_any(workspace, q).map_err(crate::Error::from)
+}
+fn query_any(workspace: &Path, q: &ResultsQuery) -> anyhow::Result<Table> {
+    query_results_any(&read_results(workspace)?, q)
 }
 
 /// One indicator's rows, filtered by period and breakdown, in the published view unless the
 /// analyst view is asked for. An unknown indicator, period or breakdown is an error whose hint
 /// names the valid ones (the closest, for a mistyped breakdown).
-pub fn query_results(results: &Results, q: &ResultsQuery) -> anyhow::Result<Table> {
+pub fn query_results(results: &Results, q: &ResultsQuery) -> crate::Result<Table> {
+    query_results_any(results, q).map_err(crate::Error::from)
+}
+fn query_results_any(results: &Results, q: &ResultsQuery) -> anyhow::Result<Table> {
     let id = q.indicator.as_str();
     if !results.metadata.indicators.contains_key(id) {
         let known: Vec<&str> = results
@@ -66,10 +75,10 @@ pub fn query_results(results: &Results, q: &ResultsQuery) -> anyhow::Result<Tabl
             .keys()
             .map(String::as_str)
             .collect();
-        bail!(
+        return Err(not_found!(
             "no indicator `{id}` in the results\n\nhint: one of {}",
             known.join(", ")
-        );
+        ));
     }
     let view = if q.unsuppressed {
         View::Analyst
@@ -102,10 +111,10 @@ pub fn query_results(results: &Results, q: &ResultsQuery) -> anyhow::Result<Tabl
             p
         };
         if !periods.contains(&period) {
-            bail!(
+            return Err(not_found!(
                 "indicator `{id}` has no period `{period}`\n\nhint: one of {}, or `latest`",
                 periods.join(", ")
-            );
+            ));
         }
         rows.retain(|r| r.period == period);
     }
@@ -130,7 +139,9 @@ pub fn query_results(results: &Results, q: &ResultsQuery) -> anyhow::Result<Tabl
                         .join(", ")
                 )
             };
-            bail!("indicator `{id}` has no breakdown `{b}` here\n\nhint: {hint}");
+            return Err(not_found!(
+                "indicator `{id}` has no breakdown `{b}` here\n\nhint: {hint}"
+            ));
         }
         rows.retain(|r| r.breakdown == b);
     }
@@ -290,6 +301,8 @@ fn normalise_breakdown(b: &str, known: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
+    use equalis_results::{IndicatorInfo, Metadata, ResultRow};
 
     #[test]
     fn a_mistyped_breakdown_is_answered_with_the_closest_names() {
@@ -331,5 +344,112 @@ mod tests {
             count_columns(Statistic::Shortfall),
             ["estimate", "registered"]
         );
+    }
+
+    fn row(id: &str, breakdown: &str, group: &str, stat: Statistic, n: f64, d: f64) -> ResultRow {
+        let mut r = ResultRow::new(id, "2025/26", breakdown, group, stat, 100.0);
+        r.numerator = Some(n);
+        r.denominator = Some(d);
+        r.value = Some(n / d * 100.0);
+        r
+    }
+
+    /// Results of two indicators: SMI health checks by sex and by core20 x sex, and the
+    /// registration gap.
+    fn results() -> Results {
+        let mut metadata = Metadata::default();
+        for id in ["smi_health_check", "gp_registration_gap"] {
+            metadata.indicators.insert(
+                id.to_owned(),
+                IndicatorInfo {
+                    id: id.to_owned(),
+                    ..IndicatorInfo::default()
+                },
+            );
+        }
+        let p = Statistic::Proportion;
+        let indicators = vec![
+            row("smi_health_check", "all", "All", p, 403.0, 800.0),
+            row("smi_health_check", "sex", "Female", p, 200.0, 400.0),
+            row("smi_health_check", "sex", "Male", p, 203.0, 400.0),
+            row(
+                "smi_health_check",
+                "core20 x sex",
+                "Core20 x Female",
+                p,
+                3.0,
+                100.0,
+            ),
+            row(
+                "smi_health_check",
+                "core20 x sex",
+                "Core20 x Male",
+                p,
+                40.0,
+                100.0,
+            ),
+            row(
+                "gp_registration_gap",
+                "all",
+                "All",
+                Statistic::Shortfall,
+                1000.0,
+                900.0,
+            ),
+        ];
+        Results {
+            dir: "results".into(),
+            metadata,
+            indicators,
+            inequality: Vec::new(),
+            spc: Vec::new(),
+        }
+    }
+
+    fn query(
+        indicator: &str,
+        breakdown: Option<&str>,
+        period: Option<&str>,
+    ) -> crate::Result<Table> {
+        query_results(
+            &results(),
+            &ResultsQuery {
+                indicator: indicator.to_owned(),
+                breakdown: breakdown.map(str::to_owned),
+                period: period.map(str::to_owned),
+                unsuppressed: false,
+            },
+        )
+    }
+
+    #[test]
+    fn unknown_names_are_not_found_with_the_valid_ones_as_the_hint() {
+        let e = query("smi", None, None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(e.message, "no indicator `smi` in the results");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("one of gp_registration_gap, smi_health_check")
+        );
+        let e = query("smi_health_check", None, Some("1999/00")).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(e.hint.as_deref(), Some("one of 2025/26, or `latest`"));
+        let e = query("smi_health_check", Some("sexx"), None).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound);
+        assert_eq!(e.hint.as_deref(), Some("did you mean `sex`?"));
+    }
+
+    #[test]
+    fn a_query_publishes_the_whole_indicator_then_filters_it() {
+        let t = query("smi_health_check", Some("sex x core20"), Some("latest")).unwrap();
+        let groups: Vec<&str> = t.rows.iter().map(|r| r[3].as_str()).collect();
+        assert_eq!(groups, ["Core20 x Female", "Core20 x Male"]);
+        // 3 of 100 is withheld, with everything computed from it.
+        assert_eq!(t.rows[0][4], "*");
+        assert_eq!(t.rows[1][4], "40");
+        assert_eq!(t.columns[4..6], ["numerator", "denominator"]);
+        let t = query("gp_registration_gap", None, None).unwrap();
+        assert_eq!(t.columns[4..6], ["estimate", "registered"]);
+        assert_eq!(t.rows.len(), 1);
     }
 }

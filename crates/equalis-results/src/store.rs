@@ -1,7 +1,14 @@
 //! Results on disk: `DIR/results/vN/*.parquet`, with `DIR/results/CURRENT` naming the
-//! version readers see. A compute writes a new version beside the old and then replaces
-//! `CURRENT` with one atomic rename, so a failed or killed compute leaves the previous results
-//! readable and untouched.
+//! version readers see.
+//!
+//! A compute commits the way an ingest commits a dataset version (`equalis-workspace`): it
+//! holds `results/.lock` from [`ResultsWriter::begin`] to commit or drop (a second compute
+//! at once is refused with [`ResultsError::Busy`], never interleaved), writes into
+//! `results/.staging-vN-PID`, and at commit syncs every file, renames the staging directory to
+//! `vN`, syncs the directory, and last replaces `CURRENT` by renaming a synced temporary file
+//! over it. So `CURRENT` only ever names a complete version, always the newest committed one,
+//! and a failed or killed compute leaves the previous results current and untouched (its
+//! staging is swept by the next compute).
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -83,6 +90,11 @@ pub struct DatasetRef {
 /// Errors reading or writing results.
 #[derive(Debug, thiserror::Error)]
 pub enum ResultsError {
+    /// Another compute is writing results in this workspace now.
+    #[error(
+        "another compute is writing results in `{0}` now\n\nhint: wait for it to finish, then run this again"
+    )]
+    Busy(PathBuf),
     /// No compute has been run in the workspace.
     #[error("no results in `{0}` yet\n\nhint: run `equalis compute --workspace {0}` first")]
     NoResults(PathBuf),
@@ -141,35 +153,57 @@ pub struct Results {
 #[derive(Debug)]
 pub struct ResultsWriter {
     base: PathBuf,
+    /// The staging directory written into until commit.
     dir: PathBuf,
+    /// The version's name once committed (`v3`).
     name: String,
     metadata: Metadata,
+    // Held from begin to commit or drop, so that no other compute sweeps this staging or
+    // moves `CURRENT` meanwhile. The OS releases it if the process dies.
+    _lock: File,
     committed: bool,
 }
 
 impl ResultsWriter {
-    /// Starts a new version under `workspace/results/`.
+    /// Starts a new version under `workspace/results/`: takes the results lock (or fails with
+    /// [`ResultsError::Busy`] if another compute holds it), sweeps staging left by killed
+    /// computes, and creates a fresh staging directory.
     pub fn begin(workspace: &Path, metadata: Metadata) -> Result<ResultsWriter, ResultsError> {
         let base = workspace.join("results");
         fs::create_dir_all(&base).map_err(io("creating", &base))?;
+        let lock_path = base.join(".lock");
+        let lock = File::create(&lock_path).map_err(io("creating", &lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(ResultsError::Busy(workspace.to_path_buf()));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io("locking", &lock_path)(e)),
+        }
+        // Under the lock, any staging is a killed compute's: nobody else can be writing it.
+        for entry in fs::read_dir(&base).map_err(io("listing", &base))? {
+            let entry = entry.map_err(io("listing", &base))?;
+            if entry.file_name().to_string_lossy().starts_with(".staging-") {
+                fs::remove_dir_all(entry.path())
+                    .map_err(io("removing the unfinished", &entry.path()))?;
+            }
+        }
         let next = versions(&base)?.last().map_or(1, |v| v + 1);
         let name = format!("v{next}");
-        let dir = base.join(&name);
-        // A directory of this name can only be left by a compute that died before its commit.
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(io("removing the unfinished", &dir))?;
-        }
+        let dir = base.join(format!(".staging-{name}-{}", std::process::id()));
         fs::create_dir(&dir).map_err(io("creating", &dir))?;
         Ok(ResultsWriter {
             base,
             dir,
             name,
             metadata,
+            _lock: lock,
             committed: false,
         })
     }
 
-    /// The directory being written, for tables this crate does not define (outreach, …).
+    /// The directory being written (a staging directory until commit), for tables this crate
+    /// does not define (outreach, …).
     pub fn dir(&self) -> &Path {
         &self.dir
     }
@@ -209,13 +243,30 @@ impl ResultsWriter {
         Ok(())
     }
 
-    /// Makes the new version the current one (one atomic rename) and prunes old versions.
+    /// Makes the new version the current one and prunes old versions; returns its directory.
+    ///
+    /// Order matters for crash safety: the files are synced, the staging directory is renamed
+    /// to its version name and the directory synced, and last `CURRENT` is replaced by an
+    /// atomic rename of a synced file. A crash before that rename leaves the previous version
+    /// current.
     pub fn commit(mut self) -> Result<PathBuf, ResultsError> {
-        let tmp = self.base.join("CURRENT.tmp");
-        fs::write(&tmp, &self.name).map_err(io("writing", &tmp))?;
+        for entry in fs::read_dir(&self.dir).map_err(io("listing", &self.dir))? {
+            let path = entry.map_err(io("listing", &self.dir))?.path();
+            File::open(&path)
+                .and_then(|f| f.sync_all())
+                .map_err(io("syncing", &path))?;
+        }
+        let final_dir = self.base.join(&self.name);
+        fs::rename(&self.dir, &final_dir).map_err(io("renaming", &self.dir))?;
+        // From here the version directory is no longer ours to remove on drop: it is
+        // complete, and the next compute numbers past it.
+        self.committed = true;
+        sync_dir(&self.base)?;
+        let tmp = self.base.join(".CURRENT.tmp");
+        write_synced(&tmp, self.name.as_bytes())?;
         let current = self.base.join("CURRENT");
         fs::rename(&tmp, &current).map_err(io("replacing", &current))?;
-        self.committed = true;
+        sync_dir(&self.base)?;
         let all = versions(&self.base)?;
         let keep_from = all.len().saturating_sub(1 + KEEP_OLD);
         for v in &all[..keep_from] {
@@ -223,8 +274,24 @@ impl ResultsWriter {
             // Best effort: an old version that cannot be removed is harmless.
             let _ = fs::remove_dir_all(old);
         }
-        Ok(self.dir.clone())
+        Ok(final_dir)
     }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), ResultsError> {
+    use std::io::Write;
+    let mut f = File::create(path).map_err(io("creating", path))?;
+    f.write_all(bytes).map_err(io("writing", path))?;
+    f.sync_all().map_err(io("syncing", path))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), ResultsError> {
+    // Directory fsync makes the renames durable on Linux; other systems may refuse it.
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(io("syncing", dir))?;
+    Ok(())
 }
 
 impl Drop for ResultsWriter {
@@ -747,6 +814,116 @@ mod tests {
         drop(w);
         assert!(!partial.exists());
         assert_eq!(read_results(ws.path()).unwrap().indicators, rows);
+    }
+
+    fn complete(ws: &Path, group: &str) -> Result<PathBuf, ResultsError> {
+        let w = ResultsWriter::begin(ws, Metadata::default())?;
+        w.write_indicators(&[row(group, Some(10.0))])?;
+        w.write_inequality(&[])?;
+        w.write_spc(&[])?;
+        w.commit()
+    }
+
+    fn stagings(ws: &Path) -> Vec<String> {
+        fs::read_dir(ws.join("results"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".staging-"))
+            .collect()
+    }
+
+    #[test]
+    fn a_second_compute_while_one_is_writing_is_refused_and_touches_nothing() {
+        let ws = tempfile::tempdir().unwrap();
+        complete(ws.path(), "First").unwrap();
+        let first = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
+        first.write_indicators(&[row("Second", Some(3.0))]).unwrap();
+        let err = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap_err();
+        assert!(matches!(err, ResultsError::Busy(_)), "{err}");
+        assert!(err.to_string().contains("hint: wait"), "{err}");
+        // The refused compute removed nothing of the one in progress, which still commits.
+        assert!(first.dir().join("indicators.parquet").exists());
+        first.write_inequality(&[]).unwrap();
+        first.write_spc(&[]).unwrap();
+        let dir = first.commit().unwrap();
+        assert!(dir.ends_with("v2"));
+        assert_eq!(
+            read_results(ws.path()).unwrap().indicators[0].group,
+            "Second"
+        );
+        // With the lock released, the next compute runs.
+        assert!(complete(ws.path(), "Third").unwrap().ends_with("v3"));
+    }
+
+    #[test]
+    fn concurrent_computes_never_lose_a_version_or_leave_current_on_an_older_one() {
+        let ws = tempfile::tempdir().unwrap();
+        let threads = 6;
+        let barrier = std::sync::Barrier::new(threads);
+        let committed: Vec<PathBuf> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (ws, barrier) = (ws.path(), &barrier);
+                    s.spawn(move || {
+                        barrier.wait();
+                        // Each compute retries while another holds the lock: every one must
+                        // eventually commit, and no other error may occur.
+                        loop {
+                            match complete(ws, &format!("g{t}")) {
+                                Ok(dir) => return dir,
+                                Err(ResultsError::Busy(_)) => std::thread::yield_now(),
+                                Err(e) => panic!("compute {t}: {e}"),
+                            }
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut numbers: Vec<u32> = committed
+            .iter()
+            .map(|d| {
+                d.file_name().unwrap().to_str().unwrap()[1..]
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=threads as u32).collect::<Vec<_>>());
+        let current = read_results(ws.path()).unwrap();
+        assert!(
+            current.dir.ends_with(format!("v{threads}")),
+            "{:?}",
+            current.dir
+        );
+        assert_eq!(current.indicators.len(), 1);
+        assert!(stagings(ws.path()).is_empty());
+    }
+
+    #[test]
+    fn a_killed_compute_leaves_the_previous_results_current_and_is_swept() {
+        let ws = tempfile::tempdir().unwrap();
+        complete(ws.path(), "Kept").unwrap();
+        // A compute killed mid-write leaves its staging directory (and, with the process, its
+        // lock) behind; nothing it wrote is visible.
+        let killed = ws.path().join("results").join(".staging-v2-99999");
+        fs::create_dir(&killed).unwrap();
+        fs::write(killed.join("indicators.parquet"), b"half a file").unwrap();
+        assert_eq!(read_results(ws.path()).unwrap().indicators[0].group, "Kept");
+        assert_eq!(current_version(ws.path()).unwrap(), "v1");
+        // A writer dropped before commit (a failed compute) removes only its own staging.
+        let dropped = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
+        let staging = dropped.dir().to_path_buf();
+        assert!(
+            !killed.exists(),
+            "the next compute sweeps the killed one's staging"
+        );
+        dropped.write_indicators(&[row("Lost", None)]).unwrap();
+        drop(dropped);
+        assert!(!staging.exists());
+        assert_eq!(read_results(ws.path()).unwrap().indicators[0].group, "Kept");
+        assert!(stagings(ws.path()).is_empty());
+        assert!(complete(ws.path(), "Next").unwrap().ends_with("v2"));
     }
 
     #[test]

@@ -22,7 +22,11 @@ use serde_json::{Value, json};
 
 /// The volunteers file and the quotas file, read and checked; the quotas' features named as
 /// the pool's columns ([`align`]).
-pub fn load_files(volunteers: &Path, quotas: &Path) -> anyhow::Result<(Pool, Quotas)> {
+pub fn load_files(volunteers: &Path, quotas: &Path) -> crate::Result<(Pool, Quotas)> {
+    // Every failure to read the caller's own files is theirs to mend.
+    load_files_any(volunteers, quotas).map_err(|e| crate::Error::from(e).callers())
+}
+fn load_files_any(volunteers: &Path, quotas: &Path) -> anyhow::Result<(Pool, Quotas)> {
     let pool = read_volunteers(volunteers)?;
     let q = align(read_quotas(quotas)?, pool.features());
     let q = Quotas::new(q).with_context(|| format!("`{}`", quotas.display()))?;
@@ -47,6 +51,14 @@ pub fn algorithm_named(name: &str) -> Option<Algorithm> {
 /// the panel it holds and the algorithm to draw replacements with, `algorithm` if given or
 /// else the record's own. Refuses a record drawn from another pool.
 pub fn read_record(
+    path: &Path,
+    pool: &Pool,
+    volunteers: &Path,
+    algorithm: Option<Algorithm>,
+) -> crate::Result<(Vec<String>, Algorithm)> {
+    read_record_any(path, pool, volunteers, algorithm).map_err(|e| crate::Error::from(e).callers())
+}
+fn read_record_any(
     path: &Path,
     pool: &Pool,
     volunteers: &Path,
@@ -148,7 +160,7 @@ fn at(path: &Path, row: usize, column: &str) -> String {
 
 /// Reads and checks the volunteers file: volunteer_id, household_id (optional), then one
 /// column per feature.
-pub fn read_volunteers(path: &Path) -> anyhow::Result<Pool> {
+pub(crate) fn read_volunteers(path: &Path) -> anyhow::Result<Pool> {
     let mut rdr = open_csv(path, "volunteers")?;
     let header = headers(&mut rdr, path)?;
     let Some(id_col) = header.iter().position(|h| h == "volunteer_id") else {
@@ -220,7 +232,7 @@ pub fn read_volunteers(path: &Path) -> anyhow::Result<Pool> {
 }
 
 /// Reads and checks the quotas file: feature, value, min, max.
-pub fn read_quotas(path: &Path) -> anyhow::Result<Vec<Quota>> {
+pub(crate) fn read_quotas(path: &Path) -> anyhow::Result<Vec<Quota>> {
     let mut rdr = open_csv(path, "quotas")?;
     let header = headers(&mut rdr, path)?;
     let mut cols = [0usize; 4];
@@ -517,5 +529,20 @@ mod tests {
         let aligned = align(vec![q("ethnic_group"), q("sex"), q("shoe_size")], &features);
         let names: Vec<&str> = aligned.iter().map(|q| q.feature.as_str()).collect();
         assert_eq!(names, ["ethnicity", "sex", "shoe_size"]);
+    }
+
+    #[test]
+    fn a_file_the_caller_names_that_cannot_be_read_is_their_mistake() {
+        let e = load_files(
+            Path::new("/nonexistent/volunteers.csv"),
+            Path::new("/nonexistent/quotas.csv"),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::Invalid);
+        assert!(
+            e.message
+                .starts_with("cannot open the volunteers file `/nonexistent/volunteers.csv`"),
+            "{e}"
+        );
     }
 }

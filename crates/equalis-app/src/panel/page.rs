@@ -7,6 +7,7 @@
 //! quotas. Counts of volunteers and statistics of groups of 1 to 7 volunteers are withheld
 //! by the same disclosure policy as every other page.
 
+use crate::error::invalid;
 use anyhow::{Context, anyhow};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
@@ -154,6 +155,14 @@ pub fn report_section(
     size: u32,
     icb: Option<&str>,
     progress: &dyn Progress,
+) -> crate::Result<Option<Section>> {
+    report_section_any(ws, size, icb, progress).map_err(crate::Error::from)
+}
+fn report_section_any(
+    ws: &Workspace,
+    size: u32,
+    icb: Option<&str>,
+    progress: &dyn Progress,
 ) -> anyhow::Result<Option<Section>> {
     if ws.current("volunteers")?.is_none() || ws.current("quotas")?.is_none() {
         return Ok(None);
@@ -167,7 +176,7 @@ pub fn report_section(
     let selection = equalis_sortition::select(&pool, &quotas, size, Algorithm::Maximin, 0);
     progress.finish();
     let selection = selection
-        .map_err(|e| anyhow!("the stored volunteers cannot fill a panel of {size}: {e}"))?;
+        .map_err(|e| invalid!("the stored volunteers cannot fill a panel of {size}: {e}"))?;
     let prob: std::collections::HashMap<&str, f64> = selection
         .probabilities
         .iter()

@@ -7,9 +7,9 @@
 //! feature's minimums summing to at most the panel size and its maximums to at least it, so
 //! the quotas of one feature never conflict with each other.
 
+use crate::error::{invalid, not_found};
 use std::io::Write;
 
-use anyhow::{anyhow, bail};
 use equalis_refdata::{PanelFeature, PlaceLevel, RefData, age_band_label};
 use serde_json::{Value, json};
 
@@ -54,8 +54,8 @@ pub struct QuotaRow {
 }
 
 /// `16-29` → (16, 29); `65+` → (65, 90).
-pub fn parse_band(s: &str) -> anyhow::Result<(u8, u8)> {
-    let bad = || anyhow!("--age-bands: `{s}` is not an age band; write e.g. 16-29 or 65+");
+pub(crate) fn parse_band(s: &str) -> anyhow::Result<(u8, u8)> {
+    let bad = || invalid!("--age-bands: `{s}` is not an age band; write e.g. 16-29 or 65+");
     if let Some(first) = s.strip_suffix('+') {
         let a: u8 = first.trim().parse().map_err(|_| bad())?;
         return if a <= 90 { Ok((a, 90)) } else { Err(bad()) };
@@ -80,11 +80,11 @@ fn parse_bands(specs: &[String]) -> anyhow::Result<Vec<(u8, u8)>> {
     bands.sort();
     for w in bands.windows(2) {
         if w[1].0 <= w[0].1 {
-            bail!(
+            return Err(invalid!(
                 "--age-bands: {} and {} overlap; each age belongs to one band",
                 age_band_label(w[0]),
                 age_band_label(w[1])
-            );
+            ));
         }
     }
     Ok(bands)
@@ -101,9 +101,12 @@ fn quota(share: f64, size: u32, tolerance: u32) -> (f64, u32, u32) {
 }
 
 /// The quotas of every feature asked for, from the footprint's population.
-pub fn quotas(args: &QuotasOptions) -> anyhow::Result<Vec<QuotaRow>> {
+pub fn quotas(args: &QuotasOptions) -> crate::Result<Vec<QuotaRow>> {
+    quotas_any(args).map_err(crate::Error::from)
+}
+fn quotas_any(args: &QuotasOptions) -> anyhow::Result<Vec<QuotaRow>> {
     if args.size == 0 {
-        bail!("--size must be at least 1");
+        return Err(invalid!("--size must be at least 1"));
     }
     let bands = parse_bands(&args.age_bands)?;
     let min_age = bands.first().map_or(16, |b| b.0);
@@ -115,16 +118,16 @@ pub fn quotas(args: &QuotasOptions) -> anyhow::Result<Vec<QuotaRow>> {
         let Some((panel_feature, feature)) =
             PanelFeature::parse(name).and_then(|f| Some((f, f.population(&bands, args.place)?)))
         else {
-            bail!(
+            return Err(invalid!(
                 "--features: no population data for `{name}`; equalis can set quotas for sex, \
                  age_band, ethnic_group (or ethnicity), imd_quintile and place. Write quotas \
                  for other features by hand in the same file."
-            );
+            ));
         };
         let counts = r
             .footprint_counts(&args.ics, &feature, min_age)
             .ok_or_else(|| {
-                anyhow!(
+                not_found!(
                     "unknown ICB `{}`: use an ODS code like QK1 or an ONS code E54…; \
                  `equalis synth --list-icbs` lists them",
                     args.ics
@@ -132,7 +135,10 @@ pub fn quotas(args: &QuotasOptions) -> anyhow::Result<Vec<QuotaRow>> {
             })?;
         let total: f64 = counts.values.iter().map(|(_, n)| n).sum();
         if total <= 0.0 {
-            bail!("no residents counted for `{name}` in {}", args.ics);
+            return Err(not_found!(
+                "no residents counted for `{name}` in {}",
+                args.ics
+            ));
         }
         for (value, n) in counts.values {
             let share = n / total;
@@ -185,6 +191,14 @@ fn sources(rows: &[QuotaRow]) -> Vec<&'static str> {
 /// Writes the quotas: CSV is the quotas file `panel select` reads; the table and JSON add each
 /// value's population share, target and source.
 pub fn write(
+    out: &mut dyn Write,
+    format: Format,
+    args: &QuotasOptions,
+    rows: &[QuotaRow],
+) -> crate::Result<()> {
+    write_any(out, format, args, rows).map_err(crate::Error::from)
+}
+fn write_any(
     out: &mut dyn Write,
     format: Format,
     args: &QuotasOptions,
@@ -268,5 +282,33 @@ mod tests {
         assert!(parse_band("old").is_err());
         let e = parse_bands(&["16-40".into(), "30-44".into()]).unwrap_err();
         assert!(e.to_string().contains("16-40 and 30-44 overlap"), "{e}");
+    }
+
+    fn options(ics: &str, size: u32, features: &[&str]) -> QuotasOptions {
+        QuotasOptions {
+            ics: ics.to_owned(),
+            size,
+            features: features.iter().map(|f| (*f).to_owned()).collect(),
+            place: PlaceLevel::LocalAuthority,
+            tolerance: 1,
+            age_bands: vec!["16-29".into(), "30-44".into(), "45-64".into(), "65+".into()],
+        }
+    }
+
+    #[test]
+    fn a_bad_request_is_invalid_and_an_unknown_icb_not_found() {
+        let kind = |o: QuotasOptions| quotas(&o).unwrap_err().kind;
+        assert_eq!(kind(options("QK1", 0, &["sex"])), crate::ErrorKind::Invalid);
+        assert_eq!(
+            kind(options("QK1", 30, &["shoe_size"])),
+            crate::ErrorKind::Invalid
+        );
+        let e = quotas(&options("QZZ", 30, &["sex"])).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::NotFound);
+        assert!(e.message.starts_with("unknown ICB `QZZ`"), "{e}");
+        // And a good one: the sexes of the footprint, each quota around its share of 30.
+        let rows = quotas(&options("QK1", 30, &["sex"])).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|q| q.min <= q.max && q.max <= 30));
     }
 }

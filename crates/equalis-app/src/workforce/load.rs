@@ -3,6 +3,7 @@
 //! (by name) into the records of `equalis-workforce`; and the local population of the ICS
 //! footprint from Census 2021 reference data.
 
+use crate::error::not_found;
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::anyhow;
@@ -385,12 +386,15 @@ fn read_survey(c: &Columns<'_>, out: &mut Vec<SurveyResult>) -> anyhow::Result<(
 /// The ICB whose footprint the local population covers: `--ics` if given, else the most
 /// common ICB of the `sub_icb_code` column of the workspace's `population` dataset (ties to
 /// the lower code). `None` when neither is available.
-pub fn choose_icb(ws: &Workspace, flag: Option<&str>) -> anyhow::Result<Option<String>> {
+pub fn choose_icb(ws: &Workspace, flag: Option<&str>) -> crate::Result<Option<String>> {
+    choose_icb_any(ws, flag).map_err(crate::Error::from)
+}
+fn choose_icb_any(ws: &Workspace, flag: Option<&str>) -> anyhow::Result<Option<String>> {
     let refdata = equalis_refdata::RefData::get();
     if let Some(code) = flag {
         let icb = refdata
             .icb(code)
-            .ok_or_else(|| anyhow!("unknown ICB `{code}`: see `equalis synth --list-icbs`"))?;
+            .ok_or_else(|| not_found!("unknown ICB `{code}`: see `equalis synth --list-icbs`"))?;
         return Ok(Some(icb.code.clone()));
     }
     if ws.current("population")?.is_none() {

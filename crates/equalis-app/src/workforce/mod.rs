@@ -4,7 +4,7 @@
 //! workbook, and the report's workforce pages are made of the same sheets
 //! ([`report_sections`]).
 //!
-//! Data come from the workspace ([`load`]): a dataset the workspace lacks leaves only the
+//! Data come from the workspace (`load.rs`): a dataset the workspace lacks leaves only the
 //! indicators that read it undefined, naming the dataset to ingest. The figures come from
 //! `equalis-workforce`; every number passes `equalis-disclosure` through
 //! [`render::Publisher`], in one of two views (`--view`, rules in `docs/WORKFORCE.md`):
@@ -27,16 +27,17 @@
 //! given by `--ics`, or else the most common ICB of the workspace's `population` dataset; with
 //! neither, the representativeness sheet says so.
 
-pub mod load;
-pub mod render;
+pub(crate) mod load;
+mod render;
 mod sections;
-pub mod trend;
+mod trend;
 
 pub use load::choose_icb;
 pub use render::{Publisher, Report, ValJson, View};
 pub use sections::report_sections;
 
-use anyhow::{Context, anyhow, bail};
+use crate::error::{invalid, not_found};
+use anyhow::{Context, anyhow};
 use equalis_vocab::Sex;
 use equalis_workforce::dashboard::{self, ClusterKey};
 use equalis_workforce::pay_gap::{self, GroupPay, PayGapAnalysis, PayGapOptions, QuartileBand};
@@ -126,7 +127,10 @@ pub struct Document {
 
 /// Builds the workforce return `kind` of the workspace `ws`: reads the workforce datasets,
 /// computes the figures and passes every number through disclosure control in `opts.view`.
-pub fn build(
+pub fn build(ws: &Workspace, kind: ReturnKind, opts: &WorkforceOptions) -> crate::Result<Document> {
+    build_any(ws, kind, opts).map_err(crate::Error::from)
+}
+fn build_any(
     ws: &Workspace,
     kind: ReturnKind,
     opts: &WorkforceOptions,
@@ -170,10 +174,10 @@ fn scope_of(data: &Workforce, org: Option<&str>) -> anyhow::Result<Scope> {
         .filter(|s| **s != Scope::Ics)
         .map(Scope::label)
         .collect();
-    bail!(
+    Err(not_found!(
         "no organisation `{org}` in the workforce data; organisations: {}",
         known.join(", ")
-    )
+    ))
 }
 
 fn snapshot_of(data: &Workforce, c: &WorkforceOptions) -> anyhow::Result<Date> {
@@ -186,20 +190,25 @@ fn snapshot_of(data: &Workforce, c: &WorkforceOptions) -> anyhow::Result<Date> {
             .join(", ")
     };
     let date = if let Some(s) = &c.snapshot {
-        equalis_vocab::parse_date(s).map_err(|e| anyhow!("--snapshot {s}: {e}"))?
+        equalis_vocab::parse_date(s).map_err(|e| invalid!("--snapshot {s}: {e}"))?
     } else if let Some(y) = c.year {
-        Date::new(y, 3, 31).map_err(|e| anyhow!("--year {y}: {e}"))?
+        Date::new(y, 3, 31).map_err(|e| invalid!("--year {y}: {e}"))?
     } else {
         match equalis_workforce::annual_snapshots(data).last() {
             Some(d) => *d,
-            None => bail!(
-                "no 31 March snapshot in the staff data; give --snapshot DATE (snapshots: {})",
-                listed()
-            ),
+            None => {
+                return Err(not_found!(
+                    "no 31 March snapshot in the staff data; give --snapshot DATE (snapshots: {})",
+                    listed()
+                ));
+            }
         }
     };
     if !dates.contains(&date) {
-        bail!("no staff snapshot on {date}; snapshots: {}", listed());
+        return Err(not_found!(
+            "no staff snapshot on {date}; snapshots: {}",
+            listed()
+        ));
     }
     Ok(date)
 }

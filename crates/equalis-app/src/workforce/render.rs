@@ -274,7 +274,11 @@ impl Report {
 
     /// Long-format CSV: one line per published cell, `sheet,row,column,value`, where `row`
     /// is the row's first cell (its label); numbers plain, for a program to read.
-    pub fn csv(&self) -> anyhow::Result<Vec<u8>> {
+    pub fn csv(&self) -> crate::Result<Vec<u8>> {
+        self.csv_any().map_err(crate::Error::from)
+    }
+
+    fn csv_any(&self) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(["sheet", "row", "column", "value"])?;
         for (k, v) in &self.cover {
@@ -293,7 +297,11 @@ impl Report {
 
     /// An Excel workbook: a cover sheet, then one sheet per table with its title in A1,
     /// headings in row 3 and data below, numbers as numbers.
-    pub fn xlsx(&self, path: &Path) -> anyhow::Result<()> {
+    pub fn xlsx(&self, path: &Path) -> crate::Result<()> {
+        self.xlsx_any(path).map_err(crate::Error::from)
+    }
+
+    fn xlsx_any(&self, path: &Path) -> anyhow::Result<()> {
         let mut wb = Workbook::new();
         let bold = Format::new().set_bold();
         let cover = wb.add_worksheet();

@@ -20,7 +20,10 @@ const BAND: (f64, f64) = (0.80, 1.25);
 /// [`load::choose_icb`]); without one, the representativeness sheet says so. A workforce
 /// dataset the workspace lacks leaves only the indicators that read it undefined (each saying
 /// which dataset to ingest), and the page lists it.
-pub fn report_sections(ws: &Workspace, icb: Option<&str>) -> anyhow::Result<Vec<Section>> {
+pub fn report_sections(ws: &Workspace, icb: Option<&str>) -> crate::Result<Vec<Section>> {
+    report_sections_any(ws, icb).map_err(crate::Error::from)
+}
+fn report_sections_any(ws: &Workspace, icb: Option<&str>) -> anyhow::Result<Vec<Section>> {
     if ws.current("staff")?.is_none() {
         return Ok(Vec::new());
     }

@@ -271,7 +271,7 @@ pub(crate) fn lottery_spinner(message: String) -> ProgressBar {
 }
 
 fn load(common: &Common) -> anyhow::Result<(Pool, Quotas)> {
-    panel::load_files(&common.volunteers, &common.quotas)
+    Ok(panel::load_files(&common.volunteers, &common.quotas)?)
 }
 
 /// The lottery spinner as the report's panel page hears of the lottery.

@@ -1,0 +1,102 @@
+//! `equalis_app::workforce` as a web handler calls it, with no binary in between: a small
+//! synthetic ICS's staff (QK1, scale 0.05, seed 42) ingested into a workspace, then returns
+//! built from it, and the kind of every error a request can cause.
+
+use equalis_app::ErrorKind;
+use equalis_app::workforce::{By, ReturnKind, View, WorkforceOptions, build};
+use equalis_workspace::Workspace;
+
+/// A workspace holding only the synthetic `staff` dataset.
+fn workspace(dir: &std::path::Path) -> Workspace {
+    let data = dir.join("data");
+    let config = equalis_synth::SynthConfig {
+        icb: "QK1".to_owned(),
+        scale: 0.05,
+        seed: 42,
+        out: data.clone(),
+        only: vec![equalis_synth::Dataset::Staff],
+    };
+    equalis_synth::generate(&config, &|_| {}).expect("synthesise");
+    let ws = Workspace::init(&dir.join("ws")).expect("init");
+    equalis_ingest::ingest(
+        &ws,
+        equalis_ingest::Dataset::Staff,
+        &[data.join("staff.csv")],
+        &equalis_ingest::Options::default(),
+        &|_| {},
+    )
+    .expect("ingest staff");
+    ws
+}
+
+#[test]
+fn returns_are_built_from_the_workspace_and_bad_requests_say_what_is_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = workspace(dir.path());
+
+    // The statutory gender pay gap of the whole ICS, published.
+    let doc = build(
+        &ws,
+        ReturnKind::PayGap(By::Sex),
+        &WorkforceOptions::default(),
+    )
+    .expect("gender pay gap");
+    assert_eq!(doc.json["view"], "published");
+    assert!(!doc.report.sheets.is_empty());
+    assert!(
+        doc.report.table().contains("Gender pay gap"),
+        "{}",
+        doc.report.table()
+    );
+
+    // WRES without the recruitment, relations, training and survey datasets: built, with the
+    // indicators that read them undefined rather than an error.
+    let wres = build(&ws, ReturnKind::Wres, &WorkforceOptions::default()).expect("WRES");
+    assert!(wres.report.table().contains("recruitment"));
+
+    // An organisation, a year and a date that are not in the data are not found; a date
+    // that is not one is the request's mistake.
+    let ask = |opts: WorkforceOptions| build(&ws, ReturnKind::Wres, &opts).unwrap_err();
+    let e = ask(WorkforceOptions {
+        org: Some("ZZZ99".to_owned()),
+        ..WorkforceOptions::default()
+    });
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert!(e.message.starts_with("no organisation `ZZZ99`"), "{e}");
+    let e = ask(WorkforceOptions {
+        year: Some(1990),
+        ..WorkforceOptions::default()
+    });
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert!(
+        e.message.starts_with("no staff snapshot on 1990-03-31"),
+        "{e}"
+    );
+    let e = ask(WorkforceOptions {
+        snapshot: Some("2026-02-30".to_owned()),
+        ..WorkforceOptions::default()
+    });
+    assert_eq!(e.kind, ErrorKind::Invalid);
+    let e = build(
+        &ws,
+        ReturnKind::Dashboard,
+        &WorkforceOptions {
+            ics: Some("QZZ".to_owned()),
+            ..WorkforceOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+
+    // The return view is exact, and says so.
+    let exact = build(
+        &ws,
+        ReturnKind::PayGap(By::Sex),
+        &WorkforceOptions {
+            view: View::Return,
+            ..WorkforceOptions::default()
+        },
+    )
+    .expect("return view");
+    assert_eq!(exact.json["view"], "return");
+}
