@@ -163,3 +163,59 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
     }
     written
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use equalis_results::{ResultRow, Statistic, View, publish};
+
+    fn row(breakdown: &str, group: &str, n: f64, d: f64) -> ResultRow {
+        let mut r = ResultRow::new(
+            "x",
+            "2025/26",
+            breakdown,
+            group,
+            Statistic::Proportion,
+            100.0,
+        );
+        r.numerator = Some(n);
+        r.denominator = Some(d);
+        r.value = Some(n / d * 100.0);
+        r.lowercl = Some(n / d * 90.0);
+        r.uppercl = Some(n / d * 110.0);
+        r
+    }
+
+    #[test]
+    fn a_breakdown_figure_is_the_reports_forest_plot_of_published_rows() {
+        let info = IndicatorInfo {
+            id: "x".into(),
+            name: "Checks".into(),
+            unit: "%".into(),
+            statistic: "proportion".into(),
+            direction: "higher_is_better".into(),
+            ..IndicatorInfo::default()
+        };
+        let rows = [
+            row("all", "All", 100.0, 200.0),
+            row("sex", "Female", 97.0, 150.0),
+            row("sex", "Male", 3.0, 50.0),
+        ];
+        let (published, _, _) = publish(&View::Published, &rows, &[], &[]);
+        let f = breakdown_figure(&info, &published, "2025/26", "sex", "2025").expect("a figure");
+        assert_eq!(f.heading, "Sex");
+        assert!(f.svg.starts_with("<svg"));
+        assert_eq!(f.table.rows.len(), 3, "the ICS row and both groups");
+        // Male rests on a count of 3: withheld in the table, left out of the chart.
+        let male = &f.table.rows[2];
+        assert_eq!(male.header, "Male");
+        assert_eq!(male.cells[0].text, "*");
+        assert!(f.notes.iter().any(|n| n.contains("Male")), "{:?}", f.notes);
+        assert!(breakdown_figure(&info, &published, "2025/26", "age_band", "2025").is_none());
+        assert!(breakdown_figure(&info, &published, "2019/20", "sex", "2025").is_none());
+        assert_eq!(
+            breakdown_label("imd_quintile", "2025"),
+            "Deprivation quintile (IMD 2025)"
+        );
+    }
+}

@@ -271,9 +271,8 @@ pub fn write_results(dir: &std::path::Path) {
     let mut rows = Vec::new();
     let smi = "smi_health_check";
     for (period, k) in [("2024/25", 0.9_f64), ("2025/26", 1.0)] {
-        let p = |b: &str, g: &str, n: f64, d: f64| {
-            proportion(smi, period, b, g, (n * k).round(), d)
-        };
+        let p =
+            |b: &str, g: &str, n: f64, d: f64| proportion(smi, period, b, g, (n * k).round(), d);
         rows.push(p("all", "All", 412.0, 980.0));
         for (g, n, d) in [
             ("1", 120.0, 310.0),

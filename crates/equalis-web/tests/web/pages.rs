@@ -238,6 +238,31 @@ async fn a_new_results_version_is_served_without_a_restart() {
     assert_eq!(v2["results_version"], "v2");
 }
 
+#[tokio::test]
+async fn a_fault_is_a_500_page_without_internals() {
+    let app = App::new(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    // Results that name a version that is not there: a fault, not the user's mistake.
+    std::fs::write(app.dir.path().join("results/CURRENT"), "v99").expect("write");
+    for path in ["/indicators", "/indicators/smi_health_check"] {
+        let r = app.get(path, &who).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(
+            r.body
+                .contains("Sorry, there is a problem with the service")
+        );
+        let dir = app.dir.path().to_string_lossy().into_owned();
+        assert!(
+            !r.body.contains("v99") && !r.body.contains(&dir),
+            "{}",
+            r.body
+        );
+    }
+    let api = app.get("/api/v1/indicators", &who).await;
+    assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(api.json()["error"]["status"], 500);
+}
+
 /// Removes what changes from run to run (the CSRF token).
 fn redact(body: &str) -> String {
     let mut out = String::new();
