@@ -116,25 +116,42 @@ pub fn write_report(
     })
 }
 
-/// One breakdown of one indicator in one period as the report draws it, for other front ends
-/// (the web application): the forest plot of its groups against the ICS value, with the data
-/// table and notes. `rows` are published rows (any indicators; those of `info.id` are used).
-/// `None` when the breakdown has no groups in that period.
-pub fn breakdown_figure(
-    info: &IndicatorInfo,
-    rows: &[PublishedRow],
-    period: &str,
-    breakdown: &str,
-    iod_edition: &str,
-) -> Option<Figure> {
-    let data = data::IndicatorData::new(info, rows, &[], &[]);
-    indicator::forest(
-        &data,
-        period,
-        breakdown,
-        iod_edition,
-        &mut indicator::ChartIds::default(),
-    )
+/// The report's figures for other front ends (the web application), drawn from published
+/// rows: one value per page, so that the charts' ids (which their titles and descriptions are
+/// referenced by) are unique within it.
+#[derive(Debug, Default)]
+pub struct PageFigures {
+    ids: indicator::ChartIds,
+}
+
+impl PageFigures {
+    /// Figures for a new page.
+    pub fn new() -> PageFigures {
+        PageFigures::default()
+    }
+
+    /// One breakdown of one indicator in one period as the report draws it: the forest plot
+    /// of its groups against the ICS value, with the data table and notes. `rows` are
+    /// published rows (any indicators; those of `info.id` are used). `None` when the
+    /// breakdown has no groups in that period.
+    pub fn breakdown(
+        &mut self,
+        info: &IndicatorInfo,
+        rows: &[PublishedRow],
+        period: &str,
+        breakdown: &str,
+        iod_edition: &str,
+    ) -> Option<Figure> {
+        let data = data::IndicatorData::new(info, rows, &[], &[]);
+        indicator::forest(&data, period, breakdown, iod_edition, &mut self.ids)
+    }
+
+    /// The ICS value of an indicator over its periods as the report draws it, with its table;
+    /// `None` with fewer than two periods.
+    pub fn trend(&mut self, info: &IndicatorInfo, rows: &[PublishedRow]) -> Option<Figure> {
+        let data = data::IndicatorData::new(info, rows, &[], &[]);
+        indicator::trend(&data, &mut self.ids)
+    }
 }
 
 /// A breakdown's heading as the report writes it: `imd_quintile` → `Deprivation quintile (IMD
@@ -202,7 +219,10 @@ mod tests {
             row("sex", "Male", 3.0, 50.0),
         ];
         let (published, _, _) = publish(&View::Published, &rows, &[], &[]);
-        let f = breakdown_figure(&info, &published, "2025/26", "sex", "2025").expect("a figure");
+        let mut figures = PageFigures::new();
+        let f = figures
+            .breakdown(&info, &published, "2025/26", "sex", "2025")
+            .expect("a figure");
         assert_eq!(f.heading, "Sex");
         assert!(f.svg.starts_with("<svg"));
         assert_eq!(f.table.rows.len(), 3, "the ICS row and both groups");
@@ -211,8 +231,30 @@ mod tests {
         assert_eq!(male.header, "Male");
         assert_eq!(male.cells[0].text, "*");
         assert!(f.notes.iter().any(|n| n.contains("Male")), "{:?}", f.notes);
-        assert!(breakdown_figure(&info, &published, "2025/26", "age_band", "2025").is_none());
-        assert!(breakdown_figure(&info, &published, "2019/20", "sex", "2025").is_none());
+        assert!(
+            figures
+                .breakdown(&info, &published, "2025/26", "age_band", "2025")
+                .is_none()
+        );
+        assert!(
+            figures
+                .breakdown(&info, &published, "2019/20", "sex", "2025")
+                .is_none()
+        );
+        // One period: no trend; two: a line chart with another id.
+        assert!(figures.trend(&info, &published).is_none());
+        let mut earlier = rows.clone();
+        for r in &mut earlier {
+            r.period = "2024/25".into();
+        }
+        let both: Vec<ResultRow> = earlier.into_iter().chain(rows).collect();
+        let (published, _, _) = publish(&View::Published, &both, &[], &[]);
+        let trend = figures.trend(&info, &published).expect("a trend");
+        assert!(
+            trend.svg.contains("chart-2-title"),
+            "ids go on within a page"
+        );
+        assert_eq!(trend.table.rows.len(), 2);
         assert_eq!(
             breakdown_label("imd_quintile", "2025"),
             "Deprivation quintile (IMD 2025)"

@@ -66,6 +66,12 @@ async fn an_indicator_page_shows_the_reports_chart_and_the_published_table() {
         "{}",
         d.body
     );
+    // The trend of the ICS value, drawn by the report, with its own chart id.
+    assert!(r.body.contains("<h2>ICS value over time</h2>"));
+    assert!(r.body.contains("chart-1-title") && r.body.contains("chart-2-title"));
+    let one_period = app.get("/indicators/wl_over_52_weeks", &who).await;
+    assert_eq!(one_period.status, StatusCode::OK);
+    assert!(!one_period.body.contains("ICS value over time"));
     // The whole ICS.
     let all = app
         .get(
