@@ -117,9 +117,25 @@ impl WebError {
 }
 
 impl From<equalis_store::StoreError> for WebError {
+    /// By who must act: the person's request (a bad token name) is a 400 or 404 that says
+    /// what is wrong; the store being unusable is a 503, logged.
     fn from(e: equalis_store::StoreError) -> WebError {
-        tracing::error!("store error: {e}");
-        WebError::Unavailable
+        use equalis_store::ErrorKind;
+        // The store's messages end in a hint for the command line; the first line is the
+        // message.
+        let message = e.to_string().lines().next().unwrap_or_default().to_owned();
+        match e.kind() {
+            ErrorKind::Request | ErrorKind::Conflict => WebError::BadRequest(message),
+            ErrorKind::NotFound => WebError::NotFound {
+                what: message,
+                kind: "",
+                valid: Vec::new(),
+            },
+            ErrorKind::Unavailable => {
+                tracing::error!("store error: {e}");
+                WebError::Unavailable
+            }
+        }
     }
 }
 

@@ -33,6 +33,7 @@ mod results;
 mod security;
 mod state;
 mod templates;
+mod tokens;
 
 use std::net::SocketAddr;
 
@@ -54,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         // path segments, so the handler tells them apart by the suffix.
         .route("/indicators/{id}", get(pages::indicator))
         .route("/admin/audit", get(pages::audit))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route(api_list, get(api::indicators))
         .route(api_one, get(api::indicator))
         .route(api_doc, get(api::openapi))

@@ -64,6 +64,26 @@ fn routes() -> Vec<Route> {
             same(analyst),
         ),
         route("GET", "/admin/audit", same(admin)),
+        route(
+            "GET",
+            "/account/tokens",
+            same([OK, OK, OK, OK, OK, SIGN_IN]),
+        ),
+        // Without their CSRF tokens.
+        route(
+            "POST",
+            "/account/tokens",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        route(
+            "POST",
+            "/account/tokens/1/revoke",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
         route("GET", "/api/v1/indicators", (api_private, published_public)),
         route(
             "GET",
