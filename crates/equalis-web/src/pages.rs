@@ -697,3 +697,12 @@ pub(crate) async fn not_found(uri: Uri) -> Response {
     }
     .into_response()
 }
+
+/// A known address asked with another method: a 405 page (JSON under `/api/`).
+pub(crate) async fn method_not_allowed(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        WebError::MethodNotAllowed.json()
+    } else {
+        WebError::MethodNotAllowed.into_response()
+    }
+}

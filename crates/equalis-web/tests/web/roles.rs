@@ -10,6 +10,7 @@ const OK: u16 = 200;
 const SIGN_IN: u16 = 303;
 const UNAUTHORISED: u16 = 401;
 const FORBIDDEN: u16 = 403;
+const METHOD: u16 = 405;
 
 /// What a role gets: `[admin, analyst, edi_lead, reviewer, viewer, public]` (as `Role::ALL`).
 struct Route {
@@ -99,6 +100,9 @@ fn routes() -> Vec<Route> {
         ),
         route("GET", "/assets/nhsuk-frontend-10.6.1.min.js", same([OK; 6])),
         route("GET", "/favicon.ico", same([OK; 6])),
+        // A form's address asked for as a page.
+        route("GET", "/logout", same([METHOD; 6])),
+        route("POST", "/indicators", same([METHOD; 6])),
         // Without its CSRF token: refused to a session, and nothing to end without one.
         route(
             "POST",
