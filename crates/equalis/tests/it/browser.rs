@@ -83,82 +83,6 @@ fn every_report_page_type_passes_axe() {
     assert_accessible(&urls);
 }
 
-/// `equalis serve` on a copy of the demo's results, stopped when dropped.
-struct Server {
-    child: std::process::Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `equalis serve` on a workspace holding the demo's settings, key and results, with
-/// its published pages public (so that the harness needs no account), on a free loopback port.
-fn serve_demo() -> Server {
-    let (o, demo) = crate::common::demo();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let demo = demo.join("workspace");
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path();
-    // A workspace of its own: the shared demo's settings are left as they are.
-    let settings = std::fs::read_to_string(demo.join("equalis.toml")).unwrap();
-    std::fs::write(
-        ws.join("equalis.toml"),
-        format!("public_pages = true\n{settings}"),
-    )
-    .unwrap();
-    std::fs::copy(demo.join("key"), ws.join("key")).unwrap();
-    copy_dir(&demo.join("results"), &ws.join("results"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_equalis"))
-        .args([
-            "serve",
-            "--workspace",
-            ws.to_str().unwrap(),
-            "--addr",
-            &addr,
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let server = Server {
-        child,
-        url: format!("http://{addr}"),
-        _dir: dir,
-    };
-    // Up when it accepts a connection (within a minute: the store is created on start).
-    let up = (0..600).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        std::net::TcpStream::connect(&addr).is_ok()
-    });
-    assert!(up, "equalis serve did not start on {addr}");
-    server
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The web application's page types, served by `equalis serve`: sign-in, home, the list of
 /// indicators, an indicator by a breakdown (chart and table) and the whole ICS, the
 /// waiting-list median.
@@ -167,7 +91,7 @@ fn every_web_page_type_passes_axe() {
     if harness().is_none() {
         return;
     }
-    let server = serve_demo();
+    let server = crate::serve::serve_demo();
     let urls: Vec<String> = [
         "/login",
         "/",
