@@ -74,6 +74,14 @@ pub async fn serve(addr: SocketAddr, state: AppState) -> Result<(), ServeError> 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
+    // The results are read and published now rather than on the first visitor's request (on a
+    // large workspace that takes seconds); a failure here is reported again to that request.
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.results().get(warm.workspace()).await {
+            tracing::warn!("reading the results at start: {e:?}");
+        }
+    });
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
