@@ -116,25 +116,42 @@ pub fn write_report(
     })
 }
 
-/// One breakdown of one indicator in one period as the report draws it, for other front ends
-/// (the web application): the forest plot of its groups against the ICS value, with the data
-/// table and notes. `rows` are published rows (any indicators; those of `info.id` are used).
-/// `None` when the breakdown has no groups in that period.
-pub fn breakdown_figure(
-    info: &IndicatorInfo,
-    rows: &[PublishedRow],
-    period: &str,
-    breakdown: &str,
-    iod_edition: &str,
-) -> Option<Figure> {
-    let data = data::IndicatorData::new(info, rows, &[], &[]);
-    indicator::forest(
-        &data,
-        period,
-        breakdown,
-        iod_edition,
-        &mut indicator::ChartIds::default(),
-    )
+/// The report's figures for other front ends (the web application), drawn from published
+/// rows: one value per page, so that the charts' ids (which their titles and descriptions are
+/// referenced by) are unique within it.
+#[derive(Debug, Default)]
+pub struct PageFigures {
+    ids: indicator::ChartIds,
+}
+
+impl PageFigures {
+    /// Figures for a new page.
+    pub fn new() -> PageFigures {
+        PageFigures::default()
+    }
+
+    /// One breakdown of one indicator in one period as the report draws it: the forest plot
+    /// of its groups against the ICS value, with the data table and notes. `rows` are
+    /// published rows (any indicators; those of `info.id` are used). `None` when the
+    /// breakdown has no groups in that period.
+    pub fn breakdown(
+        &mut self,
+        info: &IndicatorInfo,
+        rows: &[PublishedRow],
+        period: &str,
+        breakdown: &str,
+        iod_edition: &str,
+    ) -> Option<Figure> {
+        let data = data::IndicatorData::new(info, rows, &[], &[]);
+        indicator::forest(&data, period, breakdown, iod_edition, &mut self.ids)
+    }
+
+    /// The ICS value of an indicator over its periods as the report draws it, with its table;
+    /// `None` with fewer than two periods.
+    pub fn trend(&mut self, info: &IndicatorInfo, rows: &[PublishedRow]) -> Option<Figure> {
+        let data = data::IndicatorData::new(info, rows, &[], &[]);
+        indicator::trend(&data, &mut self.ids)
+    }
 }
 
 /// A breakdown's heading as the report writes it: `imd_quintile` → `Deprivation quintile (IMD
@@ -162,4 +179,85 @@ fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
         let _ = fs::remove_file(&tmp);
     }
     written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use equalis_results::{ResultRow, Statistic, View, publish};
+
+    fn row(breakdown: &str, group: &str, n: f64, d: f64) -> ResultRow {
+        let mut r = ResultRow::new(
+            "x",
+            "2025/26",
+            breakdown,
+            group,
+            Statistic::Proportion,
+            100.0,
+        );
+        r.numerator = Some(n);
+        r.denominator = Some(d);
+        r.value = Some(n / d * 100.0);
+        r.lowercl = Some(n / d * 90.0);
+        r.uppercl = Some(n / d * 110.0);
+        r
+    }
+
+    #[test]
+    fn a_breakdown_figure_is_the_reports_forest_plot_of_published_rows() {
+        let info = IndicatorInfo {
+            id: "x".into(),
+            name: "Checks".into(),
+            unit: "%".into(),
+            statistic: "proportion".into(),
+            direction: "higher_is_better".into(),
+            ..IndicatorInfo::default()
+        };
+        let rows = [
+            row("all", "All", 100.0, 200.0),
+            row("sex", "Female", 97.0, 150.0),
+            row("sex", "Male", 3.0, 50.0),
+        ];
+        let (published, _, _) = publish(&View::Published, &rows, &[], &[]);
+        let mut figures = PageFigures::new();
+        let f = figures
+            .breakdown(&info, &published, "2025/26", "sex", "2025")
+            .expect("a figure");
+        assert_eq!(f.heading, "Sex");
+        assert!(f.svg.starts_with("<svg"));
+        assert_eq!(f.table.rows.len(), 3, "the ICS row and both groups");
+        // Male rests on a count of 3: withheld in the table, left out of the chart.
+        let male = &f.table.rows[2];
+        assert_eq!(male.header, "Male");
+        assert_eq!(male.cells[0].text, "*");
+        assert!(f.notes.iter().any(|n| n.contains("Male")), "{:?}", f.notes);
+        assert!(
+            figures
+                .breakdown(&info, &published, "2025/26", "age_band", "2025")
+                .is_none()
+        );
+        assert!(
+            figures
+                .breakdown(&info, &published, "2019/20", "sex", "2025")
+                .is_none()
+        );
+        // One period: no trend; two: a line chart with another id.
+        assert!(figures.trend(&info, &published).is_none());
+        let mut earlier = rows.clone();
+        for r in &mut earlier {
+            r.period = "2024/25".into();
+        }
+        let both: Vec<ResultRow> = earlier.into_iter().chain(rows).collect();
+        let (published, _, _) = publish(&View::Published, &both, &[], &[]);
+        let trend = figures.trend(&info, &published).expect("a trend");
+        assert!(
+            trend.svg.contains("chart-2-title"),
+            "ids go on within a page"
+        );
+        assert_eq!(trend.table.rows.len(), 2);
+        assert_eq!(
+            breakdown_label("imd_quintile", "2025"),
+            "Deprivation quintile (IMD 2025)"
+        );
+    }
 }

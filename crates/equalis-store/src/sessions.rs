@@ -21,7 +21,8 @@ use crate::users::{USER_COLUMNS, email_key, user_from_row};
 use crate::{Store, StoreError, User};
 
 /// The session cookie's name. The `__Host-` prefix makes browsers accept it only with
-/// `Secure`, `Path=/` and no `Domain`; the web layer adds `HttpOnly` and `SameSite=Lax`.
+/// `Secure`, `Path=/` and no `Domain`; the web layer adds `HttpOnly` and `SameSite=Strict`
+/// (and, on loopback, where there is no `Secure`, uses a name without the prefix).
 pub const SESSION_COOKIE: &str = "__Host-equalis-session";
 
 /// Session time-outs.

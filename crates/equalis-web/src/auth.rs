@@ -164,11 +164,13 @@ pub(crate) fn encode_next(next: &str) -> String {
 }
 
 /// Where to go after signing in: a path on this site, never another site (`//host`, `/\host`
-/// and absolute URLs become `/`), so the form cannot be used to send people elsewhere.
+/// and absolute URLs become `/`), so the form cannot be used to send people elsewhere; nor the
+/// sign-in page itself, which would send a signed-in person round in a circle.
 pub(crate) fn safe_next(next: &str) -> &str {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
+        && !next.starts_with("/login")
         && !next.chars().any(|c| c.is_control());
     if ok { next } else { "/" }
 }
@@ -342,7 +344,24 @@ mod tests {
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/login?next=/login"), "/");
         assert_eq!(encode_next("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
+    }
+
+    proptest::proptest! {
+        /// Whatever `next` a form or link carries, the redirect stays on this site and the
+        /// encoded form of it is a plain query value.
+        #[test]
+        fn next_never_leaves_the_site(next in "\\PC{0,40}") {
+            let safe = safe_next(&next);
+            proptest::prop_assert!(safe.starts_with('/'));
+            proptest::prop_assert!(!safe.starts_with("//") && !safe.starts_with("/\\"));
+            proptest::prop_assert!(!safe.chars().any(char::is_control));
+            let encoded = encode_next(&next);
+            proptest::prop_assert!(encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.~%".contains(&b)));
+        }
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub(crate) enum WebError {
     Forbidden(String),
     /// A form without this session's CSRF token.
     Csrf,
+    /// The address exists but not for this method (a GET to a form's address, …).
+    MethodNotAllowed,
     /// The store cannot be used now.
     Unavailable,
     /// A fault in equalis or its files; the detail is logged, not shown.
@@ -47,6 +49,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
             WebError::Forbidden(_) | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -60,6 +63,7 @@ impl WebError {
             WebError::SignInRequired { .. } => "You need to sign in",
             WebError::Forbidden(_) => "You do not have access to this page",
             WebError::Csrf => "The form could not be accepted",
+            WebError::MethodNotAllowed => "This address does not accept that request",
             WebError::Unavailable => "Sorry, the service is unavailable",
             WebError::Internal => "Sorry, there is a problem with the service",
         }
@@ -76,6 +80,9 @@ impl WebError {
             WebError::Csrf => "The form was missing its security token or it had expired. \
                 Go back, reload the page and try again."
                 .to_owned(),
+            WebError::MethodNotAllowed => {
+                "This address is for a form or a page, used another way. Go back and use the link or button on the page.".to_owned()
+            }
             WebError::Unavailable => {
                 "The account store cannot be reached. Try again later.".to_owned()
             }
@@ -117,9 +124,25 @@ impl WebError {
 }
 
 impl From<equalis_store::StoreError> for WebError {
+    /// By who must act: the person's request (a bad token name) is a 400 or 404 that says
+    /// what is wrong; the store being unusable is a 503, logged.
     fn from(e: equalis_store::StoreError) -> WebError {
-        tracing::error!("store error: {e}");
-        WebError::Unavailable
+        use equalis_store::ErrorKind;
+        // The store's messages end in a hint for the command line; the first line is the
+        // message.
+        let message = e.to_string().lines().next().unwrap_or_default().to_owned();
+        match e.kind() {
+            ErrorKind::Request | ErrorKind::Conflict => WebError::BadRequest(message),
+            ErrorKind::NotFound => WebError::NotFound {
+                what: message,
+                kind: "",
+                valid: Vec::new(),
+            },
+            ErrorKind::Unavailable => {
+                tracing::error!("store error: {e}");
+                WebError::Unavailable
+            }
+        }
     }
 }
 

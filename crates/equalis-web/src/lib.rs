@@ -33,6 +33,7 @@ mod results;
 mod security;
 mod state;
 mod templates;
+mod tokens;
 
 use std::net::SocketAddr;
 
@@ -54,23 +55,66 @@ pub fn router(state: AppState) -> Router {
         // path segments, so the handler tells them apart by the suffix.
         .route("/indicators/{id}", get(pages::indicator))
         .route("/admin/audit", get(pages::audit))
+        .route("/account/tokens", get(tokens::list).post(tokens::create))
+        .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route(api_list, get(api::indicators))
         .route(api_one, get(api::indicator))
         .route(api_doc, get(api::openapi))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 
-/// Serves the application on `addr` until the process ends.
+/// Serves the application on `addr` until the process is interrupted (Ctrl-C or SIGTERM),
+/// then finishes the requests under way and returns.
 pub async fn serve(addr: SocketAddr, state: AppState) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).await.map_err(ServeError::Serve)
+    // The results are read and published now rather than on the first visitor's request (on a
+    // large workspace that takes seconds); a failure here is reported again to that request.
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.results().get(warm.workspace()).await {
+            tracing::warn!("reading the results at start: {e:?}");
+        }
+    });
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServeError::Serve)?;
+    // The store's connections are closed cleanly (SQLite checkpoints its write-ahead log).
+    state.store().close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No signal handling here: run until the process is killed.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 /// Whether an address is on this machine only, where a browser reaches the server over plain

@@ -455,7 +455,13 @@ pub(crate) async fn indicator(
         .unwrap_or_default();
     let rows = rows_for(&state, &viewer, &snapshot, &id, analyst, &uri).await?;
     let iod = snapshot.metadata.iod_edition.as_str();
-    let figure = equalis_report::breakdown_figure(info, &rows, &period, &breakdown, iod);
+    let mut figures = equalis_report::PageFigures::new();
+    let figure = figures.breakdown(info, &rows, &period, &breakdown, iod);
+    let trend = figures.trend(info, &rows).map(|f| {
+        context! {
+            heading => f.heading, svg => f.svg, notes => f.notes, table => TableView::of(&f.table),
+        }
+    });
     let (svg, chart_notes, table) = match figure {
         // The whole ICS is one row: its table is the ICS row alone, and a chart of one
         // point against itself says nothing.
@@ -509,6 +515,7 @@ pub(crate) async fn indicator(
             svg,
             chart_notes,
             table,
+            trend,
             analyst_view => analyst,
             may_see_unsuppressed => may_see_unsuppressed(viewer.role()),
             page_href => indicator_href(&id, &[]),
@@ -689,4 +696,13 @@ pub(crate) async fn not_found(uri: Uri) -> Response {
         valid: PAGES.map(str::to_owned).to_vec(),
     }
     .into_response()
+}
+
+/// A known address asked with another method: a 405 page (JSON under `/api/`).
+pub(crate) async fn method_not_allowed(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        WebError::MethodNotAllowed.json()
+    } else {
+        WebError::MethodNotAllowed.into_response()
+    }
 }

@@ -129,3 +129,21 @@ impl AppState {
         &self.inner.results
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_secure_off_loopback_only() {
+        let local: SocketAddr = "127.0.0.1:8080".parse().expect("addr");
+        let local6: SocketAddr = "[::1]:8080".parse().expect("addr");
+        let any: SocketAddr = "0.0.0.0:8080".parse().expect("addr");
+        let lan: SocketAddr = "10.1.2.3:443".parse().expect("addr");
+        assert!(!Options::for_addr(&local, false).secure_cookies);
+        assert!(!Options::for_addr(&local6, false).secure_cookies);
+        assert!(Options::for_addr(&any, false).secure_cookies);
+        assert!(Options::for_addr(&lan, true).secure_cookies);
+        assert!(Options::for_addr(&lan, true).public_pages);
+    }
+}

@@ -29,6 +29,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../templates/indicator.html"),
         ),
         ("audit.html", include_str!("../templates/audit.html")),
+        ("tokens.html", include_str!("../templates/tokens.html")),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -264,3 +264,49 @@ async fn api_tokens_authenticate_and_wrong_ones_are_refused() {
     assert!(bad.header(header::WWW_AUTHENTICATE).is_some());
     assert_eq!(bad.json()["error"]["status"], 401);
 }
+
+#[tokio::test]
+async fn off_loopback_cookies_are_secure_and_host_prefixed() {
+    let app = App::with_options(equalis_web::Options {
+        public_pages: false,
+        secure_cookies: true,
+    })
+    .await;
+    let form = app.get("/login", &Who::Anonymous).await;
+    let set = form.header(header::SET_COOKIE).expect("a cookie");
+    assert!(
+        set.starts_with("__Host-equalis-login=") && set.contains("; Secure"),
+        "{set}"
+    );
+    let csrf = form.cookie("__Host-equalis-login").expect("token");
+    let body = format!(
+        "email={}&password={}&csrf_token={csrf}",
+        crate::fixture::enc(email_of(Role::Viewer)),
+        crate::fixture::enc(PASSWORD)
+    );
+    let r = app
+        .post_form(
+            "/login",
+            &Who::Anonymous,
+            &[("__Host-equalis-login", &csrf)],
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let all: Vec<&str> = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let session = all
+        .iter()
+        .find(|c| c.starts_with("__Host-equalis-session="))
+        .expect("the session cookie");
+    assert!(
+        session.contains("; Secure")
+            && session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+    );
+    assert!(session.contains("Path=/") && !session.contains("Domain"));
+}

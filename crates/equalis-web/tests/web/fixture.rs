@@ -83,8 +83,17 @@ pub enum Who {
 }
 
 impl App {
-    /// A workspace with results and an account per role; pages public or not.
+    /// A workspace with results and an account per role; pages public or not; on loopback.
     pub async fn new(public_pages: bool) -> App {
+        App::with_options(Options {
+            public_pages,
+            secure_cookies: false,
+        })
+        .await
+    }
+
+    /// The same, with the options given.
+    pub async fn with_options(options: Options) -> App {
         let dir = tempfile::tempdir().expect("temp dir");
         equalis_workspace::Workspace::init(dir.path()).expect("workspace");
         write_results(dir.path());
@@ -114,14 +123,7 @@ impl App {
                 .await
                 .expect("user");
         }
-        let state = AppState::new(
-            dir.path().to_path_buf(),
-            store.clone(),
-            Options {
-                public_pages,
-                secure_cookies: false,
-            },
-        );
+        let state = AppState::new(dir.path().to_path_buf(), store.clone(), options);
         App {
             router: equalis_web::router(state),
             store,

@@ -9,3 +9,4 @@ mod disclosure;
 mod fixture;
 mod pages;
 mod roles;
+mod tokens;

@@ -66,6 +66,12 @@ async fn an_indicator_page_shows_the_reports_chart_and_the_published_table() {
         "{}",
         d.body
     );
+    // The trend of the ICS value, drawn by the report, with its own chart id.
+    assert!(r.body.contains("<h2>ICS value over time</h2>"));
+    assert!(r.body.contains("chart-1-title") && r.body.contains("chart-2-title"));
+    let one_period = app.get("/indicators/wl_over_52_weeks", &who).await;
+    assert_eq!(one_period.status, StatusCode::OK);
+    assert!(!one_period.body.contains("ICS value over time"));
     // The whole ICS.
     let all = app
         .get(
@@ -236,6 +242,31 @@ async fn a_new_results_version_is_served_without_a_restart() {
     write_results(app.dir.path());
     let v2 = app.get("/api/v1/indicators", &who).await.json();
     assert_eq!(v2["results_version"], "v2");
+}
+
+#[tokio::test]
+async fn a_fault_is_a_500_page_without_internals() {
+    let app = App::new(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    // Results that name a version that is not there: a fault, not the user's mistake.
+    std::fs::write(app.dir.path().join("results/CURRENT"), "v99").expect("write");
+    for path in ["/indicators", "/indicators/smi_health_check"] {
+        let r = app.get(path, &who).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(
+            r.body
+                .contains("Sorry, there is a problem with the service")
+        );
+        let dir = app.dir.path().to_string_lossy().into_owned();
+        assert!(
+            !r.body.contains("v99") && !r.body.contains(&dir),
+            "{}",
+            r.body
+        );
+    }
+    let api = app.get("/api/v1/indicators", &who).await;
+    assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(api.json()["error"]["status"], 500);
 }
 
 /// Removes what changes from run to run (the CSRF token).

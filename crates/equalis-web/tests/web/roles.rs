@@ -10,6 +10,7 @@ const OK: u16 = 200;
 const SIGN_IN: u16 = 303;
 const UNAUTHORISED: u16 = 401;
 const FORBIDDEN: u16 = 403;
+const METHOD: u16 = 405;
 
 /// What a role gets: `[admin, analyst, edi_lead, reviewer, viewer, public]` (as `Role::ALL`).
 struct Route {
@@ -64,6 +65,26 @@ fn routes() -> Vec<Route> {
             same(analyst),
         ),
         route("GET", "/admin/audit", same(admin)),
+        route(
+            "GET",
+            "/account/tokens",
+            same([OK, OK, OK, OK, OK, SIGN_IN]),
+        ),
+        // Without their CSRF tokens.
+        route(
+            "POST",
+            "/account/tokens",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        route(
+            "POST",
+            "/account/tokens/1/revoke",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
         route("GET", "/api/v1/indicators", (api_private, published_public)),
         route(
             "GET",
@@ -79,6 +100,9 @@ fn routes() -> Vec<Route> {
         ),
         route("GET", "/assets/nhsuk-frontend-10.6.1.min.js", same([OK; 6])),
         route("GET", "/favicon.ico", same([OK; 6])),
+        // A form's address asked for as a page.
+        route("GET", "/logout", same([METHOD; 6])),
+        route("POST", "/indicators", same([METHOD; 6])),
         // Without its CSRF token: refused to a session, and nothing to end without one.
         route(
             "POST",

@@ -82,3 +82,26 @@ fn every_report_page_type_passes_axe() {
         .collect();
     assert_accessible(&urls);
 }
+
+/// The web application's page types, served by `equalis serve`: sign-in, home, the list of
+/// indicators, an indicator by a breakdown (chart and table) and the whole ICS, the
+/// waiting-list median.
+#[test]
+fn every_web_page_type_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    let urls: Vec<String> = [
+        "/login",
+        "/",
+        "/indicators",
+        "/indicators/smi_health_check?breakdown=ethnic_group",
+        "/indicators/smi_health_check?breakdown=all",
+        "/indicators/wl_median_weeks",
+    ]
+    .iter()
+    .map(|p| format!("{}{p}", server.url))
+    .collect();
+    assert_accessible(&urls);
+}

@@ -10,6 +10,7 @@ mod ingest;
 mod outreach;
 mod panel;
 mod partial;
+mod serve;
 mod stats;
 mod synth;
 mod users;
