@@ -45,7 +45,7 @@ if [ -d "$ws/data" ]; then
     done
 fi
 password="bench-$(date +%s)-Password-1"
-"$equalis" user add --workspace "$tmp/ws" --email bench@example.nhs.uk --role viewer \
+"$equalis" user add --workspace "$tmp/ws" --email bench@example.nhs.uk --name "Benchmark" --role viewer \
     --password-stdin <<<"$password" >/dev/null
 
 addr=127.0.0.1:${PORT:-8090}
