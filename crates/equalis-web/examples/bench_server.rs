@@ -21,7 +21,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     rt.block_on(async {
         let state = equalis_web::AppState::open(&workspace, None, &addr).await?;
-        eprintln!("bench_server: serving {} at http://{addr}/", workspace.display());
+        eprintln!(
+            "bench_server: serving {} at http://{addr}/",
+            workspace.display()
+        );
         equalis_web::serve(addr, state).await?;
         Ok(())
     })
