@@ -141,6 +141,7 @@ fn cohort_and_registration_gap_match_hand_computation() {
     for (k, (lo, hi)) in ranges.iter().enumerate() {
         let ons = syoa[*lo..*hi].iter().sum::<f64>().round();
         let row = results
+            .analyst()
             .indicators
             .iter()
             .find(|r| {
@@ -245,7 +246,10 @@ fn the_async_entry_computes_inside_a_tokio_runtime() {
     });
     assert_eq!(summary.rows, blocking.rows);
     let back = equalis_results::read_results(&root).unwrap();
-    assert_ne!(back.dir, expected.dir, "a new version was committed");
-    assert_eq!(back.indicators, expected.indicators);
-    assert_eq!(back.inequality.len(), expected.inequality.len());
+    assert_ne!(back.dir(), expected.dir(), "a new version was committed");
+    assert_eq!(back.analyst().indicators, expected.analyst().indicators);
+    assert_eq!(
+        back.analyst().inequality.len(),
+        expected.analyst().inequality.len()
+    );
 }
