@@ -1,5 +1,6 @@
 //! The error of every use case, with a kind that says who must act, so that each edge answers
-//! it properly: the command line with its message and hint, a web handler with 400, 404 or 500.
+//! it properly: the command line with its message and hint, a web handler with 400, 404, 409 or
+//! 500.
 //!
 //! Inside the crate the code returns `anyhow` errors (moved from the binary with the code);
 //! where a request names something that does not exist or is malformed, it raises an [`Error`]
@@ -32,6 +33,9 @@ pub enum ErrorKind {
     /// breakdown, ICB or dataset, or results not yet computed (HTTP 404). The hint names what
     /// is there.
     NotFound,
+    /// The request clashes with work in progress: another compute or ingest is writing the
+    /// same results or dataset now (HTTP 409). Trying again when it finishes succeeds.
+    Conflict,
     /// Something failed that the request could not have avoided: an unreadable or damaged
     /// store, a bug (HTTP 500).
     Fault,
@@ -102,15 +106,17 @@ fn kind_of(e: &(dyn std::error::Error + 'static)) -> Option<ErrorKind> {
         return Some(e.kind);
     }
     if let Some(e) = e.downcast_ref::<ResultsError>() {
-        return Some(match e {
-            ResultsError::NoResults(_) => ErrorKind::NotFound,
-            _ => ErrorKind::Fault,
+        return Some(match e.kind() {
+            equalis_results::ErrorKind::NotFound => ErrorKind::NotFound,
+            equalis_results::ErrorKind::Conflict => ErrorKind::Conflict,
+            equalis_results::ErrorKind::Fault => ErrorKind::Fault,
         });
     }
     if let Some(e) = e.downcast_ref::<WorkspaceError>() {
         return Some(match e {
             WorkspaceError::NotAWorkspace(_) => ErrorKind::NotFound,
             WorkspaceError::NotEmpty(_) | WorkspaceError::Config { .. } => ErrorKind::Invalid,
+            WorkspaceError::Busy(_) => ErrorKind::Conflict,
             _ => ErrorKind::Fault,
         });
     }
@@ -164,6 +170,23 @@ mod tests {
         let missing = equalis_results::ResultsError::NoResults("ws/results".into());
         let e = Error::from(anyhow::Error::new(missing).context("reading"));
         assert_eq!(e.kind, ErrorKind::NotFound);
+
+        let busy = equalis_results::ResultsError::Busy("ws".into());
+        let e = Error::from(anyhow::Error::new(busy).context("computing"));
+        assert_eq!(e.kind, ErrorKind::Conflict);
+        assert_eq!(
+            e.message,
+            "computing: another compute is writing results in `ws` now"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("wait for it to finish, then run this again")
+        );
+        let ingest = equalis_workspace::WorkspaceError::Busy("population".into());
+        assert_eq!(
+            Error::from(anyhow::Error::new(ingest)).kind,
+            ErrorKind::Conflict
+        );
 
         let e = Error::from(anyhow::anyhow!("a column of the wrong type"));
         assert_eq!(e.kind, ErrorKind::Fault);

@@ -5,7 +5,7 @@
 use crate::error::not_found;
 use std::path::Path;
 
-use equalis_results::{PublishedRow, Results, Statistic, View, publish, read_results};
+use equalis_results::{PublishedRow, Results, Statistic, View, read_results};
 
 use crate::output::{Table, show};
 
@@ -87,13 +87,7 @@ fn query_results_any(results: &Results, q: &ResultsQuery) -> anyhow::Result<Tabl
     };
     // The whole indicator is published at once: secondary disclosure control reads each
     // breakdown with its total, so a filtered slice must not be published on its own.
-    let own: Vec<_> = results
-        .indicators
-        .iter()
-        .filter(|r| r.indicator_id == id)
-        .cloned()
-        .collect();
-    let (mut rows, _, _) = publish(&view, &own, &[], &[]);
+    let (mut rows, _, _) = results.publish_indicator(&view, id);
     if let Some(period) = q.period.as_deref() {
         let period = if period == "latest" {
             rows.iter()
@@ -397,13 +391,13 @@ mod tests {
                 900.0,
             ),
         ];
-        Results {
-            dir: "results".into(),
+        Results::new(
+            "results".into(),
             metadata,
             indicators,
-            inequality: Vec::new(),
-            spc: Vec::new(),
-        }
+            Vec::new(),
+            Vec::new(),
+        )
     }
 
     fn query(

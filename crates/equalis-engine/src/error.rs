@@ -49,6 +49,12 @@ pub enum EngineError {
         /// The statistics crate's message.
         message: String,
     },
+    /// The blocking [`crate::compute`] was called from inside an async runtime, where it
+    /// cannot start its own.
+    #[error(
+        "the blocking compute was called from inside an async runtime\n\nhint: await `equalis_engine::compute_async` there instead"
+    )]
+    InsideRuntime,
     /// A file system error.
     #[error("{action} `{path}`: {source}")]
     Io {

@@ -80,12 +80,20 @@ pub const OUTREACH: &str = "outreach cohort";
 /// Progress callback: called with the step about to run, its index and the number of steps.
 pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
-/// Computes every indicator and dashboard into `WORKSPACE/results/` (atomically).
+/// Computes every indicator and dashboard into `WORKSPACE/results/` (atomically), blocking
+/// the calling thread on a runtime of its own: the entry for the command line.
+///
+/// Called from inside a tokio runtime (an async server) it refuses with
+/// [`EngineError::InsideRuntime`] rather than panic, as starting a runtime there would:
+/// such a caller awaits [`compute_async`].
 pub fn compute(
     ws: &Workspace,
     options: &ComputeOptions,
     progress: Progress<'_>,
 ) -> Result<ComputeSummary, EngineError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(EngineError::InsideRuntime);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -105,7 +113,11 @@ pub fn session() -> Result<SessionContext, EngineError> {
     Ok(SessionContext::new_with_config(config))
 }
 
-async fn compute_async(
+/// [`compute`] as a future, for a caller already inside a tokio runtime (the web server): it
+/// runs on the caller's runtime, and the future is `Send`, so it can be spawned. The
+/// statistics between queries are CPU-bound, so a server spawns it as a task of its own
+/// rather than awaiting it in a request handler.
+pub async fn compute_async(
     ws: &Workspace,
     options: &ComputeOptions,
     progress: Progress<'_>,

@@ -8,7 +8,7 @@ mod common {
 
 use common::outreach_fixture::{self as fx, AFFLUENT_LSOA, CORE20_LSOA};
 use datafusion::arrow::array::{Array, Float64Array, Int64Array, RecordBatch, StringArray};
-use equalis_engine::{ComputeOptions, EngineError, compute};
+use equalis_engine::{ComputeOptions, EngineError, compute, compute_async};
 use equalis_ingest::{Dataset, Options, Repseudonymiser, ingest};
 use equalis_refdata::RefData;
 use equalis_vocab::LsoaCode;
@@ -141,6 +141,7 @@ fn cohort_and_registration_gap_match_hand_computation() {
     for (k, (lo, hi)) in ranges.iter().enumerate() {
         let ons = syoa[*lo..*hi].iter().sum::<f64>().round();
         let row = results
+            .analyst()
             .indicators
             .iter()
             .find(|r| {
@@ -214,5 +215,41 @@ fn outreach_settings_change_the_ranking_and_a_bad_file_is_named() {
     assert!(
         msg.contains("outreach.toml") && msg.contains("emergency"),
         "{msg}"
+    );
+}
+
+/// An async server computes on its own runtime: the async entry runs there (spawned, so its
+/// future is `Send`) and writes the same results as the command line's blocking entry, which
+/// inside the runtime refuses with an error instead of panicking.
+#[test]
+fn the_async_entry_computes_inside_a_tokio_runtime() {
+    let (_tmp, ws, _files) = workspace();
+    let blocking = compute(&ws, &options(), &|_, _, _| {}).unwrap();
+    let expected = equalis_results::read_results(ws.root()).unwrap();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let root = ws.root().to_path_buf();
+    let summary = runtime.block_on(async move {
+        let refused = compute(&ws, &options(), &|_, _, _| {}).unwrap_err();
+        assert!(matches!(refused, EngineError::InsideRuntime), "{refused}");
+        assert!(refused.to_string().contains("compute_async"), "{refused}");
+        tokio::spawn(async move {
+            let noop = |_: &str, _: usize, _: usize| {};
+            compute_async(&ws, &options(), &noop).await
+        })
+        .await
+        .unwrap()
+        .unwrap()
+    });
+    assert_eq!(summary.rows, blocking.rows);
+    let back = equalis_results::read_results(&root).unwrap();
+    assert_ne!(back.dir(), expected.dir(), "a new version was committed");
+    assert_eq!(back.analyst().indicators, expected.analyst().indicators);
+    assert_eq!(
+        back.analyst().inequality.len(),
+        expected.analyst().inequality.len()
     );
 }

@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use askama::Template;
-use equalis_results::{
-    IndicatorInfo, Metadata, PublishedInequality, PublishedRow, Results, View, publish,
-};
+use equalis_results::{IndicatorInfo, Metadata, PublishedInequality, PublishedRow, Results, View};
 
 use crate::data::{self, ALL, IndicatorData};
 use crate::format::{self, cell_number};
@@ -264,12 +262,7 @@ pub(crate) fn render(
 ) -> Result<Rendered, ReportError> {
     // The one place the report reads results' numbers: everything after this line sees only
     // the published (disclosure-controlled) view.
-    let (mut rows, inequality, mut spc) = publish(
-        &View::Published,
-        &results.indicators,
-        &results.inequality,
-        &results.spc,
-    );
+    let (mut rows, inequality, mut spc) = results.publish(&View::Published);
     // The date the report was made, as people read it (`2 December 2026`).
     let generated = format::period_phrase(&options.generated)
         .trim_start_matches("On ")

@@ -295,9 +295,9 @@ fn results() -> Results {
             rows: 61_234,
         },
     );
-    Results {
-        dir: PathBuf::from("results/v1"),
-        metadata: Metadata {
+    Results::new(
+        PathBuf::from("results/v1"),
+        Metadata {
             computed_at: "2026-04-02T09:30:00Z".into(),
             equalis_version: "0.1.0".into(),
             iod_edition: "2025".into(),
@@ -316,10 +316,10 @@ fn results() -> Results {
             )]
             .into(),
         },
-        indicators: rows,
+        rows,
         inequality,
         spc,
-    }
+    )
 }
 
 fn options() -> ReportOptions {

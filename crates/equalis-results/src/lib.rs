@@ -24,6 +24,6 @@ pub use publish::{
 };
 pub use row::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
 pub use store::{
-    DatasetRef, IndicatorInfo, Metadata, Results, ResultsError, ResultsWriter, current_version,
-    read_metadata, read_results, read_table_named,
+    AnalystRows, DatasetRef, ErrorKind, IndicatorInfo, Metadata, Results, ResultsError,
+    ResultsWriter, current_version, read_metadata, read_results, read_table_named,
 };

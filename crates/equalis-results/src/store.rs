@@ -24,6 +24,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use serde::{Deserialize, Serialize};
 
+use crate::publish::{PublishedInequality, PublishedRow, PublishedSpc, View, publish};
 use crate::row::{Comparison, InequalityRow, ResultRow, SpcRow, Statistic};
 
 /// The metadata key under which [`Metadata`] is stored (as JSON) in every results file.
@@ -118,6 +119,36 @@ pub enum ResultsError {
     },
 }
 
+/// Who must act on a [`ResultsError`]: what a web handler turns into a status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Nothing to read yet: no compute has been run (404).
+    NotFound,
+    /// Another compute is writing now: try again when it finishes (409).
+    Conflict,
+    /// The results could not be read or written: a damaged file, a full disk (500).
+    Fault,
+}
+
+impl ResultsError {
+    /// Who must act on this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ResultsError::NoResults(_) => ErrorKind::NotFound,
+            ResultsError::Busy(_) => ErrorKind::Conflict,
+            ResultsError::Io { .. } | ResultsError::Format { .. } => ErrorKind::Fault,
+        }
+    }
+
+    /// What to do about it, when equalis knows: the `hint:` paragraph of the message, as its
+    /// own text, for an edge that shows the hint apart from the message.
+    pub fn hint(&self) -> Option<String> {
+        self.to_string()
+            .split_once("\n\nhint: ")
+            .map(|(_, hint)| hint.to_owned())
+    }
+}
+
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ResultsError {
     let path = path.to_path_buf();
     move |source| ResultsError::Io {
@@ -135,18 +166,122 @@ fn format(path: &Path, e: impl std::fmt::Display) -> ResultsError {
 }
 
 /// Results read back from a workspace.
+///
+/// The rows are private: they leave only through disclosure control ([`Results::publish`],
+/// [`Results::publish_indicator`] in a [`View`]) or, asked for by name, as the analyst view
+/// ([`Results::analyst`]), so no reader can show a number that skipped `publish` by mistake.
+///
+/// ```compile_fail
+/// fn raw(r: &equalis_results::Results) -> usize { r.indicators.len() }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Results {
-    /// The directory of the version read.
-    pub dir: PathBuf,
+    dir: PathBuf,
     /// What they were computed from.
     pub metadata: Metadata,
+    indicators: Vec<ResultRow>,
+    inequality: Vec<InequalityRow>,
+    spc: Vec<SpcRow>,
+}
+
+/// The rows of [`Results`] exactly as computed, before disclosure control: the analyst view,
+/// for analysts inside the ICS (audited where a server shows it) and the engine's own checks.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalystRows<'a> {
     /// The indicator figures.
-    pub indicators: Vec<ResultRow>,
+    pub indicators: &'a [ResultRow],
     /// SII and RII.
-    pub inequality: Vec<InequalityRow>,
+    pub inequality: &'a [InequalityRow],
     /// SPC series.
-    pub spc: Vec<SpcRow>,
+    pub spc: &'a [SpcRow],
+}
+
+impl Results {
+    /// Results made from rows in memory (a report with no compute yet, tests): `dir` names
+    /// where they would be.
+    pub fn new(
+        dir: PathBuf,
+        metadata: Metadata,
+        indicators: Vec<ResultRow>,
+        inequality: Vec<InequalityRow>,
+        spc: Vec<SpcRow>,
+    ) -> Results {
+        Results {
+            dir,
+            metadata,
+            indicators,
+            inequality,
+            spc,
+        }
+    }
+
+    /// The directory of the version read (`…/results/v3`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every row in `view`: the published view passes each through disclosure control.
+    pub fn publish(
+        &self,
+        view: &View,
+    ) -> (
+        Vec<PublishedRow>,
+        Vec<PublishedInequality>,
+        Vec<PublishedSpc>,
+    ) {
+        publish(view, &self.indicators, &self.inequality, &self.spc)
+    }
+
+    /// One indicator's rows in `view`. The indicator is published whole (secondary disclosure
+    /// control reads each breakdown with its total), so a caller filters what this returns,
+    /// never the rows before it.
+    pub fn publish_indicator(
+        &self,
+        view: &View,
+        id: &str,
+    ) -> (
+        Vec<PublishedRow>,
+        Vec<PublishedInequality>,
+        Vec<PublishedSpc>,
+    ) {
+        let own = |r: &&ResultRow| r.indicator_id == id;
+        let rows: Vec<ResultRow> = self.indicators.iter().filter(own).cloned().collect();
+        let inequality: Vec<InequalityRow> = self
+            .inequality
+            .iter()
+            .filter(|r| r.indicator_id == id)
+            .cloned()
+            .collect();
+        let spc: Vec<SpcRow> = self
+            .spc
+            .iter()
+            .filter(|r| r.indicator_id == id)
+            .cloned()
+            .collect();
+        publish(view, &rows, &inequality, &spc)
+    }
+
+    /// The published view of every indicator, each published whole, by id.
+    pub fn published_by_indicator(&self) -> BTreeMap<String, Vec<PublishedRow>> {
+        let mut by_id: BTreeMap<&str, Vec<ResultRow>> = BTreeMap::new();
+        for r in &self.indicators {
+            by_id.entry(&r.indicator_id).or_default().push(r.clone());
+        }
+        by_id
+            .into_iter()
+            .map(|(id, rows)| (id.to_owned(), publish(&View::Published, &rows, &[], &[]).0))
+            .collect()
+    }
+
+    /// The rows as computed, unpublished: the analyst view, asked for by name. Anything shown
+    /// to people outside the analysts goes through [`Results::publish`] instead.
+    pub fn analyst(&self) -> AnalystRows<'_> {
+        AnalystRows {
+            indicators: &self.indicators,
+            inequality: &self.inequality,
+            spc: &self.spc,
+        }
+    }
 }
 
 /// Writes a new results version; nothing is visible until [`ResultsWriter::commit`].
@@ -803,7 +938,7 @@ mod tests {
         w.write_spc(&[]).unwrap();
         w.commit().unwrap();
         let back = read_results(ws.path()).unwrap();
-        assert_eq!(back.indicators, rows);
+        assert_eq!(back.analyst().indicators, rows);
         assert_eq!(back.metadata, meta);
 
         // A compute that fails before commit leaves the first version current and removes its
@@ -813,7 +948,7 @@ mod tests {
         w.write_indicators(&[row("Female", Some(1.0))]).unwrap();
         drop(w);
         assert!(!partial.exists());
-        assert_eq!(read_results(ws.path()).unwrap().indicators, rows);
+        assert_eq!(read_results(ws.path()).unwrap().analyst().indicators, rows);
     }
 
     fn complete(ws: &Path, group: &str) -> Result<PathBuf, ResultsError> {
@@ -848,7 +983,7 @@ mod tests {
         let dir = first.commit().unwrap();
         assert!(dir.ends_with("v2"));
         assert_eq!(
-            read_results(ws.path()).unwrap().indicators[0].group,
+            read_results(ws.path()).unwrap().analyst().indicators[0].group,
             "Second"
         );
         // With the lock released, the next compute runs.
@@ -892,11 +1027,11 @@ mod tests {
         assert_eq!(numbers, (1..=threads as u32).collect::<Vec<_>>());
         let current = read_results(ws.path()).unwrap();
         assert!(
-            current.dir.ends_with(format!("v{threads}")),
+            current.dir().ends_with(format!("v{threads}")),
             "{:?}",
             current.dir
         );
-        assert_eq!(current.indicators.len(), 1);
+        assert_eq!(current.analyst().indicators.len(), 1);
         assert!(stagings(ws.path()).is_empty());
     }
 
@@ -909,7 +1044,10 @@ mod tests {
         let killed = ws.path().join("results").join(".staging-v2-99999");
         fs::create_dir(&killed).unwrap();
         fs::write(killed.join("indicators.parquet"), b"half a file").unwrap();
-        assert_eq!(read_results(ws.path()).unwrap().indicators[0].group, "Kept");
+        assert_eq!(
+            read_results(ws.path()).unwrap().analyst().indicators[0].group,
+            "Kept"
+        );
         assert_eq!(current_version(ws.path()).unwrap(), "v1");
         // A writer dropped before commit (a failed compute) removes only its own staging.
         let dropped = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
@@ -921,9 +1059,71 @@ mod tests {
         dropped.write_indicators(&[row("Lost", None)]).unwrap();
         drop(dropped);
         assert!(!staging.exists());
-        assert_eq!(read_results(ws.path()).unwrap().indicators[0].group, "Kept");
+        assert_eq!(
+            read_results(ws.path()).unwrap().analyst().indicators[0].group,
+            "Kept"
+        );
         assert!(stagings(ws.path()).is_empty());
         assert!(complete(ws.path(), "Next").unwrap().ends_with("v2"));
+    }
+
+    #[test]
+    fn rows_leave_only_published_whole_or_as_the_named_analyst_view() {
+        let ws = tempfile::tempdir().unwrap();
+        let mut other = row("Female", Some(30.0));
+        other.indicator_id = "y".into();
+        let rows = vec![row("Female", Some(3.0)), row("Male", Some(30.0)), other];
+        let w = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
+        w.write_indicators(&rows).unwrap();
+        w.write_inequality(&[]).unwrap();
+        w.write_spc(&[]).unwrap();
+        w.commit().unwrap();
+        let results = read_results(ws.path()).unwrap();
+
+        // One indicator is published whole: the same as publishing its rows alone, with the
+        // count of 3 withheld; the other indicator's rows play no part.
+        let x_rows = &rows[..2];
+        let (x, _, _) = results.publish_indicator(&View::Published, "x");
+        assert_eq!(x, publish(&View::Published, x_rows, &[], &[]).0);
+        assert_eq!(x.len(), 2);
+        for r in &x {
+            if let equalis_disclosure::Cell::Count(n) = r.numerator.get() {
+                assert!(*n == 0 || *n > 7, "published count {n}");
+            }
+        }
+        let by_id = results.published_by_indicator();
+        assert_eq!(by_id.keys().collect::<Vec<_>>(), ["x", "y"]);
+        assert_eq!(by_id["x"], x);
+        let (all, _, _) = results.publish(&View::Published);
+        assert_eq!(all.len(), 3);
+
+        // The analyst view is asked for by name and shows the rows as computed.
+        assert_eq!(results.analyst().indicators, rows);
+        let (analyst, _, _) = results.publish_indicator(&View::Analyst, "x");
+        assert_eq!(analyst, publish(&View::Analyst, x_rows, &[], &[]).0);
+    }
+
+    #[test]
+    fn each_error_has_a_kind_and_its_hint_apart() {
+        let ws = tempfile::tempdir().unwrap();
+        let none = read_results(ws.path()).unwrap_err();
+        assert_eq!(none.kind(), ErrorKind::NotFound);
+        let hint = format!(
+            "run `equalis compute --workspace {}` first",
+            ws.path().display()
+        );
+        assert_eq!(none.hint(), Some(hint));
+        let _writing = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap();
+        let busy = ResultsWriter::begin(ws.path(), Metadata::default()).unwrap_err();
+        assert_eq!(busy.kind(), ErrorKind::Conflict);
+        assert!(busy.hint().unwrap().starts_with("wait for it"));
+        let bad = ws.path().join("results").join("v1");
+        fs::create_dir_all(&bad).unwrap();
+        fs::write(bad.join("indicators.parquet"), b"not parquet").unwrap();
+        fs::write(ws.path().join("results").join("CURRENT"), "v1").unwrap();
+        let damaged = read_results(ws.path()).unwrap_err();
+        assert_eq!(damaged.kind(), ErrorKind::Fault, "{damaged}");
+        assert_eq!(damaged.hint(), None);
     }
 
     #[test]
@@ -937,6 +1137,6 @@ mod tests {
             w.commit().unwrap();
         }
         assert_eq!(versions(&ws.path().join("results")).unwrap(), vec![3, 4]);
-        assert!(read_results(ws.path()).unwrap().dir.ends_with("v4"));
+        assert!(read_results(ws.path()).unwrap().dir().ends_with("v4"));
     }
 }

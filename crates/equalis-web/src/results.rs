@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use equalis_results::{
-    IndicatorInfo, Metadata, PublishedRow, ResultRow, ResultsError, View, publish,
-};
+use equalis_results::{IndicatorInfo, Metadata, PublishedRow, Results, ResultsError, View};
 use equalis_store::{Actor, Store, User};
 use serde_json::json;
 
@@ -25,29 +23,23 @@ pub(crate) struct Snapshot {
     pub version: String,
     /// What the results were computed from.
     pub metadata: Metadata,
-    /// The raw figures, by indicator: only [`Snapshot::analyst_rows`] reads them.
-    raw: BTreeMap<String, Vec<ResultRow>>,
+    /// The results read, whose rows leave only published: only [`Snapshot::analyst_rows`]
+    /// asks for the analyst view.
+    results: Results,
     /// The published figures, by indicator.
     published: BTreeMap<String, Vec<PublishedRow>>,
 }
 
 impl Snapshot {
-    fn new(version: String, metadata: Metadata, rows: Vec<ResultRow>) -> Snapshot {
-        let mut raw: BTreeMap<String, Vec<ResultRow>> = BTreeMap::new();
-        for r in rows {
-            raw.entry(r.indicator_id.clone()).or_default().push(r);
-        }
+    fn new(version: String, results: Results) -> Snapshot {
         // Each indicator is published whole, as `equalis results` does: secondary disclosure
         // control reads each breakdown with its total, so a slice must never be published on
         // its own; filters pick from the published rows afterwards.
-        let published = raw
-            .iter()
-            .map(|(id, rows)| (id.clone(), publish(&View::Published, rows, &[], &[]).0))
-            .collect();
+        let published = results.published_by_indicator();
         Snapshot {
             version,
-            metadata,
-            raw,
+            metadata: results.metadata.clone(),
+            results,
             published,
         }
     }
@@ -98,8 +90,7 @@ impl Snapshot {
                 json!({ "results_version": self.version, "request": detail }),
             )
             .await?;
-        let rows = self.raw.get(id).map_or(&[][..], Vec::as_slice);
-        Ok(publish(&View::Analyst, rows, &[], &[]).0)
+        Ok(self.results.publish_indicator(&View::Analyst, id).0)
     }
 
     /// The periods of an indicator, oldest first.
@@ -156,10 +147,10 @@ impl Cache {
         // The version read may be newer than the one named above if a compute committed in
         // between; it is named by its own directory.
         let version = results
-            .dir
+            .dir()
             .file_name()
             .map_or(version, |n| n.to_string_lossy().into_owned());
-        let snapshot = Arc::new(Snapshot::new(version, results.metadata, results.indicators));
+        let snapshot = Arc::new(Snapshot::new(version, results));
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot.clone());
         Ok(Some(snapshot))
     }

@@ -55,6 +55,7 @@ async fn the_api_gives_the_figures_of_the_published_view() {
     for id in ["smi_health_check", "wl_over_52_weeks"] {
         // What `equalis results ID` publishes: the whole indicator at once.
         let own: Vec<_> = results
+            .analyst()
             .indicators
             .iter()
             .filter(|r| r.indicator_id == id)

@@ -67,16 +67,16 @@ pub fn report(
     let results = match read_results(workspace) {
         Ok(r) => r,
         // An EDI lead with workforce data only still gets a report of it.
-        Err(ResultsError::NoResults(_)) if !sections.is_empty() => Results {
-            dir: workspace.join("results"),
-            metadata: Metadata {
+        Err(ResultsError::NoResults(_)) if !sections.is_empty() => Results::new(
+            workspace.join("results"),
+            Metadata {
                 equalis_version: env!("CARGO_PKG_VERSION").to_owned(),
                 ..Metadata::default()
             },
-            indicators: Vec::new(),
-            inequality: Vec::new(),
-            spc: Vec::new(),
-        },
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        ),
         Err(e) => return Err(e.into()),
     };
     let options = ReportOptions {

@@ -154,7 +154,7 @@ fn figures_match_an_independent_computation() {
     let ws = hand_made(tmp.path());
     ok(&equalis(&["compute", "--workspace", &ws]));
     let results = read_results(Path::new(&ws)).unwrap();
-    let rows = &results.indicators;
+    let rows = &results.analyst().indicators;
 
     // SMI health checks in 2025/26: Core20 2 of 6, others 6 of 8, everyone 8 of 14.
     for (breakdown, group, x, n) in [
@@ -328,7 +328,13 @@ where = "sex = '2'"
     std::fs::write(dir.join("smi_women.toml"), own).unwrap();
     ok(&equalis(&["compute", "--workspace", &ws]));
     let after = read_results(Path::new(&ws)).unwrap();
-    let r = find(&after.indicators, "smi_women", "2025/26", "all", "All");
+    let r = find(
+        after.analyst().indicators,
+        "smi_women",
+        "2025/26",
+        "all",
+        "All",
+    );
     assert_eq!((r.numerator, r.denominator), (Some(7.0), Some(14.0)));
 
     for (text, expected) in [
@@ -352,9 +358,9 @@ where = "sex = '2'"
         assert!(err.contains("smi_women.toml"), "{err}");
         assert!(err.contains(expected), "{err}");
         // Nothing was written: the results are those of the last good compute.
-        assert_eq!(read_results(Path::new(&ws)).unwrap().dir, after.dir);
+        assert_eq!(read_results(Path::new(&ws)).unwrap().dir(), after.dir());
     }
-    assert_ne!(before.dir, after.dir);
+    assert_ne!(before.dir(), after.dir());
 }
 
 /// Every count in a published CSV is 0, more than 7, or `*`.
@@ -387,7 +393,7 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
     assert!(dir.join("report/index.html").is_file());
     let ws = dir.join("workspace");
     let results = read_results(&ws).unwrap();
-    let rows = &results.indicators;
+    let rows = &results.analyst().indicators;
     let latest = rows
         .iter()
         .filter(|r| r.indicator_id == "wl_size")
@@ -423,6 +429,7 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
     );
     assert!(
         results
+            .analyst()
             .spc
             .iter()
             .any(|s| s.indicator_id == "wl_gap_core20_over_18_weeks" && s.group == "RLT")
@@ -438,6 +445,7 @@ fn planted_effects_are_recovered_and_published_counts_are_safe() {
         );
     }
     let sii = results
+        .analyst()
         .inequality
         .iter()
         .find(|s| {
@@ -571,7 +579,12 @@ fn number(c: &Publishable<Cell>) -> Option<f64> {
 ///    each withheld count is left with at least two possible values by the published totals
 ///    and siblings.
 fn cannot_be_solved_back(results: &Results) {
-    let (rows, _, spc) = publish(&View::Published, &results.indicators, &[], &results.spc);
+    let (rows, _, spc) = publish(
+        &View::Published,
+        results.analyst().indicators,
+        &[],
+        results.analyst().spc,
+    );
     let mut checked = 0;
     for r in &rows {
         for c in [
@@ -631,6 +644,7 @@ fn cannot_be_solved_back(results: &Results) {
                 panic!("a published point without its type: {p:?}");
             }
             let row = results
+                .analyst()
                 .spc
                 .iter()
                 .find(|s| {

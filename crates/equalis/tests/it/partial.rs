@@ -145,7 +145,11 @@ fn each_dataset_alone_and_with_population_computes_what_it_supports() {
             if computable.contains(&id) {
                 assert!(!line.contains("skipped"), "{loaded:?}: {line}");
                 assert!(
-                    results.indicators.iter().any(|r| &r.indicator_id == id),
+                    results
+                        .analyst()
+                        .indicators
+                        .iter()
+                        .any(|r| &r.indicator_id == id),
                     "{loaded:?}: {id} has no rows"
                 );
             } else {
@@ -259,6 +263,7 @@ fn the_waiting_list_dashboard_from_a_waiting_list_alone_matches_an_independent_c
     let latest = pathways.iter().map(|p| p.snapshot.clone()).max().unwrap();
     let find = |id: &str, breakdown: &str, group: &str| {
         results
+            .analyst()
             .indicators
             .iter()
             .find(|r| {
@@ -303,6 +308,7 @@ fn the_waiting_list_dashboard_from_a_waiting_list_alone_matches_an_independent_c
     }
     // Age bands come from the pathway's own age, in their natural order.
     let bands: Vec<&str> = results
+        .analyst()
         .indicators
         .iter()
         .filter(|r| r.indicator_id == "wl_size" && r.period == latest && r.breakdown == "age_band")
@@ -325,7 +331,11 @@ fn the_waiting_list_dashboard_from_a_waiting_list_alone_matches_an_independent_c
     assert!(under_18 > 0);
     // What only `population` holds is not broken down at all, rather than one unknown group.
     assert!(
-        !results.indicators.iter().any(|r| r.breakdown == "pcn"),
+        !results
+            .analyst()
+            .indicators
+            .iter()
+            .any(|r| r.breakdown == "pcn"),
         "a PCN breakdown without population"
     );
     // Rates per registered population say what they need.
