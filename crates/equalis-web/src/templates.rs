@@ -28,6 +28,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "indicator.html",
             include_str!("../templates/indicator.html"),
         ),
+        ("page.html", include_str!("../templates/page.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("tokens.html", include_str!("../templates/tokens.html")),
     ] {
@@ -98,6 +99,35 @@ pub(crate) fn render(name: &str, ctx: Value) -> Result<String, WebError> {
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .map_err(|e| WebError::internal(format!("rendering {name}: {e:#}")))
+}
+
+/// A page: `body` (main content rendered apart, often kept in the results version's cache)
+/// inside the layout for `viewer`.
+pub(crate) fn page(
+    viewer: &Viewer,
+    title: &str,
+    breadcrumbs: &[Crumb],
+    body: &[u8],
+) -> Result<String, WebError> {
+    let body = std::str::from_utf8(body).map_err(WebError::internal)?;
+    render(
+        "page.html",
+        context! {
+            title,
+            account => account(viewer),
+            show_sign_in => viewer.user.is_none(),
+            breadcrumbs,
+            // Rendered by the templates, which escaped every value in it.
+            body => Value::from_safe_string(body.to_owned()),
+        },
+    )
+}
+
+/// A link in the breadcrumbs.
+#[derive(Debug, Serialize)]
+pub(crate) struct Crumb {
+    pub label: &'static str,
+    pub href: &'static str,
 }
 
 /// The sign-in page.
