@@ -286,7 +286,7 @@ pub(crate) async fn indicators(
     State(state): State<AppState>,
     viewer: Viewer,
     uri: Uri,
-) -> Result<Html<String>, WebError> {
+) -> Result<Html<Vec<u8>>, WebError> {
     viewer.require_published(&state, &uri.to_string())?;
     let results = state.results().get(state.workspace()).await?;
     let body = match &results {

@@ -103,24 +103,35 @@ pub(crate) fn render(name: &str, ctx: Value) -> Result<String, WebError> {
 
 /// A page: `body` (main content rendered apart, often kept in the results version's cache)
 /// inside the layout for `viewer`.
+///
+/// The layout is rendered around a marker and the body put in its place, so a kept body
+/// (the list of indicators is hundreds of kilobytes) is copied once, not passed through the
+/// template engine on every request.
 pub(crate) fn page(
     viewer: &Viewer,
     title: &str,
     breadcrumbs: &[Crumb],
     body: &[u8],
-) -> Result<String, WebError> {
-    let body = std::str::from_utf8(body).map_err(WebError::internal)?;
-    render(
+) -> Result<Vec<u8>, WebError> {
+    const MARKER: &str = "\u{0}equalis-body\u{0}";
+    let layout = render(
         "page.html",
         context! {
             title,
             account => account(viewer),
             show_sign_in => viewer.user.is_none(),
             breadcrumbs,
-            // Rendered by the templates, which escaped every value in it.
-            body => Value::from_safe_string(body.to_owned()),
+            body => Value::from_safe_string(MARKER.to_owned()),
         },
-    )
+    )?;
+    let (head, tail) = layout
+        .split_once(MARKER)
+        .ok_or_else(|| WebError::internal("page.html lost the body's place"))?;
+    let mut out = Vec::with_capacity(head.len() + body.len() + tail.len());
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(body);
+    out.extend_from_slice(tail.as_bytes());
+    Ok(out)
 }
 
 /// A link in the breadcrumbs.
