@@ -237,7 +237,7 @@ pub(crate) async fn home(
         context! {
             indicators => s.metadata.indicators.len(),
             areas,
-            computed_at => s.metadata.computed_at.clone(),
+            computed_at => readable_time(&s.metadata.computed_at),
             equalis_version => s.metadata.equalis_version.clone(),
             iod_edition => s.metadata.iod_edition.clone(),
             version => s.version.clone(),
@@ -255,6 +255,15 @@ pub(crate) async fn home(
         },
     )?;
     Ok(Html(page))
+}
+
+/// An RFC 3339 time as people read it, in UTC: `4 December 2026, 15:23 UTC`; the text as
+/// given when it is not one.
+fn readable_time(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(t) => t.strftime("%-d %B %Y, %H:%M UTC").to_string(),
+        Err(_) => rfc3339.to_owned(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -744,5 +753,24 @@ pub(crate) async fn method_not_allowed(uri: Uri) -> Response {
         WebError::MethodNotAllowed.json()
     } else {
         WebError::MethodNotAllowed.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_time;
+
+    #[test]
+    fn computed_times_read_as_dates() {
+        assert_eq!(
+            readable_time("2026-12-04T15:23:41.123Z"),
+            "4 December 2026, 15:23 UTC"
+        );
+        // Another offset is shown in UTC.
+        assert_eq!(
+            readable_time("2026-04-01T10:00:00+01:00"),
+            "1 April 2026, 09:00 UTC"
+        );
+        assert_eq!(readable_time("not a time"), "not a time");
     }
 }

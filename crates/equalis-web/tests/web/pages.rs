@@ -14,6 +14,12 @@ async fn home_and_indicators_list_what_the_workspace_holds() {
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("2 indicators"), "{}", home.body);
     assert!(home.body.contains("Mental health") && home.body.contains("Elective care"));
+    // The computed time as people read it, not an RFC 3339 stamp.
+    assert!(
+        home.body.contains("computed 1 April 2026, 09:00 UTC."),
+        "{}",
+        home.body
+    );
     let list = app.get("/indicators", &who).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("SMI physical health checks"));
