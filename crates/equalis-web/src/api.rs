@@ -1,7 +1,6 @@
 //! The JSON API under `/api/v1/`: the same published figures as the pages and as `equalis
 //! results`, for a session or a bearer API token, described by [`OPENAPI`].
 
-use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Uri, header};
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 use crate::auth::Viewer;
 use crate::error::{ApiError, WebError};
 use crate::pages::{self, IndicatorQuery};
-use crate::results::Snapshot;
+use crate::results::{Body, Snapshot};
 use crate::state::AppState;
 
 /// The API's routes, in OpenAPI's path syntax (which is also axum's): the router is built from
@@ -75,31 +74,47 @@ fn info(s: &Snapshot, i: &IndicatorInfo) -> Value {
     })
 }
 
-/// `GET /api/v1/indicators`: every indicator with its breakdowns and periods.
+/// A JSON body as a response.
+fn json_response(body: &Body) -> Response {
+    let mut response = body.bytes.clone().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// `GET /api/v1/indicators`: every indicator with its breakdowns and periods (made once per
+/// results version).
 pub(crate) async fn indicators(
     State(state): State<AppState>,
     viewer: Result<Viewer, WebError>,
     uri: Uri,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     viewer?.require_published(&state, &uri.to_string())?;
     let snapshot = pages::snapshot(&state).await?;
-    let list: Vec<Value> = snapshot.indicators().map(|i| info(&snapshot, i)).collect();
-    Ok(Json(json!({
-        "results_version": snapshot.version,
-        "computed_at": snapshot.metadata.computed_at,
-        "indicators": list,
-    })))
+    let body = snapshot
+        .bodies
+        .get_or_render("api:/api/v1/indicators", || {
+            let list: Vec<Value> = snapshot.indicators().map(|i| info(&snapshot, i)).collect();
+            Ok::<_, WebError>(Body::json(&json!({
+                "results_version": snapshot.version,
+                "computed_at": snapshot.metadata.computed_at,
+                "indicators": list,
+            })))
+        })?;
+    Ok(json_response(&body))
 }
 
 /// `GET /api/v1/indicators/{id}`: one indicator's published rows, filtered by breakdown and
-/// period.
+/// period (made once per results version and query).
 pub(crate) async fn indicator(
     State(state): State<AppState>,
     viewer: Result<Viewer, WebError>,
     Path(id): Path<String>,
     q: Result<Query<IndicatorQuery>, QueryRejection>,
     uri: Uri,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     viewer?.require_published(&state, &uri.to_string())?;
     let q = pages::query(q)?;
     if q.view.as_deref().is_some_and(|v| v != "published") {
@@ -110,27 +125,30 @@ pub(crate) async fn indicator(
         .into());
     }
     let snapshot = pages::snapshot(&state).await?;
-    let i = snapshot.indicator(&id)?;
-    let breakdown = pages::choose_breakdown(&snapshot, &id, q.breakdown.as_deref())?;
-    let period = pages::choose_period(&snapshot, &id, q.period.as_deref())?;
-    let mut rows: Vec<PublishedRow> = snapshot
-        .published(&id)
-        .iter()
-        .filter(|r| {
-            breakdown.as_ref().is_none_or(|b| &r.breakdown == b)
-                && period.as_ref().is_none_or(|p| &r.period == p)
-        })
-        .cloned()
-        .collect();
-    pages::sort_rows(&mut rows);
-    Ok(Json(json!({
-        "results_version": snapshot.version,
-        "view": "published",
-        "indicator": info(&snapshot, i),
-        "breakdown": breakdown,
-        "period": period,
-        "rows": rows.iter().map(row).collect::<Vec<_>>(),
-    })))
+    let key = format!("api:{}", pages::path_and_query(&uri));
+    let body = snapshot.bodies.get_or_render(&key, || {
+        let i = snapshot.indicator(&id)?;
+        let breakdown = pages::choose_breakdown(&snapshot, &id, q.breakdown.as_deref())?;
+        let period = pages::choose_period(&snapshot, &id, q.period.as_deref())?;
+        let mut rows: Vec<&PublishedRow> = snapshot
+            .published(&id)
+            .iter()
+            .filter(|r| {
+                breakdown.as_ref().is_none_or(|b| &r.breakdown == b)
+                    && period.as_ref().is_none_or(|p| &r.period == p)
+            })
+            .collect();
+        pages::sort_rows(&mut rows);
+        Ok::<_, WebError>(Body::json(&json!({
+            "results_version": snapshot.version,
+            "view": "published",
+            "indicator": info(&snapshot, i),
+            "breakdown": breakdown,
+            "period": period,
+            "rows": rows.iter().map(|r| row(r)).collect::<Vec<_>>(),
+        })))
+    })?;
+    Ok(json_response(&body))
 }
 
 /// `GET /api/v1/openapi.json`: the API's description, public so that clients can be built.

@@ -27,6 +27,7 @@
 mod api;
 mod assets;
 mod auth;
+mod demo;
 mod error;
 mod pages;
 mod results;
@@ -41,6 +42,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 pub use api::{API_ROUTES, OPENAPI};
+pub use demo::{DEMO_ROLES, DemoAccount, create_demo_accounts};
 pub use state::{AppState, Options, ServeError};
 
 /// The whole application as an axum router over `state`.

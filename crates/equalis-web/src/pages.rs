@@ -16,9 +16,9 @@ use serde_json::json;
 
 use crate::auth::{Viewer, may_see_unsuppressed};
 use crate::error::WebError;
-use crate::results::Snapshot;
+use crate::results::{Body, Snapshot};
 use crate::state::AppState;
-use crate::templates::{account, render};
+use crate::templates::{Crumb, account, page, render};
 
 /// The pages listed when a page is not found.
 const PAGES: [&str; 3] = ["/", "/indicators", "/login"];
@@ -67,7 +67,7 @@ pub(crate) fn choose_period(
         Some(p) => Err(WebError::NotFound {
             what: format!("Indicator `{id}` has no period `{p}`."),
             kind: "periods",
-            valid: periods,
+            valid: periods.to_vec(),
         }),
     }
 }
@@ -95,7 +95,7 @@ pub(crate) fn choose_breakdown(
                 Err(WebError::NotFound {
                     what: format!("Indicator `{id}` has no breakdown `{b}`."),
                     kind: "breakdowns",
-                    valid: breakdowns,
+                    valid: breakdowns.to_vec(),
                 })
             }
         }
@@ -116,19 +116,14 @@ pub(crate) async fn snapshot(state: &AppState) -> Result<std::sync::Arc<Snapshot
         })
 }
 
-/// An indicator's rows in the view asked for: published, or (for analysts and admins, audited)
-/// unsuppressed.
-pub(crate) async fn rows_for(
+/// An indicator's unsuppressed rows, for analysts and admins, audited.
+pub(crate) async fn analyst_rows(
     state: &AppState,
     viewer: &Viewer,
     snapshot: &Snapshot,
     id: &str,
-    analyst: bool,
     uri: &Uri,
 ) -> Result<Vec<PublishedRow>, WebError> {
-    if !analyst {
-        return Ok(snapshot.published(id).to_vec());
-    }
     let user = viewer.require_user(&uri.to_string())?;
     snapshot
         .analyst_rows(state.store(), user, id, json!({ "uri": uri.to_string() }))
@@ -184,12 +179,6 @@ pub(crate) fn encode(s: &str) -> String {
         }
     }
     out
-}
-
-#[derive(Debug, Serialize)]
-struct Crumb {
-    label: &'static str,
-    href: &'static str,
 }
 
 const HOME: Crumb = Crumb {
@@ -248,7 +237,7 @@ pub(crate) async fn home(
         context! {
             indicators => s.metadata.indicators.len(),
             areas,
-            computed_at => s.metadata.computed_at.clone(),
+            computed_at => readable_time(&s.metadata.computed_at),
             equalis_version => s.metadata.equalis_version.clone(),
             iod_edition => s.metadata.iod_edition.clone(),
             version => s.version.clone(),
@@ -266,6 +255,15 @@ pub(crate) async fn home(
         },
     )?;
     Ok(Html(page))
+}
+
+/// An RFC 3339 time as people read it, in UTC: `4 December 2026, 15:23 UTC`; the text as
+/// given when it is not one.
+fn readable_time(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(t) => t.strftime("%-d %B %Y, %H:%M UTC").to_string(),
+        Err(_) => rfc3339.to_owned(),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -291,15 +289,26 @@ struct AreaEntry {
     indicators: Vec<IndicatorEntry>,
 }
 
-/// `GET /indicators`: every indicator with its breakdowns, by area.
+/// `GET /indicators`: every indicator with its breakdowns, by area (rendered once per
+/// results version).
 pub(crate) async fn indicators(
     State(state): State<AppState>,
     viewer: Viewer,
     uri: Uri,
-) -> Result<Html<String>, WebError> {
+) -> Result<Html<Vec<u8>>, WebError> {
     viewer.require_published(&state, &uri.to_string())?;
     let results = state.results().get(state.workspace()).await?;
-    let areas: Vec<AreaEntry> = results.as_ref().map_or_else(Vec::new, |s| {
+    let body = match &results {
+        Some(s) => s
+            .bodies
+            .get_or_render("page:/indicators", || indicators_body(Some(s)))?,
+        None => std::sync::Arc::new(indicators_body(None)?),
+    };
+    Ok(Html(page(&viewer, &body.title, &[HOME], &body.bytes)?))
+}
+
+fn indicators_body(results: Option<&Snapshot>) -> Result<Body, WebError> {
+    let areas: Vec<AreaEntry> = results.map_or_else(Vec::new, |s| {
         let iod = s.metadata.iod_edition.as_str();
         areas(s)
             .into_iter()
@@ -315,11 +324,11 @@ pub(crate) async fn indicators(
                         latest: s.periods(&info.id).last().cloned().unwrap_or_default(),
                         breakdowns: s
                             .breakdowns(&info.id)
-                            .into_iter()
+                            .iter()
                             .map(|b| Link {
-                                label: breakdown_label(&b, iod),
-                                href: indicator_href(&info.id, &[("breakdown", &b)]),
-                                id: b,
+                                label: breakdown_label(b, iod),
+                                href: indicator_href(&info.id, &[("breakdown", b)]),
+                                id: b.clone(),
                             })
                             .collect(),
                     })
@@ -327,17 +336,8 @@ pub(crate) async fn indicators(
             })
             .collect()
     });
-    let page = render(
-        "indicators.html",
-        context! {
-            title => "Indicators",
-            account => account(&viewer),
-            show_sign_in => viewer.user.is_none(),
-            breadcrumbs => [HOME],
-            areas,
-        },
-    )?;
-    Ok(Html(page))
+    let html = render("indicators.html", context! { areas })?;
+    Ok(Body::html("Indicators", html))
 }
 
 fn breakdown_label(breakdown: &str, iod: &str) -> String {
@@ -425,7 +425,8 @@ impl TableView {
 }
 
 /// `GET /indicators/{id}` (and `{id}.csv`): one indicator by one breakdown in one period,
-/// with the report's chart and table.
+/// with the report's chart and table. The published view is rendered once per results version
+/// and query; the unsuppressed view on every request, after its audit entry.
 pub(crate) async fn indicator(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -444,20 +445,49 @@ pub(crate) async fn indicator(
     {
         return csv(&state, &viewer, &snapshot, id, &q, &uri).await;
     }
-    let info = snapshot.indicator(&id)?;
     let analyst = wants_analyst(&q)?;
-    let breakdowns = snapshot.breakdowns(&id);
-    let breakdown = choose_breakdown(&snapshot, &id, q.breakdown.as_deref())?
+    let may_see = may_see_unsuppressed(viewer.role());
+    let body = if analyst {
+        snapshot.indicator(&id)?;
+        let rows = analyst_rows(&state, &viewer, &snapshot, &id, &uri).await?;
+        std::sync::Arc::new(indicator_body(&snapshot, &id, &q, &rows, true, may_see)?)
+    } else {
+        // The page differs by one link for those who may open the unsuppressed view.
+        let key = format!("page:{}|{may_see}", path_and_query(&uri));
+        snapshot.bodies.get_or_render(&key, || {
+            indicator_body(&snapshot, &id, &q, snapshot.published(&id), false, may_see)
+        })?
+    };
+    let html = page(&viewer, &body.title, &[HOME, INDICATORS], &body.bytes)?;
+    Ok(Html(html).into_response())
+}
+
+/// The path and query asked for: what a cached body is kept under.
+pub(crate) fn path_and_query(uri: &Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |p| p.as_str())
+}
+
+/// An indicator page's main content for `rows` (published or unsuppressed).
+fn indicator_body(
+    snapshot: &Snapshot,
+    id: &str,
+    q: &IndicatorQuery,
+    rows: &[PublishedRow],
+    analyst: bool,
+    may_see_unsuppressed: bool,
+) -> Result<Body, WebError> {
+    let info = snapshot.indicator(id)?;
+    let breakdowns = snapshot.breakdowns(id);
+    let breakdown = choose_breakdown(snapshot, id, q.breakdown.as_deref())?
         .or_else(|| breakdowns.iter().find(|b| *b != "all").cloned())
         .unwrap_or_else(|| "all".to_owned());
-    let period = choose_period(&snapshot, &id, q.period.as_deref())?
-        .or_else(|| snapshot.periods(&id).last().cloned())
+    let period = choose_period(snapshot, id, q.period.as_deref())?
+        .or_else(|| snapshot.periods(id).last().cloned())
         .unwrap_or_default();
-    let rows = rows_for(&state, &viewer, &snapshot, &id, analyst, &uri).await?;
     let iod = snapshot.metadata.iod_edition.as_str();
     let mut figures = equalis_report::PageFigures::new();
-    let figure = figures.breakdown(info, &rows, &period, &breakdown, iod);
-    let trend = figures.trend(info, &rows).map(|f| {
+    let figure = figures.breakdown(info, rows, &period, &breakdown, iod);
+    let trend = figures.trend(info, rows).map(|f| {
         context! {
             heading => f.heading, svg => f.svg, notes => f.notes, table => TableView::of(&f.table),
         }
@@ -489,19 +519,12 @@ pub(crate) async fn indicator(
         .map(|b| Link {
             id: b.clone(),
             label: breakdown_label(b, iod),
-            href: indicator_href(
-                &id,
-                &[("breakdown", b), ("period", &period), ("view", view)],
-            ),
+            href: indicator_href(id, &[("breakdown", b), ("period", &period), ("view", view)]),
         })
         .collect();
-    let page = render(
+    let html = render(
         "indicator.html",
         context! {
-            title => if analyst { format!("{} (unsuppressed)", info.name) } else { info.name.clone() },
-            account => account(&viewer),
-            show_sign_in => viewer.user.is_none(),
-            breadcrumbs => [HOME, INDICATORS],
             info => context! {
                 id => info.id.clone(), name => info.name.clone(), area => info.area.clone(),
                 description => info.description.clone(), unit => info.unit.clone(),
@@ -511,21 +534,26 @@ pub(crate) async fn indicator(
             breakdown,
             breakdowns => choices,
             period,
-            periods => snapshot.periods(&id),
+            periods => snapshot.periods(id),
             svg,
             chart_notes,
             table,
             trend,
             analyst_view => analyst,
-            may_see_unsuppressed => may_see_unsuppressed(viewer.role()),
-            page_href => indicator_href(&id, &[]),
-            published_href => indicator_href(&id, &[("breakdown", &breakdown), ("period", &period)]),
-            analyst_href => indicator_href(&id, &[("breakdown", &breakdown), ("period", &period), ("view", "analyst")]),
-            csv_href => format!("/indicators/{}.csv{}", encode(&id),
+            may_see_unsuppressed,
+            page_href => indicator_href(id, &[]),
+            published_href => indicator_href(id, &[("breakdown", &breakdown), ("period", &period)]),
+            analyst_href => indicator_href(id, &[("breakdown", &breakdown), ("period", &period), ("view", "analyst")]),
+            csv_href => format!("/indicators/{}.csv{}", encode(id),
                 query_string(&[("breakdown", &breakdown), ("period", &period), ("view", view)])),
         },
     )?;
-    Ok(Html(page).into_response())
+    let title = if analyst {
+        format!("{} (unsuppressed)", info.name)
+    } else {
+        info.name.clone()
+    };
+    Ok(Body::html(title, html))
 }
 
 /// The columns of a CSV download, as `equalis results --format csv` names them.
@@ -547,7 +575,7 @@ const CSV_COLUMNS: [&str; 14] = [
 ];
 
 /// `GET /indicators/{id}.csv`: the indicator's rows (every breakdown and period unless the
-/// query picks one) in the view asked for.
+/// query picks one) in the view asked for; the published CSV made once per version and query.
 async fn csv(
     state: &AppState,
     viewer: &Viewer,
@@ -557,10 +585,39 @@ async fn csv(
     uri: &Uri,
 ) -> Result<Response, WebError> {
     snapshot.indicator(id)?;
-    let analyst = wants_analyst(q)?;
+    let body = if wants_analyst(q)? {
+        let rows = analyst_rows(state, viewer, snapshot, id, uri).await?;
+        std::sync::Arc::new(csv_body(snapshot, id, q, rows, true)?)
+    } else {
+        let key = format!("csv:{}", path_and_query(uri));
+        snapshot.bodies.get_or_render(&key, || {
+            csv_body(snapshot, id, q, snapshot.published(id).to_vec(), false)
+        })?
+    };
+    let mut response = body.bytes.clone().into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Some(name) = &body.filename
+        && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+/// The CSV of an indicator's `rows`, filtered by the query.
+fn csv_body(
+    snapshot: &Snapshot,
+    id: &str,
+    q: &IndicatorQuery,
+    mut rows: Vec<PublishedRow>,
+    analyst: bool,
+) -> Result<Body, WebError> {
     let breakdown = choose_breakdown(snapshot, id, q.breakdown.as_deref())?;
     let period = choose_period(snapshot, id, q.period.as_deref())?;
-    let mut rows = rows_for(state, viewer, snapshot, id, analyst, uri).await?;
     rows.retain(|r| {
         breakdown.as_ref().is_none_or(|b| &r.breakdown == b)
             && period.as_ref().is_none_or(|p| &r.period == p)
@@ -594,7 +651,7 @@ async fn csv(
             ],
         )?;
     }
-    let body = w.into_inner().map_err(WebError::internal)?;
+    let bytes = w.into_inner().map_err(WebError::internal)?;
     let name: String = format!(
         "{id}{}{}.csv",
         breakdown.map(|b| format!("-{b}")).unwrap_or_default(),
@@ -609,21 +666,13 @@ async fn csv(
         }
     })
     .collect();
-    let mut response = body.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(Body::download(bytes, name))
 }
 
 /// Rows in the command line's order: by period and breakdown, groups in natural order.
-pub(crate) fn sort_rows(rows: &mut [PublishedRow]) {
+pub(crate) fn sort_rows<R: std::borrow::Borrow<PublishedRow>>(rows: &mut [R]) {
     rows.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
         (a.period.as_str(), a.breakdown.as_str())
             .cmp(&(b.period.as_str(), b.breakdown.as_str()))
             .then_with(|| equalis_vocab::natural_cmp(&a.group, &b.group))
@@ -704,5 +753,24 @@ pub(crate) async fn method_not_allowed(uri: Uri) -> Response {
         WebError::MethodNotAllowed.json()
     } else {
         WebError::MethodNotAllowed.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable_time;
+
+    #[test]
+    fn computed_times_read_as_dates() {
+        assert_eq!(
+            readable_time("2026-12-04T15:23:41.123Z"),
+            "4 December 2026, 15:23 UTC"
+        );
+        // Another offset is shown in UTC.
+        assert_eq!(
+            readable_time("2026-04-01T10:00:00+01:00"),
+            "1 April 2026, 09:00 UTC"
+        );
+        assert_eq!(readable_time("not a time"), "not a time");
     }
 }

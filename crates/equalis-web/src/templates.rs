@@ -28,6 +28,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "indicator.html",
             include_str!("../templates/indicator.html"),
         ),
+        ("page.html", include_str!("../templates/page.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("tokens.html", include_str!("../templates/tokens.html")),
     ] {
@@ -98,6 +99,46 @@ pub(crate) fn render(name: &str, ctx: Value) -> Result<String, WebError> {
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .map_err(|e| WebError::internal(format!("rendering {name}: {e:#}")))
+}
+
+/// A page: `body` (main content rendered apart, often kept in the results version's cache)
+/// inside the layout for `viewer`.
+///
+/// The layout is rendered around a marker and the body put in its place, so a kept body
+/// (the list of indicators is hundreds of kilobytes) is copied once, not passed through the
+/// template engine on every request.
+pub(crate) fn page(
+    viewer: &Viewer,
+    title: &str,
+    breadcrumbs: &[Crumb],
+    body: &[u8],
+) -> Result<Vec<u8>, WebError> {
+    const MARKER: &str = "\u{0}equalis-body\u{0}";
+    let layout = render(
+        "page.html",
+        context! {
+            title,
+            account => account(viewer),
+            show_sign_in => viewer.user.is_none(),
+            breadcrumbs,
+            body => Value::from_safe_string(MARKER.to_owned()),
+        },
+    )?;
+    let (head, tail) = layout
+        .split_once(MARKER)
+        .ok_or_else(|| WebError::internal("page.html lost the body's place"))?;
+    let mut out = Vec::with_capacity(head.len() + body.len() + tail.len());
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(body);
+    out.extend_from_slice(tail.as_bytes());
+    Ok(out)
+}
+
+/// A link in the breadcrumbs.
+#[derive(Debug, Serialize)]
+pub(crate) struct Crumb {
+    pub label: &'static str,
+    pub href: &'static str,
 }
 
 /// The sign-in page.

@@ -14,6 +14,12 @@ async fn home_and_indicators_list_what_the_workspace_holds() {
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("2 indicators"), "{}", home.body);
     assert!(home.body.contains("Mental health") && home.body.contains("Elective care"));
+    // The computed time as people read it, not an RFC 3339 stamp.
+    assert!(
+        home.body.contains("computed 1 April 2026, 09:00 UTC."),
+        "{}",
+        home.body
+    );
     let list = app.get("/indicators", &who).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("SMI physical health checks"));
@@ -302,4 +308,63 @@ async fn snapshot_of_an_indicator_page() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     insta::assert_snapshot!("indicator_page", redact(&r.body));
+}
+
+#[tokio::test]
+async fn cached_pages_name_whoever_asks_and_the_analyst_view_is_never_cached() {
+    let app = App::new(false).await;
+    let path = "/indicators/smi_health_check?breakdown=ethnic_group&period=2025/26";
+    let analyst = app.as_role(Role::Analyst).await;
+    let viewer = app.as_role(Role::Viewer).await;
+    // The analyst asks first: the published body kept must not carry the analyst's link or
+    // name to the viewer who asks next.
+    let a = app.get(path, &analyst).await;
+    assert!(a.body.contains("Open the unsuppressed view"), "{}", a.body);
+    assert!(a.body.contains("Role: analyst"));
+    for _ in 0..2 {
+        let v = app.get(path, &viewer).await;
+        assert_eq!(v.status, StatusCode::OK);
+        assert!(!v.body.contains("Open the unsuppressed view"));
+        assert!(v.body.contains("Role: viewer"), "{}", v.body);
+        assert!(!v.body.contains("Role: analyst"));
+    }
+    // The same bytes on a second request, from the cache.
+    assert_eq!(app.get(path, &analyst).await.body, a.body);
+    // The list and the API are the same twice too.
+    for p in [
+        "/indicators",
+        "/api/v1/indicators",
+        "/indicators/smi_health_check.csv",
+    ] {
+        let first = app.get(p, &viewer).await;
+        assert_eq!(first.status, StatusCode::OK, "{p}");
+        assert_eq!(app.get(p, &viewer).await.body, first.body, "{p}");
+    }
+    // A bad query is never kept: it is a 404 each time.
+    for _ in 0..2 {
+        let r = app
+            .get("/indicators/smi_health_check?breakdown=nothing", &viewer)
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    // Each unsuppressed view is rendered and audited anew.
+    let audited = || async {
+        app.store
+            .latest_audit_entries(1000)
+            .await
+            .expect("audit")
+            .iter()
+            .filter(|e| e.action == "results.viewed_unsuppressed")
+            .count()
+    };
+    let before = audited().await;
+    for _ in 0..3 {
+        let r = app.get(&format!("{path}&view=analyst"), &analyst).await;
+        assert!(r.body.contains("Unsuppressed view"));
+        let r = app
+            .get("/indicators/smi_health_check.csv?view=analyst", &analyst)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    assert_eq!(audited().await, before + 6);
 }

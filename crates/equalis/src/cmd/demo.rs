@@ -2,7 +2,8 @@
 //!
 //! It generates the synthetic ICS, creates a workspace, ingests every dataset of the data
 //! contract through the same door as real extracts, computes every indicator and the
-//! waiting-list dashboard, and writes the HTML report. The web server joins it when it lands.
+//! waiting-list dashboard, writes the HTML report, and (unless `--no-serve`) serves the
+//! dashboards with one demo account per role, printed with their passwords once.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -25,9 +26,12 @@ pub struct DemoArgs {
     /// Where to put the synthetic data (`synthetic/`) and the workspace (`workspace/`).
     #[arg(long, default_value = "equalis-demo")]
     pub dir: PathBuf,
-    /// Do not start the web server (the default until the server exists; kept for scripts).
+    /// Do not start the web server at the end (for scripts).
     #[arg(long)]
     pub no_serve: bool,
+    /// Where the web server listens at the end (loopback: sign-in works over plain HTTP).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
     /// The ICB to synthesise (ODS code such as QK1, or ONS code E54…).
     #[arg(long, default_value = "QK1")]
     pub ics: String,
@@ -180,10 +184,10 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     eprintln!(
         "The inequalities planted in the synthetic data, with their sizes: {syn}/planted_effects.json"
     );
-    if !args.no_serve {
-        eprintln!("(The web dashboard is not built yet; the demo stops here, as with --no-serve.)");
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
     }
-    Ok(ExitCode::SUCCESS)
+    crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None, true)
 }
 
 /// How to type this program: `equalis` if that name on the PATH is this binary, else the

@@ -1,7 +1,7 @@
 //! `equalis serve`: the web application on a workspace (`equalis-web`).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -24,6 +24,18 @@ pub struct ServeArgs {
 
 /// Runs `equalis serve` until the process is stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    super::open_workspace(&args.workspace)?;
+    serve_workspace(&args.workspace, args.addr, args.database.as_deref(), false)
+}
+
+/// Serves `workspace` on `addr` until the process is stopped. For the demo (`demo`), first
+/// makes one account per role when the store has none and prints them with their passwords.
+pub(crate) fn serve_workspace(
+    workspace: &Path,
+    addr: SocketAddr,
+    database: Option<&str>,
+    demo: bool,
+) -> anyhow::Result<ExitCode> {
     // Faults inside request handlers are logged here (stderr), never shown to the browser.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -32,27 +44,43 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         )
         .with_writer(std::io::stderr)
         .try_init();
-    super::open_workspace(&args.workspace)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async {
-        let state =
-            equalis_web::AppState::open(&args.workspace, args.database.as_deref(), &args.addr)
-                .await?;
+        let state = equalis_web::AppState::open(workspace, database, &addr).await?;
+        if demo {
+            let accounts = equalis_web::create_demo_accounts(state.store()).await?;
+            print_demo_accounts(addr, &accounts);
+        }
         let public = if state.options().public_pages {
             "published pages are public (public_pages = true)"
         } else {
             "sign-in required (accounts: equalis user add)"
         };
         eprintln!(
-            "equalis is serving {} at http://{}/ ({public})",
-            args.workspace.display(),
-            args.addr
+            "equalis is serving {} at http://{addr}/ ({public}); Ctrl-C stops it",
+            workspace.display(),
         );
-        equalis_web::serve(args.addr, state).await?;
+        equalis_web::serve(addr, state).await?;
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's address and accounts, on stdout: the passwords are printed this once.
+fn print_demo_accounts(addr: SocketAddr, accounts: &[equalis_web::DemoAccount]) {
+    println!("The dashboards are at http://{addr}/");
+    if accounts.is_empty() {
+        println!("Sign in with this workspace's accounts (equalis user list).");
+        return;
+    }
+    println!(
+        "Sign in with one of these demo accounts. The passwords are shown only now and are not kept anywhere (the store keeps a hash); make other accounts with `equalis user add`:"
+    );
+    println!("  {:10}  {:24}  password", "role", "email");
+    for a in accounts {
+        println!("  {:10}  {:24}  {}", a.role.name(), a.email, a.password);
+    }
 }

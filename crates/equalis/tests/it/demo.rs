@@ -113,3 +113,135 @@ fn demo_replaces_only_its_own_directory() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("was not made by `equalis demo`"));
     assert!(other.join("notes.txt").is_file());
 }
+
+/// An HTTP/1.1 exchange over plain TCP: the status, the `Set-Cookie` pairs and the body.
+fn http(addr: &str, request: &str) -> (u16, Vec<String>, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let cookies = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .filter_map(|(_, v)| v.trim().split(';').next().map(str::to_owned))
+        .filter(|kv| !kv.ends_with('='))
+        .collect();
+    (status, cookies, body.to_owned())
+}
+
+/// `equalis demo` without `--no-serve` prints the address and one account per role with its
+/// password, then serves: an analyst signs in with the printed password.
+#[test]
+fn demo_serves_with_an_account_per_role() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args([
+            "demo",
+            "--dir",
+            tmp.path().join("demo").to_str().unwrap(),
+            "--scale",
+            "0.004",
+            "--addr",
+            &addr,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed however the test ends.
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stdout = child.stdout.take().unwrap();
+    let _child = Kill(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    let mut printed = Vec::new();
+    let mut accounts: Vec<(String, String, String)> = Vec::new();
+    while accounts.len() < 5 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("{e}: the demo printed only:\n{}", printed.join("\n")));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let [role, email, password] = words[..]
+            && email.ends_with("@demo.example")
+        {
+            accounts.push((role.to_owned(), email.to_owned(), password.to_owned()));
+        }
+        printed.push(line);
+    }
+    let printed = printed.join("\n");
+    assert!(printed.contains(&format!("http://{addr}/")), "{printed}");
+    assert!(printed.contains("shown only now"), "{printed}");
+    let roles: Vec<&str> = accounts.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(
+        roles,
+        ["admin", "analyst", "edi_lead", "reviewer", "viewer"]
+    );
+
+    // Up when it answers (the results are read as it starts).
+    let up = (0..600).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    assert!(up, "equalis demo did not serve on {addr}");
+    let (_, email, password) = &accounts[1];
+    let (status, cookies, form) = http(
+        &addr,
+        &format!("GET /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 200);
+    let csrf = form
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let body = format!(
+        "email={}&password={password}&csrf_token={csrf}&next=%2F",
+        email.replace('@', "%40")
+    );
+    let (status, session, _) = http(
+        &addr,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            cookies.join("; "),
+            body.len()
+        ),
+    );
+    assert_eq!(status, 303, "the printed password signs in");
+    assert!(!session.is_empty());
+    let (status, _, home) = http(
+        &addr,
+        &format!(
+            "GET /indicators HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\n\r\n",
+            session.join("; ")
+        ),
+    );
+    assert_eq!(status, 200);
+    assert!(home.contains("Role: analyst"), "{home}");
+    assert!(home.contains("smi_health_check"), "{home}");
+}
