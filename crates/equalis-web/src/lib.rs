@@ -35,6 +35,7 @@ mod security;
 mod state;
 mod templates;
 mod tokens;
+mod workforce;
 
 use std::net::SocketAddr;
 
@@ -56,6 +57,9 @@ pub fn router(state: AppState) -> Router {
         // One route for the page and its CSV (`/indicators/ID.csv`): the router matches whole
         // path segments, so the handler tells them apart by the suffix.
         .route("/indicators/{id}", get(pages::indicator))
+        .route("/workforce", get(workforce::index))
+        // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
+        .route("/workforce/{org}/{ret}", get(workforce::page))
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
