@@ -155,3 +155,14 @@ async fn unknown_organisations_returns_and_formats_are_refused_with_the_valid_on
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("There is no format `xlsx`"));
 }
+
+#[tokio::test]
+async fn snapshot_of_a_pay_gap_page() {
+    let app = App::with_workforce(true).await;
+    let r = app.get("/workforce/ics/pay-gap-sex", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The main content: the layout is in the other pages' snapshots.
+    let start = r.body.find("<main").expect("main");
+    let end = r.body.find("</main>").expect("main ends") + "</main>".len();
+    insta::assert_snapshot!("pay_gap_page", &r.body[start..end]);
+}
