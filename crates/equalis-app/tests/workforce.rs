@@ -3,7 +3,7 @@
 //! built from it, and the kind of every error a request can cause.
 
 use equalis_app::ErrorKind;
-use equalis_app::workforce::{By, ReturnKind, View, WorkforceOptions, build};
+use equalis_app::workforce::{By, ReturnKind, View, WorkforceOptions, build, organisations};
 use equalis_workspace::Workspace;
 
 /// A workspace holding only the synthetic `staff` dataset.
@@ -33,6 +33,24 @@ fn workspace(dir: &std::path::Path) -> Workspace {
 fn returns_are_built_from_the_workspace_and_bad_requests_say_what_is_wrong() {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = workspace(dir.path());
+
+    // The organisations of the staff data, each of which has its returns; none in a workspace
+    // without staff.
+    let orgs = organisations(&ws)
+        .expect("organisations")
+        .expect("staff data");
+    assert!(!orgs.is_empty());
+    let first = build(
+        &ws,
+        ReturnKind::Wres,
+        &WorkforceOptions {
+            org: Some(orgs[0].clone()),
+            ..WorkforceOptions::default()
+        },
+    );
+    assert!(first.is_ok(), "{first:?}");
+    let empty = Workspace::init(&dir.path().join("empty")).expect("init");
+    assert_eq!(organisations(&empty).expect("no staff"), None);
 
     // The statutory gender pay gap of the whole ICS, published.
     let doc = build(

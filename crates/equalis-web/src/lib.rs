@@ -2,13 +2,14 @@
 //!
 //! Server-rendered HTML in the NHS.UK design system (vendored `nhsuk-frontend`, served from
 //! memory), sign-in against the store (`equalis-store`: accounts, roles, sessions, CSRF,
-//! throttling, API tokens, the audit log), dashboards of the workspace's results, CSV
-//! downloads and a JSON API under `/api/v1/` described by an OpenAPI 3.1 document.
+//! throttling, API tokens, the audit log), dashboards of the workspace's results, the published
+//! workforce returns (built by `equalis_app::workforce`), CSV downloads and a JSON API under `/api/v1/` described by an OpenAPI 3.1 document.
 //!
 //! **Invariant:** no number leaves except through the published view
 //! ([`equalis_results::publish`] with [`equalis_results::View::Published`]); the raw rows are
 //! kept private in the results cache ([`results`]), and the one way to the unsuppressed view
-//! writes an audit entry first.
+//! writes an audit entry first. The workforce returns are built in their published view only
+//! (`equalis_app::workforce::View::Published`, through `equalis-disclosure`).
 //!
 //! **Invariant:** handlers are thin: they check who is asking, pick rows from the cache and
 //! render; the charts and tables come from `equalis-report`.
@@ -35,6 +36,7 @@ mod security;
 mod state;
 mod templates;
 mod tokens;
+mod workforce;
 
 use std::net::SocketAddr;
 
@@ -56,6 +58,9 @@ pub fn router(state: AppState) -> Router {
         // One route for the page and its CSV (`/indicators/ID.csv`): the router matches whole
         // path segments, so the handler tells them apart by the suffix.
         .route("/indicators/{id}", get(pages::indicator))
+        .route("/workforce", get(workforce::index))
+        // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
+        .route("/workforce/{org}/{ret}", get(workforce::page))
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))

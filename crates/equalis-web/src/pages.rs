@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::templates::{Crumb, account, page, render};
 
 /// The pages listed when a page is not found.
-const PAGES: [&str; 3] = ["/", "/indicators", "/login"];
+const PAGES: [&str; 4] = ["/", "/indicators", "/workforce", "/login"];
 
 /// The filters of an indicator page, its CSV and its API resource: GET parameters, so every
 /// view can be bookmarked and works without JavaScript.
@@ -349,32 +349,32 @@ fn breakdown_label(breakdown: &str, iod: &str) -> String {
 }
 
 #[derive(Debug, Serialize)]
-struct HeadView {
-    label: String,
-    numeric: bool,
+pub(crate) struct HeadView {
+    pub(crate) label: String,
+    pub(crate) numeric: bool,
 }
 
 #[derive(Debug, Serialize)]
-struct CellView {
-    text: String,
-    class: String,
-    numeric: bool,
+pub(crate) struct CellView {
+    pub(crate) text: String,
+    pub(crate) class: String,
+    pub(crate) numeric: bool,
     /// A count column (numerator, denominator, …): what the disclosure tests scan.
-    count: bool,
+    pub(crate) count: bool,
 }
 
 #[derive(Debug, Serialize)]
-struct RowView {
-    header: String,
-    cells: Vec<CellView>,
+pub(crate) struct RowView {
+    pub(crate) header: String,
+    pub(crate) cells: Vec<CellView>,
 }
 
 #[derive(Debug, Serialize)]
-struct TableView {
-    caption: String,
-    head: Vec<HeadView>,
-    rows: Vec<RowView>,
-    notes: Vec<String>,
+pub(crate) struct TableView {
+    pub(crate) caption: String,
+    pub(crate) head: Vec<HeadView>,
+    pub(crate) rows: Vec<RowView>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl TableView {

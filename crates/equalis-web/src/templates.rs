@@ -31,6 +31,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("page.html", include_str!("../templates/page.html")),
         ("audit.html", include_str!("../templates/audit.html")),
         ("tokens.html", include_str!("../templates/tokens.html")),
+        (
+            "workforce.html",
+            include_str!("../templates/workforce.html"),
+        ),
+        (
+            "workforce_return.html",
+            include_str!("../templates/workforce_return.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -160,6 +160,25 @@ fn build_any(
     Ok(Document { report, json })
 }
 
+/// The organisations (ODS codes) of the workspace's staff data, in order: the returns a caller
+/// can ask for besides the ICS's. `None` when the workspace has no `staff` dataset.
+pub fn organisations(ws: &Workspace) -> crate::Result<Option<Vec<String>>> {
+    organisations_any(ws).map_err(crate::Error::from)
+}
+fn organisations_any(ws: &Workspace) -> anyhow::Result<Option<Vec<String>>> {
+    if ws.current("staff")?.is_none() {
+        return Ok(None);
+    }
+    let data = Workforce::new(load::load(ws, &["staff"])?).context("invalid workforce data")?;
+    Ok(Some(
+        data.scopes()
+            .iter()
+            .filter(|s| **s != Scope::Ics)
+            .map(|s| s.label().to_owned())
+            .collect(),
+    ))
+}
+
 fn scope_of(data: &Workforce, org: Option<&str>) -> anyhow::Result<Scope> {
     let Some(org) = org else {
         return Ok(Scope::Ics);

@@ -41,7 +41,13 @@ pub struct App {
     pub store: Store,
     pub clock: Arc<ManualClock>,
     pub dir: TempDir,
+    /// The organisations of the workforce data, the first named in the settings (empty without
+    /// workforce data).
+    pub orgs: Vec<String>,
 }
+
+/// The name the settings give the first organisation of the workforce data.
+pub const ORG_NAME: &str = "Test Hospitals NHS Trust";
 
 /// A response read whole.
 #[derive(Debug)]
@@ -92,11 +98,33 @@ impl App {
         .await
     }
 
+    /// The same, with a synthetic ICS's staff ingested (QK1, scale 0.05, seed 42, as
+    /// equalis-app's tests make it) and the first organisation named in the settings.
+    pub async fn with_workforce(public_pages: bool) -> App {
+        App::build(
+            Options {
+                public_pages,
+                secure_cookies: false,
+            },
+            true,
+        )
+        .await
+    }
+
     /// The same, with the options given.
     pub async fn with_options(options: Options) -> App {
+        App::build(options, false).await
+    }
+
+    async fn build(options: Options, workforce: bool) -> App {
         let dir = tempfile::tempdir().expect("temp dir");
         equalis_workspace::Workspace::init(dir.path()).expect("workspace");
         write_results(dir.path());
+        let orgs = if workforce {
+            write_workforce(dir.path())
+        } else {
+            Vec::new()
+        };
         let clock = Arc::new(ManualClock::new(
             Timestamp::from_second(1_780_000_000).expect("time"),
         ));
@@ -129,6 +157,7 @@ impl App {
             store,
             clock,
             dir,
+            orgs,
         }
     }
 
@@ -341,4 +370,36 @@ pub fn write_results(dir: &std::path::Path) {
     w.write_inequality(&[]).expect("inequality");
     w.write_spc(&[]).expect("spc");
     w.commit().expect("commit");
+}
+
+/// Ingests a synthetic ICS's staff into the workspace `dir` by the real ingest, names its first
+/// organisation `ORG_NAME` in the settings, and returns its organisations.
+pub fn write_workforce(dir: &std::path::Path) -> Vec<String> {
+    let data = dir.join("synthetic");
+    let config = equalis_synth::SynthConfig {
+        icb: "QK1".to_owned(),
+        scale: 0.05,
+        seed: 42,
+        out: data.clone(),
+        only: vec![equalis_synth::Dataset::Staff],
+    };
+    equalis_synth::generate(&config, &|_| {}).expect("synthesise");
+    let ws = equalis_workspace::Workspace::open(dir).expect("workspace");
+    equalis_ingest::ingest(
+        &ws,
+        equalis_ingest::Dataset::Staff,
+        &[data.join("staff.csv")],
+        &equalis_ingest::Options::default(),
+        &|_| {},
+    )
+    .expect("ingest staff");
+    let orgs = equalis_app::workforce::organisations(&ws)
+        .expect("organisations")
+        .expect("staff data");
+    // The settings end with their `[organisations]` table.
+    let settings = dir.join("equalis.toml");
+    let mut text = std::fs::read_to_string(&settings).expect("settings");
+    text.push_str(&format!("{} = \"{ORG_NAME}\"\n", orgs[0]));
+    std::fs::write(&settings, text).expect("settings written");
+    orgs
 }

@@ -10,3 +10,4 @@ mod fixture;
 mod pages;
 mod roles;
 mod tokens;
+mod workforce;

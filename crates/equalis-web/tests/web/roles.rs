@@ -64,6 +64,22 @@ fn routes() -> Vec<Route> {
             "/indicators/smi_health_check.csv?view=analyst",
             same(analyst),
         ),
+        route("GET", "/workforce", (published_private, published_public)),
+        route(
+            "GET",
+            "/workforce/ics/wres",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/workforce/ics/pay-gap-sex.csv",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/workforce/ics/dashboard?format=csv",
+            (published_private, published_public),
+        ),
         route("GET", "/admin/audit", same(admin)),
         route(
             "GET",
@@ -103,6 +119,7 @@ fn routes() -> Vec<Route> {
         // A form's address asked for as a page.
         route("GET", "/logout", same([METHOD; 6])),
         route("POST", "/indicators", same([METHOD; 6])),
+        route("POST", "/workforce/ics/wres", same([METHOD; 6])),
         // Without its CSRF token: refused to a session, and nothing to end without one.
         route(
             "POST",
@@ -115,7 +132,7 @@ fn routes() -> Vec<Route> {
 }
 
 async fn walk(public_pages: bool) {
-    let app = App::new(public_pages).await;
+    let app = App::with_workforce(public_pages).await;
     let mut failures = Vec::new();
     for (i, role) in Role::ALL.into_iter().enumerate() {
         let who = app.as_role(role).await;
