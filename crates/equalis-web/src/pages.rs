@@ -594,6 +594,11 @@ async fn csv(
             csv_body(snapshot, id, q, snapshot.published(id).to_vec(), false)
         })?
     };
+    Ok(csv_response(&body))
+}
+
+/// A CSV download: its type, and its file name when it has one.
+pub(crate) fn csv_response(body: &Body) -> Response {
     let mut response = body.bytes.clone().into_response();
     let h = response.headers_mut();
     h.insert(
@@ -605,7 +610,7 @@ async fn csv(
     {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(response)
+    response
 }
 
 /// The CSV of an indicator's `rows`, filtered by the query.
@@ -652,21 +657,12 @@ fn csv_body(
         )?;
     }
     let bytes = w.into_inner().map_err(WebError::internal)?;
-    let name: String = format!(
+    let name = format!(
         "{id}{}{}.csv",
         breakdown.map(|b| format!("-{b}")).unwrap_or_default(),
         if analyst { "-unsuppressed" } else { "" }
-    )
-    .chars()
-    .map(|c| {
-        if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-            c
-        } else {
-            '_'
-        }
-    })
-    .collect();
-    Ok(Body::download(bytes, name))
+    );
+    Ok(Body::download(bytes, &name))
 }
 
 /// Rows in the command line's order: by period and breakdown, groups in natural order.

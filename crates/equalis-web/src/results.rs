@@ -107,8 +107,19 @@ impl Body {
         }
     }
 
-    /// A download named `filename`.
-    pub fn download(bytes: Vec<u8>, filename: String) -> Body {
+    /// A download named `filename`, every character but ASCII letters, digits and `-_.` made
+    /// `_` (a breakdown like `ethnic_group x sex` or an ODS code must not break the header).
+    pub fn download(bytes: Vec<u8>, filename: &str) -> Body {
+        let filename = filename
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         Body {
             title: String::new(),
             bytes: Bytes::from(bytes),

@@ -5,7 +5,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Response};
 use equalis_app::ErrorKind;
 use equalis_app::workforce::{By, Document, ReturnKind, WorkforceOptions};
@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
 use crate::error::WebError;
-use crate::pages::{CellView, HeadView, RowView, TableView, encode, query};
+use crate::pages::{CellView, HeadView, RowView, TableView, csv_response, encode, query};
+use crate::results::Body;
 use crate::state::AppState;
 use crate::templates::{Crumb, account, render};
 
@@ -212,26 +213,8 @@ pub(crate) async fn page(
     let (doc, name) = with_workspace(&state, move |ws| build(ws, &code, kind)).await?;
     if csv {
         let bytes = doc.report.csv().map_err(WebError::internal)?;
-        let mut response = bytes.into_response();
-        let h = response.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
-        let filename: String = format!("workforce-{org}-{slug}.csv")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-            h.insert(header::CONTENT_DISPOSITION, v);
-        }
-        return Ok(response);
+        let body = Body::download(bytes, &format!("workforce-{org}-{slug}.csv"));
+        return Ok(csv_response(&body));
     }
     let sheets: Vec<TableView> = doc.report.sheets.iter().map(sheet_view).collect();
     let cover: Vec<(String, String)> = doc.report.cover.clone();
