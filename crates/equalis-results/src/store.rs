@@ -4,7 +4,7 @@
 //! A compute commits the way an ingest commits a dataset version (`equalis-workspace`): it
 //! holds `results/.lock` from [`ResultsWriter::begin`] to commit or drop (a second compute
 //! at once is refused with [`ResultsError::Busy`], never interleaved), writes into
-//! `results/.staging-vN-PID`, and at commit syncs every file, renames the staging directory to
+//! `results/.staging-vN-pidPID`, and at commit syncs every file, renames the staging directory to
 //! `vN`, syncs the directory, and last replaces `CURRENT` by renaming a synced temporary file
 //! over it. So `CURRENT` only ever names a complete version, always the newest committed one,
 //! and a failed or killed compute leaves the previous results current and untouched (its
@@ -325,7 +325,9 @@ impl ResultsWriter {
         }
         let next = versions(&base)?.last().map_or(1, |v| v + 1);
         let name = format!("v{next}");
-        let dir = base.join(format!(".staging-{name}-{}", std::process::id()));
+        // Letters between the version and the PID: error messages pass through the NHS-number
+        // redactor, and `v123-4194304` would be a ten-digit chain that can pass its check.
+        let dir = base.join(format!(".staging-{name}-pid{}", std::process::id()));
         fs::create_dir(&dir).map_err(io("creating", &dir))?;
         Ok(ResultsWriter {
             base,

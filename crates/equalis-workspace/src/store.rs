@@ -141,6 +141,14 @@ pub fn checksum_file(path: &Path) -> Result<String, WorkspaceError> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
+/// The staging directory's name for `version` written by process `pid`. The letters between
+/// the two numbers matter: error messages pass through the NHS-number redactor, and
+/// `v000001-31210` is eleven digits joined by a separator, which can pass the mod-11 check and
+/// be redacted out of the very path a user needs to see.
+fn staging_name(version: u32, pid: u32) -> String {
+    format!(".staging-v{version:06}-pid{pid}")
+}
+
 /// An ingest in progress: a staging directory that becomes a version on
 /// [`Staging::commit`] and disappears if dropped uncommitted.
 #[derive(Debug)]
@@ -178,7 +186,7 @@ impl Workspace {
             }
         }
         let version = self.latest_version_number(dataset)? + 1;
-        let dir = dataset_dir.join(format!(".staging-v{version:06}-{}", std::process::id()));
+        let dir = dataset_dir.join(staging_name(version, std::process::id()));
         fs::create_dir_all(&dir).map_err(io("creating", &dir))?;
         Ok(Staging {
             dataset: dataset.to_owned(),
@@ -342,6 +350,23 @@ fn sync_dir(dir: &Path) -> Result<(), WorkspaceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// CI failed once on this: with PID 31210 the message naming `.staging-v000001-31210` came
+    /// out with the path redacted as a possible NHS number. No version and PID may make one.
+    #[test]
+    fn no_staging_name_is_redacted_as_an_nhs_number() {
+        assert_eq!(
+            equalis_vocab::redact_nhs_numbers("v000001-31210"),
+            format!("v{}", equalis_vocab::REDACTED_NHS_NUMBER),
+            "the old name was redacted"
+        );
+        for version in [1, 2, 12, 999, 123_456] {
+            for pid in (1..200_000).step_by(7).chain([4_194_304, u32::MAX]) {
+                let name = staging_name(version, pid);
+                assert_eq!(equalis_vocab::redact_nhs_numbers(&name), name);
+            }
+        }
+    }
 
     fn manifest(rows: u64) -> Manifest {
         Manifest {

@@ -606,7 +606,7 @@ fn a_full_disk_is_reported_as_the_workspaces() {
     assert_eq!(o.status.code(), Some(2), "{}", show(&o));
     let err = stderr(&o);
     assert!(
-        err.starts_with("error: could not write to the workspace: the disk is full (`ws/data/waiting_list/.staging-v000001-"),
+        err.starts_with("error: could not write to the workspace: the disk is full (`ws/data/waiting_list/.staging-v000001-pid"),
         "{err}"
     );
     assert!(!err.contains("big.csv"), "the input is not blamed: {err}");
