@@ -152,6 +152,13 @@ impl PageFigures {
         let data = data::IndicatorData::new(info, rows, &[], &[]);
         indicator::trend(&data, &mut self.ids)
     }
+
+    /// A published table drawn as the report's section pages draw it (`chart`: the workforce
+    /// returns' bars of pay quartiles, representativeness and parity); `None` when the table
+    /// has no published number to draw.
+    pub fn sheet_chart(&mut self, sheet: &tables::Sheet, chart: &Chart) -> Option<String> {
+        sections::chart_of(sheet, chart, &mut self.ids)
+    }
 }
 
 /// A breakdown's heading as the report writes it: `imd_quintile` → `Deprivation quintile (IMD

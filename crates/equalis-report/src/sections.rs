@@ -137,7 +137,7 @@ fn table_of(sheet: &Sheet, notes: &[String]) -> Table {
 }
 
 /// The SVG of a block's chart, or `None` when there is nothing to draw.
-fn chart_of(sheet: &Sheet, chart: &Chart, ids: &mut ChartIds) -> Option<String> {
+pub(crate) fn chart_of(sheet: &Sheet, chart: &Chart, ids: &mut ChartIds) -> Option<String> {
     let label = |r: &[Val]| r.first().map(Val::show).unwrap_or_default();
     match chart {
         Chart::Likelihood { column, band } => {

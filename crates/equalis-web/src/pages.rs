@@ -594,16 +594,43 @@ async fn csv(
             csv_body(snapshot, id, q, snapshot.published(id).to_vec(), false)
         })?
     };
-    Ok(csv_response(&body))
+    Ok(download_response(&body, Download::Csv))
 }
 
-/// A CSV download: its type, and its file name when it has one.
-pub(crate) fn csv_response(body: &Body) -> Response {
+/// A download's kind: the tables of every page come as CSV and as an Excel workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Download {
+    /// Comma-separated values.
+    Csv,
+    /// An Excel workbook (Office Open XML).
+    Xlsx,
+}
+
+impl Download {
+    /// Its media type.
+    pub(crate) fn content_type(self) -> &'static str {
+        match self {
+            Download::Csv => "text/csv; charset=utf-8",
+            Download::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    /// The end of its address and file name.
+    pub(crate) fn suffix(self) -> &'static str {
+        match self {
+            Download::Csv => ".csv",
+            Download::Xlsx => ".xlsx",
+        }
+    }
+}
+
+/// A download (a body made by [`Body::download`]): its type, and its file name when it has one.
+pub(crate) fn download_response(body: &Body, kind: Download) -> Response {
     let mut response = body.bytes.clone().into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
+        HeaderValue::from_static(kind.content_type()),
     );
     if let Some(name) = &body.filename
         && let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))

@@ -68,6 +68,7 @@ struct Inner {
     store: Store,
     options: Options,
     results: Cache,
+    workforce: crate::workforce::Built,
 }
 
 impl std::fmt::Debug for AppState {
@@ -89,6 +90,7 @@ impl AppState {
                 store,
                 options,
                 results: Cache::default(),
+                workforce: crate::workforce::Built::default(),
             }),
         }
     }
@@ -127,6 +129,11 @@ impl AppState {
 
     pub(crate) fn results(&self) -> &Cache {
         &self.inner.results
+    }
+
+    /// The workforce returns built so far.
+    pub(crate) fn workforce(&self) -> &crate::workforce::Built {
+        &self.inner.workforce
     }
 }
 

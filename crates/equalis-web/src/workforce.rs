@@ -3,6 +3,9 @@
 //! `equalis workforce` prints) and shown sheet by sheet, or as its CSV. Nothing is computed
 //! here: every figure comes through that crate's disclosure control, in the published view.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
@@ -16,7 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
 use crate::error::WebError;
-use crate::pages::{CellView, HeadView, RowView, TableView, csv_response, encode, query};
+use crate::pages::{
+    CellView, Download, HeadView, RowView, TableView, download_response, encode, query,
+};
 use crate::results::Body;
 use crate::state::AppState;
 use crate::templates::{Crumb, account, render};
@@ -63,11 +68,138 @@ const WORKFORCE: Crumb = Crumb {
     href: "/workforce",
 };
 
-/// The query of a return's page: `?format=csv` for its CSV.
+/// The query of a return's page: `?year=2025` for the return at 31 March of that year (the
+/// latest by default), `?format=csv` or `xlsx` for its download.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ReturnQuery {
-    /// `html` (the default) or `csv`.
+    /// `html` (the default), `csv` or `xlsx`.
     pub format: Option<String>,
+    /// A reporting year of the staff data.
+    pub year: Option<String>,
+}
+
+/// What the workspace's staff data offer: the organisations (`None` without staff data) and
+/// the reporting years, oldest first.
+#[derive(Debug)]
+pub(crate) struct Listing {
+    pub orgs: Option<Vec<String>>,
+    pub years: Vec<i16>,
+}
+
+/// Built workforce returns and listings, kept by what they were built from.
+///
+/// A return takes 0.1–0.5 s to build (it reads the Parquet datasets and computes every year
+/// for its year on year), and it is the same for everyone who may see it, as it is built in
+/// the published view only. Each key ends with the dataset versions it was built from
+/// ([`equalis_app::workforce::data_versions`]), so a new ingest makes new keys and a stale
+/// return is never served. Bounded: when [`Built::CAPACITY`] entries are kept the whole map
+/// is dropped before the next goes in (after an ingest the old entries are dead anyway, and
+/// odd queries cannot grow it without end).
+#[derive(Debug, Default)]
+pub(crate) struct Built {
+    docs: Kept<Document>,
+    lists: Kept<Listing>,
+}
+
+#[derive(Debug)]
+struct Kept<T> {
+    map: Mutex<HashMap<String, Arc<T>>>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> Kept<T> {
+    fn get_or_make<E>(&self, key: &str, make: impl FnOnce() -> Result<T, E>) -> Result<Arc<T>, E> {
+        if let Some(v) = self.lock().get(key) {
+            return Ok(v.clone());
+        }
+        // Made outside the lock, as `Bodies` renders: no request waits on another's build.
+        let v = Arc::new(make()?);
+        let mut map = self.lock();
+        if map.len() >= Built::CAPACITY {
+            map.clear();
+        }
+        map.insert(key.to_owned(), v.clone());
+        Ok(v)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<T>>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+impl Built {
+    /// The most returns (and, apart, listings) kept.
+    pub const CAPACITY: usize = 256;
+
+    /// How many returns are kept.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+}
+
+/// The output a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Html,
+    File(Download),
+}
+
+/// The return's name and output from its address (`wres`, `wres.csv`, `wres.xlsx`) and
+/// `?format=`.
+fn output_of(ret: String, format: Option<&str>) -> Result<(String, Output), WebError> {
+    for d in [Download::Csv, Download::Xlsx] {
+        if let Some(r) = ret.strip_suffix(d.suffix()) {
+            return Ok((r.to_owned(), Output::File(d)));
+        }
+    }
+    let output = match format {
+        None | Some("" | "html") => Output::Html,
+        Some("csv") => Output::File(Download::Csv),
+        Some("xlsx") => Output::File(Download::Xlsx),
+        Some(other) => {
+            return Err(WebError::BadRequest(format!(
+                "There is no format `{other}`: ask for `html` (the default), `csv` or `xlsx`."
+            )));
+        }
+    };
+    Ok((ret, output))
+}
+
+/// The year asked for: none (the latest), or one of the staff data's years (a 404 lists them).
+fn year_of(asked: Option<&str>, years: &[i16]) -> Result<Option<i16>, WebError> {
+    let Some(asked) = asked.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let listed = || years.iter().map(ToString::to_string).collect();
+    match asked.parse::<i16>() {
+        Ok(y) if years.contains(&y) => Ok(Some(y)),
+        Ok(y) => Err(WebError::NotFound {
+            what: format!("There is no 31 March {y} snapshot in the staff data."),
+            kind: "years",
+            valid: listed(),
+        }),
+        Err(_) => Err(WebError::BadRequest(format!(
+            "The year `{asked}` is not a year: ask for one of {}.",
+            years
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -136,10 +268,10 @@ pub(crate) async fn index(
     uri: Uri,
 ) -> Result<Html<String>, WebError> {
     viewer.require_published(&state, &uri.to_string())?;
-    let orgs = with_workspace(&state, |ws| {
-        let Some(codes) =
-            equalis_app::workforce::organisations(ws).map_err(|e| app_error(e, "", Vec::new()))?
-        else {
+    let built = state.clone();
+    let orgs = with_workspace(&state, move |ws| {
+        let (_, listing) = listing(&built, ws)?;
+        let Some(codes) = &listing.orgs else {
             return Ok(None);
         };
         let names = &ws.config().organisations;
@@ -179,8 +311,33 @@ fn entry(code: &str, name: &str) -> OrgEntry {
     }
 }
 
-/// `GET /workforce/{org}/{return}` (and `{return}.csv`, or `?format=csv`): one published return
-/// of the ICS (`ics`) or an organisation (its ODS code).
+/// The dataset versions of the workspace (what a kept return is keyed by) and its listing,
+/// made once per versions.
+fn listing(state: &AppState, ws: &Workspace) -> Result<(String, Arc<Listing>), WebError> {
+    let versions = equalis_app::workforce::data_versions(ws)
+        .map_err(|e| app_error(e, "", Vec::new()))?
+        .join(",");
+    let listing = state.workforce().lists.get_or_make(&versions, || {
+        Ok::<_, WebError>(Listing {
+            orgs: equalis_app::workforce::organisations(ws)
+                .map_err(|e| app_error(e, "", Vec::new()))?,
+            years: equalis_app::workforce::years(ws).map_err(|e| app_error(e, "", Vec::new()))?,
+        })
+    })?;
+    Ok((versions, listing))
+}
+
+/// A built return and what its page shows besides.
+struct Shown {
+    doc: Arc<Document>,
+    name: String,
+    years: Vec<i16>,
+    /// The year shown: the one asked for, or the latest.
+    year: Option<i16>,
+}
+
+/// `GET /workforce/{org}/{return}` (and `{return}.csv`, `{return}.xlsx`, or `?format=`), with
+/// `?year=`: one published return of the ICS (`ics`) or an organisation (its ODS code).
 pub(crate) async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -190,18 +347,7 @@ pub(crate) async fn page(
 ) -> Result<Response, WebError> {
     viewer.require_published(&state, &uri.to_string())?;
     let q = query(q)?;
-    let (ret, csv) = match ret.strip_suffix(".csv") {
-        Some(r) => (r.to_owned(), true),
-        None => match q.format.as_deref() {
-            None | Some("" | "html") => (ret, false),
-            Some("csv") => (ret, true),
-            Some(other) => {
-                return Err(WebError::BadRequest(format!(
-                    "There is no format `{other}`: ask for `html` (the default) or `csv`."
-                )));
-            }
-        },
-    };
+    let (ret, output) = output_of(ret, q.format.as_deref())?;
     let Some(&(slug, kind, label)) = RETURNS.iter().find(|(s, _, _)| *s == ret) else {
         return Err(WebError::NotFound {
             what: format!("There is no workforce return `{ret}`."),
@@ -209,65 +355,124 @@ pub(crate) async fn page(
             valid: RETURNS.iter().map(|(s, _, _)| (*s).to_owned()).collect(),
         });
     };
-    let code = org.clone();
-    let (doc, name) = with_workspace(&state, move |ws| build(ws, &code, kind)).await?;
-    if csv {
-        let bytes = doc.report.csv().map_err(WebError::internal)?;
-        let body = Body::download(bytes, &format!("workforce-{org}-{slug}.csv"));
-        return Ok(csv_response(&body));
+    let shown = returned(&state, &org, slug, kind, q.year).await?;
+    let year_part = shown.year.map(|y| format!("-{y}")).unwrap_or_default();
+    if let Output::File(d) = output {
+        let bytes = match d {
+            Download::Csv => shown.doc.report.csv(),
+            Download::Xlsx => shown.doc.report.xlsx_bytes(),
+        }
+        .map_err(WebError::internal)?;
+        let name = format!("workforce-{org}-{slug}{year_part}{}", d.suffix());
+        return Ok(download_response(&Body::download(bytes, &name), d));
     }
-    let sheets: Vec<TableView> = doc.report.sheets.iter().map(sheet_view).collect();
-    let cover: Vec<(String, String)> = doc.report.cover.clone();
+    let mut figures = equalis_report::PageFigures::new();
+    let charts = equalis_app::workforce::charts(kind);
+    let sheets: Vec<_> = shown
+        .doc
+        .report
+        .sheets
+        .iter()
+        .map(|sheet| {
+            let svg = charts
+                .iter()
+                .find(|(name, _)| sheet.name.starts_with(name))
+                .and_then(|(_, c)| figures.sheet_chart(sheet, c));
+            context! { svg, table => sheet_view(sheet) }
+        })
+        .collect();
+    let cover: Vec<(String, String)> = shown.doc.report.cover.clone();
+    let base = format!("/workforce/{}/{slug}", encode(&org));
+    let year_query = shown.year.map(|y| format!("?year={y}")).unwrap_or_default();
     let page = render(
         "workforce_return.html",
         context! {
-            title => format!("{label}: {name}"),
+            title => format!("{label}: {}", shown.name),
             heading => label,
-            org_name => name,
-            report_title => doc.report.title.clone(),
+            org_name => shown.name,
+            report_title => shown.doc.report.title.clone(),
             account => account(&viewer),
             show_sign_in => viewer.user.is_none(),
             breadcrumbs => [HOME, WORKFORCE],
             cover,
             sheets,
-            csv_href => format!("/workforce/{}/{slug}.csv", encode(&org)),
+            page_href => base.clone(),
+            years => shown.years,
+            // The year shown, for the form: the latest when none was asked for.
+            year => shown.year.or(shown.years.last().copied()),
+            csv_href => format!("{base}.csv{year_query}"),
+            xlsx_href => format!("{base}.xlsx{year_query}"),
         },
     )?;
     Ok(Html(page).into_response())
 }
 
-/// The published document `kind` of `org` (`ics` or an ODS code), with the organisation's name
-/// from the workspace settings; a 404 listing the organisations when it is not one of them.
-fn build(ws: &Workspace, org: &str, kind: ReturnKind) -> Result<(Document, String), WebError> {
+/// The published return `kind` (named `slug`) of `org` in the year `asked`, built once per
+/// dataset versions and kept.
+async fn returned(
+    state: &AppState,
+    org: &str,
+    slug: &'static str,
+    kind: ReturnKind,
+    asked: Option<String>,
+) -> Result<Shown, WebError> {
+    let (org, kept) = (org.to_owned(), state.clone());
+    with_workspace(state, move |ws| {
+        let (versions, listing) = listing(&kept, ws)?;
+        let year = year_of(asked.as_deref(), &listing.years)?;
+        let key = format!(
+            "{org}|{slug}|{}|{versions}",
+            year.map(|y| y.to_string()).unwrap_or_default()
+        );
+        let doc = kept
+            .workforce()
+            .docs
+            .get_or_make(&key, || build(ws, &org, kind, year, &listing))?;
+        let name = if org == ICS {
+            "Whole ICS".to_owned()
+        } else {
+            ws.config()
+                .organisations
+                .get(&org)
+                .cloned()
+                .unwrap_or_else(|| org.clone())
+        };
+        Ok(Shown {
+            doc,
+            name,
+            years: listing.years.clone(),
+            year,
+        })
+    })
+    .await
+}
+
+/// The published document `kind` of `org` (`ics` or an ODS code) in `year` (the latest when
+/// `None`); a 404 listing the organisations when it is not one of them.
+fn build(
+    ws: &Workspace,
+    org: &str,
+    kind: ReturnKind,
+    year: Option<i16>,
+    listing: &Listing,
+) -> Result<Document, WebError> {
     let opts = WorkforceOptions {
         org: (org != ICS).then(|| org.to_owned()),
+        year,
         ..WorkforceOptions::default()
     };
-    match equalis_app::workforce::build(ws, kind, &opts) {
-        Ok(doc) => {
-            let name = if org == ICS {
-                "Whole ICS".to_owned()
-            } else {
-                ws.config()
-                    .organisations
-                    .get(org)
-                    .cloned()
-                    .unwrap_or_else(|| org.to_owned())
-            };
-            Ok((doc, name))
-        }
-        Err(e) if e.kind == ErrorKind::NotFound => {
+    equalis_app::workforce::build(ws, kind, &opts).map_err(|e| {
+        match (&listing.orgs, e.kind) {
             // Which organisations there are, for the 404 to list (none without staff data).
-            match equalis_app::workforce::organisations(ws) {
-                Ok(Some(codes)) => {
-                    let valid = std::iter::once(ICS.to_owned()).chain(codes).collect();
-                    Err(app_error(e, "organisations", valid))
-                }
-                _ => Err(app_error(e, "", Vec::new())),
+            (Some(codes), ErrorKind::NotFound) => {
+                let valid = std::iter::once(ICS.to_owned())
+                    .chain(codes.iter().cloned())
+                    .collect();
+                app_error(e, "organisations", valid)
             }
+            _ => app_error(e, "", Vec::new()),
         }
-        Err(e) => Err(app_error(e, "", Vec::new())),
-    }
+    })
 }
 
 /// A sheet as an NHS.UK table: the first cell of each row heads it, numeric columns are
@@ -312,5 +517,89 @@ fn sheet_view(sheet: &Sheet) -> TableView {
             })
             .collect(),
         notes: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_kept_value_is_made_once_per_key_and_errors_are_not_kept() {
+        let kept: Kept<u32> = Kept::default();
+        let made = Cell::new(0);
+        let make = |v: u32| {
+            made.set(made.get() + 1);
+            Ok::<_, ()>(v)
+        };
+        assert_eq!(*kept.get_or_make("a|staff:1", || make(1)).unwrap(), 1);
+        assert_eq!(*kept.get_or_make("a|staff:1", || make(9)).unwrap(), 1);
+        assert_eq!(made.get(), 1, "the second request did not rebuild");
+        // A new dataset version is a new key.
+        assert_eq!(*kept.get_or_make("a|staff:2", || make(2)).unwrap(), 2);
+        assert_eq!(made.get(), 2);
+        assert!(kept.get_or_make("b", || Err::<u32, _>("no")).is_err());
+        assert_eq!(kept.len(), 2, "a failed build is not kept");
+    }
+
+    #[test]
+    fn the_kept_returns_are_bounded() {
+        let built = Built::default();
+        for i in 0..Built::CAPACITY * 2 + 3 {
+            built
+                .docs
+                .get_or_make(&i.to_string(), || {
+                    Ok::<_, ()>(Document {
+                        report: equalis_app::workforce::Report {
+                            title: String::new(),
+                            cover: Vec::new(),
+                            sheets: Vec::new(),
+                        },
+                        json: serde_json::Value::Null,
+                    })
+                })
+                .unwrap();
+            assert!(built.len() <= Built::CAPACITY);
+        }
+        assert!(built.len() >= 1, "the newest is kept");
+    }
+
+    #[test]
+    fn outputs_come_from_the_suffix_or_the_format() {
+        let out = |r: &str, f: Option<&str>| output_of(r.to_owned(), f).map_err(|e| e.message());
+        assert_eq!(out("wres", None), Ok(("wres".into(), Output::Html)));
+        assert_eq!(
+            out("wres.csv", None),
+            Ok(("wres".into(), Output::File(Download::Csv)))
+        );
+        assert_eq!(
+            out("wres.xlsx", Some("html")),
+            Ok(("wres".into(), Output::File(Download::Xlsx)))
+        );
+        assert_eq!(
+            out("wres", Some("xlsx")),
+            Ok(("wres".into(), Output::File(Download::Xlsx)))
+        );
+        assert!(out("wres", Some("pdf")).unwrap_err().contains("`xlsx`"));
+    }
+
+    #[test]
+    fn years_are_checked_against_the_staff_data() {
+        let years = [2024, 2025];
+        assert_eq!(year_of(None, &years).ok(), Some(None));
+        assert_eq!(year_of(Some(" "), &years).ok(), Some(None));
+        assert_eq!(year_of(Some("2024"), &years).ok(), Some(Some(2024)));
+        match year_of(Some("2019"), &years) {
+            Err(WebError::NotFound { kind, valid, .. }) => {
+                assert_eq!(kind, "years");
+                assert_eq!(valid, ["2024", "2025"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            year_of(Some("twenty"), &years),
+            Err(WebError::BadRequest(m)) if m.contains("2024, 2025")
+        ));
     }
 }

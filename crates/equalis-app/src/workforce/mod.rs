@@ -49,6 +49,7 @@ use equalis_workspace::Workspace;
 use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
+use equalis_report::Chart;
 use equalis_report::tables::{Sheet, Val};
 
 /// Which workforce return to build.
@@ -177,6 +178,75 @@ fn organisations_any(ws: &Workspace) -> anyhow::Result<Option<Vec<String>>> {
             .map(|s| s.label().to_owned())
             .collect(),
     ))
+}
+
+/// What the workforce returns are built from: the committed version of each dataset they read
+/// (the five workforce datasets and `population`, for the dashboard's local population), as
+/// `dataset:version`, or `dataset:-` where the workspace has none. A return built with the
+/// same options from the same versions is the same document, so a cache keys on this; it
+/// reads only the datasets' `CURRENT` files and manifests, not their rows.
+pub fn data_versions(ws: &Workspace) -> crate::Result<Vec<String>> {
+    load::ALL_DATASETS
+        .iter()
+        .chain(&["population"])
+        .map(|d| {
+            let v = ws
+                .current_as_recorded(d)
+                .map_err(|e| crate::Error::from(anyhow::Error::from(e)))?;
+            Ok(match v {
+                Some(v) => format!("{d}:{}", v.manifest.version),
+                None => format!("{d}:-"),
+            })
+        })
+        .collect()
+}
+
+/// The reporting years of the staff data (the years of its 31 March snapshots, oldest first):
+/// the `year`s a caller can ask for. Empty when the workspace has no `staff` dataset.
+pub fn years(ws: &Workspace) -> crate::Result<Vec<i16>> {
+    years_any(ws).map_err(crate::Error::from)
+}
+fn years_any(ws: &Workspace) -> anyhow::Result<Vec<i16>> {
+    if ws.current("staff")?.is_none() {
+        return Ok(Vec::new());
+    }
+    let data = Workforce::new(load::load(ws, &["staff"])?).context("invalid workforce data")?;
+    Ok(equalis_workforce::annual_snapshots(&data)
+        .iter()
+        .map(|d| d.year())
+        .collect())
+}
+
+/// How the report draws a return's sheets: the chart of each sheet whose name starts with the
+/// name given (the pay quartiles; the dashboard's representativeness and parity). The report's
+/// workforce pages and the web application draw the same charts from the same published cells.
+pub fn charts(kind: ReturnKind) -> Vec<(&'static str, Chart)> {
+    match kind {
+        ReturnKind::PayGap(_) => vec![(
+            "Pay quartiles",
+            Chart::Bars {
+                columns: vec![2, 3],
+                axis: "% of the quartile".to_owned(),
+            },
+        )],
+        ReturnKind::Dashboard => vec![
+            (
+                "Representativeness",
+                Chart::Bars {
+                    columns: vec![2, 3],
+                    axis: "%".to_owned(),
+                },
+            ),
+            (
+                "Parity",
+                Chart::Bars {
+                    columns: vec![3, 4],
+                    axis: "BME % of known ethnicity".to_owned(),
+                },
+            ),
+        ],
+        ReturnKind::Wres | ReturnKind::Wdes => Vec::new(),
+    }
 }
 
 fn scope_of(data: &Workforce, org: Option<&str>) -> anyhow::Result<Scope> {

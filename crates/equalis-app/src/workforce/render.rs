@@ -298,10 +298,18 @@ impl Report {
     /// An Excel workbook: a cover sheet, then one sheet per table with its title in A1,
     /// headings in row 3 and data below, numbers as numbers.
     pub fn xlsx(&self, path: &Path) -> crate::Result<()> {
-        self.xlsx_any(path).map_err(crate::Error::from)
+        let bytes = self.xlsx_bytes()?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("writing {}", path.display()))
+            .map_err(crate::Error::from)
     }
 
-    fn xlsx_any(&self, path: &Path) -> anyhow::Result<()> {
+    /// The Excel workbook of [`Report::xlsx`] as bytes: what a web server sends as a download.
+    pub fn xlsx_bytes(&self) -> crate::Result<Vec<u8>> {
+        self.xlsx_any().map_err(crate::Error::from)
+    }
+
+    fn xlsx_any(&self) -> anyhow::Result<Vec<u8>> {
         let mut wb = Workbook::new();
         let bold = Format::new().set_bold();
         let cover = wb.add_worksheet();
@@ -356,9 +364,7 @@ impl Report {
             }
             ws.set_column_width(0, 30)?;
         }
-        wb.save(path)
-            .with_context(|| format!("writing {}", path.display()))?;
-        Ok(())
+        wb.save_to_buffer().context("writing the workbook")
     }
 }
 

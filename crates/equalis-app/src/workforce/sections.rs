@@ -10,7 +10,7 @@ use equalis_workforce::{RateComparison, Scope, Workforce, all_scopes, annual_sna
 use equalis_workspace::Workspace;
 
 use super::render::{Publisher, Report};
-use super::{By, likelihood_cells, load, rate_people, wdes3_people, wres3_people};
+use super::{By, ReturnKind, likelihood_cells, load, rate_people, wdes3_people, wres3_people};
 
 /// NHS England's "no adverse impact" range for relative likelihoods.
 const BAND: (f64, f64) = (0.80, 1.25);
@@ -160,13 +160,7 @@ fn section(
             &mut blocks,
             part,
             report,
-            &[(
-                "Pay quartiles",
-                Chart::Bars {
-                    columns: vec![2, 3],
-                    axis: "% of the quartile".to_owned(),
-                },
-            )],
+            &super::charts(ReturnKind::PayGap(by)),
         );
     }
     let (report, _) = super::dashboard_report(p, data, scope, date, icb)?;
@@ -174,22 +168,7 @@ fn section(
         &mut blocks,
         "Quarterly workforce dashboard and representativeness",
         report,
-        &[
-            (
-                "Representativeness",
-                Chart::Bars {
-                    columns: vec![2, 3],
-                    axis: "%".to_owned(),
-                },
-            ),
-            (
-                "Parity",
-                Chart::Bars {
-                    columns: vec![3, 4],
-                    axis: "BME % of known ethnicity".to_owned(),
-                },
-            ),
-        ],
+        &super::charts(ReturnKind::Dashboard),
     );
     Ok(Section {
         slug,

@@ -55,6 +55,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (a workbook is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -73,6 +75,25 @@ impl Reply {
     /// The header's value as text.
     pub fn header(&self, name: header::HeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body read as an Excel workbook: each sheet's name and its cells as text (numbers as
+    /// Rust writes them), row by row.
+    pub fn workbook(&self) -> Vec<(String, Vec<Vec<String>>)> {
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(self.bytes.clone()))
+            .unwrap_or_else(|e| panic!("not a workbook ({e})"));
+        wb.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = wb.worksheet_range(&name).expect("a sheet");
+                let rows = range
+                    .rows()
+                    .map(|r| r.iter().map(ToString::to_string).collect())
+                    .collect();
+                (name, rows)
+            })
+            .collect()
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -181,6 +202,7 @@ impl App {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -151,9 +151,23 @@ async fn unknown_organisations_returns_and_formats_are_refused_with_the_valid_on
             r.body
         );
     }
-    let r = app.get("/workforce/ics/wres?format=xlsx", &who).await;
+    let r = app.get("/workforce/ics/wres?format=pdf", &who).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("There is no format `xlsx`"));
+    assert!(r.body.contains("There is no format `pdf`"));
+    // A year the staff data do not have is not found, listing those they have.
+    let r = app.get("/workforce/ics/wres?year=1999", &who).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("no 31 March 1999 snapshot"), "{}", r.body);
+    for y in years(&app) {
+        assert!(r.body.contains(&format!("<code>{y}</code>")), "{y}");
+    }
+    let r = app.get("/workforce/ics/wres.xlsx?year=last", &who).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("The year `last` is not a year"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
@@ -165,4 +179,174 @@ async fn snapshot_of_a_pay_gap_page() {
     let start = r.body.find("<main").expect("main");
     let end = r.body.find("</main>").expect("main ends") + "</main>".len();
     insta::assert_snapshot!("pay_gap_page", &r.body[start..end]);
+}
+
+/// The reporting years of the fixture's staff data.
+fn years(app: &crate::fixture::App) -> Vec<i16> {
+    let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
+    equalis_app::workforce::years(&ws).expect("years")
+}
+
+/// The published document `equalis workforce` builds for `org` in `year`.
+fn document(
+    app: &crate::fixture::App,
+    org: &str,
+    kind: ReturnKind,
+    year: Option<i16>,
+) -> equalis_app::workforce::Document {
+    let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
+    equalis_app::workforce::build(
+        &ws,
+        kind,
+        &WorkforceOptions {
+            org: (org != "ics").then(|| org.to_owned()),
+            year,
+            ..WorkforceOptions::default()
+        },
+    )
+    .expect("a return")
+}
+
+#[tokio::test]
+async fn each_year_of_the_staff_data_can_be_chosen_and_bookmarked() {
+    let app = App::with_workforce(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    let years = years(&app);
+    assert!(years.len() > 1, "the synthetic staff span years: {years:?}");
+    let (first, latest) = (years[0], years[years.len() - 1]);
+    // The page offers every year, the latest chosen, by a GET form (no JavaScript).
+    let r = app.get("/workforce/ics/wres", &who).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains("action=\"/workforce/ics/wres\" method=\"get\"")
+    );
+    for y in &years {
+        assert!(r.body.contains(&format!("<option value=\"{y}\"")), "{y}");
+    }
+    assert!(
+        r.body
+            .contains(&format!("<option value=\"{latest}\" selected>"))
+    );
+    assert!(r.body.contains(&format!("{latest}-03-31")));
+    // An earlier year: its snapshot, its own downloads, the CLI's figures.
+    let r = app
+        .get(&format!("/workforce/ics/wres?year={first}"), &who)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("<option value=\"{first}\" selected>"))
+    );
+    assert!(r.body.contains(&format!("{first}-03-31")));
+    assert!(
+        r.body
+            .contains(&format!("href=\"/workforce/ics/wres.csv?year={first}\""))
+    );
+    assert!(
+        r.body
+            .contains(&format!("href=\"/workforce/ics/wres.xlsx?year={first}\""))
+    );
+    let csv = app
+        .get(&format!("/workforce/ics/wres.csv?year={first}"), &who)
+        .await;
+    assert_eq!(
+        csv.header(header::CONTENT_DISPOSITION),
+        Some(format!("attachment; filename=\"workforce-ics-wres-{first}.csv\"").as_str())
+    );
+    let want = document(&app, "ics", ReturnKind::Wres, Some(first))
+        .report
+        .csv()
+        .expect("CSV");
+    assert_eq!(csv.bytes, want);
+    assert_ne!(
+        want,
+        document(&app, "ics", ReturnKind::Wres, None)
+            .report
+            .csv()
+            .expect("CSV"),
+        "the years differ"
+    );
+}
+
+#[tokio::test]
+async fn returns_show_their_year_on_year_and_the_reports_charts() {
+    let app = App::with_workforce(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    for ret in [
+        "wres",
+        "wdes",
+        "pay-gap-sex",
+        "pay-gap-ethnicity",
+        "pay-gap-disability",
+    ] {
+        let r = app.get(&format!("/workforce/ics/{ret}"), &who).await;
+        assert!(
+            r.body.contains("Year on year: each 31 March snapshot"),
+            "{ret}: {}",
+            r.body
+        );
+    }
+    // The report draws the pay quartiles, and the dashboard's representativeness and parity.
+    for (ret, charts) in [("pay-gap-sex", 1), ("dashboard", 1), ("wres", 0)] {
+        let r = app.get(&format!("/workforce/ics/{ret}"), &who).await;
+        let drawn = r.body.matches("<figure class=\"equalis-chart\">").count();
+        assert!(drawn >= charts, "{ret}: {drawn} charts");
+        if charts == 0 {
+            assert_eq!(drawn, 0, "{ret}");
+        }
+        // Each chart is an SVG with its title, for screen readers.
+        for figure in r.body.split("<figure class=\"equalis-chart\">").skip(1) {
+            let figure = &figure[..figure.find("</figure>").expect("figure ends")];
+            assert!(figure.trim_start().starts_with("<svg"), "{ret}");
+            assert!(figure.contains("<title"), "{ret}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_return_downloads_as_the_command_lines_workbook() {
+    let app = App::with_workforce(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    let org = app.orgs[0].clone();
+    let page = app.get(&format!("/workforce/{org}/wdes"), &who).await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/workforce/{org}/wdes.xlsx\""))
+    );
+    let doc = document(&app, &org, ReturnKind::Wdes, None);
+    for path in [
+        format!("/workforce/{org}/wdes.xlsx"),
+        format!("/workforce/{org}/wdes?format=xlsx"),
+    ] {
+        let r = app.get(&path, &who).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert_eq!(
+            r.header(header::CONTENT_TYPE),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        );
+        assert_eq!(
+            r.header(header::CONTENT_DISPOSITION),
+            Some(format!("attachment; filename=\"workforce-{org}-wdes.xlsx\"").as_str())
+        );
+        let book = r.workbook();
+        // A cover, then one sheet per table, as `equalis workforce --format xlsx` writes.
+        let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+        let mut want = vec!["Cover"];
+        want.extend(doc.report.sheets.iter().map(|s| s.name.as_str()));
+        assert_eq!(names, want);
+        assert_eq!(book[0].1[0][0], doc.report.title);
+        // Every cell of every table is the published document's.
+        for ((_, rows), sheet) in book.iter().skip(1).zip(&doc.report.sheets) {
+            assert_eq!(rows[0][0], sheet.title);
+            assert_eq!(rows[2], sheet.headers, "{}", sheet.name);
+            for (got, cells) in rows.iter().skip(3).zip(&sheet.rows) {
+                let want: Vec<String> = cells
+                    .iter()
+                    .map(|v| v.number().map_or_else(|| v.show(), |n| n.to_string()))
+                    .collect();
+                assert_eq!(got, &want, "{}", sheet.name);
+            }
+        }
+    }
 }
