@@ -279,6 +279,7 @@ struct IndicatorEntry {
     name: String,
     href: String,
     csv_href: String,
+    xlsx_href: String,
     latest: String,
     breakdowns: Vec<Link>,
 }
@@ -321,6 +322,7 @@ fn indicators_body(results: Option<&Snapshot>) -> Result<Body, WebError> {
                         name: info.name.clone(),
                         href: indicator_href(&info.id, &[]),
                         csv_href: format!("/indicators/{}.csv", encode(&info.id)),
+                        xlsx_href: format!("/indicators/{}.xlsx", encode(&info.id)),
                         latest: s.periods(&info.id).last().cloned().unwrap_or_default(),
                         breakdowns: s
                             .breakdowns(&info.id)
@@ -445,6 +447,14 @@ pub(crate) async fn indicator(
     {
         return csv(&state, &viewer, &snapshot, id, &q, &uri).await;
     }
+    if let Some(id) = id.strip_suffix(".xlsx")
+        && !snapshot
+            .metadata
+            .indicators
+            .contains_key(&*format!("{id}.xlsx"))
+    {
+        return xlsx(&snapshot, id, &q, &uri);
+    }
     let analyst = wants_analyst(&q)?;
     let may_see = may_see_unsuppressed(viewer.role());
     let body = if analyst {
@@ -546,6 +556,9 @@ fn indicator_body(
             analyst_href => indicator_href(id, &[("breakdown", &breakdown), ("period", &period), ("view", "analyst")]),
             csv_href => format!("/indicators/{}.csv{}", encode(id),
                 query_string(&[("breakdown", &breakdown), ("period", &period), ("view", view)])),
+            // Published figures only, so no view.
+            xlsx_href => format!("/indicators/{}.xlsx{}", encode(id),
+                query_string(&[("breakdown", &breakdown), ("period", &period)])),
         },
     )?;
     let title = if analyst {
@@ -638,6 +651,107 @@ pub(crate) fn download_response(body: &Body, kind: Download) -> Response {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     response
+}
+
+/// `GET /indicators/{id}.xlsx`: the indicator's published rows (every breakdown and period
+/// unless the query picks one) as an Excel workbook, made once per version and query. Published
+/// figures only: a workbook is made to be passed on.
+fn xlsx(
+    snapshot: &Snapshot,
+    id: &str,
+    q: &IndicatorQuery,
+    uri: &Uri,
+) -> Result<Response, WebError> {
+    snapshot.indicator(id)?;
+    if wants_analyst(q)? {
+        return Err(WebError::BadRequest(
+            "The Excel workbook has the published figures only; the unsuppressed figures are on \
+             the page and in its CSV, for analysts."
+                .to_owned(),
+        ));
+    }
+    let key = format!("xlsx:{}", path_and_query(uri));
+    let body = snapshot
+        .bodies
+        .get_or_render(&key, || xlsx_body(snapshot, id, q))?;
+    Ok(download_response(&body, Download::Xlsx))
+}
+
+/// The workbook of an indicator's published rows, filtered by the query: a cover saying what
+/// it holds, then the rows with the CSV's columns, numbers as numbers. Written by the same
+/// writer as the workforce returns' workbooks (`equalis_app`'s `Report`), from cells that have
+/// passed disclosure control.
+fn xlsx_body(snapshot: &Snapshot, id: &str, q: &IndicatorQuery) -> Result<Body, WebError> {
+    use equalis_report::tables::{Sheet, Val};
+    let info = snapshot.indicator(id)?;
+    let breakdown = choose_breakdown(snapshot, id, q.breakdown.as_deref())?;
+    let period = choose_period(snapshot, id, q.period.as_deref())?;
+    let mut rows: Vec<&PublishedRow> = snapshot
+        .published(id)
+        .iter()
+        .filter(|r| {
+            breakdown.as_ref().is_none_or(|b| &r.breakdown == b)
+                && period.as_ref().is_none_or(|p| &r.period == p)
+        })
+        .collect();
+    sort_rows(&mut rows);
+    // A value to 6 places at most, as the CSV writes it; nothing where nothing applies.
+    let num = |c: &Publishable<Cell>| match c.get() {
+        Cell::NotApplicable => Val::text(""),
+        _ => Val::Num(c.clone(), 6),
+    };
+    let mut sheet = Sheet::new("Figures", info.name.clone(), &CSV_COLUMNS);
+    for r in rows {
+        sheet.row(vec![
+            Val::text(&r.indicator_id),
+            Val::text(&r.period),
+            Val::text(&r.breakdown),
+            Val::text(&r.group),
+            Val::text(r.statistic.as_str()),
+            num(&r.numerator),
+            num(&r.denominator),
+            num(&r.comparator_numerator),
+            num(&r.comparator_denominator),
+            num(&r.value),
+            num(&r.lowercl),
+            num(&r.uppercl),
+            Val::text(r.comparison.map(|c| c.as_str()).unwrap_or_default()),
+            Val::text(r.note.clone().unwrap_or_default()),
+        ]);
+    }
+    let report = equalis_app::workforce::Report {
+        title: info.name.clone(),
+        cover: vec![
+            ("Indicator".to_owned(), info.id.clone()),
+            (
+                "Breakdown".to_owned(),
+                breakdown
+                    .clone()
+                    .unwrap_or_else(|| "every breakdown".to_owned()),
+            ),
+            (
+                "Period".to_owned(),
+                period.clone().unwrap_or_else(|| "every period".to_owned()),
+            ),
+            ("Results version".to_owned(), snapshot.version.clone()),
+            (
+                "Computed".to_owned(),
+                readable_time(&snapshot.metadata.computed_at),
+            ),
+            (
+                "View".to_owned(),
+                "published: counts of 1 to 7 withheld (*), as on the published pages".to_owned(),
+            ),
+        ],
+        sheets: vec![sheet],
+    };
+    let bytes = report.xlsx_bytes().map_err(WebError::internal)?;
+    let name = format!(
+        "{id}{}{}.xlsx",
+        breakdown.map(|b| format!("-{b}")).unwrap_or_default(),
+        period.map(|p| format!("-{p}")).unwrap_or_default(),
+    );
+    Ok(Body::download(bytes, &name))
 }
 
 /// The CSV of an indicator's `rows`, filtered by the query.

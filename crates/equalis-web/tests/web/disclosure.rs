@@ -84,6 +84,23 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
                         &mut withheld,
                     );
                 }
+                // The Excel workbook: the CSV's columns from its third row on.
+                let xlsx = app.get(&format!("/indicators/{id}.xlsx?{q}"), who).await;
+                assert_eq!(xlsx.status, StatusCode::OK, "{id} {b} {p}");
+                let book = xlsx.workbook();
+                for rec in book[1].1.iter().skip(3) {
+                    let mut cols = vec![5, 6, 7, 8];
+                    if rec[4] == "count" {
+                        cols.push(9);
+                    }
+                    let cells: Vec<String> = cols.iter().map(|&i| rec[i].clone()).collect();
+                    check_text(
+                        &cells,
+                        &format!("workbook {id} {b} {p}"),
+                        &mut checked,
+                        &mut withheld,
+                    );
+                }
                 // The API.
                 let api = app.get(&format!("/api/v1/indicators/{id}?{q}"), who).await;
                 for row in api.json()["rows"].as_array().expect("rows") {
@@ -140,6 +157,14 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
                 &mut checked,
                 &mut withheld,
             );
+            let xlsx = app.get(&format!("/workforce/{org}/{ret}.xlsx"), who).await;
+            assert_eq!(xlsx.status, StatusCode::OK, "{org} {ret}");
+            check_text(
+                &workbook_counts(app, &org, ret, &xlsx.workbook()),
+                &format!("workforce workbook {org} {ret}"),
+                &mut checked,
+                &mut withheld,
+            );
         }
     }
     // The other pages hold no table of counts, but no small count either.
@@ -159,6 +184,59 @@ fn workforce_counts(body: &str) -> Vec<String> {
         .filter(|row| !row_header(row).contains("board members"))
         .flat_map(html_counts)
         .collect()
+}
+
+/// The count cells of a workforce workbook but those of board members (as
+/// [`workforce_counts`]). A workbook does not say which numbers are counts, so the cells
+/// scanned are those where the published document `equalis workforce` builds holds a count;
+/// the workbook's table cells are checked to be that document's first (whatever is scanned is
+/// what was sent).
+fn workbook_counts(
+    app: &App,
+    org: &str,
+    ret: &str,
+    book: &[(String, Vec<Vec<String>>)],
+) -> Vec<String> {
+    use equalis_app::workforce::{By, ReturnKind, WorkforceOptions};
+    use equalis_disclosure::Cell;
+    use equalis_report::tables::Val;
+    let kind = match ret {
+        "wres" => ReturnKind::Wres,
+        "wdes" => ReturnKind::Wdes,
+        "pay-gap-sex" => ReturnKind::PayGap(By::Sex),
+        "pay-gap-ethnicity" => ReturnKind::PayGap(By::Ethnicity),
+        "pay-gap-disability" => ReturnKind::PayGap(By::Disability),
+        _ => ReturnKind::Dashboard,
+    };
+    let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
+    let doc = equalis_app::workforce::build(
+        &ws,
+        kind,
+        &WorkforceOptions {
+            org: (org != "ics").then(|| org.to_owned()),
+            ..WorkforceOptions::default()
+        },
+    )
+    .expect("a return");
+    let mut out = Vec::new();
+    assert_eq!(book.len(), doc.report.sheets.len() + 1, "{org} {ret}");
+    for ((name, rows), sheet) in book.iter().skip(1).zip(&doc.report.sheets) {
+        assert_eq!(name, &sheet.name);
+        assert_eq!(rows.len(), sheet.rows.len() + 3, "{org} {ret} {name}");
+        for (got, cells) in rows.iter().skip(3).zip(&sheet.rows) {
+            let label = cells.first().map(Val::show).unwrap_or_default();
+            for (text, v) in got.iter().zip(cells) {
+                if let Val::Num(p, _) = v
+                    && matches!(p.get(), Cell::Count(_) | Cell::Suppressed(_))
+                    && !label.contains("board members")
+                {
+                    assert_eq!(text, &v.show(), "{org} {ret} {name} {label}");
+                    out.push(text.clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The text of a table row's header cell.

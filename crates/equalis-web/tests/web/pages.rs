@@ -172,6 +172,85 @@ async fn csv_downloads_carry_the_published_rows() {
 }
 
 #[tokio::test]
+async fn excel_downloads_carry_the_csvs_published_rows() {
+    let app = App::new(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    for q in ["?breakdown=ethnic_group&period=2025/26", ""] {
+        let r = app
+            .get(&format!("/indicators/smi_health_check.xlsx{q}"), &who)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
+        assert_eq!(
+            r.header(header::CONTENT_TYPE),
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        );
+        let want_name = if q.is_empty() {
+            "smi_health_check.xlsx"
+        } else {
+            "smi_health_check-ethnic_group-2025_26.xlsx"
+        };
+        assert_eq!(
+            r.header(header::CONTENT_DISPOSITION),
+            Some(format!("attachment; filename=\"{want_name}\"").as_str())
+        );
+        let book = r.workbook();
+        assert_eq!(book.len(), 2);
+        let (cover, figures) = (&book[0], &book[1]);
+        assert_eq!(cover.0, "Cover");
+        assert!(
+            cover
+                .1
+                .iter()
+                .any(|r| r[0] == "View" && r[1].starts_with("published")),
+            "{:?}",
+            cover.1
+        );
+        assert_eq!(figures.0, "Figures");
+        // The same rows, cell for cell, as the CSV with the same filters.
+        let csv = app
+            .get(&format!("/indicators/smi_health_check.csv{q}"), &who)
+            .await;
+        let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(figures.1[2], header);
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+            .collect();
+        assert!(!rows.is_empty());
+        assert_eq!(&figures.1[3..], &rows[..], "{q}");
+    }
+    // The page and the list link to it; the analyst view has no workbook.
+    let page = app
+        .get(
+            "/indicators/smi_health_check?breakdown=ethnic_group&period=2025/26",
+            &who,
+        )
+        .await;
+    assert!(page.body.contains(
+        "href=\"/indicators/smi_health_check.xlsx?breakdown=ethnic_group&amp;period=2025%2F26\""
+    ));
+    let list = app.get("/indicators", &who).await;
+    assert!(
+        list.body
+            .contains("href=\"/indicators/smi_health_check.xlsx\"")
+    );
+    let analyst = app.as_role(Role::Analyst).await;
+    let r = app
+        .get("/indicators/smi_health_check.xlsx?view=analyst", &analyst)
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("published figures only"), "{}", r.body);
+    let r = app.get("/indicators/no_such.xlsx", &who).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_analyst_view_is_for_analysts_and_admins_and_is_audited() {
     let app = App::new(false).await;
     let path = "/indicators/smi_health_check?breakdown=ethnic_group&period=2025/26&view=analyst";

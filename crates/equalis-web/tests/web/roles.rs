@@ -56,6 +56,11 @@ fn routes() -> Vec<Route> {
         ),
         route(
             "GET",
+            "/indicators/smi_health_check.xlsx?breakdown=ethnic_group",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
             "/indicators/smi_health_check?view=analyst",
             same(analyst),
         ),
@@ -78,6 +83,11 @@ fn routes() -> Vec<Route> {
         route(
             "GET",
             "/workforce/ics/dashboard?format=csv",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/workforce/ics/wdes.xlsx",
             (published_private, published_public),
         ),
         route("GET", "/admin/audit", same(admin)),
