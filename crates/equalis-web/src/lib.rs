@@ -49,7 +49,7 @@ pub use state::{AppState, Options, ServeError};
 
 /// The whole application as an axum router over `state`.
 pub fn router(state: AppState) -> Router {
-    let [api_list, api_one, api_doc] = API_ROUTES;
+    let [api_list, api_one, api_workforce, api_return, api_doc] = API_ROUTES;
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(auth::login_form).post(auth::login))
@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
         .route(api_list, get(api::indicators))
         .route(api_one, get(api::indicator))
+        .route(api_workforce, get(api::workforce_list))
+        .route(api_return, get(api::workforce_return))
         .route(api_doc, get(api::openapi))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))

@@ -157,7 +157,7 @@ fn indicator_href(id: &str, params: &[(&str, &str)]) -> String {
 }
 
 /// `?k=v&…` of the parameters that have a value, or nothing.
-fn query_string(params: &[(&str, &str)]) -> String {
+pub(crate) fn query_string(params: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (i, (k, v)) in params.iter().filter(|(_, v)| !v.is_empty()).enumerate() {
         out.push(if i == 0 { '?' } else { '&' });

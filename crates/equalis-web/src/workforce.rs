@@ -348,13 +348,7 @@ pub(crate) async fn page(
     viewer.require_published(&state, &uri.to_string())?;
     let q = query(q)?;
     let (ret, output) = output_of(ret, q.format.as_deref())?;
-    let Some(&(slug, kind, label)) = RETURNS.iter().find(|(s, _, _)| *s == ret) else {
-        return Err(WebError::NotFound {
-            what: format!("There is no workforce return `{ret}`."),
-            kind: "returns",
-            valid: RETURNS.iter().map(|(s, _, _)| (*s).to_owned()).collect(),
-        });
-    };
+    let (slug, kind, label) = find_return(&ret)?;
     let shown = returned(&state, &org, slug, kind, q.year).await?;
     let year_part = shown.year.map(|y| format!("-{y}")).unwrap_or_default();
     if let Output::File(d) = output {
@@ -445,6 +439,71 @@ async fn returned(
         })
     })
     .await
+}
+
+/// The return named `ret` in an address, or a 404 listing the returns.
+fn find_return(ret: &str) -> Result<(&'static str, ReturnKind, &'static str), WebError> {
+    RETURNS
+        .iter()
+        .find(|(s, _, _)| *s == ret)
+        .copied()
+        .ok_or_else(|| WebError::NotFound {
+            what: format!("There is no workforce return `{ret}`."),
+            kind: "returns",
+            valid: RETURNS.iter().map(|(s, _, _)| (*s).to_owned()).collect(),
+        })
+}
+
+/// The API's list of the workforce returns (`GET /api/v1/workforce`): the ICS and each
+/// organisation with the address of each of its returns, and the years of the staff data.
+pub(crate) async fn api_list(state: &AppState) -> Result<serde_json::Value, WebError> {
+    let kept = state.clone();
+    with_workspace(state, move |ws| {
+        let (_, listing) = listing(&kept, ws)?;
+        let names = &ws.config().organisations;
+        let orgs: Vec<serde_json::Value> = match &listing.orgs {
+            None => Vec::new(),
+            Some(codes) => std::iter::once((ICS, "Whole ICS"))
+                .chain(
+                    codes
+                        .iter()
+                        .map(|c| (c.as_str(), names.get(c).map_or(c.as_str(), String::as_str))),
+                )
+                .map(|(code, name)| {
+                    let returns: Vec<serde_json::Value> = RETURNS
+                        .iter()
+                        .map(|(slug, _, title)| {
+                            serde_json::json!({
+                                "return": slug,
+                                "title": title,
+                                "href": format!("/api/v1/workforce/{}/{slug}", encode(code)),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({ "code": code, "name": name, "returns": returns })
+                })
+                .collect(),
+        };
+        Ok(serde_json::json!({
+            "view": "published",
+            "years": listing.years,
+            "organisations": orgs,
+        }))
+    })
+    .await
+}
+
+/// The API's return (`GET /api/v1/workforce/{org}/{return}`): the document's JSON, as
+/// `equalis workforce … --format json` writes it.
+pub(crate) async fn api_return(
+    state: &AppState,
+    org: &str,
+    ret: &str,
+    year: Option<String>,
+) -> Result<serde_json::Value, WebError> {
+    let (slug, kind, _) = find_return(ret)?;
+    let shown = returned(state, org, slug, kind, year).await?;
+    Ok(shown.doc.json.clone())
 }
 
 /// The published document `kind` of `org` (`ics` or an ODS code) in `year` (the latest when

@@ -148,7 +148,7 @@ async fn api_errors_are_json_with_the_valid_names() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_exactly_the_apis_routes() {
-    let app = App::new(false).await;
+    let app = App::with_workforce(false).await;
     let r = app.get("/api/v1/openapi.json", &Who::Anonymous).await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
@@ -173,7 +173,10 @@ async fn the_openapi_document_describes_exactly_the_apis_routes() {
     for (path, ops) in doc["paths"].as_object().expect("paths") {
         for (method, op) in ops.as_object().expect("operations") {
             assert_eq!(method, "get");
-            let url = path.replace("{id}", "smi_health_check");
+            let url = path
+                .replace("{id}", "smi_health_check")
+                .replace("{org}", "ics")
+                .replace("{return}", "wres");
             let r = app.get(&url, &who).await;
             let status = r.status.as_u16().to_string();
             assert!(
@@ -189,4 +192,203 @@ async fn the_openapi_document_describes_exactly_the_apis_routes() {
         let pointer = format!("/{}", &part[..part.find('"').expect("end")]);
         assert!(doc.pointer(&pointer).is_some(), "{pointer}");
     }
+}
+
+/// Follows `next` from `first` to the last page, checking each page's fields; the items under
+/// `key` of every page, in order.
+async fn every_page(app: &App, who: &Who, first: &str, key: &str) -> (Vec<Value>, usize) {
+    let (mut items, mut pages, mut next) = (Vec::new(), 0, Some(first.to_owned()));
+    while let Some(url) = next {
+        let r = app.get(&url, who).await;
+        assert_eq!(r.status, StatusCode::OK, "{url}: {}", r.body);
+        let j = r.json();
+        let page = j[key].as_array().expect("items");
+        assert!(page.len() <= j["limit"].as_u64().expect("limit") as usize);
+        assert_eq!(j["offset"].as_u64(), Some(items.len() as u64), "{url}");
+        items.extend(page.iter().cloned());
+        pages += 1;
+        next = j["next"].as_str().map(str::to_owned);
+        if next.is_none() {
+            assert_eq!(j["total"].as_u64(), Some(items.len() as u64), "{url}");
+        }
+    }
+    (items, pages)
+}
+
+#[tokio::test]
+async fn long_lists_come_a_page_at_a_time_with_a_next_link() {
+    let app = App::new(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    // By default a page is long enough for the fixture: one page, no next.
+    let whole = app
+        .get("/api/v1/indicators/smi_health_check", &who)
+        .await
+        .json();
+    assert_eq!(whole["limit"], 1000);
+    assert_eq!(whole["offset"], 0);
+    assert_eq!(whole["total"], 26);
+    assert_eq!(whole["next"], Value::Null);
+    let all = whole["rows"].as_array().expect("rows").clone();
+    // Pages of 10 give the same rows in the same order, in three pages.
+    let (paged, pages) = every_page(
+        &app,
+        &who,
+        "/api/v1/indicators/smi_health_check?limit=10",
+        "rows",
+    )
+    .await;
+    assert_eq!(pages, 3);
+    assert_eq!(paged, all);
+    let second = app
+        .get("/api/v1/indicators/smi_health_check?limit=10", &who)
+        .await
+        .json();
+    assert_eq!(
+        second["next"],
+        "/api/v1/indicators/smi_health_check?limit=10&offset=10"
+    );
+    // The filters go on to the next page as they were asked.
+    let j = app
+        .get(
+            "/api/v1/indicators/smi_health_check?breakdown=ethnic_group&period=latest&limit=2",
+            &who,
+        )
+        .await
+        .json();
+    assert_eq!(
+        j["next"],
+        "/api/v1/indicators/smi_health_check?breakdown=ethnic_group&period=latest&limit=2&offset=2"
+    );
+    let (rows, _) = every_page(
+        &app,
+        &who,
+        "/api/v1/indicators/smi_health_check?breakdown=ethnic_group&period=latest&limit=2",
+        "rows",
+    )
+    .await;
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|r| r["breakdown"] == "ethnic_group"));
+    // Past the end: no rows, no next.
+    let j = app
+        .get("/api/v1/indicators/smi_health_check?offset=500", &who)
+        .await
+        .json();
+    assert_eq!(j["rows"], serde_json::json!([]));
+    assert_eq!(j["next"], Value::Null);
+    // The list of indicators pages the same way.
+    let (list, pages) = every_page(&app, &who, "/api/v1/indicators?limit=1", "indicators").await;
+    assert_eq!(pages, 2);
+    assert_eq!(
+        list.iter().map(|i| i["id"].clone()).collect::<Vec<_>>(),
+        ["smi_health_check", "wl_over_52_weeks"]
+    );
+    // Limits out of range and offsets that are not numbers are refused, saying what is allowed.
+    for (url, allowed) in [
+        (
+            "/api/v1/indicators/smi_health_check?limit=0",
+            "from 1 to 10000",
+        ),
+        (
+            "/api/v1/indicators/smi_health_check?limit=10001",
+            "from 1 to 10000",
+        ),
+        (
+            "/api/v1/indicators/smi_health_check?limit=ten",
+            "from 1 to 10000",
+        ),
+        ("/api/v1/indicators/smi_health_check?offset=-1", "from 0"),
+        ("/api/v1/indicators?limit=1001", "from 1 to 1000"),
+    ] {
+        let r = app.get(url, &who).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}");
+        let message = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(message.contains(allowed), "{url}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn the_workforce_api_gives_the_command_lines_json() {
+    let app = App::with_workforce(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
+    let years = equalis_app::workforce::years(&ws).expect("years");
+    let list = app.get("/api/v1/workforce", &who).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let list = list.json();
+    assert_eq!(list["years"], serde_json::json!(years));
+    let orgs = list["organisations"].as_array().expect("organisations");
+    assert_eq!(orgs.len(), app.orgs.len() + 1);
+    assert_eq!(orgs[0]["code"], "ics");
+    assert_eq!(orgs[1]["code"], app.orgs[0]);
+    assert_eq!(orgs[1]["name"], crate::fixture::ORG_NAME);
+    assert_eq!(
+        orgs[1]["returns"][0]["href"],
+        format!("/api/v1/workforce/{}/wres", app.orgs[0])
+    );
+    // Each return is exactly the published JSON of `equalis workforce … --format json`, by a
+    // bearer token as well as a session.
+    let token = app.token_for(Role::Viewer).await;
+    let org = app.orgs[1].clone();
+    for (ret, kind, year) in [
+        ("wres", equalis_app::workforce::ReturnKind::Wres, None),
+        (
+            "pay-gap-ethnicity",
+            equalis_app::workforce::ReturnKind::PayGap(equalis_app::workforce::By::Ethnicity),
+            Some(years[0]),
+        ),
+        (
+            "dashboard",
+            equalis_app::workforce::ReturnKind::Dashboard,
+            None,
+        ),
+    ] {
+        let want = equalis_app::workforce::build(
+            &ws,
+            kind,
+            &equalis_app::workforce::WorkforceOptions {
+                org: Some(org.clone()),
+                year,
+                ..Default::default()
+            },
+        )
+        .expect("a return")
+        .json;
+        let url = match year {
+            Some(y) => format!("/api/v1/workforce/{org}/{ret}?year={y}"),
+            None => format!("/api/v1/workforce/{org}/{ret}"),
+        };
+        for who in [&who, &token] {
+            let r = app.get(&url, who).await;
+            assert_eq!(r.status, StatusCode::OK, "{url}: {}", r.body);
+            assert_eq!(r.json(), want, "{url}");
+            assert_eq!(r.json()["view"], "published");
+        }
+    }
+    // Unknown names are JSON 404s listing the valid ones.
+    for (url, kind) in [
+        ("/api/v1/workforce/ZZZ99/wres", "organisations"),
+        ("/api/v1/workforce/ics/wres-2024", "returns"),
+        ("/api/v1/workforce/ics/wres?year=1999", "years"),
+    ] {
+        let r = app.get(url, &who).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{url}");
+        assert!(
+            r.json()["error"]["valid"][kind].is_array(),
+            "{url}: {}",
+            r.body
+        );
+    }
+    let r = app.get("/api/v1/workforce/ics/wres?format=csv", &who).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.get("/api/v1/workforce", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Without workforce data, empty lists.
+    let bare = App::new(false).await;
+    let who = bare.as_role(Role::Viewer).await;
+    let j = bare.get("/api/v1/workforce", &who).await.json();
+    assert_eq!(j["organisations"], serde_json::json!([]));
+    assert_eq!(j["years"], serde_json::json!([]));
 }

@@ -244,6 +244,16 @@ impl App {
         reply.cookie("equalis-session").expect("a session cookie")
     }
 
+    /// A bearer API token of the account of `role`, made in the store.
+    pub async fn token_for(&self, role: Role) -> Who {
+        let made = self
+            .store
+            .create_api_token(&equalis_store::Actor::System, email_of(role), "test")
+            .await
+            .expect("token");
+        Who::Bearer(made.secret.expose().to_owned())
+    }
+
     /// Submits the sign-in form (after fetching it for its CSRF token).
     pub async fn try_sign_in(&self, email: &str, password: &str) -> Reply {
         let form = self.get("/login", &Who::Anonymous).await;

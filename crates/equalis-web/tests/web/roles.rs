@@ -117,6 +117,12 @@ fn routes() -> Vec<Route> {
             "/api/v1/indicators/smi_health_check",
             (api_private, published_public),
         ),
+        route("GET", "/api/v1/workforce", (api_private, published_public)),
+        route(
+            "GET",
+            "/api/v1/workforce/ics/pay-gap-sex",
+            (api_private, published_public),
+        ),
         route("GET", "/api/v1/openapi.json", same([OK; 6])),
         // Signed in, the sign-in page sends people on.
         route(

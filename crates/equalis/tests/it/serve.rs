@@ -135,10 +135,22 @@ fn the_api_serves_the_same_figures_as_equalis_results() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let cli: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-        let (status, body) = get(&server, &format!("/api/v1/indicators/{id}"));
-        assert_eq!(status, 200, "{body}");
-        let api: serde_json::Value = serde_json::from_str(&body).unwrap();
-        let rows = api["rows"].as_array().unwrap();
+        // The rows come a page at a time: `next` leads through them all.
+        let (mut rows, mut next, mut pages) = (
+            Vec::new(),
+            Some(format!("/api/v1/indicators/{id}?limit=10000")),
+            0,
+        );
+        while let Some(url) = next {
+            let (status, body) = get(&server, &url);
+            assert_eq!(status, 200, "{body}");
+            let api: serde_json::Value = serde_json::from_str(&body).unwrap();
+            rows.extend(api["rows"].as_array().unwrap().iter().cloned());
+            assert_eq!(api["total"].as_u64(), Some(cli.len() as u64), "{id}");
+            next = api["next"].as_str().map(str::to_owned);
+            pages += 1;
+        }
+        assert_eq!(pages, cli.len().div_ceil(10_000).max(1), "{id}");
         assert_eq!(rows.len(), cli.len(), "{id}");
         assert!(!rows.is_empty(), "{id}");
         // Indexed by row: the demo's indicators have tens of thousands of rows.
