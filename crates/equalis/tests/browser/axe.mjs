@@ -1,8 +1,12 @@
 // Checks pages against WCAG 2.2 AA with axe-core in Debian's headless Chromium.
 //
-// Usage: node axe.mjs URL... — prints one JSON object per page ({url, violations: [...]})
-// on stdout, a line per violation on stderr, and exits 1 if any page has a violation or
-// cannot be loaded. Run by crates/equalis/tests/it/browser.rs; installed by `npm ci` (.ci/run).
+// Usage: node axe.mjs [--sign-in EMAIL] URL... — prints one JSON object per page ({url,
+// violations: [...]}) on stdout, a line per violation on stderr, and exits 1 if any page has a
+// violation or cannot be loaded. With --sign-in, it first signs in through the sign-in form of
+// the first URL's server, with the password from the EQUALIS_PASSWORD environment variable
+// (never an argument: arguments show in the process list), so pages that need an account are
+// checked as their users see them. Run by crates/equalis/tests/it/browser.rs; installed by
+// `npm ci` (.ci/run).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -23,12 +27,30 @@ const browser = await chromium.launch({
     "--disable-sync",
   ],
 });
+let args = process.argv.slice(2);
+let signIn = null;
+if (args[0] === "--sign-in") {
+  signIn = args[1];
+  args = args.slice(2);
+}
 let failed = false;
 try {
   // `bypassCSP`: equalis serve forbids inline script (as it should), and axe-core is injected
   // as one; the pages themselves are loaded and run under their real policy.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  for (const url of process.argv.slice(2)) {
+  if (signIn) {
+    const password = process.env.EQUALIS_PASSWORD;
+    if (!password) throw new Error("--sign-in needs the password in EQUALIS_PASSWORD");
+    const login = new URL("/login", args[0]).href;
+    await page.goto(login, { waitUntil: "load" });
+    await page.fill("#email", signIn);
+    await page.fill("#password", password);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("button[type=submit]")]);
+    if (new URL(page.url()).pathname === "/login") {
+      throw new Error(`signing in as ${signIn} failed: still on ${page.url()}`);
+    }
+  }
+  for (const url of args) {
     const response = await page.goto(url, { waitUntil: "load" });
     if (response && !response.ok() && !url.startsWith("file:")) {
       console.error(`${url}: HTTP ${response.status()}`);

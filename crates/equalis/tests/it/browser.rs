@@ -30,12 +30,24 @@ fn harness() -> Option<PathBuf> {
 
 /// Runs axe-core on `urls`; panics with every violation found.
 pub fn assert_accessible(urls: &[String]) {
+    check(urls, None);
+}
+
+/// Runs axe-core on `urls` after signing in as `(email, password)` through the sign-in form
+/// of their server (the password is passed in the environment, not as an argument).
+pub fn assert_accessible_signed_in(urls: &[String], account: (&str, &str)) {
+    check(urls, Some(account));
+}
+
+fn check(urls: &[String], account: Option<(&str, &str)>) {
     let Some(dir) = harness() else { return };
-    let o = Command::new("node")
-        .arg(dir.join("axe.mjs"))
-        .args(urls)
-        .output()
-        .unwrap();
+    let mut node = Command::new("node");
+    node.arg(dir.join("axe.mjs"));
+    if let Some((email, password)) = account {
+        node.args(["--sign-in", email])
+            .env("EQUALIS_PASSWORD", password);
+    }
+    let o = node.args(urls).output().unwrap();
     let pages: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
@@ -104,4 +116,28 @@ fn every_web_page_type_passes_axe() {
     .map(|p| format!("{}{p}", server.url))
     .collect();
     assert_accessible(&urls);
+}
+
+/// The pages that need an account or read the staff data, signed in as an admin: the
+/// workforce list, returns of the ICS and an organisation (tables, the report's charts, the
+/// year form), another year's, the API tokens page and the audit log.
+#[test]
+fn every_signed_in_and_workforce_page_type_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    let urls: Vec<String> = [
+        "/workforce",
+        "/workforce/ics/wres",
+        "/workforce/RWE/pay-gap-sex",
+        "/workforce/ics/dashboard",
+        "/workforce/RWE/wdes?year=2025",
+        "/account/tokens",
+        "/admin/audit",
+    ]
+    .iter()
+    .map(|p| format!("{}{p}", server.url))
+    .collect();
+    assert_accessible_signed_in(&urls, crate::serve::ADMIN);
 }

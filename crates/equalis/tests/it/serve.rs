@@ -5,11 +5,13 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Command;
 
-/// `equalis serve` on a copy of the demo's results, stopped when dropped.
+/// `equalis serve` on a copy of the demo's workspace, stopped when dropped.
 pub struct Server {
     child: std::process::Child,
     pub url: String,
     dir: tempfile::TempDir,
+    /// The store's URL when it is PostgreSQL (the workspace's SQLite file otherwise).
+    database: Option<String>,
 }
 
 impl Drop for Server {
@@ -19,9 +21,19 @@ impl Drop for Server {
     }
 }
 
-/// Starts `equalis serve` on a workspace holding the demo's settings, key and results, with
-/// its published pages public (so that the harness needs no account), on a free loopback port.
+/// The admin account `serve_demo` makes, and its password (given on standard input only).
+pub const ADMIN: (&str, &str) = ("admin@example.nhs.uk", "correct horse battery staple");
+
+/// Starts `equalis serve` on a workspace holding the demo's settings, key, datasets and
+/// results, with its published pages public (so that the harness needs no account for them)
+/// and an admin account ([`ADMIN`]) for those that need one, on a free loopback port.
 pub fn serve_demo() -> Server {
+    serve_demo_on(None)
+}
+
+/// [`serve_demo`] with its store in the PostgreSQL database `database` (`--database`), or in
+/// the workspace's SQLite file when `None`.
+pub fn serve_demo_on(database: Option<&str>) -> Server {
     let (o, demo) = crate::common::demo();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let demo = demo.join("workspace");
@@ -36,6 +48,29 @@ pub fn serve_demo() -> Server {
     .unwrap();
     std::fs::copy(demo.join("key"), ws.join("key")).unwrap();
     copy_dir(&demo.join("results"), &ws.join("results"));
+    // The datasets too, for the workforce pages (not the demo's store: this one is new).
+    copy_dir(&demo.join("data"), &ws.join("data"));
+    let store: Vec<&str> = match database {
+        Some(url) => vec!["--workspace", ws.to_str().unwrap(), "--database", url],
+        None => vec!["--workspace", ws.to_str().unwrap()],
+    };
+    let mut add = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args(["user", "add"])
+        .args(&store)
+        .args(["--email", ADMIN.0, "--name", "Ada Admin", "--role", "admin"])
+        .arg("--password-stdin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{}", ADMIN.1).unwrap();
+    let added = add.wait_with_output().unwrap();
+    assert!(
+        added.status.success(),
+        "user add: {}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -43,13 +78,9 @@ pub fn serve_demo() -> Server {
         .port();
     let addr = format!("127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_equalis"))
-        .args([
-            "serve",
-            "--workspace",
-            ws.to_str().unwrap(),
-            "--addr",
-            &addr,
-        ])
+        .arg("serve")
+        .args(&store)
+        .args(["--addr", &addr])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .spawn()
@@ -58,6 +89,7 @@ pub fn serve_demo() -> Server {
         child,
         url: format!("http://{addr}"),
         dir,
+        database: database.map(str::to_owned),
     };
     // Up when it accepts a connection (within a minute: the store is created on start).
     let up = (0..600).any(|_| {
@@ -83,18 +115,94 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// `GET path` over plain HTTP/1.1: the status and the body.
 fn get(server: &Server, path: &str) -> (u16, String) {
+    let r = request(server, "GET", path, &[], None);
+    (r.status, r.body)
+}
+
+/// A response read whole.
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    /// The value `name=VALUE` of a `Set-Cookie` header.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (h, v) = l.split_once(':')?;
+            if !h.eq_ignore_ascii_case("set-cookie") {
+                return None;
+            }
+            let pair = v.trim().split(';').next()?;
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    /// A header's value.
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (h, v) = l.split_once(':')?;
+            h.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// A request over plain HTTP/1.1 with `headers` and a form `body`.
+fn request(
+    server: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Reply {
     let addr = server.url.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        req.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{b}",
+            b.len()
+        ));
+    } else {
+        req.push_str("\r\n");
+    }
+    stream.write_all(req.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, body.to_owned())
+    Reply {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+/// The value of the hidden form field `name` in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} in {page}"));
+    let rest = &page[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// Percent-encodes a form value.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A figure as `equalis results --format json` gives it (text made a number where it is one)
@@ -189,4 +297,89 @@ fn the_api_serves_the_same_figures_as_equalis_results() {
     let (status, page) = get(&server, "/indicators/nope");
     assert_eq!(status, 404);
     assert!(page.contains("<code>smi_health_check</code>"));
+}
+
+/// `equalis serve --database postgres://…`: the real binary with its store in PostgreSQL (an
+/// account made there by `equalis user add --database`), signed in through the form with its
+/// CSRF cookie, the pages that read the store (tokens, the audit log) served from it, and the
+/// audit chain it wrote verified by `equalis audit verify --database`. Runs when
+/// `EQUALIS_TEST_POSTGRES` names a server; fails without one when `EQUALIS_REQUIRE_POSTGRES=1`.
+#[test]
+fn the_server_keeps_its_store_in_postgres() {
+    let Some(pg) = equalis_store::testing::TestPostgres::create_blocking("serve") else {
+        return;
+    };
+    let server = serve_demo_on(Some(pg.url()));
+    // Not the workspace's SQLite file: the store is PostgreSQL's.
+    assert!(!server.dir.path().join("equalis.db").exists());
+    assert_eq!(server.database.as_deref(), Some(pg.url()));
+    let form = request(&server, "GET", "/login", &[], None);
+    assert_eq!(form.status, 200);
+    let csrf_cookie = form
+        .cookie("equalis-login")
+        .expect("the sign-in CSRF cookie");
+    let token = hidden(&form.body, "csrf_token");
+    let signed_in = request(
+        &server,
+        "POST",
+        "/login",
+        &[("Cookie", &format!("equalis-login={csrf_cookie}"))],
+        Some(&format!(
+            "email={}&password={}&csrf_token={}&next=%2Fadmin%2Faudit",
+            enc(ADMIN.0),
+            enc(ADMIN.1),
+            enc(&token)
+        )),
+    );
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    assert_eq!(signed_in.header("location"), Some("/admin/audit"));
+    let session = signed_in
+        .cookie("equalis-session")
+        .expect("a session cookie");
+    let cookie = format!("equalis-session={session}");
+    let audit = request(&server, "GET", "/admin/audit", &[("Cookie", &cookie)], None);
+    assert_eq!(audit.status, 200, "{}", audit.body);
+    // The account's creation and this sign-in, read back from PostgreSQL.
+    assert!(audit.body.contains(ADMIN.0), "{}", audit.body);
+    assert!(audit.body.contains("login"), "{}", audit.body);
+    let tokens = request(
+        &server,
+        "GET",
+        "/account/tokens",
+        &[("Cookie", &cookie)],
+        None,
+    );
+    assert_eq!(tokens.status, 200);
+    // A wrong password is refused by the same store.
+    let form = request(&server, "GET", "/login", &[], None);
+    let refused = request(
+        &server,
+        "POST",
+        "/login",
+        &[(
+            "Cookie",
+            &format!("equalis-login={}", form.cookie("equalis-login").unwrap()),
+        )],
+        Some(&format!(
+            "email={}&password=wrong&csrf_token={}",
+            enc(ADMIN.0),
+            enc(&hidden(&form.body, "csrf_token"))
+        )),
+    );
+    assert_ne!(refused.status, 303);
+    assert!(refused.cookie("equalis-session").is_none());
+    // The published pages and API are served as on SQLite.
+    let (status, _) = get(&server, "/api/v1/indicators?limit=5");
+    assert_eq!(status, 200);
+    drop(server);
+    let verify = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args(["audit", "verify", "--database", pg.url()])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
 }
