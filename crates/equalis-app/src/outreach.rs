@@ -231,9 +231,23 @@ pub struct Reidentified {
     pub log: PathBuf,
 }
 
+/// A second record of every re-identification, besides `WORKSPACE/audit.log`: the command
+/// line gives the web application's store, so that its audit log (`/admin/audit`, `equalis
+/// audit verify`) shows who re-identified whom. Each step is recorded in the file first, then
+/// here; a step that cannot be recorded here stops the re-identification as one the file
+/// cannot record does.
+pub trait Recorder {
+    /// Records one step: `outcome` is `refused: …`, `writing`, `written` or `failed`, and
+    /// `entry` the line written to `audit.log` (what was asked, how many households and
+    /// people; never an NHS number). The error says why it could not be recorded.
+    fn record(&self, outcome: &str, entry: &serde_json::Value) -> Result<(), String>;
+}
+
 /// One line of `audit.log`.
 struct Audit<'a> {
     args: &'a ReidentifyOptions,
+    /// Where each line is recorded too.
+    recorder: Option<&'a dyn Recorder>,
     households: usize,
     people: usize,
     /// Lines written by this run, for the fault injection of the tests.
@@ -276,6 +290,11 @@ impl Audit<'_> {
                 })
         };
         written.with_context(|| format!("writing the audit log `{}`", path.display()))?;
+        if let Some(r) = self.recorder {
+            r.record(outcome, &line).map_err(|e| {
+                anyhow::anyhow!("recording the re-identification in the store's audit log: {e}")
+            })?;
+        }
         Ok(path)
     }
 }
@@ -286,11 +305,28 @@ impl Audit<'_> {
 /// the audit line saying what is about to be written is appended and synced, only then is
 /// the file created; and if the closing line cannot be written the file is removed again.
 pub fn reidentify(ws: &Workspace, args: &ReidentifyOptions) -> crate::Result<Reidentified> {
-    reidentify_any(ws, args).map_err(crate::Error::from)
+    reidentify_any(ws, args, None).map_err(crate::Error::from)
 }
-fn reidentify_any(ws: &Workspace, args: &ReidentifyOptions) -> anyhow::Result<Reidentified> {
+
+/// [`reidentify`], recording each step with `recorder` too (after `audit.log`): a step it
+/// cannot record stops the re-identification, and removes a file of NHS numbers that could
+/// not be recorded as written.
+pub fn reidentify_recorded(
+    ws: &Workspace,
+    args: &ReidentifyOptions,
+    recorder: &dyn Recorder,
+) -> crate::Result<Reidentified> {
+    reidentify_any(ws, args, Some(recorder)).map_err(crate::Error::from)
+}
+
+fn reidentify_any(
+    ws: &Workspace,
+    args: &ReidentifyOptions,
+    recorder: Option<&dyn Recorder>,
+) -> anyhow::Result<Reidentified> {
     let mut audit = Audit {
         args,
+        recorder,
         households: 0,
         people: 0,
         lines: std::cell::Cell::new(0),
@@ -581,5 +617,80 @@ fn round_shown(c: &Publishable<Cell>) -> String {
     match c.get() {
         Cell::Value(v) | Cell::Percentage(v) => format!("{v:.1}"),
         _ => show(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// Records outcomes, failing from the `fail_at`th on.
+    struct Steps {
+        seen: RefCell<Vec<(String, serde_json::Value)>>,
+        fail_at: Option<usize>,
+    }
+
+    impl Recorder for Steps {
+        fn record(&self, outcome: &str, entry: &serde_json::Value) -> Result<(), String> {
+            let mut seen = self.seen.borrow_mut();
+            if self.fail_at.is_some_and(|n| seen.len() + 1 >= n) {
+                return Err("the store is unreachable".to_owned());
+            }
+            seen.push((outcome.to_owned(), entry.clone()));
+            Ok(())
+        }
+    }
+
+    fn options(ws: &Path, key_holder: bool) -> ReidentifyOptions {
+        ReidentifyOptions {
+            workspace: ws.to_path_buf(),
+            source: ws.join("population.csv"),
+            dataset: "population".to_owned(),
+            i_am_the_key_holder: key_holder,
+            top: None,
+            out: ws.parent().expect("parent").join("numbers.csv"),
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_recorded_in_the_file_and_by_the_recorder() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("ws");
+        let ws = Workspace::init(&dir).expect("workspace");
+        let steps = Steps {
+            seen: RefCell::new(Vec::new()),
+            fail_at: None,
+        };
+        let e = reidentify_recorded(&ws, &options(&dir, false), &steps).expect_err("refused");
+        assert!(e.to_string().contains("key holder"), "{e}");
+        let seen = steps.seen.borrow();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].0, "refused: no --i-am-the-key-holder");
+        // The same line as the file's.
+        let file = std::fs::read_to_string(dir.join("audit.log")).expect("audit.log");
+        let line: serde_json::Value = serde_json::from_str(file.trim()).expect("JSON");
+        assert_eq!(line, seen[0].1);
+        assert_eq!(seen[0].1["outcome"], "refused: no --i-am-the-key-holder");
+    }
+
+    #[test]
+    fn a_step_the_recorder_cannot_record_stops_the_run_saying_so() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().join("ws");
+        let ws = Workspace::init(&dir).expect("workspace");
+        let steps = Steps {
+            seen: RefCell::new(Vec::new()),
+            fail_at: Some(1),
+        };
+        // Asked by the key holder, but the source is missing: a failure, which must be
+        // recorded; the recorder refuses, and the error says the store could not record it.
+        let e = reidentify_recorded(&ws, &options(&dir, true), &steps).expect_err("stopped");
+        let text = format!("{e:?} {}", e.message);
+        assert!(
+            text.contains("store's audit log") && text.contains("unreachable"),
+            "{text}"
+        );
+        assert!(!dir.parent().expect("parent").join("numbers.csv").exists());
     }
 }

@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use equalis_app::outreach::{self, ReidentifyOptions};
 
 use crate::cmd::output::Format;
@@ -48,6 +50,45 @@ pub struct ReidentifyArgs {
     /// be outside the workspace).
     #[arg(long)]
     pub out: PathBuf,
+    /// The web application's store in PostgreSQL (as for `equalis serve --database`), whose
+    /// audit log records the run too; the workspace's SQLite store when not given.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+/// The store's audit log as a second record of a re-identification, on a runtime of its own
+/// (the store's connections belong to the runtime that opened them).
+struct StoreRecorder {
+    rt: tokio::runtime::Runtime,
+    store: equalis_store::Store,
+    actor: equalis_store::Actor,
+}
+
+impl outreach::Recorder for StoreRecorder {
+    fn record(&self, outcome: &str, entry: &serde_json::Value) -> Result<(), String> {
+        // The action says what happened, so the audit page can be read at a glance.
+        let action = match outcome {
+            "written" => "outreach.reidentified",
+            "writing" => "outreach.reidentify_started",
+            "failed" => "outreach.reidentify_failed",
+            _ => "outreach.reidentify_refused",
+        };
+        let subject = entry["out"].as_str().unwrap_or_default();
+        self.rt
+            .block_on(
+                self.store
+                    .record(&self.actor, action, subject, entry.clone()),
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Drop for StoreRecorder {
+    fn drop(&mut self) {
+        // SQLite checkpoints its write-ahead log when closed cleanly.
+        self.rt.block_on(self.store.close());
+    }
 }
 
 /// Arguments of `equalis registration-gap`.
@@ -90,6 +131,21 @@ pub fn run_outreach(args: OutreachArgs) -> anyhow::Result<ExitCode> {
 pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
     // The workspace must be real before anything is recorded in it.
     let ws = crate::cmd::open_workspace(&args.workspace)?;
+    // The store is opened before anything is done: a run it could not record must not start.
+    let store_args = crate::cmd::store::StoreArgs {
+        workspace: Some(args.workspace.clone()),
+        database: args.database.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let store = rt.block_on(store_args.open())?;
+    let recorder = StoreRecorder {
+        rt,
+        store,
+        actor: equalis_store::Actor::command_line(),
+    };
     let opts = ReidentifyOptions {
         workspace: args.workspace,
         source: args.source,
@@ -98,9 +154,9 @@ pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
         top: args.top,
         out: args.out,
     };
-    let done = outreach::reidentify(&ws, &opts)?;
+    let done = outreach::reidentify_recorded(&ws, &opts, &recorder)?;
     eprintln!(
-        "Re-identified {} people in {} of {} households into `{}` (mode 0600).\nRecorded in `{}`.",
+        "Re-identified {} people in {} of {} households into `{}` (mode 0600).\nRecorded in `{}` and in the store's audit log.",
         done.people,
         done.households,
         done.cohort,

@@ -198,6 +198,32 @@ fn outreach_prints_pseudonyms_and_reidentify_is_for_the_key_holder_only() {
             .unwrap()
             .contains("inside the workspace")
     );
+    // Every step is in the store's audit log too (what `/admin/audit` shows), by the same
+    // user, in order, with no NHS number, and the chain verifies.
+    let listed = ok(&equalis(&["audit", "list", "--workspace", w]));
+    let actions: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("outreach.")))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "outreach.reidentify_refused",
+            "outreach.reidentify_started",
+            "outreach.reidentified",
+            "outreach.reidentify_refused",
+            "outreach.reidentify_refused",
+        ],
+        "{listed}"
+    );
+    assert!(listed.contains("keyholder-test"), "{listed}");
+    assert!(
+        listed.contains(o),
+        "the output file is the subject: {listed}"
+    );
+    assert!(nhs_like(&listed).is_empty(), "{listed}");
+    let verified = equalis(&["audit", "verify", "--workspace", w]);
+    assert!(verified.status.success(), "{}", ok(&verified));
 }
 
 /// Issue 18, item 3: when the audit log could not be written, reidentify exited 2 but left
