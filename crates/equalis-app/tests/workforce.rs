@@ -118,3 +118,61 @@ fn returns_are_built_from_the_workspace_and_bad_requests_say_what_is_wrong() {
     .expect("return view");
     assert_eq!(exact.json["view"], "return");
 }
+
+#[test]
+fn what_a_return_is_built_from_and_the_years_it_can_be_asked_for() {
+    use equalis_app::workforce::{charts, data_versions, years};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = workspace(dir.path());
+    // Each dataset the returns read, by its committed version; absent ones say so.
+    let versions = data_versions(&ws).expect("versions");
+    assert_eq!(
+        versions,
+        [
+            "staff:1",
+            "recruitment:-",
+            "employee_relations:-",
+            "training:-",
+            "staff_survey:-",
+            "population:-"
+        ]
+    );
+    // The staff data's 31 March years, oldest first; each can be asked for, and is the
+    // snapshot the return says.
+    let ys = years(&ws).expect("years");
+    assert!(ys.len() > 1, "{ys:?}");
+    assert!(ys.windows(2).all(|w| w[0] < w[1]), "{ys:?}");
+    for y in &ys {
+        let doc = build(
+            &ws,
+            ReturnKind::Wres,
+            &WorkforceOptions {
+                year: Some(*y),
+                ..WorkforceOptions::default()
+            },
+        )
+        .expect("a year of the data");
+        assert!(
+            doc.report
+                .cover
+                .iter()
+                .any(|(_, v)| v == &format!("{y}-03-31")),
+            "{y}: {:?}",
+            doc.report.cover
+        );
+    }
+    let empty = Workspace::init(&dir.path().join("empty")).expect("init");
+    assert_eq!(years(&empty).expect("no staff"), Vec::<i16>::new());
+    // Each chart names a sheet its return has.
+    for kind in [ReturnKind::PayGap(By::Sex), ReturnKind::Dashboard] {
+        let doc = build(&ws, kind, &WorkforceOptions::default()).expect("a return");
+        let drawn = charts(kind);
+        assert!(!drawn.is_empty());
+        for (name, _) in drawn {
+            assert!(
+                doc.report.sheets.iter().any(|s| s.name.starts_with(name)),
+                "{kind:?}: no sheet {name}"
+            );
+        }
+    }
+}
