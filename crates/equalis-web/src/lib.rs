@@ -3,7 +3,8 @@
 //! Server-rendered HTML in the NHS.UK design system (vendored `nhsuk-frontend`, served from
 //! memory), sign-in against the store (`equalis-store`: accounts, roles, sessions, CSRF,
 //! throttling, API tokens, the audit log), dashboards of the workspace's results, the published
-//! workforce returns (built by `equalis_app::workforce`), CSV downloads and a JSON API under `/api/v1/` described by an OpenAPI 3.1 document.
+//! workforce returns (built by `equalis_app::workforce`, kept per dataset versions), CSV and Excel
+//! downloads and a paged JSON API under `/api/v1/` described by an OpenAPI 3.1 document.
 //!
 //! **Invariant:** no number leaves except through the published view
 //! ([`equalis_results::publish`] with [`equalis_results::View::Published`]); the raw rows are
