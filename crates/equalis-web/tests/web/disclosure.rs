@@ -159,6 +159,16 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
             );
             let xlsx = app.get(&format!("/workforce/{org}/{ret}.xlsx"), who).await;
             assert_eq!(xlsx.status, StatusCode::OK, "{org} {ret}");
+            // The API's JSON is the published document's, whose cells are those scanned.
+            let api = app
+                .get(&format!("/api/v1/workforce/{org}/{ret}"), who)
+                .await;
+            assert_eq!(api.status, StatusCode::OK, "{org} {ret}");
+            assert_eq!(
+                api.json(),
+                published(app, &org, ret).json,
+                "API {org} {ret}"
+            );
             check_text(
                 &workbook_counts(app, &org, ret, &xlsx.workbook()),
                 &format!("workforce workbook {org} {ret}"),
@@ -197,27 +207,9 @@ fn workbook_counts(
     ret: &str,
     book: &[(String, Vec<Vec<String>>)],
 ) -> Vec<String> {
-    use equalis_app::workforce::{By, ReturnKind, WorkforceOptions};
     use equalis_disclosure::Cell;
     use equalis_report::tables::Val;
-    let kind = match ret {
-        "wres" => ReturnKind::Wres,
-        "wdes" => ReturnKind::Wdes,
-        "pay-gap-sex" => ReturnKind::PayGap(By::Sex),
-        "pay-gap-ethnicity" => ReturnKind::PayGap(By::Ethnicity),
-        "pay-gap-disability" => ReturnKind::PayGap(By::Disability),
-        _ => ReturnKind::Dashboard,
-    };
-    let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
-    let doc = equalis_app::workforce::build(
-        &ws,
-        kind,
-        &WorkforceOptions {
-            org: (org != "ics").then(|| org.to_owned()),
-            ..WorkforceOptions::default()
-        },
-    )
-    .expect("a return");
+    let doc = published(app, org, ret);
     let mut out = Vec::new();
     assert_eq!(book.len(), doc.report.sheets.len() + 1, "{org} {ret}");
     for ((name, rows), sheet) in book.iter().skip(1).zip(&doc.report.sheets) {
@@ -237,6 +229,29 @@ fn workbook_counts(
         }
     }
     out
+}
+
+/// The published return `ret` of `org` as `equalis workforce` builds it.
+fn published(app: &App, org: &str, ret: &str) -> equalis_app::workforce::Document {
+    use equalis_app::workforce::{By, ReturnKind, WorkforceOptions};
+    let kind = match ret {
+        "wres" => ReturnKind::Wres,
+        "wdes" => ReturnKind::Wdes,
+        "pay-gap-sex" => ReturnKind::PayGap(By::Sex),
+        "pay-gap-ethnicity" => ReturnKind::PayGap(By::Ethnicity),
+        "pay-gap-disability" => ReturnKind::PayGap(By::Disability),
+        _ => ReturnKind::Dashboard,
+    };
+    let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
+    equalis_app::workforce::build(
+        &ws,
+        kind,
+        &WorkforceOptions {
+            org: (org != "ics").then(|| org.to_owned()),
+            ..WorkforceOptions::default()
+        },
+    )
+    .expect("a return")
 }
 
 /// The text of a table row's header cell.
