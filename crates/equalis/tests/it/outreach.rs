@@ -362,3 +362,36 @@ fn the_nhs_number_detector_finds_standalone_numbers_only() {
         "inside a hex pseudonym"
     );
 }
+
+/// With `--database`, the run is recorded in that PostgreSQL store's audit log (not a SQLite
+/// file in the workspace), where `audit list|verify --database` find it. Runs when
+/// `EQUALIS_TEST_POSTGRES` names a server; fails without one when `EQUALIS_REQUIRE_POSTGRES=1`.
+#[test]
+fn reidentify_records_in_a_postgres_store() {
+    let Some(pg) = equalis_store::testing::TestPostgres::create_blocking("reidentify") else {
+        return;
+    };
+    let (tmp, ws, files) = computed();
+    let out = tmp.path().join("numbers.csv");
+    let refused = equalis(&[
+        "reidentify",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--database",
+        pg.url(),
+        "--source",
+        files.population.to_str().unwrap(),
+        "--dataset",
+        "population",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(!ws.join("equalis.db").exists(), "no SQLite store was made");
+    let listed = ok(&equalis(&["audit", "list", "--database", pg.url()]));
+    assert!(
+        listed.contains("outreach.reidentify_refused") && listed.contains("keyholder-test"),
+        "{listed}"
+    );
+    ok(&equalis(&["audit", "verify", "--database", pg.url()]));
+}
