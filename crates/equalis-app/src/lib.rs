@@ -14,6 +14,7 @@ pub mod output;
 pub mod outreach;
 pub mod panel;
 pub mod results;
+pub mod stats;
 pub mod workforce;
 
 /// Hears of long work that cannot say how far it has got (the fair lottery's solver): the
