@@ -244,23 +244,25 @@ fn spc_marks_assurance_on_last_row() {
     assert_eq!(out.header.last().unwrap(), "note");
 }
 
+/// The `twenty_bands` case of equalis-stats/tests/golden/life_expectancy.csv: deaths,
+/// population and start age of each band.
+const DEATHS: [u32; 20] = [
+    5, 1, 1, 1, 3, 4, 6, 8, 11, 16, 25, 40, 60, 85, 120, 160, 210, 260, 280, 250,
+];
+const POPS: [u32; 20] = [
+    1200, 4800, 6100, 5900, 5600, 6200, 6900, 7100, 6800, 6500, 7000, 7300, 6900, 6000, 5400, 4800,
+    3500, 2400, 1400, 600,
+];
+const AGES: [u32; 20] = [
+    0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90,
+];
+
 #[test]
 fn life_expectancy_matches_golden_value() {
-    // The `twenty_bands` case of equalis-stats/tests/golden/life_expectancy.csv.
-    let deaths = [
-        5, 1, 1, 1, 3, 4, 6, 8, 11, 16, 25, 40, 60, 85, 120, 160, 210, 260, 280, 250,
-    ];
-    let pops = [
-        1200, 4800, 6100, 5900, 5600, 6200, 6900, 7100, 6800, 6500, 7000, 7300, 6900, 6000, 5400,
-        4800, 3500, 2400, 1400, 600,
-    ];
-    let ages = [
-        0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90,
-    ];
     let mut text = String::from("area,age,deaths,pop\n");
     // Rows out of age order on purpose: the command sorts them.
     for i in (0..20).rev() {
-        text.push_str(&format!("A,{},{},{}\n", ages[i], deaths[i], pops[i]));
+        text.push_str(&format!("A,{},{},{}\n", AGES[i], DEATHS[i], POPS[i]));
     }
     let out = run_on(&text, &call(life_expectancy(), &["area"])).unwrap();
     assert_eq!(
@@ -516,24 +518,14 @@ fn isr_with_an_incomplete_group() {
 
 /// A group of 20 life-table bands (the golden `twenty_bands` case), with one cell replaced.
 fn life_table(area: &str, blank_deaths_at: Option<usize>) -> String {
-    let deaths = [
-        5, 1, 1, 1, 3, 4, 6, 8, 11, 16, 25, 40, 60, 85, 120, 160, 210, 260, 280, 250,
-    ];
-    let pops = [
-        1200, 4800, 6100, 5900, 5600, 6200, 6900, 7100, 6800, 6500, 7000, 7300, 6900, 6000, 5400,
-        4800, 3500, 2400, 1400, 600,
-    ];
-    let ages = [
-        0, 1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90,
-    ];
     (0..20)
         .map(|i| {
             let d = if blank_deaths_at == Some(i) {
                 String::new()
             } else {
-                deaths[i].to_string()
+                DEATHS[i].to_string()
             };
-            format!("{area},{},{d},{}\n", ages[i], pops[i])
+            format!("{area},{},{d},{}\n", AGES[i], POPS[i])
         })
         .collect()
 }
@@ -561,32 +553,22 @@ fn life_expectancy_with_an_incomplete_group() {
 
 #[test]
 fn quantile_leaves_out_only_the_blank_rows() {
+    let quintiles = call(
+        Method::Quantile(Quantile {
+            value: "imd".into(),
+            quantiles: 5,
+            inversion: Inversion::No,
+        }),
+        &[],
+    );
     let out = run_on(
         "lsoa,imd\nL1,30\nL2,10\nL3,*\nL4,20\nL5,25\nL6,5\n",
-        &call(
-            Method::Quantile(Quantile {
-                value: "imd".into(),
-                quantiles: 5,
-                inversion: Inversion::No,
-            }),
-            &[],
-        ),
+        &quintiles,
     )
     .unwrap();
     let q: Vec<&str> = out.rows.iter().map(|r| r[2].as_str()).collect();
     // Ranked among the five with values, as if L3 were not in the file.
-    let without = run_on(
-        "lsoa,imd\nL1,30\nL2,10\nL4,20\nL5,25\nL6,5\n",
-        &call(
-            Method::Quantile(Quantile {
-                value: "imd".into(),
-                quantiles: 5,
-                inversion: Inversion::No,
-            }),
-            &[],
-        ),
-    )
-    .unwrap();
+    let without = run_on("lsoa,imd\nL1,30\nL2,10\nL4,20\nL5,25\nL6,5\n", &quintiles).unwrap();
     let q_without: Vec<&str> = without.rows.iter().map(|r| r[2].as_str()).collect();
     assert_eq!([q[0], q[1], q[3], q[4], q[5]], q_without[..]);
     assert_eq!(q[2], "");
