@@ -18,6 +18,8 @@ pub mod outreach;
 pub mod panel;
 pub mod results;
 pub mod stats;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod workforce;
 
 /// Hears of long work that cannot say how far it has got (the fair lottery's solver): the
