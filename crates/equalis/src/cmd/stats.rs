@@ -144,11 +144,9 @@ struct MeanArgs {
     value: String,
 }
 
-/// Arguments of `equalis stats dsr`.
+/// The count and population columns of the age bands of a standardised statistic.
 #[derive(Debug, clap::Args)]
-struct DsrArgs {
-    #[command(flatten)]
-    common: Common,
+struct Bands {
     /// Count column (one row per age band); a blank count is 0 events, as in
     /// PHEindicatormethods
     #[arg(long)]
@@ -156,6 +154,15 @@ struct DsrArgs {
     /// Population column
     #[arg(long)]
     population: String,
+}
+
+/// Arguments of `equalis stats dsr`.
+#[derive(Debug, clap::Args)]
+struct DsrArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(flatten)]
+    bands: Bands,
     /// Standard population column (e.g. ESP2013 per band)
     #[arg(long)]
     standard_population: String,
@@ -175,13 +182,8 @@ struct DsrArgs {
 struct IsrArgs {
     #[command(flatten)]
     common: Common,
-    /// Count column (one row per age band); a blank count is 0 events, as in
-    /// PHEindicatormethods
-    #[arg(long)]
-    count: String,
-    /// Population column
-    #[arg(long)]
-    population: String,
+    #[command(flatten)]
+    bands: Bands,
     /// Reference count column (per age band); blank is 0 events
     #[arg(long)]
     ref_count: String,
@@ -459,8 +461,8 @@ impl Method {
                 value: a.value.clone(),
             }),
             Method::Dsr(a) => M::Dsr(stats::Dsr {
-                count: a.count.clone(),
-                population: a.population.clone(),
+                count: a.bands.count.clone(),
+                population: a.bands.population.clone(),
                 standard_population: a.standard_population.clone(),
                 multiplier: a.multiplier,
                 // The parser admits the two only together.
@@ -473,8 +475,8 @@ impl Method {
                 },
             }),
             Method::Isr(a) => M::Isr(stats::Isr {
-                count: a.count.clone(),
-                population: a.population.clone(),
+                count: a.bands.count.clone(),
+                population: a.bands.population.clone(),
                 ref_count: a.ref_count.clone(),
                 ref_population: a.ref_population.clone(),
                 statistic: if a.rate {
