@@ -683,3 +683,90 @@ fn a_clean_run_needs_no_attention_and_says_nothing() {
          the `note` column says why and what to fix"
     );
 }
+
+mod invariants {
+    //! The one rule for blank and invalid cells as a property, whatever the counts: a group with
+    //! a bad cell never changes the results of the others, and is itself blank, naming the row.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A group's rows: the compared value (1, or the reference 5), a count and a denominator
+    /// at least as large (never 0).
+    fn rows() -> impl Strategy<Value = Vec<(bool, u32, u32)>> {
+        prop::collection::vec((any::<bool>(), 0u32..60, 0u32..200), 1..5)
+    }
+
+    /// `area,q,x,n` lines of a group.
+    fn lines(area: &str, rows: &[(bool, u32, u32)]) -> Vec<String> {
+        rows.iter()
+            .map(|&(one, x, extra)| {
+                let q = if one { 1 } else { 5 };
+                format!("{area},{q},{x},{}", x + extra + 1)
+            })
+            .collect()
+    }
+
+    /// Every method that sums a group's rows, by `area`.
+    fn calls() -> Vec<Call> {
+        let rate = Method::Rate(Rate {
+            fraction: fraction("x", "n"),
+            multiplier: 100_000.0,
+        });
+        [
+            proportion(),
+            rate,
+            Method::RateRatio(compare_q_with_5()),
+            Method::RiskRatio(compare_q_with_5()),
+            proportion_gap(),
+        ]
+        .into_iter()
+        .map(|m| call(m, &["area"]))
+        .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn a_bad_group_changes_no_other_group(
+            good in prop::collection::vec(rows(), 1..4),
+            bad in rows(),
+            at in any::<prop::sample::Index>(),
+            column in 0usize..2,
+            cell in prop::sample::select(vec!["", "*", "NA", "n/a"]),
+        ) {
+            let good: Vec<String> = good
+                .iter()
+                .zip(["A", "B", "C"])
+                .flat_map(|(rows, area)| lines(area, rows))
+                .collect();
+            // Group Z has the compared value and the reference, and one bad cell.
+            let mut bad_rows = bad.clone();
+            bad_rows.extend([(true, 5, 10), (false, 5, 10)]);
+            let mut bad = lines("Z", &bad_rows);
+            let row = at.index(bad.len());
+            let mut cells: Vec<String> = bad[row].split(',').map(String::from).collect();
+            cells[2 + column] = cell.to_string();
+            bad[row] = cells.join(",");
+            let line = good.len() + row + 2;
+            let clean_text = format!("area,q,x,n\n{}\n", good.join("\n"));
+            let mixed_text = format!("{clean_text}{}\n", bad.join("\n"));
+            for call in calls() {
+                let clean = run_on(&clean_text, &call).unwrap();
+                let mixed = run_on(&mixed_text, &call).unwrap();
+                prop_assert_eq!(&mixed.rows[..clean.rows.len()], &clean.rows[..]);
+                let z: Vec<&Vec<String>> = mixed.rows[clean.rows.len()..].iter().collect();
+                prop_assert!(!z.is_empty());
+                // The bad row is the reference's or the compared value's: a comparison needs
+                // both sides, a proportion or rate all of the group's rows.
+                let named = z.iter().filter(|r| {
+                    let note = r.last().unwrap();
+                    note.starts_with("not calculated: ") && note.contains(&format!("row {line}"))
+                });
+                prop_assert!(named.count() >= 1, "{:?}", z);
+                prop_assert!(mixed.attention.lines.contains(&(line as u64)));
+            }
+        }
+    }
+}
