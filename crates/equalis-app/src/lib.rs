@@ -5,6 +5,9 @@
 //! The API is plain data (view types with public fields) that every edge renders. There is no
 //! argument parsing, terminal or progress bar here, and no DataFusion: computing results
 //! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
+//!
+//! One use case takes no workspace: [`stats`] runs the statistics on an analyst's own CSV of
+//! aggregates (`equalis stats`) and gives back their table, not a published document.
 
 pub(crate) mod dataset;
 mod error;
@@ -14,6 +17,9 @@ pub mod output;
 pub mod outreach;
 pub mod panel;
 pub mod results;
+pub mod stats;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod workforce;
 
 /// Hears of long work that cannot say how far it has got (the fair lottery's solver): the

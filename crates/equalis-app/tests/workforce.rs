@@ -1,5 +1,5 @@
 //! `equalis_app::workforce` as a web handler calls it, with no binary in between: a small
-//! synthetic ICS's staff (QK1, scale 0.05, seed 42) ingested into a workspace, then returns
+//! synthetic ICS's staff (`equalis_app::testing`) ingested into a workspace, then returns
 //! built from it, and the kind of every error a request can cause.
 
 use equalis_app::ErrorKind;
@@ -8,24 +8,8 @@ use equalis_workspace::Workspace;
 
 /// A workspace holding only the synthetic `staff` dataset.
 fn workspace(dir: &std::path::Path) -> Workspace {
-    let data = dir.join("data");
-    let config = equalis_synth::SynthConfig {
-        icb: "QK1".to_owned(),
-        scale: 0.05,
-        seed: 42,
-        out: data.clone(),
-        only: vec![equalis_synth::Dataset::Staff],
-    };
-    equalis_synth::generate(&config, &|_| {}).expect("synthesise");
     let ws = Workspace::init(&dir.join("ws")).expect("init");
-    equalis_ingest::ingest(
-        &ws,
-        equalis_ingest::Dataset::Staff,
-        &[data.join("staff.csv")],
-        &equalis_ingest::Options::default(),
-        &|_| {},
-    )
-    .expect("ingest staff");
+    equalis_app::testing::ingest_synthetic_staff(&ws, &dir.join("data")).expect("staff");
     ws
 }
 

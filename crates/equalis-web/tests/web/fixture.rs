@@ -119,7 +119,7 @@ impl App {
         .await
     }
 
-    /// The same, with a synthetic ICS's staff ingested (QK1, scale 0.05, seed 42, as
+    /// The same, with the synthetic ICS's staff of `equalis_app::testing` ingested (as
     /// equalis-app's tests make it) and the first organisation named in the settings.
     pub async fn with_workforce(public_pages: bool) -> App {
         App::build(
@@ -404,27 +404,11 @@ pub fn write_results(dir: &std::path::Path) {
     w.commit().expect("commit");
 }
 
-/// Ingests a synthetic ICS's staff into the workspace `dir` by the real ingest, names its first
+/// Ingests the synthetic ICS's staff into the workspace `dir` by the real ingest, names its first
 /// organisation `ORG_NAME` in the settings, and returns its organisations.
 pub fn write_workforce(dir: &std::path::Path) -> Vec<String> {
-    let data = dir.join("synthetic");
-    let config = equalis_synth::SynthConfig {
-        icb: "QK1".to_owned(),
-        scale: 0.05,
-        seed: 42,
-        out: data.clone(),
-        only: vec![equalis_synth::Dataset::Staff],
-    };
-    equalis_synth::generate(&config, &|_| {}).expect("synthesise");
     let ws = equalis_workspace::Workspace::open(dir).expect("workspace");
-    equalis_ingest::ingest(
-        &ws,
-        equalis_ingest::Dataset::Staff,
-        &[data.join("staff.csv")],
-        &equalis_ingest::Options::default(),
-        &|_| {},
-    )
-    .expect("ingest staff");
+    equalis_app::testing::ingest_synthetic_staff(&ws, &dir.join("synthetic")).expect("staff");
     let orgs = equalis_app::workforce::organisations(&ws)
         .expect("organisations")
         .expect("staff data");

@@ -1,4 +1,4 @@
-//! The output CSV of `equalis stats`: the columns every method shares, the `note` column, and
+//! The output table of `equalis stats`: the columns every method shares, the `note` column, and
 //! the tally of results whose input needs attention (for the exit status and the summary line).
 
 use std::collections::BTreeSet;
@@ -74,8 +74,8 @@ impl Note {
 }
 
 /// Results whose input needs attention, over a whole run.
-#[derive(Debug, Default)]
-pub(super) struct Attention {
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Attention {
     /// Result rows with a blank or invalid input cell, or refused as invalid.
     pub results: usize,
     /// Of those, the rows left blank.
@@ -84,17 +84,20 @@ pub(super) struct Attention {
     pub lines: BTreeSet<u64>,
 }
 
-/// The output CSV.
-#[derive(Debug)]
-pub(super) struct Output {
+/// The output table: every cell is text, as the CSV holds it, and the last column is `note`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The column names.
     pub header: Vec<String>,
+    /// The rows, each as long as the header.
     pub rows: Vec<Vec<String>>,
+    /// The results whose input needs attention.
     pub attention: Attention,
 }
 
 impl Output {
     /// An output with these columns before the final `note`.
-    pub fn new(mut header: Vec<String>) -> Self {
+    pub(super) fn new(mut header: Vec<String>) -> Self {
         header.push("note".into());
         Self {
             header,
@@ -104,7 +107,7 @@ impl Output {
     }
 
     /// Adds a row, its note last.
-    pub fn push(&mut self, mut row: Vec<String>, note: &Note) {
+    pub(super) fn push(&mut self, mut row: Vec<String>, note: &Note) {
         if note.needs_attention() {
             self.attention.results += 1;
             self.attention.not_calculated += usize::from(note.not_calculated);

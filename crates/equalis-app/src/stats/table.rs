@@ -1,5 +1,5 @@
 //! The analyst's CSV as `equalis stats` reads it, and the one rule every method applies to the
-//! cells it needs (see the module docs of `cmd::stats`).
+//! cells it needs (see the module docs of `stats`).
 //!
 //! A method reads the cells behind one result through [`Cells`], which never stops at a bad
 //! cell: it records every blank or invalid one, so the result's note can name them all, and
@@ -14,7 +14,8 @@ use anyhow::{Context, Result};
 use super::output::Note;
 
 /// The input CSV: trimmed cells, and each row's line number for messages.
-pub(super) struct Table {
+#[derive(Debug)]
+pub struct Table {
     path: PathBuf,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -31,7 +32,13 @@ pub(super) struct Group {
 }
 
 impl Table {
-    pub fn read(path: &Path) -> Result<Self> {
+    /// Reads a CSV file with a header row. An unreadable file or a row that is not valid CSV is
+    /// an [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) error naming the file and the row.
+    pub fn read(path: &Path) -> crate::Result<Self> {
+        Self::read_any(path).map_err(|e| crate::Error::from(e).callers())
+    }
+
+    fn read_any(path: &Path) -> Result<Self> {
         let mut reader = csv::Reader::from_path(path)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         let header: Vec<String> = reader
@@ -63,7 +70,7 @@ impl Table {
     }
 
     /// Index of a column, or an error that lists the columns found.
-    pub fn column(&self, name: &str) -> Result<usize> {
+    pub(super) fn column(&self, name: &str) -> Result<usize> {
         self.header.iter().position(|h| h == name).with_context(|| {
             format!(
                 "`{}`: column `{name}` is missing (found: {})",
@@ -74,31 +81,31 @@ impl Table {
     }
 
     /// Index of a column named by an optional argument.
-    pub fn optional_column(&self, name: Option<&str>) -> Result<Option<usize>> {
+    pub(super) fn optional_column(&self, name: Option<&str>) -> Result<Option<usize>> {
         name.map(|n| self.column(n)).transpose()
     }
 
-    pub fn header(&self) -> &[String] {
+    pub(super) fn header(&self) -> &[String] {
         &self.header
     }
 
     /// Every row, as read.
-    pub fn rows(&self) -> &[Vec<String>] {
+    pub(super) fn rows(&self) -> &[Vec<String>] {
         &self.rows
     }
 
     /// The line of a row in the file.
-    pub fn line(&self, row: usize) -> u64 {
+    pub(super) fn line(&self, row: usize) -> u64 {
         self.lines[row]
     }
 
-    pub fn cell(&self, row: usize, col: usize) -> &str {
+    pub(super) fn cell(&self, row: usize, col: usize) -> &str {
         &self.rows[row][col]
     }
 
     /// Rows grouped by the named columns, in order of first appearance; one group of every row
     /// when `by` is empty.
-    pub fn groups(&self, by: &[String]) -> Result<Vec<Group>> {
+    pub(super) fn groups(&self, by: &[String]) -> Result<Vec<Group>> {
         let cols: Vec<usize> = by.iter().map(|g| self.column(g)).collect::<Result<_>>()?;
         let mut index: HashMap<Vec<String>, usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
@@ -144,7 +151,7 @@ pub(super) struct Cells<'t> {
 }
 
 impl<'t> Cells<'t> {
-    pub fn new(t: &'t Table) -> Self {
+    pub(super) fn new(t: &'t Table) -> Self {
         Self {
             t,
             blank: Vec::new(),
@@ -155,7 +162,7 @@ impl<'t> Cells<'t> {
 
     /// A number the result needs; a blank or invalid cell is recorded (the value returned then
     /// is NaN, which [`Cells::finish`] stops from reaching any statistic).
-    pub fn number(&mut self, row: usize, col: usize) -> f64 {
+    pub(super) fn number(&mut self, row: usize, col: usize) -> f64 {
         match self.t.number(row, col) {
             Ok(Some(v)) => v,
             Ok(None) => {
@@ -171,12 +178,12 @@ impl<'t> Cells<'t> {
     }
 
     /// [`Cells::number`] for each row.
-    pub fn numbers(&mut self, rows: &[usize], col: usize) -> Vec<f64> {
+    pub(super) fn numbers(&mut self, rows: &[usize], col: usize) -> Vec<f64> {
         rows.iter().map(|&r| self.number(r, col)).collect()
     }
 
     /// The sum over rows of a column whose every cell is needed: a group is never half-counted.
-    pub fn sum(&mut self, rows: &[usize], col: usize) -> f64 {
+    pub(super) fn sum(&mut self, rows: &[usize], col: usize) -> f64 {
         self.numbers(rows, col).iter().sum()
     }
 
@@ -184,7 +191,7 @@ impl<'t> Cells<'t> {
     /// `calculate_dsr` and `calculate_ISRatio`: a band with no events is often absent from the
     /// events table and blank after the join). The note says so; a cell that is not a number is
     /// still recorded as invalid.
-    pub fn count(&mut self, row: usize, col: usize) -> f64 {
+    pub(super) fn count(&mut self, row: usize, col: usize) -> f64 {
         match self.t.number(row, col) {
             Ok(None) => {
                 self.zeroed.push((col, self.t.lines[row]));
@@ -195,12 +202,12 @@ impl<'t> Cells<'t> {
     }
 
     /// [`Cells::count`] for each row.
-    pub fn counts(&mut self, rows: &[usize], col: usize) -> Vec<f64> {
+    pub(super) fn counts(&mut self, rows: &[usize], col: usize) -> Vec<f64> {
         rows.iter().map(|&r| self.count(r, col)).collect()
     }
 
     /// A text cell the result needs (an age band, a date); blank is recorded.
-    pub fn text(&mut self, row: usize, col: usize) -> &'t str {
+    pub(super) fn text(&mut self, row: usize, col: usize) -> &'t str {
         let cell = self.t.cell(row, col);
         if cell.is_empty() {
             self.blank.push((col, self.t.lines[row]));
@@ -211,7 +218,7 @@ impl<'t> Cells<'t> {
     /// The note of the result: `Ok` when every needed cell was usable (the note then says only
     /// which blank counts were read as 0), `Err` with what to fix when the result cannot be
     /// calculated.
-    pub fn finish(self) -> Result<Note, Note> {
+    pub(super) fn finish(self) -> Result<Note, Note> {
         let name = |c: usize| self.t.header[c].as_str();
         let mut problems: Vec<String> = Vec::new();
         for (col, lines) in by_column(&self.blank) {

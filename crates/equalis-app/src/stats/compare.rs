@@ -2,55 +2,42 @@
 //! each group.
 
 use anyhow::Result;
-use clap::ValueEnum;
 use equalis_stats as st;
 use equalis_stats::{Levels, Reason, StatsError};
 
-use super::Common;
 use super::crude::Fraction;
 use super::output::{Note, Output, blanks, confidence_label, estimate_cells, limit_columns};
 use super::table::{Cells, Table};
 
-/// Options of the two-group comparisons.
-#[derive(Debug, clap::Args)]
-pub(super) struct Compare {
-    #[command(flatten)]
-    fraction: Fraction,
-    /// Column whose values are compared (e.g. deprivation quintile)
-    #[arg(long)]
-    compare_by: String,
-    /// Value of --compare-by that is the comparator
-    #[arg(long)]
-    reference: String,
+/// Options of the two-group comparisons (rate ratio, risk ratio).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compare {
+    /// The numerator and denominator columns (summed within each compared group).
+    pub fraction: Fraction,
+    /// Column whose values are compared (e.g. deprivation quintile).
+    pub compare_by: String,
+    /// Value of `compare_by` that is the comparator.
+    pub reference: String,
 }
 
-/// Arguments of `equalis stats rate-ratio` and `risk-ratio`.
-#[derive(Debug, clap::Args)]
-pub(super) struct RatioArgs {
-    #[command(flatten)]
-    pub common: Common,
-    #[command(flatten)]
-    compare: Compare,
+/// Options of the absolute and relative gap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// What is compared with what.
+    pub compare: Compare,
+    /// Statistic of the gap.
+    pub statistic: GapStatistic,
+    /// Multiplies the statistic and its limits (by default 100 for a proportion, 100,000 for a
+    /// rate).
+    pub multiplier: Option<f64>,
 }
 
-/// Arguments of `equalis stats gap`.
-#[derive(Debug, clap::Args)]
-pub(super) struct GapArgs {
-    #[command(flatten)]
-    pub common: Common,
-    #[command(flatten)]
-    compare: Compare,
-    /// Statistic of the gap
-    #[arg(long, value_enum)]
-    statistic: GapStatistic,
-    /// Multiply the statistic and its limits by this
-    #[arg(long)]
-    multiplier: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum GapStatistic {
+/// The statistic whose gap is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapStatistic {
+    /// A proportion of the denominator.
     Proportion,
+    /// A rate per person.
     Rate,
 }
 
@@ -62,23 +49,33 @@ enum Comparison {
 }
 
 /// Rate ratio of each group against the reference group.
-pub(super) fn rate_ratio(a: &RatioArgs, t: &Table, levels: &Levels) -> Result<Output> {
-    compare(&a.common, &a.compare, Comparison::RateRatio, t, levels)
+pub(super) fn rate_ratio(
+    a: &Compare,
+    t: &Table,
+    group_by: &[String],
+    levels: &Levels,
+) -> Result<Output> {
+    compare(group_by, a, Comparison::RateRatio, t, levels)
 }
 
 /// Risk ratio (ratio of proportions) against the reference group.
-pub(super) fn risk_ratio(a: &RatioArgs, t: &Table, levels: &Levels) -> Result<Output> {
-    compare(&a.common, &a.compare, Comparison::RiskRatio, t, levels)
+pub(super) fn risk_ratio(
+    a: &Compare,
+    t: &Table,
+    group_by: &[String],
+    levels: &Levels,
+) -> Result<Output> {
+    compare(group_by, a, Comparison::RiskRatio, t, levels)
 }
 
 /// Absolute and relative gap between each group and the reference group.
-pub(super) fn gap(a: &GapArgs, t: &Table, levels: &Levels) -> Result<Output> {
+pub(super) fn gap(a: &Gap, t: &Table, group_by: &[String], levels: &Levels) -> Result<Output> {
     let multiplier = a.multiplier.unwrap_or(match a.statistic {
         GapStatistic::Proportion => 100.0,
         GapStatistic::Rate => 100_000.0,
     });
     let how = Comparison::Gap(a.statistic, multiplier);
-    compare(&a.common, &a.compare, how, t, levels)
+    compare(group_by, &a.compare, how, t, levels)
 }
 
 impl Comparison {
@@ -140,7 +137,7 @@ impl Comparison {
 /// or invalid cell is not summed, so that comparison is blank with the rows named (a blank in
 /// the reference's rows leaves the group's every comparison blank), and the others are made.
 fn compare(
-    common: &Common,
+    group_by: &[String],
     compare: &Compare,
     how: Comparison,
     t: &Table,
@@ -151,8 +148,7 @@ fn compare(
         t.column(&compare.fraction.denominator)?,
         t.column(&compare.compare_by)?,
     );
-    let group_by = &common.group_by;
-    let mut header: Vec<String> = group_by.clone();
+    let mut header: Vec<String> = group_by.to_vec();
     header.push(compare.compare_by.clone());
     header.extend(how.columns(levels));
     header.extend(["confidence", "statistic", "method"].map(String::from));

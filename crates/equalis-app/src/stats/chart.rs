@@ -4,90 +4,61 @@
 use std::collections::BTreeSet;
 
 use anyhow::Result;
-use clap::ValueEnum;
 use equalis_stats as st;
 
-use super::Common;
 use super::inequality::truthy;
 use super::output::{Note, Output, blanks, fmt};
 use super::table::{Cells, Table, rows_text};
 
-/// Arguments of `equalis stats spc`.
-#[derive(Debug, clap::Args)]
-pub(super) struct SpcArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Value column
-    #[arg(long)]
-    value: String,
-    /// Date column; rows are charted in date order (ISO dates sort correctly)
-    #[arg(long)]
-    date: String,
-    /// Column with one chart per value (e.g. ward)
-    #[arg(long)]
-    facet: Option<String>,
-    /// Column that is TRUE (or 1) on the first point of each new period
-    #[arg(long)]
-    rebase: Option<String>,
-    /// Compute each period's limits from its first N points
-    #[arg(long)]
-    fix_after: Option<usize>,
-    /// Which direction is improvement
-    #[arg(long, value_enum, default_value_t = Improvement::Increase)]
-    improvement: Improvement,
-    /// Target for the assurance of the last point
-    #[arg(long, allow_hyphen_values = true)]
-    target: Option<f64>,
-    /// Screen moving ranges above 3.267 x mean (true/false)
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-    screen_outliers: bool,
-    /// Count only points between 2 and 3 sigma (package) or all beyond 2 sigma (mdc2023)
-    #[arg(long, value_enum, default_value_t = Rule2of3Arg::Package)]
-    rule_2of3: Rule2of3Arg,
-    /// Points in a shift: 7 or 6
-    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(6..=7))]
-    run_length: u64,
+/// Options of an XmR chart with Making Data Count rules (NHSRplotthedots `ptd_spc`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spc {
+    /// Value column.
+    pub value: String,
+    /// Date column; rows are charted in date order (ISO dates sort correctly).
+    pub date: String,
+    /// Column with one chart per value (e.g. ward).
+    pub facet: Option<String>,
+    /// Column that is TRUE (or 1) on the first point of each new period.
+    pub rebase: Option<String>,
+    /// Compute each period's limits from its first N points.
+    pub fix_after: Option<usize>,
+    /// Which direction is improvement.
+    pub improvement: st::ImprovementDirection,
+    /// Target for the assurance of the last point.
+    pub target: Option<f64>,
+    /// Screen moving ranges above 3.267 x mean.
+    pub screen_outliers: bool,
+    /// Which points count towards two of three beyond two sigma.
+    pub rule_2of3: st::Rule2of3,
+    /// Points in a shift: 7 or 6.
+    pub run_length: usize,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Improvement {
-    Increase,
-    Decrease,
-    Neutral,
+/// Options of a funnel plot (`calculate_funnel_limits`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funnel {
+    /// Numerator (observed count for ratios).
+    pub numerator: String,
+    /// Denominator (expected count for ratios, population for rates).
+    pub denominator: String,
+    /// Statistic of the funnel.
+    pub statistic: FunnelStatistic,
+    /// Multiplies the statistic and its limits (by default 100 for a proportion, 1 for a ratio,
+    /// 100,000 for a rate).
+    pub multiplier: Option<f64>,
+    /// Years of data pooled in a rate's denominator.
+    pub years_of_data: f64,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Rule2of3Arg {
-    Package,
-    Mdc2023,
-}
-
-/// Arguments of `equalis stats funnel`.
-#[derive(Debug, clap::Args)]
-pub(super) struct FunnelArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Numerator (observed count for ratios)
-    #[arg(long)]
-    numerator: String,
-    /// Denominator (expected count for ratios, population for rates)
-    #[arg(long)]
-    denominator: String,
-    /// Statistic of the funnel
-    #[arg(long, value_enum)]
-    statistic: FunnelStatistic,
-    /// Multiply the statistic and its limits by this
-    #[arg(long)]
-    multiplier: Option<f64>,
-    /// Years of data pooled in a rate's denominator
-    #[arg(long, default_value_t = 1.0)]
-    years_of_data: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
-enum FunnelStatistic {
+/// The statistic of a funnel plot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunnelStatistic {
+    /// A proportion of the denominator.
     Proportion,
+    /// Observed over expected.
     Ratio,
+    /// A rate per person-year.
     Rate,
 }
 
@@ -107,7 +78,7 @@ const SPC_COLUMNS: [&str; 8] = [
 /// rows): leaving a point out would change the moving ranges around it and the runs, and
 /// NHSRplotthedots' own handling of `NA` flags special causes that are not there
 /// (NHSRplotthedots issue #156). The other facets are charted.
-pub(super) fn spc(a: &SpcArgs, t: &Table) -> Result<Output> {
+pub(super) fn spc(a: &Spc, t: &Table) -> Result<Output> {
     let (vc, dc) = (t.column(&a.value)?, t.column(&a.date)?);
     let rc = t.optional_column(a.rebase.as_deref())?;
     let facets = t.groups(a.facet.as_slice())?;
@@ -131,19 +102,11 @@ pub(super) fn spc(a: &SpcArgs, t: &Table) -> Result<Output> {
         let options = st::SpcOptions {
             rebase,
             fix_after: a.fix_after,
-            improvement: match a.improvement {
-                Improvement::Increase => st::ImprovementDirection::Increase,
-                Improvement::Decrease => st::ImprovementDirection::Decrease,
-                Improvement::Neutral => st::ImprovementDirection::Neutral,
-            },
+            improvement: a.improvement,
             target: a.target,
             screen_outliers: a.screen_outliers,
-            rule_2of3: match a.rule_2of3 {
-                Rule2of3Arg::Package => st::Rule2of3::Package,
-                Rule2of3Arg::Mdc2023 => st::Rule2of3::Mdc2023,
-            },
-            // The parser admits only 6 and 7.
-            run_length: a.run_length as usize,
+            rule_2of3: a.rule_2of3,
+            run_length: a.run_length,
             resolution: None,
         };
         let chart = cells.finish().and_then(|note| {
@@ -194,7 +157,7 @@ pub(super) fn spc(a: &SpcArgs, t: &Table) -> Result<Output> {
 /// at their denominator and their significance. Each row is read on its own: a row with a blank
 /// or invalid cell is not plotted (its note says why) and is left out of the group's average
 /// as a whole, never half-counted; the other rows' notes say which rows the average left out.
-pub(super) fn funnel(a: &FunnelArgs, t: &Table) -> Result<Output> {
+pub(super) fn funnel(a: &Funnel, t: &Table, group_by: &[String]) -> Result<Output> {
     let (xc, nc) = (t.column(&a.numerator)?, t.column(&a.denominator)?);
     let mut header = t.header().to_vec();
     header.extend(
@@ -210,7 +173,7 @@ pub(super) fn funnel(a: &FunnelArgs, t: &Table) -> Result<Output> {
     );
     let mut out = Output::new(header);
     let mut points: Vec<(Vec<String>, Note)> = vec![Default::default(); t.rows().len()];
-    for g in t.groups(&a.common.group_by)? {
+    for g in t.groups(group_by)? {
         let read: Vec<Result<(f64, f64, Note), Note>> = g
             .rows
             .iter()
@@ -287,7 +250,7 @@ fn check_point(statistic: FunnelStatistic, x: f64, n: f64) -> Result<(), st::Sta
 
 /// The average, limits and significance of one point.
 fn funnel_point(
-    a: &FunnelArgs,
+    a: &Funnel,
     average: f64,
     mult: f64,
     x: f64,

@@ -4,100 +4,93 @@ use anyhow::Result;
 use equalis_stats as st;
 use equalis_stats::Levels;
 
-use super::Common;
 use super::output::{Note, Output, Standard, fmt};
 use super::table::{Cells, Group, Table};
 
-/// Arguments of `equalis stats dsr`.
-#[derive(Debug, clap::Args)]
-pub(super) struct DsrArgs {
-    #[command(flatten)]
-    pub common: Common,
+/// Options of a directly standardised rate (`calculate_dsr`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dsr {
     /// Count column (one row per age band); a blank count is 0 events, as in
-    /// PHEindicatormethods
-    #[arg(long)]
-    count: String,
-    /// Population column
-    #[arg(long)]
-    population: String,
-    /// Standard population column (e.g. ESP2013 per band)
-    #[arg(long)]
-    standard_population: String,
-    /// Multiply the statistic and its limits by this
-    #[arg(long, default_value_t = 100_000.0)]
-    multiplier: f64,
-    /// Age band column (needed with --event-frequency)
-    #[arg(long, requires = "event_frequency")]
-    age_band: Option<String>,
-    /// Events per person; --count then holds the people with that many events
-    #[arg(long, requires = "age_band")]
-    event_frequency: Option<String>,
+    /// PHEindicatormethods.
+    pub count: String,
+    /// Population column.
+    pub population: String,
+    /// Standard population column (e.g. ESP2013 per band).
+    pub standard_population: String,
+    /// Multiplies the statistic and its limits (rate per this many).
+    pub multiplier: f64,
+    /// Events per person, for non-independent events: `count` then holds the people with that
+    /// many events.
+    pub event_frequency: Option<EventFrequency>,
 }
 
-/// Arguments of `equalis stats isr`.
-#[derive(Debug, clap::Args)]
-pub(super) struct IsrArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Count column (one row per age band); a blank count is 0 events, as in
-    /// PHEindicatormethods
-    #[arg(long)]
-    count: String,
-    /// Population column
-    #[arg(long)]
-    population: String,
-    /// Reference count column (per age band); blank is 0 events
-    #[arg(long)]
-    ref_count: String,
-    /// Reference population column (per age band)
-    #[arg(long)]
-    ref_population: String,
-    /// Indirectly standardised ratio (O/E x ref value)
-    #[arg(long, conflicts_with = "rate", required_unless_present = "rate")]
-    ratio: bool,
-    /// Indirectly standardised rate (O/E x reference rate)
-    #[arg(long)]
-    rate: bool,
-    /// Reference value for a ratio (100 gives an SMR)
-    #[arg(long, default_value_t = 1.0)]
-    ref_value: f64,
-    /// Multiply the statistic and its limits by this
-    #[arg(long, default_value_t = 100_000.0)]
-    multiplier: f64,
+/// The columns of a DSR of non-independent events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventFrequency {
+    /// Age band column: a band's population is read from its first row.
+    pub age_band: String,
+    /// Column of the number of events each person in the row had.
+    pub frequency: String,
 }
 
-/// Arguments of `equalis stats life-expectancy`.
-#[derive(Debug, clap::Args)]
-pub(super) struct LifeExpectancyArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Deaths column (one row per age band)
-    #[arg(long)]
-    deaths: String,
-    /// Population column
-    #[arg(long)]
-    population: String,
-    /// Start age of each band (0, 1, 5, ..., 90, or fewer bands ending at, e.g., 85)
-    #[arg(long)]
-    start_age: String,
+/// Options of an indirectly standardised ratio or rate (`calculate_ISRatio`,
+/// `calculate_ISRate`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Isr {
+    /// Count column (one row per age band); a blank count is 0 events, as in
+    /// PHEindicatormethods.
+    pub count: String,
+    /// Population column.
+    pub population: String,
+    /// Reference count column (per age band); blank is 0 events.
+    pub ref_count: String,
+    /// Reference population column (per age band).
+    pub ref_population: String,
+    /// A ratio or a rate.
+    pub statistic: IsrStatistic,
+}
+
+/// What an indirect standardisation gives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IsrStatistic {
+    /// The ratio O/E times `ref_value` (100 gives an SMR).
+    Ratio {
+        /// The reference value.
+        ref_value: f64,
+    },
+    /// The rate O/E times the reference rate, per `multiplier`.
+    Rate {
+        /// Multiplies the statistic and its limits.
+        multiplier: f64,
+    },
+}
+
+/// Options of life expectancy (`phe_life_expectancy`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LifeExpectancy {
+    /// Deaths column (one row per age band).
+    pub deaths: String,
+    /// Population column.
+    pub population: String,
+    /// Start age of each band (0, 1, 5, ..., 90, or fewer bands ending at, e.g., 85).
+    pub start_age: String,
 }
 
 /// `calculate_dsr`: Dobson limits, and not calculated below 10 events. A blank count is 0
 /// events (the package's `na.zero`); a blank population or standard population leaves the
 /// group blank with the rows named (the package stops the whole batch there; one bad area
 /// must not cost the others).
-pub(super) fn dsr(a: &DsrArgs, t: &Table, levels: &Levels) -> Result<Output> {
+pub(super) fn dsr(a: &Dsr, t: &Table, group_by: &[String], levels: &Levels) -> Result<Output> {
     let (xc, nc, wc) = (
         t.column(&a.count)?,
         t.column(&a.population)?,
         t.column(&a.standard_population)?,
     );
-    let frequency = match (&a.age_band, &a.event_frequency) {
-        (Some(band), Some(freq)) => Some((t.column(band)?, t.column(freq)?)),
-        _ => None,
+    let frequency = match &a.event_frequency {
+        Some(f) => Some((t.column(&f.age_band)?, t.column(&f.frequency)?)),
+        None => None,
     };
     let statistic = format!("dsr per {}", a.multiplier);
-    let group_by = &a.common.group_by;
     let mut out = Standard::new(group_by, &["total_count", "total_pop"], levels);
     for g in t.groups(group_by)? {
         let mut cells = Cells::new(t);
@@ -162,19 +155,19 @@ fn event_frequency_rows(
 /// in the package; a blank population or reference population leaves the group blank (the
 /// package reads a blank local population as 0 people, which would lower the expected count
 /// and raise the ratio without a word).
-pub(super) fn isr(a: &IsrArgs, t: &Table, levels: &Levels) -> Result<Output> {
+pub(super) fn isr(a: &Isr, t: &Table, group_by: &[String], levels: &Levels) -> Result<Output> {
     let (xc, nc, xrc, nrc) = (
         t.column(&a.count)?,
         t.column(&a.population)?,
         t.column(&a.ref_count)?,
         t.column(&a.ref_population)?,
     );
-    let statistic = if a.rate {
-        format!("indirectly standardised rate per {}", a.multiplier)
-    } else {
-        format!("indirectly standardised ratio x {}", a.ref_value)
+    let statistic = match a.statistic {
+        IsrStatistic::Rate { multiplier } => {
+            format!("indirectly standardised rate per {multiplier}")
+        }
+        IsrStatistic::Ratio { ref_value } => format!("indirectly standardised ratio x {ref_value}"),
     };
-    let group_by = &a.common.group_by;
     let mut out = Standard::new(group_by, &["observed", "expected"], levels);
     for g in t.groups(group_by)? {
         let mut cells = Cells::new(t);
@@ -184,10 +177,13 @@ pub(super) fn isr(a: &IsrArgs, t: &Table, levels: &Levels) -> Result<Output> {
         let nr = cells.numbers(&g.rows, nrc);
         out.record(&g.key, 2, &statistic, cells.finish(), || {
             let expected = st::expected_count(&n, &xr, &nr)?;
-            let e = if a.rate {
-                st::isr_rate(observed, &n, &xr, &nr, levels, a.multiplier)?
-            } else {
-                st::isr_ratio(observed, &n, &xr, &nr, levels, a.ref_value)?
+            let e = match a.statistic {
+                IsrStatistic::Rate { multiplier } => {
+                    st::isr_rate(observed, &n, &xr, &nr, levels, multiplier)?
+                }
+                IsrStatistic::Ratio { ref_value } => {
+                    st::isr_ratio(observed, &n, &xr, &nr, levels, ref_value)?
+                }
             };
             Ok((vec![fmt(observed), fmt(expected)], e))
         });
@@ -199,8 +195,9 @@ pub(super) fn isr(a: &IsrArgs, t: &Table, levels: &Levels) -> Result<Output> {
 /// life expectancy at any age (the package needs every band), and keeps one blank row per
 /// input row, so a script sees the same rows either way.
 pub(super) fn life_expectancy(
-    a: &LifeExpectancyArgs,
+    a: &LifeExpectancy,
     t: &Table,
+    group_by: &[String],
     levels: &Levels,
 ) -> Result<Output> {
     let (dc, pc, ac) = (
@@ -208,7 +205,6 @@ pub(super) fn life_expectancy(
         t.column(&a.population)?,
         t.column(&a.start_age)?,
     );
-    let group_by = &a.common.group_by;
     let extra = ["startage", "pops_used", "dths_used"];
     let mut out = Standard::new(group_by, &extra, levels);
     for g in t.groups(group_by)? {

@@ -4,89 +4,89 @@ use anyhow::{Result, bail};
 use equalis_stats as st;
 use equalis_stats::Levels;
 
-use super::Common;
 use super::output::{
     Note, Output, blanks, confidence_label, estimate_cells, estimate_width, fmt_result,
     limit_columns,
 };
 use super::table::{Cells, Table};
 
-/// Arguments of `equalis stats quantile`.
-#[derive(Debug, clap::Args)]
-pub(super) struct QuantileArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Value column
-    #[arg(long)]
-    value: String,
-    /// Number of quantiles
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    quantiles: u32,
-    /// Highest value in quantile 1
-    #[arg(long, conflicts_with = "invert_column")]
-    invert: bool,
-    /// Column saying, per group, whether to invert (TRUE/FALSE)
-    #[arg(long)]
-    invert_column: Option<String>,
+/// Options of quantiles (`phe_quantile`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantile {
+    /// The value column.
+    pub value: String,
+    /// How many quantiles (at least 1).
+    pub quantiles: u32,
+    /// Which way round quantile 1 is.
+    pub inversion: Inversion,
 }
 
-/// Arguments of `equalis stats sii`.
-#[derive(Debug, clap::Args)]
-pub(super) struct SiiArgs {
-    #[command(flatten)]
-    pub common: Common,
-    /// Quantile column; 1 is the most disadvantaged
-    #[arg(long)]
-    quantile: String,
-    /// Population column
-    #[arg(long)]
-    population: String,
-    /// Value column
-    #[arg(long)]
-    value: String,
-    /// Standard error column (on the values' own scale)
-    #[arg(long, required_unless_present_all = ["lower_cl", "upper_cl"])]
-    se: Option<String>,
-    /// Lower 95% confidence limit column (instead of --se)
-    #[arg(long, requires = "upper_cl", conflicts_with = "se")]
-    lower_cl: Option<String>,
-    /// Upper 95% confidence limit column (instead of --se)
-    #[arg(long, requires = "lower_cl")]
-    upper_cl: Option<String>,
-    /// 0 any value, 1 rate, 2 proportion
-    #[arg(long, default_value_t = 0)]
-    value_type: u8,
-    /// Fit on the log (rates) or logit (proportions) scale
-    #[arg(long)]
-    transform: bool,
-    /// Also report the relative index of inequality
-    #[arg(long)]
-    rii: bool,
-    /// Also report the intercept
-    #[arg(long)]
-    intercept: bool,
-    /// Multiply the statistic and its limits by this
-    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
-    multiplier: f64,
-    /// Monte Carlo repetitions (at least 1000)
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1000..))]
-    repetitions: u64,
-    /// Random seed; the same seed gives the same limits
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+/// Which way round quantile 1 is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inversion {
+    /// Quantile 1 holds the lowest values.
+    No,
+    /// Quantile 1 holds the highest values.
+    Yes,
+    /// A column says, per group (on the group's first row), whether to invert (TRUE/FALSE).
+    ByColumn(String),
+}
+
+/// Options of the slope and relative index of inequality (`phe_sii`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sii {
+    /// Quantile column; 1 is the most disadvantaged.
+    pub quantile: String,
+    /// Population column.
+    pub population: String,
+    /// Value column.
+    pub value: String,
+    /// Where each value's standard error comes from.
+    pub errors: SiiErrors,
+    /// 0 any value, 1 rate, 2 proportion.
+    pub value_type: u8,
+    /// Fit on the log (rates) or logit (proportions) scale.
+    pub transform: bool,
+    /// Also report the relative index of inequality.
+    pub rii: bool,
+    /// Also report the intercept.
+    pub intercept: bool,
+    /// Multiplies the statistic and its limits.
+    pub multiplier: f64,
+    /// Monte Carlo repetitions.
+    pub repetitions: usize,
+    /// Random seed; the same seed gives the same limits.
+    pub seed: u64,
+}
+
+/// Where the standard errors of an SII's values come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiiErrors {
+    /// A standard error column (on the values' own scale).
+    Se(String),
+    /// The columns of the lower and upper 95% confidence limits.
+    Limits {
+        /// Lower 95% limit column.
+        lower: String,
+        /// Upper 95% limit column.
+        upper: String,
+    },
 }
 
 /// `phe_quantile`: the input rows with their quantile. Each row is read on its own: a blank or
 /// invalid value leaves that row without a quantile (its note says why) and out of the ranking,
 /// as the package ranks only the areas with values.
-pub(super) fn quantile(a: &QuantileArgs, t: &Table) -> Result<Output> {
+pub(super) fn quantile(a: &Quantile, t: &Table, group_by: &[String]) -> Result<Output> {
     let vc = t.column(&a.value)?;
-    let ic = t.optional_column(a.invert_column.as_deref())?;
+    let ic = match &a.inversion {
+        Inversion::ByColumn(c) => Some(t.column(c)?),
+        Inversion::No | Inversion::Yes => None,
+    };
     let mut assigned: Vec<(String, Note)> = vec![Default::default(); t.rows().len()];
-    for g in t.groups(&a.common.group_by)? {
+    for g in t.groups(group_by)? {
         let invert = match ic {
             Some(c) => truthy(t.cell(g.rows[0], c)),
-            None => a.invert,
+            None => a.inversion == Inversion::Yes,
         };
         let (mut values, mut notes) = (Vec::new(), Vec::new());
         for &r in &g.rows {
@@ -138,23 +138,18 @@ pub(super) fn quantile(a: &QuantileArgs, t: &Table) -> Result<Output> {
 
 /// `phe_sii`: one row per group. The package needs complete quantile sets: a group with a
 /// blank or invalid cell has no SII (its note names the rows), and the other groups theirs.
-pub(super) fn sii(a: &SiiArgs, t: &Table, levels: &Levels) -> Result<Output> {
+pub(super) fn sii(a: &Sii, t: &Table, group_by: &[String], levels: &Levels) -> Result<Output> {
     let (qc, pc, vc) = (
         t.column(&a.quantile)?,
         t.column(&a.population)?,
         t.column(&a.value)?,
     );
-    let sec = t.optional_column(a.se.as_deref())?;
-    let limits = match (
-        t.optional_column(a.lower_cl.as_deref())?,
-        t.optional_column(a.upper_cl.as_deref())?,
-    ) {
-        (Some(l), Some(u)) => Some((l, u)),
-        _ => None,
+    let errors = match &a.errors {
+        SiiErrors::Se(se) => SiiColumns::Se(t.column(se)?),
+        SiiErrors::Limits { lower, upper } => {
+            SiiColumns::Limits(t.column(lower)?, t.column(upper)?)
+        }
     };
-    if sec.is_none() && limits.is_none() {
-        bail!("give --se, or both --lower-cl and --upper-cl");
-    }
     let value_type = st::ValueType::from_code(a.value_type)?;
     if a.transform && value_type == st::ValueType::Plain {
         bail!("--transform needs --value-type 1 (rate) or 2 (proportion)");
@@ -163,12 +158,11 @@ pub(super) fn sii(a: &SiiArgs, t: &Table, levels: &Levels) -> Result<Output> {
         value_type,
         transform: a.transform,
         multiplier: a.multiplier,
-        repetitions: usize::try_from(a.repetitions)?,
+        repetitions: a.repetitions,
         seed: a.seed,
         levels: *levels,
     };
-    let group_by = &a.common.group_by;
-    let mut header: Vec<String> = group_by.clone();
+    let mut header: Vec<String> = group_by.to_vec();
     header.push("sii".into());
     header.extend(limit_columns(levels, "sii_"));
     if a.rii {
@@ -189,13 +183,16 @@ pub(super) fn sii(a: &SiiArgs, t: &Table, levels: &Levels) -> Result<Output> {
         rows.sort_by(|x, y| x.0.total_cmp(&y.0));
         let sorted: Vec<usize> = rows.into_iter().map(|(_, r)| r).collect();
         let (pops, vals) = (cells.numbers(&sorted, pc), cells.numbers(&sorted, vc));
-        let se = sec.map(|c| cells.numbers(&sorted, c));
-        let cl = limits.map(|(l, u)| (cells.numbers(&sorted, l), cells.numbers(&sorted, u)));
+        let read = match errors {
+            SiiColumns::Se(c) => (cells.numbers(&sorted, c), None),
+            SiiColumns::Limits(l, u) => {
+                (cells.numbers(&sorted, l), Some(cells.numbers(&sorted, u)))
+            }
+        };
         let result = cells.finish().and_then(|note| {
-            let errors = match (&se, &cl) {
-                (Some(se), _) => st::StandardErrors::Se(se),
-                (None, Some((lower, upper))) => st::StandardErrors::Limits { lower, upper },
-                (None, None) => unreachable!("checked above: --se or both limits"),
+            let errors = match &read {
+                (se, None) => st::StandardErrors::Se(se),
+                (lower, Some(upper)) => st::StandardErrors::Limits { lower, upper },
             };
             st::sii(&pops, &vals, errors, &options)
                 .map(|r| (r, note.clone()))
@@ -226,6 +223,13 @@ pub(super) fn sii(a: &SiiArgs, t: &Table, levels: &Levels) -> Result<Output> {
         }
     }
     Ok(out)
+}
+
+/// The columns of an SII's standard errors, found in the table.
+#[derive(Clone, Copy)]
+enum SiiColumns {
+    Se(usize),
+    Limits(usize, usize),
 }
 
 /// A TRUE/FALSE cell as R and spreadsheets write it.
