@@ -17,11 +17,17 @@ pub const SEED: u64 = 42;
 /// Synthesises the [`ICB`]'s staff at [`SCALE`] and [`SEED`] as CSV into `scratch` (created if
 /// absent), and ingests that file into `ws` through the real ingest.
 pub fn ingest_synthetic_staff(ws: &Workspace, scratch: &Path) -> crate::Result<()> {
+    ingest_staff_seeded(ws, scratch, SEED)
+}
+
+/// The same staff extract drawn with another `seed`: a later extract with other figures, for
+/// tests of what happens when new data arrives.
+pub fn ingest_staff_seeded(ws: &Workspace, scratch: &Path, seed: u64) -> crate::Result<()> {
     let ingest = || -> anyhow::Result<()> {
         let config = equalis_synth::SynthConfig {
             icb: ICB.to_owned(),
             scale: SCALE,
-            seed: SEED,
+            seed,
             out: scratch.to_path_buf(),
             only: vec![equalis_synth::Dataset::Staff],
         };

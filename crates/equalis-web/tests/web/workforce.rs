@@ -362,27 +362,9 @@ async fn a_new_ingest_is_served_at_once_and_a_repeat_request_is_the_kept_return(
     assert_eq!(app.get(path, &who).await.bytes, before.bytes);
     // Another staff extract ingested (a new version of `staff`): the next request is built
     // from it, with no restart.
-    let data = app.dir.path().join("synthetic-2");
-    equalis_synth::generate(
-        &equalis_synth::SynthConfig {
-            icb: "QK1".to_owned(),
-            scale: 0.05,
-            seed: 7,
-            out: data.clone(),
-            only: vec![equalis_synth::Dataset::Staff],
-        },
-        &|_| {},
-    )
-    .expect("synthesise");
     let ws = equalis_workspace::Workspace::open(app.dir.path()).expect("workspace");
-    equalis_ingest::ingest(
-        &ws,
-        equalis_ingest::Dataset::Staff,
-        &[data.join("staff.csv")],
-        &equalis_ingest::Options::default(),
-        &|_| {},
-    )
-    .expect("ingest staff again");
+    equalis_app::testing::ingest_staff_seeded(&ws, &app.dir.path().join("synthetic-2"), 7)
+        .expect("ingest staff again");
     let after = app.get(path, &who).await;
     let want = document(&app, "ics", ReturnKind::PayGap(By::Sex), None)
         .report
