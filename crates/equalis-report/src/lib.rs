@@ -21,10 +21,15 @@ mod pages;
 mod sections;
 mod svg;
 pub mod tables;
+mod waiting;
 
 pub use data::{Head, Table, TableCell, TableRow};
 pub use indicator::Figure;
 pub use sections::{Block, Chart, Section};
+pub use waiting::{
+    Equalisation, GapChange, WAITING_LIST_AREA, WaitingList, is_waiting_list,
+    waiting_list_breakdowns,
+};
 
 use std::fs;
 use std::io::Write as _;
@@ -151,6 +156,19 @@ impl PageFigures {
     pub fn trend(&mut self, info: &IndicatorInfo, rows: &[PublishedRow]) -> Option<Figure> {
         let data = data::IndicatorData::new(info, rows, &[], &[]);
         indicator::trend(&data, &mut self.ids)
+    }
+
+    /// The elective waiting-list dashboard: each waiting-list measure of `measures` (an
+    /// indicator with its published rows) with its latest ICS value and the gap between the
+    /// groups of `breakdown`, and the equalisation trends of the gap measures (see
+    /// [`WaitingList`]).
+    pub fn waiting_list(
+        &mut self,
+        measures: &[(&IndicatorInfo, &[PublishedRow])],
+        breakdown: &str,
+        iod_edition: &str,
+    ) -> WaitingList {
+        waiting::dashboard(measures, breakdown, iod_edition, &mut self.ids)
     }
 }
 
