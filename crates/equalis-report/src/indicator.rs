@@ -282,7 +282,7 @@ pub(crate) fn rows_table(
 }
 
 /// Groups a chart leaves out, in words: `Not shown: Mixed (withheld for small numbers).`
-pub(crate) fn omitted(rows: &[&PublishedRow]) -> Vec<String> {
+fn omitted(rows: &[&PublishedRow]) -> Vec<String> {
     let name = |r: &&PublishedRow| data::group_label(&r.breakdown, &r.group);
     let withheld: Vec<String> = rows
         .iter()

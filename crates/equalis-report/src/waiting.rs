@@ -11,8 +11,8 @@ use equalis_results::{IndicatorInfo, PublishedRow, Statistic};
 
 use crate::charts::{self, Column, Reference};
 use crate::data::{self, ALL, FOREST_BREAKDOWNS, IndicatorData, Table, TableCell, TableRow};
-use crate::format::{self, cell_number};
-use crate::indicator::{ChartIds, Figure, omitted, rows_table};
+use crate::format::{self, cell_number, is_suppressed};
+use crate::indicator::{ChartIds, Figure, rows_table};
 
 /// The area of the waiting-list measures (`equalis_engine::waiting::infos` and the catalogue's
 /// waiting-list indicators).
@@ -47,12 +47,13 @@ impl GapChange {
         }
     }
 
-    /// The NHS.UK tag colour of the word.
+    /// The CSS class of the table cell holding the word, as for a comparison with the ICS:
+    /// a narrowing gap is better, a widening one worse.
     pub fn class(self) -> &'static str {
         match self {
-            GapChange::Narrowing => "nhsuk-tag--green",
-            GapChange::Widening => "nhsuk-tag--red",
-            GapChange::NoClearChange | GapChange::NotEnough => "nhsuk-tag--grey",
+            GapChange::Narrowing => "tag tag-better",
+            GapChange::Widening => "tag tag-worse",
+            GapChange::NoClearChange | GapChange::NotEnough => "tag",
         }
     }
 }
@@ -137,6 +138,7 @@ pub(crate) fn dashboard(
     );
     let mut summary_ids = Vec::new();
     let mut too_few = Vec::new();
+    let mut counts = Vec::new();
     let mut trends = Vec::new();
     for (info, rows) in &measures {
         let data = IndicatorData::new(info, rows, &[], &[]);
@@ -160,7 +162,14 @@ pub(crate) fn dashboard(
             .collect();
         let lowest = groups.iter().min_by(|a, b| a.1.total_cmp(&b.1));
         let highest = groups.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+        let is_count = Statistic::parse(&info.statistic) == Some(Statistic::Count);
+        let na = || format::NOT_AVAILABLE.to_owned();
         let (low, high, gap) = match (lowest, highest) {
+            // Groups of different sizes are compared by rates, not by how many are waiting.
+            _ if is_count => {
+                counts.push(info.name.clone());
+                (na(), na(), na())
+            }
             (Some(l), Some(h)) if groups.len() >= 2 => (
                 format!("{} ({})", l.0, units.value(l.1)),
                 format!("{} ({})", h.0, units.value(h.1)),
@@ -168,7 +177,6 @@ pub(crate) fn dashboard(
             ),
             _ => {
                 too_few.push(info.name.clone());
-                let na = || format::NOT_AVAILABLE.to_owned();
                 (na(), na(), na())
             }
         };
@@ -192,6 +200,18 @@ pub(crate) fn dashboard(
          differ significantly is on each measure's page, with the confidence intervals."
             .to_owned(),
     );
+    if !counts.is_empty() {
+        summary.notes.push(format!(
+            "{} {}: groups of different sizes are compared by the rates and percentages, not \
+             by how many are waiting.",
+            counts.join(", "),
+            if counts.len() == 1 {
+                "is a count"
+            } else {
+                "are counts"
+            }
+        ));
+    }
     if !too_few.is_empty() {
         summary.notes.push(format!(
             "{} means fewer than two groups have a published value in the latest snapshot ({}).",
@@ -373,18 +393,39 @@ fn trend(
                 format!("{name}: {whose}")
             },
             svg,
-            notes: omitted(rows)
-                .into_iter()
-                .map(|n| {
-                    n.replace(
-                        "Not shown in the chart: ",
-                        "Snapshots not shown in the chart: ",
-                    )
-                })
-                .collect(),
+            notes: omitted_snapshots(rows),
             table,
         },
     }
+}
+
+/// The snapshots a trend chart leaves out, and why.
+fn omitted_snapshots(rows: &[&PublishedRow]) -> Vec<String> {
+    let withheld: Vec<&str> = rows
+        .iter()
+        .filter(|r| is_suppressed(&r.value))
+        .map(|r| r.period.as_str())
+        .collect();
+    let missing: Vec<&str> = rows
+        .iter()
+        .filter(|r| cell_number(&r.value).is_none() && !is_suppressed(&r.value))
+        .map(|r| r.period.as_str())
+        .collect();
+    let mut notes = Vec::new();
+    if !withheld.is_empty() {
+        notes.push(format!(
+            "Snapshots not shown in the chart: {} (withheld because the gap rests on a count of \
+             1 to 7; shown as * in the table).",
+            withheld.join(", ")
+        ));
+    }
+    if !missing.is_empty() {
+        notes.push(format!(
+            "Snapshots not shown in the chart: {} (no value).",
+            missing.join(", ")
+        ));
+    }
+    notes
 }
 
 /// Which way the gap moved between the first and latest snapshots with a published value.
@@ -553,48 +594,81 @@ mod tests {
         assert_eq!(ids.count(), 2, "one chart per trend");
     }
 
+    fn share(period: &str, breakdown: &str, group: &str, n: f64, d: f64) -> ResultRow {
+        let mut r = ResultRow::new(
+            "wl_over",
+            period,
+            breakdown,
+            group,
+            Statistic::Proportion,
+            100.0,
+        );
+        r.numerator = Some(n);
+        r.denominator = Some(d);
+        r.value = Some(n / d * 100.0);
+        r
+    }
+
     #[test]
     fn the_summary_gives_the_gap_between_published_groups_and_says_when_it_cannot() {
         let rows = vec![
-            count("2026-03-01", "all", "All", 300.0),
-            count("2026-03-01", "imd_quintile", "1", 150.0),
-            count("2026-03-01", "imd_quintile", "5", 40.0),
-            count("2026-03-01", "imd_quintile", "3", 110.0),
-            count("2026-03-01", "sex", "Female", 297.0),
-            count("2026-03-01", "sex", "Male", 3.0),
-            count("2026-01-01", "age_band", "18-64", 100.0),
+            share("2026-03-01", "all", "All", 300.0, 1000.0),
+            share("2026-03-01", "imd_quintile", "1", 150.0, 300.0),
+            share("2026-03-01", "imd_quintile", "5", 40.0, 200.0),
+            share("2026-03-01", "imd_quintile", "3", 110.0, 500.0),
+            share("2026-03-01", "sex", "Female", 297.0, 600.0),
+            share("2026-03-01", "sex", "Male", 3.0, 400.0),
+            share("2026-01-01", "age_band", "18-64", 100.0, 200.0),
+        ];
+        let counts = vec![
+            count("2026-03-01", "all", "All", 1000.0),
+            count("2026-03-01", "imd_quintile", "1", 300.0),
+            count("2026-03-01", "imd_quintile", "5", 200.0),
         ];
         let (published, _, _) = publish(&View::Published, &rows, &[], &[]);
-        let n = info("wl_n", "Waiting", "count", "");
-        let measures = [(&n, published.as_slice())];
+        let (counted, _, _) = publish(&View::Published, &counts, &[], &[]);
+        let over = info("wl_over", "Waiting over 18 weeks", "proportion", "%");
+        let n = info("wl_n", "Waiting list size", "count", "pathways");
+        let measures = [(&over, published.as_slice()), (&n, counted.as_slice())];
         assert_eq!(
             waiting_list_breakdowns(&measures),
             ["imd_quintile", "sex", "age_band"]
         );
         let mut ids = ChartIds::default();
         let d = dashboard(&measures, "imd_quintile", "2025", &mut ids);
-        let row = &d.summary.rows[0];
-        let texts: Vec<&str> = row.cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(d.ids, ["wl_n", "wl_over"], "by name");
+        let texts = |i: usize| -> Vec<String> {
+            d.summary.rows[i]
+                .cells
+                .iter()
+                .map(|c| c.text.clone())
+                .collect()
+        };
         assert_eq!(
-            texts,
+            texts(1),
             [
                 "2026-03-01",
-                "300",
-                "5 (least deprived) (40)",
-                "1 (most deprived) (150)",
-                "110"
+                "30.0",
+                "5 (least deprived) (20.0%)",
+                "1 (most deprived) (50.0%)",
+                "30.0 percentage points"
             ]
+        );
+        // Counts are not compared between groups.
+        assert_eq!(texts(0)[1], "1,000");
+        assert_eq!(texts(0)[4], format::NOT_AVAILABLE);
+        assert!(
+            d.summary
+                .notes
+                .iter()
+                .any(|n| n.starts_with("Waiting list size is a count"))
         );
         assert!(d.trends.is_empty());
         // Male rests on 3: withheld, so one group is left and there is no gap to give.
         let d = dashboard(&measures, "sex", "2025", &mut ids);
-        assert_eq!(d.summary.rows[0].cells[4].text, format::NOT_AVAILABLE);
-        assert!(d.summary.notes.iter().any(|n| n.contains("Waiting")));
-        assert!(
-            !d.summary.rows[0]
-                .cells
-                .iter()
-                .any(|c| c.text.contains("(3)"))
-        );
+        assert_eq!(d.summary.rows[1].cells[4].text, format::NOT_AVAILABLE);
+        assert!(d.summary.notes.iter().any(
+            |n| n.contains("fewer than two groups") && n.contains("Waiting over 18 weeks")
+        ));
     }
 }

@@ -28,6 +28,7 @@
 mod api;
 mod assets;
 mod auth;
+mod dashboards;
 mod demo;
 mod error;
 mod pages;
@@ -58,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         // One route for the page and its CSV (`/indicators/ID.csv`): the router matches whole
         // path segments, so the handler tells them apart by the suffix.
         .route("/indicators/{id}", get(pages::indicator))
+        .route("/waiting-list", get(dashboards::waiting_list))
+        .route("/waiting-list.csv", get(dashboards::waiting_list_csv))
         .route("/workforce", get(workforce::index))
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))

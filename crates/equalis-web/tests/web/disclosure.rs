@@ -142,6 +142,50 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
             );
         }
     }
+    // The waiting-list dashboard of each breakdown: the counts of its trend tables, and in its
+    // CSV the ICS value of each count measure (its groups are not compared by counts).
+    let counts: Vec<String> = list.json()["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .filter(|i| i["statistic"] == "count")
+        .filter_map(|i| i["id"].as_str().map(str::to_owned))
+        .collect();
+    let page = app.get("/waiting-list", who).await;
+    let breakdowns: Vec<String> = page
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect();
+    assert!(breakdowns.len() >= 2, "{breakdowns:?}");
+    for b in &breakdowns {
+        let q = format!("breakdown={}", crate::fixture::enc(b));
+        let page = app.get(&format!("/waiting-list?{q}"), who).await;
+        assert_eq!(page.status, StatusCode::OK, "waiting list {b}");
+        let cells = html_counts(&page.body);
+        assert!(!cells.is_empty(), "the trend tables' counts are marked");
+        check_text(
+            &cells,
+            &format!("waiting list {b}"),
+            &mut checked,
+            &mut withheld,
+        );
+        let csv = app.get(&format!("/waiting-list.csv?{q}"), who).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+        for rec in reader.records() {
+            let rec = rec.expect("a CSV record");
+            if counts.iter().any(|c| c == &rec[0]) {
+                check_text(
+                    &[rec[3].to_owned()],
+                    &format!("waiting list CSV {b}"),
+                    &mut checked,
+                    &mut withheld,
+                );
+            }
+        }
+    }
     // The other pages hold no table of counts, but no small count either.
     for path in ["/", "/indicators", "/workforce"] {
         let page = app.get(path, who).await;

@@ -1,0 +1,158 @@
+//! The dashboards across indicators and datasets: the elective waiting list.
+
+use std::collections::BTreeMap;
+
+use axum::http::{StatusCode, header};
+use equalis_results::{IndicatorInfo, Metadata, ResultRow, ResultsWriter, Statistic};
+use equalis_store::Role;
+
+use crate::fixture::{App, Who};
+
+/// The page's main content: the layout is in the other pages' snapshots.
+pub fn main_content(body: &str) -> &str {
+    let start = body.find("<main").expect("main");
+    let end = body.find("</main>").expect("main ends") + "</main>".len();
+    &body[start..end]
+}
+
+#[tokio::test]
+async fn the_waiting_list_dashboard_shows_each_measure_and_whether_gaps_narrow() {
+    let app = App::new(false).await;
+    let who = app.as_role(Role::Viewer).await;
+    let r = app.get("/waiting-list", &who).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let body = &r.body;
+    // The layout links to it.
+    assert!(body.contains("href=\"/waiting-list\">Waiting list</a>"));
+    // Every waiting-list measure, linked to its page; not the other areas' indicators.
+    assert!(body.contains("<a href=\"/indicators/wl_over_52_weeks\">Waiting over 52 weeks</a>"));
+    assert!(body.contains(
+        "<a href=\"/indicators/wl_gap_imd_q1_q5_over_18_weeks\">Most vs least deprived gap"
+    ));
+    assert!(!body.contains("SMI physical health checks"));
+    // Deprivation by default, with the breakdowns of the measures to choose from.
+    assert!(body.contains("<option value=\"imd_quintile\" selected>"));
+    assert!(body.contains("<option value=\"ethnic_group\">"));
+    // The ICS gap went from 30 to 5 points over the snapshots: narrowing, charted with its
+    // table; Mixed patients' first snapshot rests on 5 pathways and is withheld.
+    assert!(body.contains("Narrowing"), "{body}");
+    assert!(body.contains("30.0 percentage points on 2026-01-04"));
+    assert!(body.contains("<svg"));
+    assert!(body.contains("Snapshots not shown in the chart: "));
+    assert!(body.contains("href=\"/waiting-list.csv?breakdown=imd_quintile\""));
+    // A filter by GET parameter, bookmarkable.
+    let eth = app.get("/waiting-list?breakdown=ethnic_group", &who).await;
+    assert_eq!(eth.status, StatusCode::OK);
+    assert!(
+        eth.body
+            .contains("<option value=\"ethnic_group\" selected>")
+    );
+    assert!(eth.body.contains("Measures by Ethnic group"));
+}
+
+#[tokio::test]
+async fn an_unknown_breakdown_is_a_404_listing_the_valid_ones() {
+    let app = App::new(true).await;
+    for path in [
+        "/waiting-list?breakdown=shoe_size",
+        "/waiting-list.csv?breakdown=shoe_size",
+    ] {
+        let r = app.get(path, &Who::Anonymous).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.body.contains("no breakdown `shoe_size`"), "{}", r.body);
+        assert!(r.body.contains("imd_quintile"));
+    }
+}
+
+#[tokio::test]
+async fn the_waiting_list_csv_is_the_dashboards_table() {
+    let app = App::new(true).await;
+    let r = app
+        .get("/waiting-list.csv?breakdown=imd_quintile", &Who::Anonymous)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.header(header::CONTENT_TYPE),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(
+        r.header(header::CONTENT_DISPOSITION),
+        Some("attachment; filename=\"waiting-list-imd_quintile.csv\"")
+    );
+    let mut lines = r.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "indicator_id,Measure,Latest snapshot,ICS value,Lowest group,Highest group,Gap (highest minus lowest)"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|l| l.starts_with("wl_over_52_weeks,Waiting over 52 weeks,2026-03-29,35,"))
+    );
+}
+
+/// Replaces the results with a version that has no waiting-list measure.
+fn results_without_the_waiting_list(dir: &std::path::Path) {
+    let mut row = ResultRow::new("smi", "2025/26", "all", "All", Statistic::Count, 1.0);
+    row.numerator = Some(100.0);
+    row.value = Some(100.0);
+    let mut indicators = BTreeMap::new();
+    indicators.insert(
+        "smi".to_owned(),
+        IndicatorInfo {
+            id: "smi".to_owned(),
+            name: "SMI checks".to_owned(),
+            area: "Mental health".to_owned(),
+            statistic: "count".to_owned(),
+            ..IndicatorInfo::default()
+        },
+    );
+    let w = ResultsWriter::begin(
+        dir,
+        Metadata {
+            indicators,
+            ..Metadata::default()
+        },
+    )
+    .expect("writer");
+    w.write_indicators(&[row]).expect("indicators");
+    w.write_inequality(&[]).expect("inequality");
+    w.write_spc(&[]).expect("spc");
+    w.commit().expect("commit");
+}
+
+#[tokio::test]
+async fn without_waiting_list_results_the_page_says_what_is_needed() {
+    let app = App::new(true).await;
+    results_without_the_waiting_list(app.dir.path());
+    let r = app.get("/waiting-list", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK, "a message, not an error");
+    assert!(
+        r.body
+            .contains("There are no waiting-list results in this workspace:"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("equalis ingest --dataset waiting_list"));
+    let csv = app.get("/waiting-list.csv", &Who::Anonymous).await;
+    assert_eq!(csv.status, StatusCode::NOT_FOUND);
+    // No results at all: the same message.
+    std::fs::remove_dir_all(app.dir.path().join("results")).expect("results removed");
+    let r = app.get("/waiting-list", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("There are no waiting-list results in this workspace yet:")
+    );
+}
+
+#[tokio::test]
+async fn snapshot_of_the_waiting_list_page() {
+    let app = App::new(true).await;
+    let r = app.get("/waiting-list", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    insta::assert_snapshot!("waiting_list_page", main_content(&r.body));
+}
