@@ -221,3 +221,266 @@ fn table_csv(
     }
     w.into_inner().map_err(WebError::internal)
 }
+
+// ---- the GP registration gap ---------------------------------------------------------------
+
+/// The catalogue indicator of the registration gap (`equalis_engine::registration::ID`).
+const REGISTRATION_GAP: &str = equalis_app::outreach::REGISTRATION_GAP_STEP;
+
+/// The LSOAs the page lists when the address does not say (the CSV has them all).
+const GAP_ROWS: usize = 100;
+
+/// The breakdowns of the registration gap the page draws, the first the results have.
+const GAP_FIGURES: [&str; 3] = ["imd_decile", "imd_quintile", "age_band"];
+
+/// How the published columns of `equalis registration-gap` are headed on the page, and
+/// whether each is a count (what the disclosure tests scan).
+const GAP_HEADINGS: [(&str, &str, bool); 13] = [
+    ("rank", "Rank", false),
+    ("lsoa21_code", "LSOA 2021", false),
+    ("lsoa_name", "Area", false),
+    ("imd_decile", "IMD decile", false),
+    ("local_authority", "Local authority", false),
+    ("ons_population", "ONS estimate", true),
+    ("registered", "Registered", true),
+    ("unregistered", "Unregistered", true),
+    ("rate", "Unregistered (%)", false),
+    ("lowercl", "Lower 95% CI", false),
+    ("uppercl", "Upper 95% CI", false),
+    ("census_not_white_pct", "Not White, Census 2021 (%)", false),
+    ("note", "Note", false),
+];
+
+/// The filter of the registration-gap page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct GapQuery {
+    /// How many LSOAs to list, in rank order: a number, or `all`.
+    pub top: Option<String>,
+}
+
+impl GapQuery {
+    fn top(&self) -> Result<Option<usize>, WebError> {
+        match self.top.as_deref().map(str::trim) {
+            None | Some("") => Ok(Some(GAP_ROWS)),
+            Some("all") => Ok(None),
+            Some(n) => match n.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(WebError::BadRequest(format!(
+                    "`top` is the number of areas to list (1 or more) or `all`, not `{n}`."
+                ))),
+            },
+        }
+    }
+}
+
+/// The registration gap of a results version: the published table by LSOA, or why there is
+/// none (a sentence saying what is needed).
+fn registration_gap(
+    workspace: &std::path::Path,
+    snapshot: &Snapshot,
+    top: Option<usize>,
+) -> Result<Result<equalis_app::output::Table, String>, WebError> {
+    if let Some(why) = snapshot.metadata.skipped.get(REGISTRATION_GAP) {
+        return Ok(Err(format!(
+            "The registration gap was not computed from this workspace's data: it {why}; then run `equalis compute` again."
+        )));
+    }
+    match equalis_app::outreach::registration_gap(workspace, top) {
+        Ok(t) => Ok(Ok(t)),
+        Err(e) if e.kind == equalis_app::ErrorKind::NotFound => Ok(Err(format!(
+            "The results have no registration gap: it needs the `population` dataset \
+             (`equalis ingest --dataset population FILE`) and a run of `equalis compute` ({}).",
+            e.message
+        ))),
+        Err(e) => Err(WebError::internal(e)),
+    }
+}
+
+/// Runs `make` on a blocking thread (it reads the results' Parquet files).
+async fn blocking<T: Send + 'static>(
+    make: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(make)
+        .await
+        .map_err(WebError::internal)?
+}
+
+/// `GET /registration-gap`: the published GP registration gap by LSOA in rank order, with the
+/// catalogue indicator's figures; what is needed when it was not computed. Kept once per
+/// results version and query.
+pub(crate) async fn registration_gap_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: Result<Query<GapQuery>, QueryRejection>,
+    uri: Uri,
+) -> Result<Response, WebError> {
+    viewer.require_published(&state, &uri.to_string())?;
+    let q = query(q)?;
+    let top = q.top()?;
+    let results = state.results().get(state.workspace()).await?;
+    let body = match results {
+        Some(s) => {
+            let workspace = state.workspace().to_path_buf();
+            let key = format!("page:{}", path_and_query(&uri));
+            blocking(move || {
+                s.bodies
+                    .get_or_render(&key, || gap_body(&workspace, Some(&s), top))
+            })
+            .await?
+        }
+        None => Arc::new(gap_body(state.workspace(), None, top)?),
+    };
+    Ok(Html(page(&viewer, &body.title, &[HOME], &body.bytes)?).into_response())
+}
+
+#[derive(Debug, Serialize)]
+struct GapFigure {
+    heading: String,
+    svg: String,
+    notes: Vec<String>,
+    table: TableView,
+}
+
+fn gap_body(
+    workspace: &std::path::Path,
+    snapshot: Option<&Snapshot>,
+    top: Option<usize>,
+) -> Result<Body, WebError> {
+    let Some(s) = snapshot else {
+        let html = render(
+            "registration_gap.html",
+            context! { needed => "There are no results in this workspace yet: ingest the `population` dataset (`equalis ingest --dataset population FILE`) and run `equalis compute`." },
+        )?;
+        return Ok(Body::html("GP registration gap", html));
+    };
+    let table = match registration_gap(workspace, s, top)? {
+        Ok(t) => t,
+        Err(needed) => {
+            let html = render("registration_gap.html", context! { needed })?;
+            return Ok(Body::html("GP registration gap", html));
+        }
+    };
+    // The catalogue indicator's figure, as its page (and the report's) draws it.
+    let indicator = s.metadata.indicators.get(REGISTRATION_GAP);
+    let figure = indicator.and_then(|info| {
+        let rows = s.published(&info.id);
+        let period = s.periods(&info.id).last()?.clone();
+        let breakdown = GAP_FIGURES
+            .iter()
+            .find(|b| s.breakdowns(&info.id).iter().any(|x| x == *b))?;
+        let f = PageFigures::new().breakdown(
+            info,
+            rows,
+            &period,
+            breakdown,
+            &s.metadata.iod_edition,
+        )?;
+        Some(GapFigure {
+            heading: f.heading,
+            svg: f.svg,
+            notes: f.notes,
+            table: TableView::of(&f.table),
+        })
+    });
+    let shown = table.rows.len();
+    let html = render(
+        "registration_gap.html",
+        context! {
+            needed => None::<String>,
+            indicator_href => indicator.map(|i| indicator_href(&i.id, &[])),
+            figure,
+            table => gap_table(&table),
+            shown,
+            top,
+            all_href => "/registration-gap?top=all",
+            csv_href => "/registration-gap.csv",
+        },
+    )?;
+    Ok(Body::html("GP registration gap", html))
+}
+
+/// The published table as the page shows it: each area a row headed by its code.
+fn gap_table(t: &equalis_app::output::Table) -> TableView {
+    use crate::pages::{CellView, HeadView, RowView};
+    let heading = |c: &str| GAP_HEADINGS.iter().find(|(name, _, _)| *name == c);
+    let code = t.columns.iter().position(|c| c == "lsoa21_code");
+    let mut head = vec![HeadView {
+        label: "LSOA 2021".to_owned(),
+        numeric: false,
+    }];
+    head.extend(
+        t.columns
+            .iter()
+            .zip(&t.numeric)
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != code)
+            .map(|(_, (c, numeric))| HeadView {
+                label: heading(c).map_or_else(|| c.clone(), |h| h.1.to_owned()),
+                numeric: *numeric,
+            }),
+    );
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| RowView {
+            header: code.and_then(|i| r.get(i)).cloned().unwrap_or_default(),
+            cells: r
+                .iter()
+                .zip(t.columns.iter().zip(&t.numeric))
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != code)
+                .map(|(_, (text, (c, numeric)))| CellView {
+                    text: text.clone(),
+                    class: String::new(),
+                    numeric: *numeric,
+                    count: heading(c).is_some_and(|h| h.2),
+                })
+                .collect(),
+        })
+        .collect();
+    TableView {
+        caption: "The GP registration gap by area (LSOA 2021), most deprived first".to_owned(),
+        head,
+        rows,
+        notes: vec![
+            "Counts of 1 to 7 are shown as * (with the other counts of their area) and other \
+             counts rounded to 5; the rate and its limits are computed from the published counts."
+                .to_owned(),
+            "ONS mid-2020 estimates; ranked by IMD decile (1 = most deprived) and then by the \
+             Census 2021 share of residents who are not White."
+                .to_owned(),
+        ],
+    }
+}
+
+/// `GET /registration-gap.csv`: every area's published row, as `equalis registration-gap
+/// --format csv` writes it.
+pub(crate) async fn registration_gap_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+) -> Result<Response, WebError> {
+    viewer.require_published(&state, &uri.to_string())?;
+    let snapshot = crate::pages::snapshot(&state).await?;
+    let workspace = state.workspace().to_path_buf();
+    let body = blocking(move || {
+        snapshot
+            .bodies
+            .get_or_render("csv:/registration-gap.csv", || {
+                let table = registration_gap(&workspace, &snapshot, None)?.map_err(|needed| {
+                    WebError::NotFound {
+                        what: needed,
+                        kind: "pages",
+                        valid: vec!["/registration-gap".to_owned()],
+                    }
+                })?;
+                let mut bytes = Vec::new();
+                table
+                    .write(&mut bytes, equalis_app::output::Format::Csv)
+                    .map_err(WebError::internal)?;
+                Ok(Body::download(bytes, "registration-gap.csv"))
+            })
+    })
+    .await?;
+    Ok(csv_response(&body))
+}

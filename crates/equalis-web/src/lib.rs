@@ -61,6 +61,11 @@ pub fn router(state: AppState) -> Router {
         .route("/indicators/{id}", get(pages::indicator))
         .route("/waiting-list", get(dashboards::waiting_list))
         .route("/waiting-list.csv", get(dashboards::waiting_list_csv))
+        .route("/registration-gap", get(dashboards::registration_gap_page))
+        .route(
+            "/registration-gap.csv",
+            get(dashboards::registration_gap_csv),
+        )
         .route("/workforce", get(workforce::index))
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))

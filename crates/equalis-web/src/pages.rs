@@ -21,7 +21,14 @@ use crate::state::AppState;
 use crate::templates::{Crumb, account, page, render};
 
 /// The pages listed when a page is not found.
-const PAGES: [&str; 5] = ["/", "/indicators", "/waiting-list", "/workforce", "/login"];
+const PAGES: [&str; 6] = [
+    "/",
+    "/indicators",
+    "/waiting-list",
+    "/registration-gap",
+    "/workforce",
+    "/login",
+];
 
 /// The filters of an indicator page, its CSV and its API resource: GET parameters, so every
 /// view can be bookmarked and works without JavaScript.

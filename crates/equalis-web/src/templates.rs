@@ -43,6 +43,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "waiting_list.html",
             include_str!("../templates/waiting_list.html"),
         ),
+        (
+            "registration_gap.html",
+            include_str!("../templates/registration_gap.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

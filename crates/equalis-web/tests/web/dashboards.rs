@@ -156,3 +156,100 @@ async fn snapshot_of_the_waiting_list_page() {
     assert_eq!(r.status, StatusCode::OK);
     insta::assert_snapshot!("waiting_list_page", main_content(&r.body));
 }
+
+#[tokio::test]
+async fn the_registration_gap_lists_published_areas_only() {
+    let app = App::new(false).await;
+    let who = app.as_role(Role::EdiLead).await;
+    let r = app.get("/registration-gap", &who).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let body = main_content(&r.body);
+    assert!(body.contains("E01000001"), "{body}");
+    assert!(body.contains("Leicester 001A"));
+    // The area whose unregistered people are 3 has its counts withheld, not shown.
+    let row = body
+        .split("</tr>")
+        .find(|r| r.contains("E01000002"))
+        .expect("the area's row");
+    assert!(row.contains("equalis-count\">*</td>"), "{row}");
+    assert!(!row.contains(">3<") && !row.contains(">103<"), "{row}");
+    // Counts rounded to 5.
+    assert!(body.contains(">1510<") && body.contains(">1205<"), "{body}");
+    assert!(body.contains("href=\"/registration-gap.csv\""));
+    // No results indicator in this fixture: no link to one.
+    assert!(!body.contains("indicator page"));
+    let csv = app.get("/registration-gap.csv", &who).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.header(header::CONTENT_DISPOSITION),
+        Some("attachment; filename=\"registration-gap.csv\"")
+    );
+    let mut lines = csv.body.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "rank,lsoa21_code,lsoa_name,imd_decile,local_authority,ons_population,registered,unregistered,rate,lowercl,uppercl,census_not_white_pct,note"
+        )
+    );
+    assert_eq!(lines.count(), 3);
+    // The first N areas.
+    let one = app.get("/registration-gap?top=1", &who).await;
+    assert!(one.body.contains("E01000001") && !one.body.contains("E01000002"));
+    assert!(one.body.contains("href=\"/registration-gap?top=all\""));
+    let bad = app.get("/registration-gap?top=none", &who).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// Replaces the results with a version computed without `population`.
+fn results_without_population(dir: &std::path::Path) {
+    let mut skipped = BTreeMap::new();
+    skipped.insert(
+        "gp_registration_gap".to_owned(),
+        "needs the `population` dataset (`equalis ingest --dataset population FILE`)".to_owned(),
+    );
+    let w = ResultsWriter::begin(
+        dir,
+        Metadata {
+            skipped,
+            ..Metadata::default()
+        },
+    )
+    .expect("writer");
+    w.write_indicators(&[]).expect("indicators");
+    w.write_inequality(&[]).expect("inequality");
+    w.write_spc(&[]).expect("spc");
+    w.commit().expect("commit");
+}
+
+#[tokio::test]
+async fn without_population_the_registration_gap_says_what_is_needed() {
+    let app = App::new(true).await;
+    results_without_population(app.dir.path());
+    let r = app.get("/registration-gap", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK, "a message, not an error");
+    assert!(
+        r.body.contains(
+            "The registration gap was not computed from this workspace&#39;s data: it needs the `population` dataset"
+        ),
+        "{}",
+        r.body
+    );
+    let csv = app.get("/registration-gap.csv", &Who::Anonymous).await;
+    assert_eq!(csv.status, StatusCode::NOT_FOUND);
+    // No results at all.
+    std::fs::remove_dir_all(app.dir.path().join("results")).expect("results removed");
+    let r = app.get("/registration-gap", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("There are no results in this workspace yet")
+    );
+}
+
+#[tokio::test]
+async fn snapshot_of_the_registration_gap_page() {
+    let app = App::new(true).await;
+    let r = app.get("/registration-gap", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    insta::assert_snapshot!("registration_gap_page", main_content(&r.body));
+}

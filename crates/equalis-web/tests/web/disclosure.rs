@@ -186,6 +186,20 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
             }
         }
     }
+    // The registration gap: every area's counts, on the page and in the CSV.
+    let page = app.get("/registration-gap?top=all", who).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cells = html_counts(&page.body);
+    assert!(cells.len() >= 9, "the areas' counts are marked: {cells:?}");
+    check_text(&cells, "registration gap", &mut checked, &mut withheld);
+    let csv = app.get("/registration-gap.csv", who).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    for rec in reader.records() {
+        let rec = rec.expect("a CSV record");
+        let cells: Vec<String> = [5, 6, 7].iter().map(|&i| rec[i].to_owned()).collect();
+        check_text(&cells, "registration gap CSV", &mut checked, &mut withheld);
+    }
     // The other pages hold no table of counts, but no small count either.
     for path in ["/", "/indicators", "/workforce"] {
         let page = app.get(path, who).await;

@@ -429,7 +429,59 @@ pub fn write_results(dir: &std::path::Path) {
     w.write_indicators(&rows).expect("indicators");
     w.write_inequality(&[]).expect("inequality");
     w.write_spc(&[]).expect("spc");
+    w.write_batch("registration_gap", &registration_gap())
+        .expect("registration gap");
     w.commit().expect("commit");
+}
+
+/// The results' registration-gap table as the engine writes it: three areas, one of whose
+/// unregistered people are 3 (withheld), one with no ONS estimate.
+pub fn registration_gap() -> arrow_array::RecordBatch {
+    use arrow_array::{ArrayRef, Float64Array, Int32Array, Int64Array, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    let schema = Schema::new(vec![
+        Field::new("rank", DataType::Int64, false),
+        Field::new("lsoa21_code", DataType::Utf8, false),
+        Field::new("lsoa_name", DataType::Utf8, false),
+        Field::new("imd_decile", DataType::Int32, true),
+        Field::new("local_authority", DataType::Utf8, false),
+        Field::new("ons_population", DataType::Int64, true),
+        Field::new("registered", DataType::Int64, false),
+        Field::new("unregistered", DataType::Int64, true),
+        Field::new("rate", DataType::Float64, true),
+        Field::new("lowercl", DataType::Float64, true),
+        Field::new("uppercl", DataType::Float64, true),
+        Field::new("census_not_white_pct", DataType::Float64, true),
+        Field::new("note", DataType::Utf8, true),
+    ]);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(vec![1, 2, 3])),
+        Arc::new(StringArray::from(vec![
+            "E01000001",
+            "E01000002",
+            "E01000003",
+        ])),
+        Arc::new(StringArray::from(vec![
+            "Leicester 001A",
+            "Leicester 002B",
+            "Rutland 001A",
+        ])),
+        Arc::new(Int32Array::from(vec![Some(1), Some(1), Some(9)])),
+        Arc::new(StringArray::from(vec!["Leicester", "Leicester", "Rutland"])),
+        Arc::new(Int64Array::from(vec![Some(1512), Some(103), None])),
+        Arc::new(Int64Array::from(vec![1203, 100, 880])),
+        Arc::new(Int64Array::from(vec![Some(309), Some(3), None])),
+        Arc::new(Float64Array::from(vec![Some(20.4), Some(2.9), None])),
+        Arc::new(Float64Array::from(vec![Some(18.4), Some(1.0), None])),
+        Arc::new(Float64Array::from(vec![Some(22.5), Some(8.2), None])),
+        Arc::new(Float64Array::from(vec![Some(41.3), Some(12.0), Some(2.1)])),
+        Arc::new(StringArray::from(vec![
+            None,
+            None,
+            Some("no ONS estimate for this area"),
+        ])),
+    ];
+    arrow_array::RecordBatch::try_new(Arc::new(schema), columns).expect("batch")
 }
 
 /// Ingests a synthetic ICS's staff into the workspace `dir` by the real ingest, names its first

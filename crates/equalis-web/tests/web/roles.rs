@@ -80,6 +80,21 @@ fn routes() -> Vec<Route> {
             (published_private, published_public),
         ),
         route("POST", "/waiting-list", same([METHOD; 6])),
+        route(
+            "GET",
+            "/registration-gap",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/registration-gap?top=all",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/registration-gap.csv",
+            (published_private, published_public),
+        ),
         route("GET", "/workforce", (published_private, published_public)),
         route(
             "GET",
