@@ -25,7 +25,7 @@ mod waiting;
 
 pub use data::{Head, Table, TableCell, TableRow};
 pub use indicator::Figure;
-pub use sections::{Block, Chart, Section};
+pub use sections::{Block, Chart, Section, SectionFigure};
 pub use waiting::{
     Equalisation, GapChange, WAITING_LIST_AREA, WaitingList, is_waiting_list,
     waiting_list_breakdowns,
@@ -170,6 +170,13 @@ impl PageFigures {
     ) -> WaitingList {
         waiting::dashboard(measures, breakdown, iod_edition, &mut self.ids)
     }
+}
+
+/// The blocks of a section (the workforce returns, the Citizens' Panel) as the report lays its
+/// page out, for other front ends: each block's part heading, chart (drawn from the published
+/// cells of its table) and table, in order.
+pub fn section_figures(section: &Section) -> Vec<SectionFigure> {
+    sections::figures(section).0
 }
 
 /// A breakdown's heading as the report writes it: `imd_quintile` → `Deprivation quintile (IMD

@@ -484,3 +484,235 @@ pub(crate) async fn registration_gap_csv(
     .await?;
     Ok(csv_response(&body))
 }
+
+// ---- the Citizens' Panel -------------------------------------------------------------------
+
+/// Seats when the address does not say: the demo's and a common size.
+const PANEL_SEATS: u32 = 40;
+
+/// The most seats asked for: a larger panel is not a panel, and the lottery's work grows with
+/// it.
+const MAX_SEATS: u32 = 1000;
+
+/// The query of the panel page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PanelQuery {
+    /// Seats on the panel.
+    pub size: Option<String>,
+}
+
+impl PanelQuery {
+    fn size(&self) -> Result<u32, WebError> {
+        match self.size.as_deref().map(str::trim) {
+            None | Some("") => Ok(PANEL_SEATS),
+            Some(s) => match s.parse::<u32>() {
+                Ok(n) if (1..=MAX_SEATS).contains(&n) => Ok(n),
+                _ => Err(WebError::BadRequest(format!(
+                    "`size` is the number of seats on the panel, from 1 to {MAX_SEATS}, not `{s}`."
+                ))),
+            },
+        }
+    }
+}
+
+/// The panel pages computed, by the versions of the datasets they read and the seats: the fair
+/// lottery's distribution takes seconds on a large pool, and is the same until a dataset
+/// changes. Bounded: when full it starts again.
+#[derive(Debug, Default)]
+pub(crate) struct PanelCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, Arc<Body>>>,
+}
+
+impl PanelCache {
+    /// The most pages kept.
+    const CAPACITY: usize = 64;
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<Body>>> {
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Body>> {
+        self.lock().get(key).cloned()
+    }
+
+    fn put(&self, key: String, body: Arc<Body>) {
+        let mut map = self.lock();
+        if map.len() >= Self::CAPACITY {
+            map.clear();
+        }
+        map.insert(key, body);
+    }
+
+    /// How many pages are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// The datasets the panel page reads.
+const PANEL_DATASETS: [&str; 3] = ["volunteers", "quotas", "population"];
+
+/// What a panel page is kept under: each dataset's current version (`-` when absent) and the
+/// seats.
+fn panel_key(ws: &equalis_workspace::Workspace, size: u32) -> Result<String, WebError> {
+    let mut key = String::new();
+    for name in PANEL_DATASETS {
+        let version = ws.current(name).map_err(WebError::internal)?;
+        key.push_str(&format!(
+            "{name}:{}|",
+            version.map_or_else(|| "-".to_owned(), |v| v.manifest.version.to_string())
+        ));
+    }
+    key.push_str(&format!("seats:{size}"));
+    Ok(key)
+}
+
+#[derive(Debug, Serialize)]
+struct BlockView {
+    part: Option<String>,
+    heading: String,
+    svg: Option<String>,
+    table: TableView,
+}
+
+/// `GET /panel?size=N`: the Citizens' Panel page of the report (pool against population, each
+/// group's chance under the maximin lottery), computed on a blocking thread and kept per
+/// dataset versions and seats; what is needed without `volunteers` and `quotas`.
+pub(crate) async fn panel(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    q: Result<Query<PanelQuery>, QueryRejection>,
+    uri: Uri,
+) -> Result<Response, WebError> {
+    viewer.require_published(&state, &uri.to_string())?;
+    let size = query(q)?.size()?;
+    let dir = state.workspace().to_path_buf();
+    let cache = state.clone();
+    let body = blocking(move || {
+        let ws = equalis_workspace::Workspace::open(&dir).map_err(WebError::internal)?;
+        let key = panel_key(&ws, size)?;
+        if let Some(body) = cache.panel().get(&key) {
+            return Ok(body);
+        }
+        let body = Arc::new(panel_body(&ws, size)?);
+        cache.panel().put(key, body.clone());
+        Ok(body)
+    })
+    .await?;
+    Ok(Html(page(&viewer, &body.title, &[HOME], &body.bytes)?).into_response())
+}
+
+fn panel_body(ws: &equalis_workspace::Workspace, size: u32) -> Result<Body, WebError> {
+    let missing: Vec<&str> = ["volunteers", "quotas"]
+        .into_iter()
+        .filter(|d| ws.current(d).ok().flatten().is_none())
+        .collect();
+    if !missing.is_empty() {
+        let html = render(
+            "panel.html",
+            context! { size, missing, max_seats => MAX_SEATS },
+        )?;
+        return Ok(Body::html("Citizens' Panel", html));
+    }
+    let app = |e: equalis_app::Error| match e.kind {
+        equalis_app::ErrorKind::Invalid
+        | equalis_app::ErrorKind::NotFound
+        | equalis_app::ErrorKind::Conflict => WebError::BadRequest(e.message),
+        equalis_app::ErrorKind::Fault => WebError::internal(e),
+    };
+    let icb = equalis_app::workforce::choose_icb(ws, None).map_err(app)?;
+    let section =
+        match equalis_app::panel::report_section(ws, size, icb.as_deref(), &equalis_app::Quiet) {
+            Ok(s) => s,
+            // The quotas cannot be met with these seats: the page says why, with the form to
+            // choose another number.
+            Err(e) if e.kind == equalis_app::ErrorKind::Invalid => {
+                let html = render(
+                    "panel.html",
+                    context! { size, max_seats => MAX_SEATS, cannot => capitalise(&e.message) },
+                )?;
+                return Ok(Body::html("Citizens' Panel", html));
+            }
+            Err(e) => return Err(app(e)),
+        };
+    let Some(section) = section else {
+        // The datasets went between the check and the read: say what is needed.
+        let html = render(
+            "panel.html",
+            context! { size, missing => ["volunteers", "quotas"], max_seats => MAX_SEATS },
+        )?;
+        return Ok(Body::html("Citizens' Panel", html));
+    };
+    let blocks: Vec<BlockView> = equalis_report::section_figures(&section)
+        .into_iter()
+        .zip(&section.blocks)
+        .map(|(f, b)| {
+            let mut table = TableView::of(&f.table);
+            // Counts of people are marked for the disclosure tests to scan (the report's table
+            // keeps each sheet's rows and columns in place).
+            for (row, vals) in table.rows.iter_mut().zip(&b.sheet.rows) {
+                for (cell, v) in row.cells.iter_mut().zip(vals.iter().skip(1)) {
+                    cell.count = matches!(v, equalis_report::tables::Val::Num(p, 0)
+                        if matches!(p.get(), equalis_disclosure::Cell::Count(_)));
+                }
+            }
+            BlockView {
+                part: f.part,
+                heading: f.heading,
+                svg: f.svg,
+                table,
+            }
+        })
+        .collect();
+    let html = render(
+        "panel.html",
+        context! {
+            size,
+            max_seats => MAX_SEATS,
+            title => section.title.clone(),
+            lede => section.lede.clone(),
+            facts => section.facts.clone(),
+            blocks,
+        },
+    )?;
+    Ok(Body::html("Citizens' Panel", html))
+}
+
+/// A message with its first letter in capitals.
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panel_cache_is_bounded() {
+        let cache = PanelCache::default();
+        for i in 0..PanelCache::CAPACITY {
+            cache.put(i.to_string(), Arc::new(Body::html("t", String::new())));
+        }
+        assert_eq!(cache.len(), PanelCache::CAPACITY);
+        assert!(cache.get("3").is_some());
+        cache.put("new".to_owned(), Arc::new(Body::html("t", String::new())));
+        assert_eq!(cache.len(), 1, "full: it starts again");
+        assert!(cache.get("new").is_some() && cache.get("3").is_none());
+    }
+
+    #[test]
+    fn seats_are_checked() {
+        let q = |s: &str| PanelQuery {
+            size: Some(s.to_owned()),
+        };
+        assert_eq!(PanelQuery::default().size().ok(), Some(PANEL_SEATS));
+        assert_eq!(q("12").size().ok(), Some(12));
+        for bad in ["0", "-3", "ten", "1001"] {
+            assert!(q(bad).size().is_err(), "{bad}");
+        }
+    }
+}

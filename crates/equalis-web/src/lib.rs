@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
             "/registration-gap.csv",
             get(dashboards::registration_gap_csv),
         )
+        .route("/panel", get(dashboards::panel))
         .route("/workforce", get(workforce::index))
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))

@@ -21,11 +21,12 @@ use crate::state::AppState;
 use crate::templates::{Crumb, account, page, render};
 
 /// The pages listed when a page is not found.
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 7] = [
     "/",
     "/indicators",
     "/waiting-list",
     "/registration-gap",
+    "/panel",
     "/workforce",
     "/login",
 ];

@@ -68,6 +68,8 @@ struct Inner {
     store: Store,
     options: Options,
     results: Cache,
+    /// The Citizens' Panel pages computed (see `dashboards::PanelCache`).
+    panel: crate::dashboards::PanelCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -89,6 +91,7 @@ impl AppState {
                 store,
                 options,
                 results: Cache::default(),
+                panel: crate::dashboards::PanelCache::default(),
             }),
         }
     }
@@ -127,6 +130,11 @@ impl AppState {
 
     pub(crate) fn results(&self) -> &Cache {
         &self.inner.results
+    }
+
+    /// The Citizens' Panel pages computed.
+    pub(crate) fn panel(&self) -> &crate::dashboards::PanelCache {
+        &self.inner.panel
     }
 }
 

@@ -47,6 +47,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "registration_gap.html",
             include_str!("../templates/registration_gap.html"),
         ),
+        ("panel.html", include_str!("../templates/panel.html")),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -253,3 +253,81 @@ async fn snapshot_of_the_registration_gap_page() {
     assert_eq!(r.status, StatusCode::OK);
     insta::assert_snapshot!("registration_gap_page", main_content(&r.body));
 }
+
+#[tokio::test]
+async fn the_panel_page_shows_the_pool_and_each_groups_chance() {
+    let app = App::with_workforce(false).await;
+    let who = app.as_role(Role::Reviewer).await;
+    let r = app.get("/panel", &who).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let body = main_content(&r.body);
+    assert!(
+        body.contains("Citizens&#39; Panel: a fair lottery"),
+        "{body}"
+    );
+    assert!(body.contains("How the panel is chosen"));
+    assert!(body.contains("Volunteers in the pool"));
+    assert!(body.contains("Chance of selection %"));
+    assert!(body.contains("value=\"40\""), "40 seats by default");
+    assert!(
+        body.contains("<svg"),
+        "the pool against the population is charted"
+    );
+    // Kept: the second request is the same page, and a different size another.
+    let again = app.get("/panel?size=40", &who).await;
+    assert_eq!(main_content(&again.body), body);
+    // Seats the quotas cannot fill: the page says why, with the form.
+    let other = app.get("/panel?size=20", &who).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(other.body.contains("value=\"20\""));
+    assert!(
+        other.body.contains("A panel of 20 cannot be drawn")
+            && other
+                .body
+                .contains("The stored volunteers cannot fill a panel of 20"),
+        "{}",
+        main_content(&other.body)
+    );
+    for bad in ["0", "many", "5000"] {
+        let r = app.get(&format!("/panel?size={bad}"), &who).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn without_volunteers_the_panel_page_says_what_is_needed() {
+    let app = App::new(true).await;
+    let r = app.get("/panel", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK, "a message, not an error");
+    let body = main_content(&r.body);
+    assert!(
+        body.contains(
+            "The panel page needs the <code>volunteers</code> and <code>quotas</code> datasets"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("equalis ingest --dataset volunteers FILE"));
+    insta::assert_snapshot!("panel_page_needs", body);
+}
+
+#[tokio::test]
+async fn snapshot_of_the_panel_page() {
+    let app = App::with_workforce(true).await;
+    let r = app.get("/panel?size=40", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The pool's fingerprint hashes its pseudonyms, which differ with each workspace's key.
+    let body: String = main_content(&r.body)
+        .split("<td class=\"nhsuk-table__cell\">")
+        .map(|part| {
+            let hex = part.split('<').next().unwrap_or_default();
+            if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                part.replacen(hex, "[pool fingerprint]", 1)
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("<td class=\"nhsuk-table__cell\">");
+    assert!(body.contains("[pool fingerprint]"));
+    insta::assert_snapshot!("panel_page", body);
+}

@@ -200,6 +200,12 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
         let cells: Vec<String> = [5, 6, 7].iter().map(|&i| rec[i].to_owned()).collect();
         check_text(&cells, "registration gap CSV", &mut checked, &mut withheld);
     }
+    // The Citizens' Panel: the pool's and each group's counts.
+    let page = app.get("/panel", who).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cells = html_counts(&page.body);
+    assert!(!cells.is_empty(), "the panel's counts are marked");
+    check_text(&cells, "panel", &mut checked, &mut withheld);
     // The other pages hold no table of counts, but no small count either.
     for path in ["/", "/indicators", "/workforce"] {
         let page = app.get(path, who).await;

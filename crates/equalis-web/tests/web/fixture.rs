@@ -98,8 +98,9 @@ impl App {
         .await
     }
 
-    /// The same, with a synthetic ICS's staff ingested (QK1, scale 0.05, seed 42, as
-    /// equalis-app's tests make it) and the first organisation named in the settings.
+    /// The same, with a synthetic ICS's staff, volunteers and panel quotas ingested (QK1, scale
+    /// 0.05, seed 42, as equalis-app's tests make it) and the first organisation named in the
+    /// settings.
     pub async fn with_workforce(public_pages: bool) -> App {
         App::build(
             Options {
@@ -493,18 +494,29 @@ pub fn write_workforce(dir: &std::path::Path) -> Vec<String> {
         scale: 0.05,
         seed: 42,
         out: data.clone(),
-        only: vec![equalis_synth::Dataset::Staff],
+        only: vec![
+            equalis_synth::Dataset::Staff,
+            equalis_synth::Dataset::Volunteers,
+            equalis_synth::Dataset::Quotas,
+        ],
     };
     equalis_synth::generate(&config, &|_| {}).expect("synthesise");
     let ws = equalis_workspace::Workspace::open(dir).expect("workspace");
-    equalis_ingest::ingest(
-        &ws,
-        equalis_ingest::Dataset::Staff,
-        &[data.join("staff.csv")],
-        &equalis_ingest::Options::default(),
-        &|_| {},
-    )
-    .expect("ingest staff");
+    // The staff, and the Citizens' Panel's volunteers and quotas.
+    for (dataset, file) in [
+        (equalis_ingest::Dataset::Staff, "staff.csv"),
+        (equalis_ingest::Dataset::Volunteers, "volunteers.csv"),
+        (equalis_ingest::Dataset::Quotas, "quotas.csv"),
+    ] {
+        equalis_ingest::ingest(
+            &ws,
+            dataset,
+            &[data.join(file)],
+            &equalis_ingest::Options::default(),
+            &|_| {},
+        )
+        .unwrap_or_else(|e| panic!("ingest {file}: {e}"));
+    }
     let orgs = equalis_app::workforce::organisations(&ws)
         .expect("organisations")
         .expect("staff data");

@@ -95,6 +95,12 @@ fn routes() -> Vec<Route> {
             "/registration-gap.csv",
             (published_private, published_public),
         ),
+        route("GET", "/panel", (published_private, published_public)),
+        route(
+            "GET",
+            "/panel?size=40",
+            (published_private, published_public),
+        ),
         route("GET", "/workforce", (published_private, published_public)),
         route(
             "GET",
