@@ -331,3 +331,78 @@ async fn snapshot_of_the_panel_page() {
     assert!(body.contains("[pool fingerprint]"));
     insta::assert_snapshot!("panel_page", body);
 }
+
+/// Replaces the results with a version whose catalogue holds the registration gap as an
+/// indicator (a shortfall by deprivation decile), with its LSOA table.
+fn results_with_the_gap_indicator(dir: &std::path::Path) {
+    let row = |breakdown: &str, group: &str, ons: f64, registered: f64| {
+        let mut r = ResultRow::new(
+            "gp_registration_gap",
+            "2025",
+            breakdown,
+            group,
+            Statistic::Shortfall,
+            100.0,
+        );
+        r.numerator = Some(ons);
+        r.denominator = Some(registered);
+        r.value = Some((ons - registered) / ons * 100.0);
+        r
+    };
+    let rows = vec![
+        row("all", "All", 20000.0, 18500.0),
+        row("imd_decile", "1", 5000.0, 4200.0),
+        row("imd_decile", "5", 7000.0, 6650.0),
+        row("imd_decile", "10", 8000.0, 7650.0),
+    ];
+    let mut indicators = BTreeMap::new();
+    indicators.insert(
+        "gp_registration_gap".to_owned(),
+        IndicatorInfo {
+            id: "gp_registration_gap".to_owned(),
+            name: "GP registration gap".to_owned(),
+            area: "Access".to_owned(),
+            statistic: "shortfall".to_owned(),
+            unit: "%".to_owned(),
+            direction: "lower_is_better".to_owned(),
+            ..IndicatorInfo::default()
+        },
+    );
+    let w = ResultsWriter::begin(
+        dir,
+        Metadata {
+            indicators,
+            iod_edition: "2025".to_owned(),
+            ..Metadata::default()
+        },
+    )
+    .expect("writer");
+    w.write_indicators(&rows).expect("indicators");
+    w.write_inequality(&[]).expect("inequality");
+    w.write_spc(&[]).expect("spc");
+    w.write_batch("registration_gap", &crate::fixture::registration_gap())
+        .expect("registration gap");
+    w.commit().expect("commit");
+}
+
+#[tokio::test]
+async fn the_registration_gap_links_its_indicator_and_draws_it_by_deprivation() {
+    let app = App::new(true).await;
+    results_with_the_gap_indicator(app.dir.path());
+    let r = app.get("/registration-gap", &Who::Anonymous).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let body = main_content(&r.body);
+    assert!(
+        body.contains(
+            "<a href=\"/indicators/gp_registration_gap\">the registration gap's indicator page</a>"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("<h2>Deprivation decile (IMD 2025)</h2>"),
+        "{body}"
+    );
+    assert!(body.contains("<svg"));
+    // The areas are still listed.
+    assert!(body.contains("E01000001"));
+}

@@ -99,6 +99,10 @@ fn every_web_page_type_passes_axe() {
         "/indicators/smi_health_check?breakdown=ethnic_group",
         "/indicators/smi_health_check?breakdown=all",
         "/indicators/wl_median_weeks",
+        "/waiting-list",
+        "/waiting-list?breakdown=ethnic_group",
+        "/registration-gap",
+        "/panel",
     ]
     .iter()
     .map(|p| format!("{}{p}", server.url))

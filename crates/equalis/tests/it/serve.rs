@@ -19,8 +19,9 @@ impl Drop for Server {
     }
 }
 
-/// Starts `equalis serve` on a workspace holding the demo's settings, key and results, with
-/// its published pages public (so that the harness needs no account), on a free loopback port.
+/// Starts `equalis serve` on a workspace holding the demo's settings, key, results and panel
+/// datasets (`volunteers`, `quotas`), with its published pages public (so that the harness
+/// needs no account), on a free loopback port.
 pub fn serve_demo() -> Server {
     let (o, demo) = crate::common::demo();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -36,6 +37,13 @@ pub fn serve_demo() -> Server {
     .unwrap();
     std::fs::copy(demo.join("key"), ws.join("key")).unwrap();
     copy_dir(&demo.join("results"), &ws.join("results"));
+    // The Citizens' Panel's datasets, for its page.
+    for dataset in ["volunteers", "quotas"] {
+        copy_dir(
+            &demo.join("data").join(dataset),
+            &ws.join("data").join(dataset),
+        );
+    }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
