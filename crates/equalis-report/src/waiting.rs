@@ -146,9 +146,10 @@ pub(crate) fn dashboard(
             continue;
         };
         let units = &data.units;
+        // With its unit: the measures' units differ (weeks, %, per 1,000).
         let ics = data.ics(period).map_or_else(
             || format::NOT_AVAILABLE.to_owned(),
-            |r| units.cell(&r.value),
+            |r| cell_number(&r.value).map_or_else(|| units.cell(&r.value), |v| units.value(v)),
         );
         let groups: Vec<(String, f64)> = data
             .breakdown(period, breakdown)
@@ -648,14 +649,14 @@ mod tests {
             texts(1),
             [
                 "2026-03-01",
-                "30.0",
+                "30.0%",
                 "5 (least deprived) (20.0%)",
                 "1 (most deprived) (50.0%)",
                 "30.0 percentage points"
             ]
         );
         // Counts are not compared between groups.
-        assert_eq!(texts(0)[1], "1,000");
+        assert_eq!(texts(0)[1], "1,000 pathways");
         assert_eq!(texts(0)[4], format::NOT_AVAILABLE);
         assert!(
             d.summary

@@ -177,8 +177,10 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
         for rec in reader.records() {
             let rec = rec.expect("a CSV record");
             if counts.iter().any(|c| c == &rec[0]) {
+                // The value with its unit: `35 pathways`.
+                let value = rec[3].split_whitespace().next().unwrap_or_default();
                 check_text(
-                    &[rec[3].to_owned()],
+                    &[value.to_owned()],
                     &format!("waiting list CSV {b}"),
                     &mut checked,
                     &mut withheld,
