@@ -22,8 +22,15 @@ async fn the_waiting_list_dashboard_shows_each_measure_and_whether_gaps_narrow()
     let r = app.get("/waiting-list", &who).await;
     assert_eq!(r.status, StatusCode::OK);
     let body = &r.body;
-    // The layout links to it.
+    // The layout links to it, and the home page to every dashboard.
     assert!(body.contains("href=\"/waiting-list\">Waiting list</a>"));
+    let home = app.get("/", &who).await;
+    for page in ["/waiting-list", "/registration-gap", "/panel", "/workforce"] {
+        assert!(
+            home.body.contains(&format!("<li><a href=\"{page}\">")),
+            "{page}"
+        );
+    }
     // Every waiting-list measure, linked to its page; not the other areas' indicators.
     assert!(body.contains("<a href=\"/indicators/wl_over_52_weeks\">Waiting over 52 weeks</a>"));
     assert!(body.contains(
