@@ -413,3 +413,38 @@ async fn the_registration_gap_links_its_indicator_and_draws_it_by_deprivation() 
     // The areas are still listed.
     assert!(body.contains("E01000001"));
 }
+
+/// Every file under `dir` whose name ends with `suffix`.
+fn files(dir: &std::path::Path, suffix: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(files(&path, suffix));
+        } else if path.to_string_lossy().ends_with(suffix) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_panel_is_computed_once_per_dataset_versions_and_seats() {
+    let app = App::with_workforce(true).await;
+    let first = app.get("/panel", &Who::Anonymous).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // The volunteers' files made unreadable, their version unchanged: the page kept is served
+    // without reading them again.
+    let parts = files(&app.dir.path().join("data").join("volunteers"), ".parquet");
+    assert!(!parts.is_empty());
+    for p in &parts {
+        std::fs::write(p, b"not parquet").expect("overwrite");
+    }
+    let again = app.get("/panel", &Who::Anonymous).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(main_content(&again.body), main_content(&first.body));
+    // Other seats are computed, and so read the files: a fault, shown without internals.
+    let other = app.get("/panel?size=41", &Who::Anonymous).await;
+    assert_eq!(other.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!other.body.contains("parquet"), "{}", other.body);
+}
