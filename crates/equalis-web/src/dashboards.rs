@@ -517,30 +517,45 @@ impl PanelQuery {
 
 /// The panel pages computed, by the versions of the datasets they read and the seats: the fair
 /// lottery's distribution takes seconds on a large pool, and is the same until a dataset
-/// changes. Bounded: when full it starts again.
+/// changes. Requests for a page being computed wait for it rather than compute it again.
+/// Bounded: when full it starts again.
 #[derive(Debug, Default)]
 pub(crate) struct PanelCache {
-    map: std::sync::Mutex<std::collections::HashMap<String, Arc<Body>>>,
+    map: std::sync::Mutex<std::collections::HashMap<String, Arc<PanelSlot>>>,
 }
+
+/// One page: empty until computed (and after a failure, so the next request tries again).
+type PanelSlot = std::sync::Mutex<Option<Arc<Body>>>;
 
 impl PanelCache {
     /// The most pages kept.
     const CAPACITY: usize = 64;
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<Body>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Arc<PanelSlot>>> {
         self.map.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn get(&self, key: &str) -> Option<Arc<Body>> {
-        self.lock().get(key).cloned()
-    }
-
-    fn put(&self, key: String, body: Arc<Body>) {
-        let mut map = self.lock();
-        if map.len() >= Self::CAPACITY {
-            map.clear();
+    /// The page kept for `key`, or the one `make` computes (blocking: call it on a blocking
+    /// thread). Only one `make` runs per key at a time; an error is returned and not kept.
+    fn get_or_compute(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<Body, WebError>,
+    ) -> Result<Arc<Body>, WebError> {
+        let slot = {
+            let mut map = self.lock();
+            if map.len() >= Self::CAPACITY && !map.contains_key(key) {
+                map.clear();
+            }
+            map.entry(key.to_owned()).or_default().clone()
+        };
+        let mut page = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(body) = page.as_ref() {
+            return Ok(body.clone());
         }
-        map.insert(key, body);
+        let body = Arc::new(make()?);
+        *page = Some(body.clone());
+        Ok(body)
     }
 
     /// How many pages are kept.
@@ -592,12 +607,7 @@ pub(crate) async fn panel(
     let body = blocking(move || {
         let ws = equalis_workspace::Workspace::open(&dir).map_err(WebError::internal)?;
         let key = panel_key(&ws, size)?;
-        if let Some(body) = cache.panel().get(&key) {
-            return Ok(body);
-        }
-        let body = Arc::new(panel_body(&ws, size)?);
-        cache.panel().put(key, body.clone());
-        Ok(body)
+        cache.panel().get_or_compute(&key, || panel_body(&ws, size))
     })
     .await?;
     Ok(Html(page(&viewer, &body.title, &[HOME], &body.bytes)?).into_response())
@@ -691,17 +701,51 @@ fn capitalise(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn page(text: &str) -> Result<Body, WebError> {
+        Ok(Body::html("t", text.to_owned()))
+    }
+
     #[test]
-    fn the_panel_cache_is_bounded() {
+    fn the_panel_cache_is_bounded_and_keeps_no_error() {
         let cache = PanelCache::default();
-        for i in 0..PanelCache::CAPACITY {
-            cache.put(i.to_string(), Arc::new(Body::html("t", String::new())));
+        let failed = cache.get_or_compute("bad", || Err(WebError::BadRequest("no".to_owned())));
+        assert!(failed.is_err());
+        let retried = cache.get_or_compute("bad", || page("now")).expect("page");
+        assert_eq!(&retried.bytes[..], b"now", "an error is not kept");
+        for i in 1..PanelCache::CAPACITY {
+            cache
+                .get_or_compute(&i.to_string(), || page("x"))
+                .expect("page");
         }
         assert_eq!(cache.len(), PanelCache::CAPACITY);
-        assert!(cache.get("3").is_some());
-        cache.put("new".to_owned(), Arc::new(Body::html("t", String::new())));
+        let kept = cache.get_or_compute("3", || page("again")).expect("page");
+        assert_eq!(&kept.bytes[..], b"x", "kept, not computed again");
+        cache.get_or_compute("new", || page("y")).expect("page");
         assert_eq!(cache.len(), 1, "full: it starts again");
-        assert!(cache.get("new").is_some() && cache.get("3").is_none());
+    }
+
+    #[test]
+    fn a_page_is_computed_once_however_many_ask_at_once() {
+        let cache = Arc::new(PanelCache::default());
+        let made = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, made) = (cache.clone(), made.clone());
+                std::thread::spawn(move || {
+                    cache
+                        .get_or_compute("k", || {
+                            made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            page("panel")
+                        })
+                        .map(|b| b.bytes.clone())
+                })
+            })
+            .collect();
+        for t in threads {
+            let bytes = t.join().expect("thread").expect("page");
+            assert_eq!(&bytes[..], b"panel");
+        }
+        assert_eq!(made.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]
