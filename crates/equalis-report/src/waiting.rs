@@ -672,4 +672,44 @@ mod tests {
             |n| n.contains("fewer than two groups") && n.contains("Waiting over 18 weeks")
         ));
     }
+
+    fn column(label: &str, (value, half): (f64, f64)) -> Column {
+        Column {
+            label: label.to_owned(),
+            value: Some(value),
+            lower: Some(value - half),
+            upper: Some(value + half),
+        }
+    }
+
+    proptest::proptest! {
+        /// A gap is called narrowing only when it is smaller and the intervals are apart, and
+        /// the same two snapshots read backwards in time are the opposite call.
+        #[test]
+        fn a_change_is_called_only_beyond_the_intervals_and_reverses_with_time(
+            a in (-60.0..60.0f64, 0.0..20.0f64),
+            b in (-60.0..60.0f64, 0.0..20.0f64),
+        ) {
+            let units = format::Units::of(&info("g", "Gap", "gap", "percentage points"));
+            let (first, last) = (column("1", a), column("2", b));
+            let (forward, _) = change(&[first.clone(), last.clone()], &units, "Gap", "ICS");
+            let (backward, _) = change(&[last, first], &units, "Gap", "ICS");
+            let apart = a.0 + a.1 < b.0 - b.1 || b.0 + b.1 < a.0 - a.1;
+            match forward {
+                GapChange::Narrowing => {
+                    proptest::prop_assert!(b.0.abs() < a.0.abs() && apart);
+                    proptest::prop_assert_eq!(backward, GapChange::Widening);
+                }
+                GapChange::Widening => {
+                    proptest::prop_assert!(b.0.abs() > a.0.abs() && apart);
+                    proptest::prop_assert_eq!(backward, GapChange::Narrowing);
+                }
+                GapChange::NoClearChange => {
+                    proptest::prop_assert!(!apart || b.0.abs() == a.0.abs());
+                    proptest::prop_assert_eq!(backward, GapChange::NoClearChange);
+                }
+                GapChange::NotEnough => proptest::prop_assert!(false, "two values given"),
+            }
+        }
+    }
 }
