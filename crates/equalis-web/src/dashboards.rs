@@ -296,6 +296,27 @@ fn registration_gap(
     }
 }
 
+/// A piece of a sentence, in `code` or not.
+#[derive(Debug, Serialize)]
+struct Part {
+    text: String,
+    code: bool,
+}
+
+/// A sentence whose commands and names are in backticks (as equalis writes them on the
+/// command line) as pieces, the backticked ones to be shown as code.
+fn code_parts(sentence: &str) -> Vec<Part> {
+    sentence
+        .split('`')
+        .enumerate()
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(i, text)| Part {
+            text: text.to_owned(),
+            code: i % 2 == 1,
+        })
+        .collect()
+}
+
 /// Runs `make` on a blocking thread (it reads the results' Parquet files).
 async fn blocking<T: Send + 'static>(
     make: impl FnOnce() -> Result<T, WebError> + Send + 'static,
@@ -349,14 +370,17 @@ fn gap_body(
     let Some(s) = snapshot else {
         let html = render(
             "registration_gap.html",
-            context! { needed => "There are no results in this workspace yet: ingest the `population` dataset (`equalis ingest --dataset population FILE`) and run `equalis compute`." },
+            context! { needed => code_parts("There are no results in this workspace yet: ingest the `population` dataset (`equalis ingest --dataset population FILE`) and run `equalis compute`.") },
         )?;
         return Ok(Body::html("GP registration gap", html));
     };
     let table = match registration_gap(workspace, s, top)? {
         Ok(t) => t,
         Err(needed) => {
-            let html = render("registration_gap.html", context! { needed })?;
+            let html = render(
+                "registration_gap.html",
+                context! { needed => code_parts(&needed) },
+            )?;
             return Ok(Body::html("GP registration gap", html));
         }
     };
@@ -386,7 +410,7 @@ fn gap_body(
     let html = render(
         "registration_gap.html",
         context! {
-            needed => None::<String>,
+            needed => None::<Vec<Part>>,
             indicator_href => indicator.map(|i| indicator_href(&i.id, &[])),
             figure,
             table => gap_table(&table),
@@ -746,6 +770,22 @@ mod tests {
             assert_eq!(&bytes[..], b"panel");
         }
         assert_eq!(made.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn backticks_become_code() {
+        let parts = code_parts("it needs `population` (`equalis ingest`).");
+        let shown: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.code)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("it needs ", false),
+                ("population", true),
+                (" (", false),
+                ("equalis ingest", true),
+                (").", false)
+            ]
+        );
     }
 
     #[test]

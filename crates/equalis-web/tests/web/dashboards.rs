@@ -144,6 +144,7 @@ async fn without_waiting_list_results_the_page_says_what_is_needed() {
         r.body
     );
     assert!(r.body.contains("equalis ingest --dataset waiting_list"));
+    insta::assert_snapshot!("waiting_list_page_needs", main_content(&r.body));
     let csv = app.get("/waiting-list.csv", &Who::Anonymous).await;
     assert_eq!(csv.status, StatusCode::NOT_FOUND);
     // No results at all: the same message.
@@ -236,11 +237,12 @@ async fn without_population_the_registration_gap_says_what_is_needed() {
     assert_eq!(r.status, StatusCode::OK, "a message, not an error");
     assert!(
         r.body.contains(
-            "The registration gap was not computed from this workspace&#39;s data: it needs the `population` dataset"
+            "The registration gap was not computed from this workspace&#39;s data: it needs the <code>population</code> dataset"
         ),
         "{}",
         r.body
     );
+    insta::assert_snapshot!("registration_gap_page_needs", main_content(&r.body));
     let csv = app.get("/registration-gap.csv", &Who::Anonymous).await;
     assert_eq!(csv.status, StatusCode::NOT_FOUND);
     // No results at all.
