@@ -1,6 +1,8 @@
 //! The dashboards drawn across indicators and datasets: the elective waiting list with its
-//! equalisation trends. Thin: the figures, charts and tables are `equalis-report`'s, drawn from
-//! the published rows of the results cache, and each body is kept once per results version.
+//! equalisation trends, the GP registration gap by area, and the Citizens' Panel. Thin: the
+//! figures, charts and tables are `equalis-report`'s and `equalis-app`'s, all in the published
+//! view; the waiting-list and registration-gap bodies are kept once per results version, the
+//! panel's per dataset versions and seats.
 
 use std::sync::Arc;
 
@@ -287,11 +289,16 @@ fn registration_gap(
     }
     match equalis_app::outreach::registration_gap(workspace, top) {
         Ok(t) => Ok(Ok(t)),
-        Err(e) if e.kind == equalis_app::ErrorKind::NotFound => Ok(Err(format!(
-            "The results have no registration gap: it needs the `population` dataset \
-             (`equalis ingest --dataset population FILE`) and a run of `equalis compute` ({}).",
-            e.message
-        ))),
+        // The message names the workspace's path, which is not for the page.
+        Err(e) if e.kind == equalis_app::ErrorKind::NotFound => {
+            tracing::debug!("no registration gap: {}", e.message);
+            Ok(Err(
+                "The results have no registration gap (they were computed by an older \
+                    equalis): with the `population` dataset ingested (`equalis ingest --dataset \
+                    population FILE`), run `equalis compute` again."
+                    .to_owned(),
+            ))
+        }
         Err(e) => Err(WebError::internal(e)),
     }
 }

@@ -147,6 +147,18 @@ async fn without_waiting_list_results_the_page_says_what_is_needed() {
     insta::assert_snapshot!("waiting_list_page_needs", main_content(&r.body));
     let csv = app.get("/waiting-list.csv", &Who::Anonymous).await;
     assert_eq!(csv.status, StatusCode::NOT_FOUND);
+    // Nor a registration-gap table (an older compute): said without the workspace's path.
+    let gap = app.get("/registration-gap", &Who::Anonymous).await;
+    assert_eq!(gap.status, StatusCode::OK);
+    assert!(
+        gap.body.contains(
+            "The results have no registration gap (they were computed by an older equalis)"
+        ),
+        "{}",
+        gap.body
+    );
+    let path = app.dir.path().to_string_lossy().into_owned();
+    assert!(!gap.body.contains(&path));
     // No results at all: the same message.
     std::fs::remove_dir_all(app.dir.path().join("results")).expect("results removed");
     let r = app.get("/waiting-list", &Who::Anonymous).await;
