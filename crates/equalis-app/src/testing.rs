@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use equalis_synth::Dataset as Synth;
 use equalis_workspace::Workspace;
 
 /// The synthetic ICS of the tests: Leicester, Leicestershire and Rutland's ICB.
@@ -23,23 +24,48 @@ pub fn ingest_synthetic_staff(ws: &Workspace, scratch: &Path) -> crate::Result<(
 /// The same staff extract drawn with another `seed`: a later extract with other figures, for
 /// tests of what happens when new data arrives.
 pub fn ingest_staff_seeded(ws: &Workspace, scratch: &Path, seed: u64) -> crate::Result<()> {
+    ingest_synthetic(ws, scratch, seed, &[Synth::Staff])
+}
+
+/// Synthesises the [`ICB`]'s Citizens' Panel volunteers and quotas at [`SCALE`] and [`SEED`]
+/// into `scratch`, and ingests both into `ws` through the real ingest.
+pub fn ingest_synthetic_panel(ws: &Workspace, scratch: &Path) -> crate::Result<()> {
+    ingest_synthetic(ws, scratch, SEED, &[Synth::Volunteers, Synth::Quotas])
+}
+
+/// Synthesises `datasets` of the [`ICB`] at [`SCALE`] and `seed` as CSV into `scratch` and
+/// ingests each file into `ws` through the real ingest.
+fn ingest_synthetic(
+    ws: &Workspace,
+    scratch: &Path,
+    seed: u64,
+    datasets: &[Synth],
+) -> crate::Result<()> {
     let ingest = || -> anyhow::Result<()> {
         let config = equalis_synth::SynthConfig {
             icb: ICB.to_owned(),
             scale: SCALE,
             seed,
             out: scratch.to_path_buf(),
-            only: vec![equalis_synth::Dataset::Staff],
+            only: datasets.to_vec(),
         };
-        equalis_synth::generate(&config, &|_| {}).context("synthesising the staff")?;
-        equalis_ingest::ingest(
-            ws,
-            equalis_ingest::Dataset::Staff,
-            &[scratch.join("staff.csv")],
-            &equalis_ingest::Options::default(),
-            &|_| {},
-        )
-        .context("ingesting the synthetic staff")?;
+        equalis_synth::generate(&config, &|_| {}).context("synthesising the data")?;
+        for dataset in datasets {
+            let (target, file) = match dataset {
+                Synth::Staff => (equalis_ingest::Dataset::Staff, "staff.csv"),
+                Synth::Volunteers => (equalis_ingest::Dataset::Volunteers, "volunteers.csv"),
+                Synth::Quotas => (equalis_ingest::Dataset::Quotas, "quotas.csv"),
+                other => anyhow::bail!("the test fixture does not ingest {other:?}"),
+            };
+            equalis_ingest::ingest(
+                ws,
+                target,
+                &[scratch.join(file)],
+                &equalis_ingest::Options::default(),
+                &|_| {},
+            )
+            .with_context(|| format!("ingesting the synthetic {file}"))?;
+        }
         Ok(())
     };
     ingest().map_err(crate::Error::from)

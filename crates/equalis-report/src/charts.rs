@@ -549,18 +549,20 @@ pub(crate) fn gradient(
     s.finish()
 }
 
-/// A trend over periods: the value as a line with its 95% confidence band, and the target.
+/// A trend over periods: the value (`series`, as the legend names it) as a line with its 95%
+/// confidence band, and the target or another reference line.
 pub(crate) fn trend(
     id: &str,
     title: &str,
     desc: &str,
+    series: &str,
     columns: &[Column],
     target: Option<&Reference>,
     units: &Units,
 ) -> String {
     const BAND: &str = "#c6dbef";
     let mut keys = vec![
-        (Key::Marker(Shape::Circle, BLUE), "ICS value".to_owned()),
+        (Key::Marker(Shape::Circle, BLUE), series.to_owned()),
         (Key::Band(BAND), "95% confidence interval".to_owned()),
     ];
     if let Some(t) = target {
@@ -954,7 +956,7 @@ mod tests {
                 upper: None,
             })
             .collect();
-        let svg = trend("c", "t", "d", &columns, None, &units());
+        let svg = trend("c", "t", "d", "ICS value", &columns, None, &units());
         let last = texts(&svg)
             .into_iter()
             .rfind(|(_, _, body)| body.starts_with("2026-03"))

@@ -206,7 +206,7 @@ fn count_heads(statistic: Statistic) -> [Option<&'static str>; 2] {
 
 /// A table of published rows: group, the statistic's counts, value, limits and comparison,
 /// with the ICS row first; notes say what `*` and `–` mean.
-fn rows_table(
+pub(crate) fn rows_table(
     data: &IndicatorData<'_>,
     caption: String,
     first_column: &str,
@@ -637,6 +637,7 @@ pub(crate) fn trend(data: &IndicatorData<'_>, ids: &mut ChartIds) -> Option<Figu
         &ids.next(),
         &title,
         &desc,
+        "ICS value",
         &columns,
         target.as_ref(),
         &data.units,

@@ -21,10 +21,15 @@ mod pages;
 mod sections;
 mod svg;
 pub mod tables;
+mod waiting;
 
 pub use data::{Head, Table, TableCell, TableRow};
 pub use indicator::Figure;
-pub use sections::{Block, Chart, Section};
+pub use sections::{Block, Chart, Section, SectionFigure};
+pub use waiting::{
+    Equalisation, GapChange, WAITING_LIST_AREA, WaitingList, is_waiting_list,
+    waiting_list_breakdowns,
+};
 
 use std::fs;
 use std::io::Write as _;
@@ -159,6 +164,26 @@ impl PageFigures {
     pub fn sheet_chart(&mut self, sheet: &tables::Sheet, chart: &Chart) -> Option<String> {
         sections::chart_of(sheet, chart, &mut self.ids)
     }
+
+    /// The elective waiting-list dashboard: each waiting-list measure of `measures` (an
+    /// indicator with its published rows) with its latest ICS value and the gap between the
+    /// groups of `breakdown`, and the equalisation trends of the gap measures (see
+    /// [`WaitingList`]).
+    pub fn waiting_list(
+        &mut self,
+        measures: &[(&IndicatorInfo, &[PublishedRow])],
+        breakdown: &str,
+        iod_edition: &str,
+    ) -> WaitingList {
+        waiting::dashboard(measures, breakdown, iod_edition, &mut self.ids)
+    }
+}
+
+/// The blocks of a section (the workforce returns, the Citizens' Panel) as the report lays its
+/// page out, for other front ends: each block's part heading, chart (drawn from the published
+/// cells of its table) and table, in order.
+pub fn section_figures(section: &Section) -> Vec<SectionFigure> {
+    sections::figures(section).0
 }
 
 /// A breakdown's heading as the report writes it: `imd_quintile` → `Deprivation quintile (IMD

@@ -71,9 +71,9 @@ pub enum Chart {
     },
 }
 
-/// A chart and table ready for the page template.
+/// A block of a section as the report lays it out: its part heading, chart and table.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SectionFigure {
+pub struct SectionFigure {
     /// `h2` starting a new part.
     pub part: Option<String>,
     /// The `h3`.

@@ -29,6 +29,7 @@
 mod api;
 mod assets;
 mod auth;
+mod dashboards;
 mod demo;
 mod error;
 mod pages;
@@ -59,6 +60,14 @@ pub fn router(state: AppState) -> Router {
         // One route for the page and its CSV (`/indicators/ID.csv`): the router matches whole
         // path segments, so the handler tells them apart by the suffix.
         .route("/indicators/{id}", get(pages::indicator))
+        .route("/waiting-list", get(dashboards::waiting_list))
+        .route("/waiting-list.csv", get(dashboards::waiting_list_csv))
+        .route("/registration-gap", get(dashboards::registration_gap_page))
+        .route(
+            "/registration-gap.csv",
+            get(dashboards::registration_gap_csv),
+        )
+        .route("/panel", get(dashboards::panel))
         .route("/workforce", get(workforce::index))
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))

@@ -21,7 +21,15 @@ use crate::state::AppState;
 use crate::templates::{Crumb, account, page, render};
 
 /// The pages listed when a page is not found.
-const PAGES: [&str; 4] = ["/", "/indicators", "/workforce", "/login"];
+const PAGES: [&str; 7] = [
+    "/",
+    "/indicators",
+    "/waiting-list",
+    "/registration-gap",
+    "/panel",
+    "/workforce",
+    "/login",
+];
 
 /// The filters of an indicator page, its CSV and its API resource: GET parameters, so every
 /// view can be bookmarked and works without JavaScript.
@@ -152,7 +160,7 @@ fn number(v: f64) -> String {
 }
 
 /// `/indicators/ID` with the query, for links.
-fn indicator_href(id: &str, params: &[(&str, &str)]) -> String {
+pub(crate) fn indicator_href(id: &str, params: &[(&str, &str)]) -> String {
     format!("/indicators/{}{}", encode(id), query_string(params))
 }
 
@@ -181,7 +189,7 @@ pub(crate) fn encode(s: &str) -> String {
     out
 }
 
-const HOME: Crumb = Crumb {
+pub(crate) const HOME: Crumb = Crumb {
     label: "Home",
     href: "/",
 };
@@ -342,7 +350,7 @@ fn indicators_body(results: Option<&Snapshot>) -> Result<Body, WebError> {
     Ok(Body::html("Indicators", html))
 }
 
-fn breakdown_label(breakdown: &str, iod: &str) -> String {
+pub(crate) fn breakdown_label(breakdown: &str, iod: &str) -> String {
     if breakdown == "all" {
         "Whole ICS".to_owned()
     } else {
@@ -382,7 +390,7 @@ pub(crate) struct TableView {
 impl TableView {
     /// The report's table, with its count columns marked: those between the row header and
     /// the value column, as the report lays them out.
-    fn of(t: &equalis_report::Table) -> TableView {
+    pub(crate) fn of(t: &equalis_report::Table) -> TableView {
         let value_at = t
             .head
             .iter()

@@ -69,6 +69,8 @@ struct Inner {
     options: Options,
     results: Cache,
     workforce: crate::workforce::Built,
+    /// The Citizens' Panel pages computed (see `dashboards::PanelCache`).
+    panel: crate::dashboards::PanelCache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -91,6 +93,7 @@ impl AppState {
                 options,
                 results: Cache::default(),
                 workforce: crate::workforce::Built::default(),
+                panel: crate::dashboards::PanelCache::default(),
             }),
         }
     }
@@ -134,6 +137,11 @@ impl AppState {
     /// The workforce returns built so far.
     pub(crate) fn workforce(&self) -> &crate::workforce::Built {
         &self.inner.workforce
+    }
+
+    /// The Citizens' Panel pages computed.
+    pub(crate) fn panel(&self) -> &crate::dashboards::PanelCache {
+        &self.inner.panel
     }
 }
 

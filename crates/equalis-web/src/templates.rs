@@ -39,6 +39,15 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "workforce_return.html",
             include_str!("../templates/workforce_return.html"),
         ),
+        (
+            "waiting_list.html",
+            include_str!("../templates/waiting_list.html"),
+        ),
+        (
+            "registration_gap.html",
+            include_str!("../templates/registration_gap.html"),
+        ),
+        ("panel.html", include_str!("../templates/panel.html")),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

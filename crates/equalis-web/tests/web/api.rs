@@ -15,7 +15,7 @@ async fn the_api_lists_indicators_with_breakdowns_and_periods() {
     assert_eq!(r.status, StatusCode::OK);
     let j = r.json();
     let list = j["indicators"].as_array().expect("a list");
-    assert_eq!(list.len(), 2);
+    assert_eq!(list.len(), 3);
     let smi = list
         .iter()
         .find(|i| i["id"] == "smi_health_check")
@@ -124,7 +124,11 @@ async fn api_errors_are_json_with_the_valid_names() {
     let j = r.json();
     assert_eq!(
         j["error"]["valid"]["indicators"],
-        serde_json::json!(["smi_health_check", "wl_over_52_weeks"])
+        serde_json::json!([
+            "smi_health_check",
+            "wl_gap_imd_q1_q5_over_18_weeks",
+            "wl_over_52_weeks"
+        ])
     );
     let r = app
         .get("/api/v1/indicators/smi_health_check?breakdown=nope", &who)
@@ -277,10 +281,14 @@ async fn long_lists_come_a_page_at_a_time_with_a_next_link() {
     assert_eq!(j["next"], Value::Null);
     // The list of indicators pages the same way.
     let (list, pages) = every_page(&app, &who, "/api/v1/indicators?limit=1", "indicators").await;
-    assert_eq!(pages, 2);
+    assert_eq!(pages, 3);
     assert_eq!(
         list.iter().map(|i| i["id"].clone()).collect::<Vec<_>>(),
-        ["smi_health_check", "wl_over_52_weeks"]
+        [
+            "smi_health_check",
+            "wl_gap_imd_q1_q5_over_18_weeks",
+            "wl_over_52_weeks"
+        ]
     );
     // Limits out of range and offsets that are not numbers are refused, saying what is allowed.
     for (url, allowed) in [

@@ -177,6 +177,72 @@ async fn scan(app: &App, who: &Who) -> (usize, usize) {
             );
         }
     }
+    // The waiting-list dashboard of each breakdown: the counts of its trend tables, and in its
+    // CSV the ICS value of each count measure (its groups are not compared by counts).
+    let counts: Vec<String> = list.json()["indicators"]
+        .as_array()
+        .expect("indicators")
+        .iter()
+        .filter(|i| i["statistic"] == "count")
+        .filter_map(|i| i["id"].as_str().map(str::to_owned))
+        .collect();
+    let page = app.get("/waiting-list", who).await;
+    let breakdowns: Vec<String> = page
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect();
+    assert!(breakdowns.len() >= 2, "{breakdowns:?}");
+    for b in &breakdowns {
+        let q = format!("breakdown={}", crate::fixture::enc(b));
+        let page = app.get(&format!("/waiting-list?{q}"), who).await;
+        assert_eq!(page.status, StatusCode::OK, "waiting list {b}");
+        let cells = html_counts(&page.body);
+        assert!(!cells.is_empty(), "the trend tables' counts are marked");
+        check_text(
+            &cells,
+            &format!("waiting list {b}"),
+            &mut checked,
+            &mut withheld,
+        );
+        let csv = app.get(&format!("/waiting-list.csv?{q}"), who).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+        for rec in reader.records() {
+            let rec = rec.expect("a CSV record");
+            if counts.iter().any(|c| c == &rec[0]) {
+                // The value with its unit: `35 pathways`.
+                let value = rec[3].split_whitespace().next().unwrap_or_default();
+                check_text(
+                    &[value.to_owned()],
+                    &format!("waiting list CSV {b}"),
+                    &mut checked,
+                    &mut withheld,
+                );
+            }
+        }
+    }
+    // The registration gap: every area's counts, on the page and in the CSV.
+    let page = app.get("/registration-gap?top=all", who).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cells = html_counts(&page.body);
+    assert!(cells.len() >= 9, "the areas' counts are marked: {cells:?}");
+    check_text(&cells, "registration gap", &mut checked, &mut withheld);
+    let csv = app.get("/registration-gap.csv", who).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    for rec in reader.records() {
+        let rec = rec.expect("a CSV record");
+        let cells: Vec<String> = [5, 6, 7].iter().map(|&i| rec[i].to_owned()).collect();
+        check_text(&cells, "registration gap CSV", &mut checked, &mut withheld);
+    }
+    // The Citizens' Panel: the pool's and each group's counts.
+    let page = app.get("/panel", who).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cells = html_counts(&page.body);
+    assert!(!cells.is_empty(), "the panel's counts are marked");
+    check_text(&cells, "panel", &mut checked, &mut withheld);
     // The other pages hold no table of counts, but no small count either.
     for path in ["/", "/indicators", "/workforce"] {
         let page = app.get(path, who).await;

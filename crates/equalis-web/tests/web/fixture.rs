@@ -119,8 +119,9 @@ impl App {
         .await
     }
 
-    /// The same, with the synthetic ICS's staff of `equalis_app::testing` ingested (as
-    /// equalis-app's tests make it) and the first organisation named in the settings.
+    /// The same, with the synthetic ICS's staff, volunteers and panel quotas of
+    /// `equalis_app::testing` ingested (as equalis-app's tests make them) and the first
+    /// organisation named in the settings.
     pub async fn with_workforce(public_pages: bool) -> App {
         App::build(
             Options {
@@ -321,6 +322,25 @@ fn proportion(id: &str, period: &str, breakdown: &str, group: &str, n: f64, d: f
     r
 }
 
+/// A gap between two groups' proportions, as the waiting-list engine writes one (the value is
+/// computed again from the published counts).
+fn gap_row(
+    id: &str,
+    period: &str,
+    breakdown: &str,
+    group: &str,
+    a: (f64, f64),
+    b: (f64, f64),
+) -> ResultRow {
+    let mut r = ResultRow::new(id, period, breakdown, group, Statistic::Gap, 100.0);
+    r.numerator = Some(a.0);
+    r.denominator = Some(a.1);
+    r.comparator_numerator = Some(b.0);
+    r.comparator_denominator = Some(b.1);
+    r.value = Some((a.0 / a.1 - b.0 / b.1) * 100.0);
+    r
+}
+
 fn count(id: &str, period: &str, breakdown: &str, group: &str, n: f64) -> ResultRow {
     let mut r = ResultRow::new(id, period, breakdown, group, Statistic::Count, 1.0);
     r.numerator = Some(n);
@@ -364,6 +384,31 @@ pub fn write_results(dir: &std::path::Path) {
     for (g, n) in [("1", 12.0), ("2", 6.0), ("3", 4.0), ("4", 10.0), ("5", 1.0)] {
         rows.push(count(wl, "2026-03-29", "imd_quintile", g, n));
     }
+    // The deprivation gap in waits over 18 weeks over three weekly snapshots: narrowing for the
+    // ICS; within Mixed patients, from counts small enough to be withheld.
+    let gap = "wl_gap_imd_q1_q5_over_18_weeks";
+    for (period, q1, mixed) in [
+        ("2026-01-04", 600.0, 5.0),
+        ("2026-02-01", 480.0, 40.0),
+        ("2026-03-29", 350.0, 45.0),
+    ] {
+        rows.push(gap_row(
+            gap,
+            period,
+            "all",
+            "All",
+            (q1, 1000.0),
+            (300.0, 1000.0),
+        ));
+        rows.push(gap_row(
+            gap,
+            period,
+            "ethnic_group",
+            "Mixed",
+            (mixed, 100.0),
+            (30.0, 100.0),
+        ));
+    }
     let info = |id: &str, name: &str, area: &str, statistic: &str, unit: &str| IndicatorInfo {
         id: id.to_owned(),
         name: name.to_owned(),
@@ -388,7 +433,23 @@ pub fn write_results(dir: &std::path::Path) {
     );
     indicators.insert(
         wl.to_owned(),
-        info(wl, "Waiting over 52 weeks", "Elective care", "count", ""),
+        info(
+            wl,
+            "Waiting over 52 weeks",
+            equalis_report::WAITING_LIST_AREA,
+            "count",
+            "",
+        ),
+    );
+    indicators.insert(
+        gap.to_owned(),
+        info(
+            gap,
+            "Most vs least deprived gap in waits over 18 weeks",
+            equalis_report::WAITING_LIST_AREA,
+            "gap",
+            "percentage points",
+        ),
     );
     let metadata = Metadata {
         computed_at: "2026-04-01T09:00:00Z".to_owned(),
@@ -401,14 +462,69 @@ pub fn write_results(dir: &std::path::Path) {
     w.write_indicators(&rows).expect("indicators");
     w.write_inequality(&[]).expect("inequality");
     w.write_spc(&[]).expect("spc");
+    w.write_batch("registration_gap", &registration_gap())
+        .expect("registration gap");
     w.commit().expect("commit");
 }
 
-/// Ingests the synthetic ICS's staff into the workspace `dir` by the real ingest, names its first
-/// organisation `ORG_NAME` in the settings, and returns its organisations.
+/// The results' registration-gap table as the engine writes it: three areas, one of whose
+/// unregistered people are 3 (withheld), one with no ONS estimate.
+pub fn registration_gap() -> arrow_array::RecordBatch {
+    use arrow_array::{ArrayRef, Float64Array, Int32Array, Int64Array, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    let schema = Schema::new(vec![
+        Field::new("rank", DataType::Int64, false),
+        Field::new("lsoa21_code", DataType::Utf8, false),
+        Field::new("lsoa_name", DataType::Utf8, false),
+        Field::new("imd_decile", DataType::Int32, true),
+        Field::new("local_authority", DataType::Utf8, false),
+        Field::new("ons_population", DataType::Int64, true),
+        Field::new("registered", DataType::Int64, false),
+        Field::new("unregistered", DataType::Int64, true),
+        Field::new("rate", DataType::Float64, true),
+        Field::new("lowercl", DataType::Float64, true),
+        Field::new("uppercl", DataType::Float64, true),
+        Field::new("census_not_white_pct", DataType::Float64, true),
+        Field::new("note", DataType::Utf8, true),
+    ]);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(vec![1, 2, 3])),
+        Arc::new(StringArray::from(vec![
+            "E01000001",
+            "E01000002",
+            "E01000003",
+        ])),
+        Arc::new(StringArray::from(vec![
+            "Leicester 001A",
+            "Leicester 002B",
+            "Rutland 001A",
+        ])),
+        Arc::new(Int32Array::from(vec![Some(1), Some(1), Some(9)])),
+        Arc::new(StringArray::from(vec!["Leicester", "Leicester", "Rutland"])),
+        Arc::new(Int64Array::from(vec![Some(1512), Some(103), None])),
+        Arc::new(Int64Array::from(vec![1203, 100, 880])),
+        Arc::new(Int64Array::from(vec![Some(309), Some(3), None])),
+        Arc::new(Float64Array::from(vec![Some(20.4), Some(2.9), None])),
+        Arc::new(Float64Array::from(vec![Some(18.4), Some(1.0), None])),
+        Arc::new(Float64Array::from(vec![Some(22.5), Some(8.2), None])),
+        Arc::new(Float64Array::from(vec![Some(41.3), Some(12.0), Some(2.1)])),
+        Arc::new(StringArray::from(vec![
+            None,
+            None,
+            Some("no ONS estimate for this area"),
+        ])),
+    ];
+    arrow_array::RecordBatch::try_new(Arc::new(schema), columns).expect("batch")
+}
+
+/// Ingests the synthetic ICS's staff, and the Citizens' Panel's volunteers and quotas, into the
+/// workspace `dir` by the real ingest, names its first organisation `ORG_NAME` in the settings,
+/// and returns its organisations.
 pub fn write_workforce(dir: &std::path::Path) -> Vec<String> {
     let ws = equalis_workspace::Workspace::open(dir).expect("workspace");
     equalis_app::testing::ingest_synthetic_staff(&ws, &dir.join("synthetic")).expect("staff");
+    equalis_app::testing::ingest_synthetic_panel(&ws, &dir.join("synthetic-panel"))
+        .expect("volunteers and quotas");
     let orgs = equalis_app::workforce::organisations(&ws)
         .expect("organisations")
         .expect("staff data");

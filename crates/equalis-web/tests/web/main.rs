@@ -5,6 +5,7 @@
 
 mod api;
 mod auth;
+mod dashboards;
 mod disclosure;
 mod fixture;
 mod pages;

@@ -12,8 +12,8 @@ async fn home_and_indicators_list_what_the_workspace_holds() {
     let who = app.as_role(Role::Viewer).await;
     let home = app.get("/", &who).await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.body.contains("2 indicators"), "{}", home.body);
-    assert!(home.body.contains("Mental health") && home.body.contains("Elective care"));
+    assert!(home.body.contains("3 indicators"), "{}", home.body);
+    assert!(home.body.contains("Mental health") && home.body.contains("Elective waiting list"));
     // The computed time as people read it, not an RFC 3339 stamp.
     assert!(
         home.body.contains("computed 1 April 2026, 09:00 UTC."),

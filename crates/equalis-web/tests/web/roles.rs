@@ -69,6 +69,43 @@ fn routes() -> Vec<Route> {
             "/indicators/smi_health_check.csv?view=analyst",
             same(analyst),
         ),
+        route(
+            "GET",
+            "/waiting-list",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/waiting-list?breakdown=ethnic_group",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/waiting-list.csv",
+            (published_private, published_public),
+        ),
+        route("POST", "/waiting-list", same([METHOD; 6])),
+        route(
+            "GET",
+            "/registration-gap",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/registration-gap?top=all",
+            (published_private, published_public),
+        ),
+        route(
+            "GET",
+            "/registration-gap.csv",
+            (published_private, published_public),
+        ),
+        route("GET", "/panel", (published_private, published_public)),
+        route(
+            "GET",
+            "/panel?size=40",
+            (published_private, published_public),
+        ),
         route("GET", "/workforce", (published_private, published_public)),
         route(
             "GET",

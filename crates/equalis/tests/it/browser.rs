@@ -111,6 +111,12 @@ fn every_web_page_type_passes_axe() {
         "/indicators/smi_health_check?breakdown=ethnic_group",
         "/indicators/smi_health_check?breakdown=all",
         "/indicators/wl_median_weeks",
+        "/waiting-list",
+        "/waiting-list?breakdown=ethnic_group",
+        "/registration-gap",
+        "/panel",
+        // Seats the demo's quotas cannot fill: the page with its warning.
+        "/panel?size=20",
     ]
     .iter()
     .map(|p| format!("{}{p}", server.url))

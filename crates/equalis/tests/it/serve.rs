@@ -24,8 +24,8 @@ impl Drop for Server {
 /// The admin account `serve_demo` makes, and its password (given on standard input only).
 pub const ADMIN: (&str, &str) = ("admin@example.nhs.uk", "correct horse battery staple");
 
-/// Starts `equalis serve` on a workspace holding the demo's settings, key, datasets and
-/// results, with its published pages public (so that the harness needs no account for them)
+/// Starts `equalis serve` on a workspace holding the demo's settings, key, datasets (the
+/// workforce's and the panel's among them) and results, with its published pages public (so that the harness needs no account for them)
 /// and an admin account ([`ADMIN`]) for those that need one, on a free loopback port.
 pub fn serve_demo() -> Server {
     serve_demo_on(None)
