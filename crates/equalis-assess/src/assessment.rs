@@ -112,6 +112,27 @@ impl Assessment {
         self.screening.outcome() == Outcome::FullAssessment
     }
 
+    /// What changed from `self` to `new`, as the parts of the form a person would name
+    /// (`screening`, `grid-{group}`, `actions`, `review_due`): the "what" of the audit trail.
+    pub fn changes(&self, new: &Assessment) -> Vec<String> {
+        let mut changed = Vec::new();
+        if self.screening != new.screening {
+            changed.push("screening".to_string());
+        }
+        for subject in Subject::ALL {
+            if self.finding(subject) != new.finding(subject) {
+                changed.push(format!("grid-{}", subject.id()));
+            }
+        }
+        if self.actions != new.actions {
+            changed.push("actions".to_string());
+        }
+        if self.review_due != new.review_due {
+            changed.push("review_due".to_string());
+        }
+        changed
+    }
+
     /// What a draft cannot hold: over-long answers. Blank answers are fine in a draft.
     pub fn check_draft(&self) -> FieldErrors {
         let mut e = FieldErrors::new();
@@ -264,40 +285,7 @@ pub(crate) mod tests {
 
     /// A complete full assessment (a negative impact on access for carers, mitigated).
     pub(crate) fn complete() -> Assessment {
-        let mut grid = BTreeMap::new();
-        for s in Subject::ALL {
-            grid.insert(
-                s,
-                Finding {
-                    access: Some(Impact::Neutral),
-                    experience: Some(Impact::Positive),
-                    outcomes: Some(Impact::Unknown),
-                    evidence: format!("Waiting list by {} (published 2026)", s.id()),
-                    engagement: String::new(),
-                    mitigation: String::new(),
-                },
-            );
-        }
-        let carers = grid.get_mut(&"carers".parse().unwrap()).unwrap();
-        carers.access = Some(Impact::Negative);
-        carers.mitigation = "Evening appointments".into();
-        Assessment {
-            screening: Screening {
-                affects_patients: Some(true),
-                affects_staff: Some(false),
-                affects_public: Some(true),
-                groups: ["carers".parse().unwrap()].into(),
-                full_assessment: Some(true),
-                reason: "Changes opening hours".into(),
-            },
-            grid,
-            actions: vec![Action {
-                description: "Offer evening appointments".into(),
-                owner: "Service manager".into(),
-                due: Some(date(2027, 1, 31)),
-            }],
-            review_due: Some(date(2027, 6, 30)),
-        }
+        crate::examples::opening_hours(date(2027, 1, 31), date(2027, 6, 30))
     }
 
     const TODAY: Date = date(2026, 12, 4);
@@ -411,6 +399,28 @@ pub(crate) mod tests {
         assert_eq!(
             a.check_complete(TODAY).get("review_due"),
             Some("The review date must be in the future")
+        );
+    }
+
+    #[test]
+    fn changes_name_the_parts_changed() {
+        let a = complete();
+        assert!(a.changes(&a.clone()).is_empty());
+        let mut b = a.clone();
+        b.grid
+            .get_mut(&"carers".parse().unwrap())
+            .unwrap()
+            .engagement = "Carers' forum".into();
+        b.review_due = None;
+        assert_eq!(a.changes(&b), ["grid-carers", "review_due"]);
+        let mut c = a.clone();
+        c.grid.remove(&Subject::ALL[0]);
+        c.grid.insert(Subject::ALL[0], Finding::default());
+        assert_eq!(a.changes(&c), ["grid-age"]);
+        assert_eq!(
+            Assessment::default().changes(&Assessment::default()),
+            Vec::<String>::new(),
+            "a blank row and a missing row are the same answer"
         );
     }
 

@@ -25,6 +25,7 @@
 mod assessment;
 mod dates;
 mod decision;
+pub mod examples;
 mod field;
 mod grid;
 mod version;
