@@ -5,6 +5,7 @@
 
 mod api;
 mod auth;
+mod decisions;
 mod disclosure;
 mod fixture;
 mod pages;
