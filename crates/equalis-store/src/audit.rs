@@ -121,6 +121,22 @@ pub mod action {
     pub const API_TOKEN_CREATED: &str = "api_token.created";
     /// An API token revoked.
     pub const API_TOKEN_REVOKED: &str = "api_token.revoked";
+    /// A decision recorded (its title, owner, organisation and stage).
+    pub const DECISION_CREATED: &str = "decision.created";
+    /// A decision's record changed (the fields changed and their new values).
+    pub const DECISION_CHANGED: &str = "decision.changed";
+    /// A version of a decision's impact assessment started.
+    pub const ASSESSMENT_STARTED: &str = "assessment.started";
+    /// A draft's answers saved (the parts changed).
+    pub const ASSESSMENT_SAVED: &str = "assessment.saved";
+    /// A draft submitted for sign-off.
+    pub const ASSESSMENT_SUBMITTED: &str = "assessment.submitted";
+    /// A submitted version returned to draft by a reviewer (with their comment).
+    pub const ASSESSMENT_RETURNED: &str = "assessment.returned";
+    /// A version signed off by a reviewer (or, for "no full assessment", agreed).
+    pub const ASSESSMENT_SIGNED: &str = "assessment.signed";
+    /// A signed version published.
+    pub const ASSESSMENT_PUBLISHED: &str = "assessment.published";
 }
 
 /// One entry of the log, as stored.

@@ -4,9 +4,9 @@
 //!
 //! The store owns the database and nothing else: no HTTP, no command line, no query engine.
 //! Its API is async (tokio) over sqlx with queries checked at run time, so building equalis
-//! needs no database. Later features (impact assessments, engagement, the directory of
-//! services, the annual report) add their tables as new migrations ([`migrate`]) and their
-//! operations as new modules beside these.
+//! needs no database. Decisions and their impact assessments (`assessments.rs`, under the
+//! rules of `equalis-assess`) are the first feature to add its tables as a migration; later
+//! ones (engagement, the directory of services, the annual report) follow ([`migrate`]).
 //!
 //! **Invariant:** no password and no session or API token is stored: passwords only as
 //! argon2id hashes, tokens only as BLAKE3 hashes ([`Secret`]).
@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 mod api_tokens;
+mod assessments;
 pub mod audit;
 mod clock;
 mod db;
@@ -42,6 +43,10 @@ use serde_json::Value;
 use sqlx::{Any, AnyPool, Transaction};
 
 pub use api_tokens::{API_TOKEN_PREFIX, ApiToken, NewApiToken};
+pub use assessments::{
+    DecisionFilter, DecisionListing, StoredDecision, StoredVersion, VersionSummary,
+    assessment_capacity,
+};
 pub use audit::{Actor, AuditEntry, AuditProblem, AuditProblemKind, AuditVerification};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use db::{Backend, Database, WORKSPACE_DB_FILE};
@@ -134,6 +139,43 @@ pub enum StoreError {
     /// No API token has that id (for this user).
     #[error("no API token {0}")]
     UnknownApiToken(i64),
+    /// A decision or assessment answer refused (by field), or an operation its rules refuse
+    /// (a reviewer signing their own, a change to a signed version).
+    #[error("{0}")]
+    Assessment(#[from] equalis_assess::AssessError),
+    /// No decision has that id.
+    #[error("no decision {0}")]
+    UnknownDecision(i64),
+    /// The decision's assessment has no such version.
+    #[error("decision {decision}'s assessment has no version {version}")]
+    UnknownAssessmentVersion {
+        /// The decision.
+        decision: i64,
+        /// The version asked for.
+        version: u32,
+    },
+    /// A new version while one is being written or reviewed.
+    #[error(
+        "version {version} of decision {decision}'s assessment is still in progress\n\nhint: finish it (sign-off) before starting another"
+    )]
+    AssessmentInProgress {
+        /// The decision.
+        decision: i64,
+        /// The version in progress.
+        version: u32,
+    },
+    /// An operation on a version that a newer one has replaced.
+    #[error(
+        "version {version} of decision {decision}'s assessment has been replaced by version {latest}\n\nhint: open the newest version"
+    )]
+    NotLatestVersion {
+        /// The decision.
+        decision: i64,
+        /// The version acted on.
+        version: u32,
+        /// The newest.
+        latest: u32,
+    },
     /// The store holds something equalis could not have written.
     #[error("the store is inconsistent: {0}")]
     Corrupt(String),
@@ -151,6 +193,8 @@ pub enum ErrorKind {
     NotFound,
     /// It clashes with what exists (409).
     Conflict,
+    /// The person may not do this (403): only reviewers sign, never their own work.
+    Forbidden,
     /// The store cannot be used as it is (503): unreachable, newer, inconsistent.
     Unavailable,
 }
@@ -164,8 +208,22 @@ impl StoreError {
             | StoreError::Password(_)
             | StoreError::Role(_)
             | StoreError::UnsupportedUrl { .. } => ErrorKind::Request,
-            StoreError::UnknownUser(_) | StoreError::UnknownApiToken(_) => ErrorKind::NotFound,
-            StoreError::DuplicateUser(_) => ErrorKind::Conflict,
+            StoreError::Assessment(equalis_assess::AssessError::Invalid(_)) => ErrorKind::Request,
+            StoreError::Assessment(equalis_assess::AssessError::Refused(r)) => match r {
+                equalis_assess::Refusal::NotAnAuthor
+                | equalis_assess::Refusal::NotAReviewer
+                | equalis_assess::Refusal::OwnAssessment => ErrorKind::Forbidden,
+                equalis_assess::Refusal::NotADraft { .. }
+                | equalis_assess::Refusal::NotSubmitted { .. }
+                | equalis_assess::Refusal::NotSigned { .. } => ErrorKind::Conflict,
+            },
+            StoreError::UnknownUser(_)
+            | StoreError::UnknownApiToken(_)
+            | StoreError::UnknownDecision(_)
+            | StoreError::UnknownAssessmentVersion { .. } => ErrorKind::NotFound,
+            StoreError::DuplicateUser(_)
+            | StoreError::AssessmentInProgress { .. }
+            | StoreError::NotLatestVersion { .. } => ErrorKind::Conflict,
             StoreError::Connect { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::MigrationChanged { .. }

@@ -52,6 +52,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_audit.sql"),
         postgres: include_str!("../migrations/postgres/0002_audit.sql"),
     },
+    Migration {
+        version: 3,
+        description: "decisions and their impact assessments",
+        sqlite: include_str!("../migrations/sqlite/0003_assessments.sql"),
+        postgres: include_str!("../migrations/postgres/0003_assessments.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -891,3 +891,291 @@ async fn postgres_tests_say_when_they_did_not_run() {
         store.close().await;
     }
 }
+
+// Decisions and impact assessments (issue 13).
+
+mod assessments_support {
+    use equalis_assess::{Decision, Stage};
+
+    pub fn decision() -> Decision {
+        Decision {
+            title: "Weekend opening of the Wigston minor injuries unit".into(),
+            summary: "Close on Sundays; open later on weekdays".into(),
+            owner: "Director of operations".into(),
+            organisation: "QK1".into(),
+            stage: Stage::Consultation,
+        }
+    }
+
+    /// Complete answers whose review date is a year after the test clock's start.
+    pub fn answers() -> equalis_assess::Assessment {
+        equalis_assess::examples::opening_hours(
+            jiff::civil::date(2026, 3, 31),
+            jiff::civil::date(2027, 1, 1),
+        )
+    }
+}
+
+both!(assessment_workflow_is_audited);
+async fn assessment_workflow_is_audited(db: Database) {
+    use equalis_assess::{AssessError, Assessment, BrownChecklist, Status};
+    use equalis_store::DecisionFilter;
+    let store = open_with_clock(&db, Arc::new(ManualClock::new(start()))).await;
+    let author = add(&store, "author@example.nhs.uk", Role::EdiLead).await;
+    let reviewer = add(&store, "reviewer@example.nhs.uk", Role::Reviewer).await;
+
+    let d = store
+        .create_decision(&author, &assessments_support::decision())
+        .await
+        .unwrap();
+    assert_eq!(d.decision.organisation, "QK1");
+    let v1 = store.start_assessment(&author, d.id).await.unwrap();
+    assert_eq!(
+        (v1.version.number(), v1.version.status()),
+        (1, Status::Draft)
+    );
+
+    // An incomplete draft is kept as it is, but cannot be submitted.
+    let mut partial = assessments_support::answers();
+    partial.review_due = None;
+    store
+        .save_assessment(&author, d.id, 1, partial.clone())
+        .await
+        .unwrap();
+    let err = store.submit_assessment(&author, d.id, 1).await.unwrap_err();
+    let StoreError::Assessment(AssessError::Invalid(fields)) = &err else {
+        panic!("{err}")
+    };
+    assert!(fields.get("review_due").is_some());
+    assert_eq!(err.kind(), equalis_store::ErrorKind::Request);
+    let kept = store.assessment_version(d.id, 1).await.unwrap().unwrap();
+    assert_eq!(kept.version.document(), &partial);
+
+    store
+        .save_assessment(&author, d.id, 1, assessments_support::answers())
+        .await
+        .unwrap();
+    store.submit_assessment(&author, d.id, 1).await.unwrap();
+    let signed = store
+        .sign_assessment(&reviewer, d.id, 1, BrownChecklist::all(), "Due regard had")
+        .await
+        .unwrap();
+    assert_eq!(signed.version.status(), Status::Signed);
+    let published = store.publish_assessment(&author, d.id, 1).await.unwrap();
+    assert_eq!(published.version.status(), Status::Published);
+
+    // Listing and filters read the stored columns.
+    let listings = store.list_decisions().await.unwrap();
+    assert_eq!(listings.len(), 1);
+    let l = &listings[0];
+    assert_eq!(l.published().unwrap().number, 1);
+    assert!(!l.negative_unmitigated());
+    assert_eq!(
+        l.in_force().unwrap().review_due,
+        Some(jiff::civil::date(2027, 1, 1))
+    );
+    assert!(l.is_overdue(jiff::civil::date(2027, 1, 2)));
+    assert!(
+        DecisionFilter {
+            published_only: true,
+            ..Default::default()
+        }
+        .matches(l, jiff::civil::date(2026, 6, 1))
+    );
+
+    // A change after sign-off is a new version; version 1 stays as signed.
+    let v2 = store.start_assessment(&author, d.id).await.unwrap();
+    assert_eq!(
+        (v2.version.number(), v2.version.status()),
+        (2, Status::Draft)
+    );
+    store
+        .save_assessment(&author, d.id, 2, Assessment::default())
+        .await
+        .unwrap();
+    let versions = store.assessment_versions(d.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(
+        versions[0].version.document(),
+        &assessments_support::answers()
+    );
+    assert_eq!(versions[0].version.status(), Status::Published);
+
+    // Every step is in the audit log: who, what, when.
+    let entries = store.audit_entries(0, 100).await.unwrap();
+    let steps: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.subject == format!("decision:{}", d.id))
+        .map(|e| (e.action.as_str(), e.actor.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (action::DECISION_CREATED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_STARTED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_SAVED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_SAVED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_SUBMITTED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_SIGNED, "user:reviewer@example.nhs.uk"),
+            (action::ASSESSMENT_PUBLISHED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_STARTED, "user:author@example.nhs.uk"),
+            (action::ASSESSMENT_SAVED, "user:author@example.nhs.uk"),
+        ]
+    );
+    let saved = entries
+        .iter()
+        .find(|e| e.action == action::ASSESSMENT_SAVED)
+        .unwrap();
+    assert!(saved.detail.contains("\"grid-carers\""), "{}", saved.detail);
+    let sign = entries
+        .iter()
+        .find(|e| e.action == action::ASSESSMENT_SIGNED)
+        .unwrap();
+    assert!(sign.detail.contains("\"to\":\"signed\""), "{}", sign.detail);
+    assert!(sign.detail.contains("non_delegable"), "{}", sign.detail);
+    assert_eq!(store.verify_audit().await.unwrap().problem, None);
+}
+
+both!(assessment_refusals);
+async fn assessment_refusals(db: Database) {
+    use equalis_assess::{AssessError, Assessment, BrownChecklist, Refusal, Status};
+    use equalis_store::ErrorKind;
+    let store = open_with_clock(&db, Arc::new(ManualClock::new(start()))).await;
+    let author = add(&store, "author@example.nhs.uk", Role::Analyst).await;
+    let viewer = add(&store, "viewer@example.nhs.uk", Role::Viewer).await;
+    let reviewer = add(&store, "reviewer@example.nhs.uk", Role::Reviewer).await;
+
+    let err = store
+        .create_decision(&viewer, &assessments_support::decision())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    let mut blank = assessments_support::decision();
+    blank.title = " ".into();
+    let StoreError::Assessment(AssessError::Invalid(fields)) =
+        store.create_decision(&author, &blank).await.unwrap_err()
+    else {
+        panic!("a blank title was accepted")
+    };
+    assert_eq!(fields.get("title"), Some("Enter a title"));
+
+    let d = store
+        .create_decision(&author, &assessments_support::decision())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.start_assessment(&author, 999).await.unwrap_err(),
+        StoreError::UnknownDecision(999)
+    ));
+    store.start_assessment(&author, d.id).await.unwrap();
+    assert_eq!(
+        store
+            .start_assessment(&author, d.id)
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Conflict,
+        "one version in progress at a time"
+    );
+    store
+        .save_assessment(&author, d.id, 1, assessments_support::answers())
+        .await
+        .unwrap();
+    store.submit_assessment(&author, d.id, 1).await.unwrap();
+
+    // The author, since made a reviewer, cannot sign their own.
+    let author = store
+        .set_role(&admin(), "author@example.nhs.uk", Role::Reviewer)
+        .await
+        .unwrap();
+    let err = store
+        .sign_assessment(&author, d.id, 1, BrownChecklist::all(), "")
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::Assessment(AssessError::Refused(Refusal::OwnAssessment))
+    ));
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    // An incomplete checklist is refused by field.
+    let StoreError::Assessment(AssessError::Invalid(fields)) = store
+        .sign_assessment(&reviewer, d.id, 1, BrownChecklist::default(), "")
+        .await
+        .unwrap_err()
+    else {
+        panic!("signed without the checklist")
+    };
+    assert_eq!(fields.len(), 5);
+    // Nothing refused was written.
+    let v = store.assessment_version(d.id, 1).await.unwrap().unwrap();
+    assert_eq!(v.version.status(), Status::Submitted);
+
+    store
+        .sign_assessment(&reviewer, d.id, 1, BrownChecklist::all(), "")
+        .await
+        .unwrap();
+    let author = store
+        .set_role(&admin(), "author@example.nhs.uk", Role::Analyst)
+        .await
+        .unwrap();
+    let err = store
+        .save_assessment(&author, d.id, 1, Assessment::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert!(err.to_string().contains("start a new version"));
+    store.start_assessment(&author, d.id).await.unwrap();
+    assert!(matches!(
+        store
+            .publish_assessment(&author, d.id, 1)
+            .await
+            .unwrap_err(),
+        StoreError::NotLatestVersion {
+            version: 1,
+            latest: 2,
+            ..
+        }
+    ));
+    assert!(matches!(
+        store.submit_assessment(&author, d.id, 7).await.unwrap_err(),
+        StoreError::UnknownAssessmentVersion { version: 7, .. }
+    ));
+
+    // The database itself refuses a change to a signed version, and any removal.
+    let refused = raw(
+        &db,
+        "UPDATE assessment_versions SET record = '{}' WHERE version = 1",
+    )
+    .await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be changed"),
+        "the trigger refuses UPDATE of a signed version"
+    );
+    let refused = raw(&db, "DELETE FROM assessment_versions WHERE version = 2").await;
+    assert!(refused.unwrap_err().to_string().contains("kept"));
+
+    // A record edited outside equalis to be signed by its own author is reported, not shown.
+    let drop = match store.backend() {
+        Backend::Sqlite => "DROP TRIGGER assessment_signed_no_update",
+        Backend::Postgres => "DROP TRIGGER assessment_signed_immutable ON assessment_versions",
+    };
+    raw(&db, drop).await.unwrap();
+    let v1 = store.assessment_version(d.id, 1).await.unwrap().unwrap();
+    let mut record = v1.version.into_record();
+    record.authors.insert(reviewer.id);
+    let json = serde_json::to_string(&record).unwrap().replace('\'', "''");
+    raw(
+        &db,
+        &format!("UPDATE assessment_versions SET record = '{json}' WHERE version = 1"),
+    )
+    .await
+    .unwrap();
+    let err = store.assessment_version(d.id, 1).await.unwrap_err();
+    assert!(
+        err.to_string().contains("signed by one of its authors"),
+        "{err}"
+    );
+}

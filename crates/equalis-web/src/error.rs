@@ -133,6 +133,7 @@ impl From<equalis_store::StoreError> for WebError {
         let message = e.to_string().lines().next().unwrap_or_default().to_owned();
         match e.kind() {
             ErrorKind::Request | ErrorKind::Conflict => WebError::BadRequest(message),
+            ErrorKind::Forbidden => WebError::Forbidden(message),
             ErrorKind::NotFound => WebError::NotFound {
                 what: message,
                 kind: "",

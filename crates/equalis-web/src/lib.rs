@@ -30,6 +30,7 @@ mod api;
 mod assets;
 mod auth;
 mod dashboards;
+mod decisions;
 mod demo;
 mod error;
 mod pages;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workforce", get(workforce::index))
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))
+        .merge(decisions::routes())
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))

@@ -48,6 +48,38 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../templates/registration_gap.html"),
         ),
         ("panel.html", include_str!("../templates/panel.html")),
+        (
+            "decisions/forms.html",
+            include_str!("../templates/decisions/forms.html"),
+        ),
+        (
+            "decisions/view.html",
+            include_str!("../templates/decisions/view.html"),
+        ),
+        (
+            "decisions/index.html",
+            include_str!("../templates/decisions/index.html"),
+        ),
+        (
+            "decisions/decision_form.html",
+            include_str!("../templates/decisions/decision_form.html"),
+        ),
+        (
+            "decisions/decision.html",
+            include_str!("../templates/decisions/decision.html"),
+        ),
+        (
+            "decisions/public.html",
+            include_str!("../templates/decisions/public.html"),
+        ),
+        (
+            "decisions/part.html",
+            include_str!("../templates/decisions/part.html"),
+        ),
+        (
+            "decisions/sign.html",
+            include_str!("../templates/decisions/sign.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.
@@ -191,4 +223,26 @@ pub(crate) fn error_page(e: &WebError) -> String {
                 e.title()
             )
         })
+}
+#[cfg(test)]
+mod tests {
+    /// The grid form heads the protected characteristics and the PLUS groups once each
+    /// (a template error here is a 500 on the page, so it is checked where it is made).
+    #[test]
+    fn the_grid_form_renders_with_both_headings() {
+        let ctx = minijinja::context! { account => minijinja::context!{ csrf_token => "x" }, part => "grid", subjects => vec![minijinja::context!{ id => "age", label => "Age", protected => true }, minijinja::context!{ id => "carers", label => "Carers", protected => false, first_plus => true }], dimensions => vec![minijinja::context!{ value => "access", label => "Access"}], impacts => vec![minijinja::context!{ value => "positive", label => "Positive"}], v => std::collections::BTreeMap::<String,String>::new(), err => std::collections::BTreeMap::<String,String>::new(), errors => Vec::<String>::new(), decision => minijinja::context!{ id => 1, title => "t"}, breadcrumbs => vec![minijinja::context!{label => "x", href => "/"}] };
+        let r = super::TEMPLATES
+            .get_template("decisions/part.html")
+            .and_then(|t| t.render(ctx));
+        let page = r.unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(
+            page.matches("<h2>Protected characteristics</h2>").count(),
+            1
+        );
+        assert_eq!(
+            page.matches("<h2>Inclusion health and PLUS groups</h2>")
+                .count(),
+            1
+        );
+    }
 }

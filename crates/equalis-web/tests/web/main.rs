@@ -6,6 +6,7 @@
 mod api;
 mod auth;
 mod dashboards;
+mod decisions;
 mod disclosure;
 mod fixture;
 mod pages;

@@ -11,6 +11,7 @@ const SIGN_IN: u16 = 303;
 const UNAUTHORISED: u16 = 401;
 const FORBIDDEN: u16 = 403;
 const METHOD: u16 = 405;
+const NOT_FOUND: u16 = 404;
 
 /// What a role gets: `[admin, analyst, edi_lead, reviewer, viewer, public]` (as `Role::ALL`).
 struct Route {
@@ -127,6 +128,66 @@ fn routes() -> Vec<Route> {
             "/workforce/ics/wdes.xlsx",
             (published_private, published_public),
         ),
+        // Impact assessments: the index (published ones only, to the public) and forms for
+        // authors; a decision without a published assessment is not public.
+        route("GET", "/decisions", same([OK; 6])),
+        route("GET", "/decisions.csv?stage=idea", same([OK; 6])),
+        route(
+            "GET",
+            "/decisions/new",
+            same([OK, OK, OK, FORBIDDEN, FORBIDDEN, SIGN_IN]),
+        ),
+        route(
+            "GET",
+            "/decisions/999",
+            same([
+                NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SIGN_IN,
+            ]),
+        ),
+        route(
+            "GET",
+            "/decisions/999/v/1",
+            same([
+                NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SIGN_IN,
+            ]),
+        ),
+        route(
+            "GET",
+            "/decisions/999/v/1/sign",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        route(
+            "GET",
+            "/decisions/999/v/1/grid",
+            same([
+                NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        // Without their CSRF tokens, or the role.
+        route(
+            "POST",
+            "/decisions",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        route(
+            "POST",
+            "/decisions/1/v/1/sign",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        route(
+            "POST",
+            "/decisions/1/v/1/publish",
+            same([
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, SIGN_IN,
+            ]),
+        ),
+        route("GET", "/decisions/1/v/1/submit", same([METHOD; 6])),
         route("GET", "/admin/audit", same(admin)),
         route(
             "GET",

@@ -147,3 +147,116 @@ fn every_signed_in_and_workforce_page_type_passes_axe() {
     .collect();
     assert_accessible_signed_in(&urls, crate::serve::ADMIN);
 }
+
+/// The impact assessment pages (issue 13): the index, a new decision's form, a draft's page
+/// and its three forms, and a published assessment, signed in as an admin; the reviewer's
+/// sign-off page as a reviewer; the public page and index anonymously. The decisions are
+/// put in the served store through `equalis-store`, under the same rules as the pages.
+#[test]
+fn every_decision_page_type_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    const REVIEWER: (&str, &str) = ("reviewer@example.nhs.uk", "correct horse battery staple");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use equalis_store::{Actor, Database, NewUser, Role, Store, StoreConfig};
+        let store = Store::open(
+            &Database::for_workspace(server.workspace()),
+            StoreConfig::default(),
+        )
+        .await
+        .unwrap();
+        let admin = store
+            .find_user(crate::serve::ADMIN.0)
+            .await
+            .unwrap()
+            .unwrap();
+        let reviewer = store
+            .create_user(
+                &Actor::System,
+                NewUser {
+                    email: REVIEWER.0,
+                    display_name: "Rita Reviewer",
+                    role: Role::Reviewer,
+                    password: REVIEWER.1,
+                },
+            )
+            .await
+            .unwrap();
+        let answers = equalis_assess::examples::opening_hours(
+            jiff::civil::date(2099, 1, 31),
+            jiff::civil::date(2099, 6, 30),
+        );
+        for (title, stage) in [
+            ("A draft: weekend opening", equalis_assess::Stage::Design),
+            (
+                "Submitted: evening clinics",
+                equalis_assess::Stage::Consultation,
+            ),
+            (
+                "Published: new minor injuries unit",
+                equalis_assess::Stage::Decision,
+            ),
+        ] {
+            let d = store
+                .create_decision(
+                    &admin,
+                    &equalis_assess::Decision {
+                        title: title.into(),
+                        summary: "What is proposed, for whom, and why".into(),
+                        owner: "Director of operations".into(),
+                        organisation: "QK1".into(),
+                        stage,
+                    },
+                )
+                .await
+                .unwrap();
+            store.start_assessment(&admin, d.id).await.unwrap();
+            store
+                .save_assessment(&admin, d.id, 1, answers.clone())
+                .await
+                .unwrap();
+            if d.id == 1 {
+                continue;
+            }
+            store.submit_assessment(&admin, d.id, 1).await.unwrap();
+            if d.id == 2 {
+                continue;
+            }
+            store
+                .sign_assessment(
+                    &reviewer,
+                    d.id,
+                    1,
+                    equalis_assess::BrownChecklist::all(),
+                    "Due regard had",
+                )
+                .await
+                .unwrap();
+            store.publish_assessment(&admin, d.id, 1).await.unwrap();
+        }
+        store.close().await;
+    });
+    let url = |p: &&str| format!("{}{p}", server.url);
+    let signed_in: Vec<String> = [
+        "/decisions",
+        "/decisions/new",
+        "/decisions/1",
+        "/decisions/1/v/1/screening",
+        "/decisions/1/v/1/grid?check=1",
+        "/decisions/1/v/1/actions",
+        "/decisions/3",
+    ]
+    .iter()
+    .map(url)
+    .collect();
+    assert_accessible_signed_in(&signed_in, crate::serve::ADMIN);
+    assert_accessible_signed_in(&[url(&"/decisions/2/v/1/sign")], REVIEWER);
+    let public: Vec<String> = ["/decisions", "/decisions/3"].iter().map(url).collect();
+    assert_accessible(&public);
+}

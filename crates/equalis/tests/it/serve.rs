@@ -14,6 +14,13 @@ pub struct Server {
     database: Option<String>,
 }
 
+impl Server {
+    /// The served workspace (its SQLite store is `equalis.db` there).
+    pub fn workspace(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -1,0 +1,566 @@
+//! Impact assessments through HTTP: the whole workflow from a new decision to a published,
+//! signed assessment the public reads, with every refusal on the way (incomplete answers,
+//! an incomplete sign-off, a reviewer signing their own, an author changing a signed
+//! version, the public reading a draft) and the audit trail it leaves.
+
+use axum::http::{StatusCode, header};
+use equalis_assess::Subject;
+use equalis_store::{Actor, Role, audit::action};
+
+use crate::fixture::{App, Reply, Who, email_of, enc};
+
+/// The CSRF token in a page's forms.
+fn csrf(page: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = page.find(marker).expect("a form") + marker.len();
+    page[start..start + 64].to_owned()
+}
+
+fn form(token: &str, pairs: &[(String, String)]) -> String {
+    let mut out = format!("csrf_token={token}");
+    for (k, v) in pairs {
+        out.push_str(&format!("&{}={}", enc(k), enc(v)));
+    }
+    out
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn location(reply: &Reply) -> &str {
+    reply.header(header::LOCATION).unwrap_or("")
+}
+
+/// Every answer of the grid: neutral access, positive experience, unknown outcomes with
+/// evidence, and a negative impact on carers' access with its mitigation.
+fn grid_answers() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for s in Subject::ALL {
+        let id = s.id();
+        let access = if id == "carers" {
+            "negative"
+        } else {
+            "neutral"
+        };
+        out.push((format!("grid-{id}-access"), access.to_owned()));
+        out.push((format!("grid-{id}-experience"), "positive".to_owned()));
+        out.push((format!("grid-{id}-outcomes"), "unknown".to_owned()));
+        out.push((
+            format!("grid-{id}-evidence"),
+            format!("Published waiting-list figures for {}", s.label()),
+        ));
+        out.push((format!("grid-{id}-engagement"), String::new()));
+        let mitigation = if id == "carers" {
+            "Evening appointments two days a week"
+        } else {
+            ""
+        };
+        out.push((format!("grid-{id}-mitigation"), mitigation.to_owned()));
+    }
+    out
+}
+
+struct Session<'a> {
+    app: &'a App,
+    who: Who,
+}
+
+impl Session<'_> {
+    /// Fetches `page` for its CSRF token and posts `fields` to `to`.
+    async fn post(&self, page: &str, to: &str, fields: &[(String, String)]) -> Reply {
+        let got = self.app.get(page, &self.who).await;
+        assert_eq!(got.status, StatusCode::OK, "GET {page}: {}", got.body);
+        let token = csrf(&got.body);
+        self.app
+            .post_form(to, &self.who, &[], &form(&token, fields))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
+    let app = App::new(false).await;
+    let author = Session {
+        app: &app,
+        who: app.as_role(Role::EdiLead).await,
+    };
+
+    // A decision with a missing title: the error beside the field, the rest kept.
+    let decision = pairs(&[
+        ("title", ""),
+        ("summary", "Close on Sundays & open later on weekdays"),
+        ("owner", "Director of operations"),
+        ("organisation", "QK1"),
+        ("stage", "consultation"),
+    ]);
+    let refused = author.post("/decisions/new", "/decisions", &decision).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("There is a problem"));
+    assert!(
+        refused
+            .body
+            .contains("<a href=\"#title\">Enter a title</a>"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"title-error\""));
+    assert!(
+        refused
+            .body
+            .contains("Close on Sundays &amp; open later on weekdays")
+    );
+    assert!(refused.body.contains("value=\"consultation\" checked"));
+
+    let mut decision = decision;
+    decision[0].1 = "Weekend opening of the Wigston minor injuries unit".into();
+    let made = author.post("/decisions/new", "/decisions", &decision).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(location(&made), "/decisions/1");
+
+    // The public cannot see a decision without a published assessment.
+    let anonymous = app.get("/decisions/1", &Who::Anonymous).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(location(&anonymous).starts_with("/login"));
+
+    let started = author
+        .post("/decisions/1", "/decisions/1/assessment", &[])
+        .await;
+    assert_eq!(location(&started), "/decisions/1/v/1/screening");
+
+    let screening = pairs(&[
+        ("screening-affects_patients", "yes"),
+        ("screening-affects_staff", "no"),
+        ("screening-affects_public", "yes"),
+        ("screening-groups", "carers"),
+        ("screening-groups", "age"),
+        ("screening-full_assessment", "yes"),
+        ("screening-reason", "Changes when patients can be seen"),
+    ]);
+    let saved = author
+        .post(
+            "/decisions/1/v/1/screening",
+            "/decisions/1/v/1/screening",
+            &screening,
+        )
+        .await;
+    assert_eq!(location(&saved), "/decisions/1/v/1/grid", "{}", saved.body);
+    let again = app.get("/decisions/1/v/1/screening", &author.who).await;
+    assert!(
+        again.body.contains("value=\"carers\" checked"),
+        "the groups are kept"
+    );
+
+    // Submitted with the grid unanswered: each missing answer, linked to its field.
+    let early = author
+        .post("/decisions/1", "/decisions/1/v/1/submit", &[])
+        .await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        early
+            .body
+            .contains("href=\"/decisions/1/v/1/grid?check=1#grid-age-access\""),
+        "{}",
+        early.body
+    );
+    let check = app.get("/decisions/1/v/1/grid?check=1", &author.who).await;
+    assert!(check.body.contains("id=\"grid-age-access-error\""));
+
+    let grid = author
+        .post(
+            "/decisions/1/v/1/grid",
+            "/decisions/1/v/1/grid",
+            &grid_answers(),
+        )
+        .await;
+    assert_eq!(location(&grid), "/decisions/1/v/1/actions", "{}", grid.body);
+
+    // A date that is not a date: refused beside its field, everything typed kept.
+    let mut actions = pairs(&[
+        ("action-0-description", "Offer evening appointments"),
+        ("action-0-owner", "Service manager"),
+        ("action-0-due-day", "31"),
+        ("action-0-due-month", "2"),
+        ("action-0-due-year", "2027"),
+        ("action-1-description", ""),
+        ("action-1-owner", ""),
+        ("review_due-day", "30"),
+        ("review_due-month", "6"),
+        ("review_due-year", "2027"),
+    ]);
+    let bad = author
+        .post(
+            "/decisions/1/v/1/actions",
+            "/decisions/1/v/1/actions",
+            &actions,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("The date the action is due must be a real date")
+    );
+    assert!(bad.body.contains("Offer evening appointments"));
+    assert!(
+        bad.body
+            .contains("name=\"action-0-due-day\" type=\"text\" inputmode=\"numeric\" value=\"31\"")
+    );
+    actions[2].1 = "28".into();
+    let ok = author
+        .post(
+            "/decisions/1/v/1/actions",
+            "/decisions/1/v/1/actions",
+            &actions,
+        )
+        .await;
+    assert_eq!(location(&ok), "/decisions/1", "{}", ok.body);
+
+    let submitted = author
+        .post("/decisions/1", "/decisions/1/v/1/submit", &[])
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+
+    // The author, since made a reviewer, cannot sign their own.
+    app.store
+        .set_role(&Actor::System, email_of(Role::EdiLead), Role::Reviewer)
+        .await
+        .expect("role");
+    let turned = Session {
+        app: &app,
+        who: Who::Cookie(app.sign_in(email_of(Role::EdiLead)).await),
+    };
+    let page = app.get("/decisions/1", &turned.who).await;
+    assert!(page.body.contains("another reviewer must sign it off"));
+    let all_brown: Vec<(String, String)> = equalis_assess::BROWN_PRINCIPLES
+        .iter()
+        .map(|(id, _)| ("brown".to_owned(), (*id).to_owned()))
+        .chain([("outcome".to_owned(), "sign".to_owned())])
+        .collect();
+    let own = turned
+        .post("/decisions/1/v/1/sign", "/decisions/1/v/1/sign", &all_brown)
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+
+    // A reviewer's incomplete checklist: the missing principle named, the ticks kept.
+    let reviewer = Session {
+        app: &app,
+        who: app.as_role(Role::Reviewer).await,
+    };
+    let partial = pairs(&[
+        ("brown", "before_decision"),
+        ("comment", "Thorough"),
+        ("outcome", "sign"),
+    ]);
+    let incomplete = reviewer
+        .post("/decisions/1/v/1/sign", "/decisions/1/v/1/sign", &partial)
+        .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(incomplete.body.contains("href=\"#brown-non_delegable\""));
+    assert!(
+        incomplete
+            .body
+            .contains("value=\"before_decision\" checked")
+    );
+    assert!(incomplete.body.contains(">Thorough</textarea>"));
+
+    let signed = reviewer
+        .post("/decisions/1/v/1/sign", "/decisions/1/v/1/sign", &all_brown)
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+
+    // A signed version cannot be changed, even by a form fetched before it was signed.
+    let analyst = Session {
+        app: &app,
+        who: app.as_role(Role::Analyst).await,
+    };
+    let page = app.get("/decisions/1", &analyst.who).await;
+    let token = csrf(&page.body);
+    let change = app
+        .post_form(
+            "/decisions/1/v/1/grid",
+            &analyst.who,
+            &[],
+            &form(&token, &grid_answers()),
+        )
+        .await;
+    assert_eq!(change.status, StatusCode::BAD_REQUEST, "{}", change.body);
+    assert!(change.body.contains("cannot be changed"));
+
+    // Still not public until published.
+    assert_eq!(
+        app.get("/decisions/1/v/1", &Who::Anonymous).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let published = analyst
+        .post("/decisions/1", "/decisions/1/v/1/publish", &[])
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+
+    let public = app.get("/decisions/1", &Who::Anonymous).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        public
+            .body
+            .contains("Weekend opening of the Wigston minor injuries unit")
+    );
+    assert!(public.body.contains("Signed off by"));
+    assert!(public.body.contains("Evening appointments two days a week"));
+    assert!(
+        !public.body.contains("csrf_token"),
+        "no forms for the public"
+    );
+    let list = app.get("/decisions", &Who::Anonymous).await;
+    assert!(list.body.contains("href=\"/decisions/1\""));
+    let csv = app.get("/decisions.csv", &Who::Anonymous).await;
+    assert!(
+        csv.body.starts_with("decision,title,organisation"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(",Published,"), "{}", csv.body);
+    assert!(
+        !csv.body.contains("negative_impact"),
+        "the public CSV hides drafting detail"
+    );
+
+    // A new version starts from the signed one; the public still read version 1.
+    let next = analyst
+        .post("/decisions/1", "/decisions/1/assessment", &[])
+        .await;
+    assert_eq!(location(&next), "/decisions/1/v/2/screening");
+    let public = app.get("/decisions/1", &Who::Anonymous).await;
+    assert!(public.body.contains("1: Published"));
+    assert_eq!(
+        app.get("/decisions/1/v/2", &Who::Anonymous).await.status,
+        StatusCode::SEE_OTHER,
+        "the public cannot read the new draft"
+    );
+
+    // Every step, by whom, in the audit log.
+    let entries = app.store.audit_entries(0, 1000).await.expect("audit");
+    let steps: Vec<(String, String)> = entries
+        .iter()
+        .filter(|e| e.subject == "decision:1")
+        .map(|e| (e.action.clone(), e.actor.clone()))
+        .collect();
+    let user = |r: Role| format!("user:{}", email_of(r));
+    let want: Vec<(String, String)> = [
+        (action::DECISION_CREATED, user(Role::EdiLead)),
+        (action::ASSESSMENT_STARTED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SUBMITTED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SIGNED, user(Role::Reviewer)),
+        (action::ASSESSMENT_PUBLISHED, user(Role::Analyst)),
+        (action::ASSESSMENT_STARTED, user(Role::Analyst)),
+    ]
+    .into_iter()
+    .map(|(a, u)| (a.to_owned(), u))
+    .collect();
+    assert_eq!(steps, want);
+    assert_eq!(
+        app.store.verify_audit().await.expect("verify").problem,
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_reviewer_returns_an_assessment_and_readers_cannot_write() {
+    let app = App::new(false).await;
+    let author = Session {
+        app: &app,
+        who: app.as_role(Role::Analyst).await,
+    };
+    let decision = pairs(&[
+        ("title", "Rota software"),
+        ("summary", "Replace the rota software"),
+        ("owner", "Chief people officer"),
+        ("organisation", "RWE"),
+        ("stage", "design"),
+    ]);
+    author.post("/decisions/new", "/decisions", &decision).await;
+    author
+        .post("/decisions/1", "/decisions/1/assessment", &[])
+        .await;
+    let screening = pairs(&[
+        ("screening-affects_patients", "no"),
+        ("screening-affects_staff", "yes"),
+        ("screening-affects_public", "no"),
+        ("screening-full_assessment", "no"),
+        (
+            "screening-reason",
+            "The same rotas, kept in other software: no change to anyone's work",
+        ),
+    ]);
+    let saved = author
+        .post(
+            "/decisions/1/v/1/screening",
+            "/decisions/1/v/1/screening",
+            &screening,
+        )
+        .await;
+    assert_eq!(
+        location(&saved),
+        "/decisions/1/v/1/actions",
+        "no grid without a full assessment"
+    );
+    let dates = pairs(&[
+        ("review_due-day", "1"),
+        ("review_due-month", "1"),
+        ("review_due-year", "2028"),
+    ]);
+    author
+        .post(
+            "/decisions/1/v/1/actions",
+            "/decisions/1/v/1/actions",
+            &dates,
+        )
+        .await;
+    let submitted = author
+        .post("/decisions/1", "/decisions/1/v/1/submit", &[])
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+
+    let reviewer = Session {
+        app: &app,
+        who: app.as_role(Role::Reviewer).await,
+    };
+    let no_comment = reviewer
+        .post(
+            "/decisions/1/v/1/sign",
+            "/decisions/1/v/1/sign",
+            &pairs(&[("outcome", "return")]),
+        )
+        .await;
+    assert_eq!(no_comment.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_comment
+            .body
+            .contains("Enter what the author needs to change")
+    );
+    let returned = reviewer
+        .post(
+            "/decisions/1/v/1/sign",
+            "/decisions/1/v/1/sign",
+            &pairs(&[("outcome", "return"), ("comment", "Name the staff groups")]),
+        )
+        .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER);
+    let page = app.get("/decisions/1", &author.who).await;
+    assert!(page.body.contains("Returned by the reviewer"));
+    assert!(page.body.contains("Name the staff groups"));
+    assert!(
+        page.body.contains("/decisions/1/v/1/submit"),
+        "a draft again"
+    );
+
+    // Readers read, and may write nothing.
+    let viewer = Session {
+        app: &app,
+        who: app.as_role(Role::Viewer).await,
+    };
+    let page = app.get("/decisions/1", &viewer.who).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/submit"));
+    let token = csrf(&page.body);
+    for path in [
+        "/decisions",
+        "/decisions/1/assessment",
+        "/decisions/1/v/1/screening",
+        "/decisions/1/v/1/submit",
+        "/decisions/1/v/1/sign",
+        "/decisions/1/v/1/publish",
+    ] {
+        let reply = app
+            .post_form(path, &viewer.who, &[], &form(&token, &decision))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "POST {path}");
+    }
+    // An author cannot sign; a reviewer cannot write.
+    let reply = author
+        .post(
+            "/decisions/1",
+            "/decisions/1/v/1/sign",
+            &pairs(&[("outcome", "sign")]),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let reply = reviewer
+        .post("/decisions/1", "/decisions/1/v/1/screening", &screening)
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_index_filters_and_its_csv_keeps_the_filters() {
+    let app = App::new(false).await;
+    let author = Session {
+        app: &app,
+        who: app.as_role(Role::Admin).await,
+    };
+    for (title, org, stage) in [("Alpha", "QK1", "idea"), ("Beta", "RWE", "decision")] {
+        let d = pairs(&[
+            ("title", title),
+            ("summary", "s"),
+            ("owner", "o"),
+            ("organisation", org),
+            ("stage", stage),
+        ]);
+        author.post("/decisions/new", "/decisions", &d).await;
+    }
+    // Beta's draft has a negative impact with no mitigation.
+    author
+        .post("/decisions/2", "/decisions/2/assessment", &[])
+        .await;
+    author
+        .post(
+            "/decisions/2/v/1/grid",
+            "/decisions/2/v/1/grid",
+            &pairs(&[("grid-race-access", "negative")]),
+        )
+        .await;
+    let page = app.get("/decisions", &author.who).await;
+    assert!(page.body.contains("Alpha") && page.body.contains("Beta"));
+    let page = app.get("/decisions?stage=idea", &author.who).await;
+    assert!(page.body.contains("Alpha") && !page.body.contains(">Beta<"));
+    let page = app.get("/decisions?organisation=rwe", &author.who).await;
+    assert!(!page.body.contains(">Alpha<") && page.body.contains(">Beta<"));
+    let page = app.get("/decisions?negative=1", &author.who).await;
+    assert!(!page.body.contains(">Alpha<") && page.body.contains(">Beta<"));
+    assert!(page.body.contains("href=\"/decisions.csv?negative=1\""));
+    let page = app.get("/decisions?overdue=1", &author.who).await;
+    assert!(page.body.contains("No decisions match."));
+    let csv = app.get("/decisions.csv?negative=1", &author.who).await;
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(
+        lines[1].starts_with("2,Beta,RWE,o,Decision,1,Draft,,no,yes,"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        app.get("/decisions?stage=launch", &author.who).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // The public see neither (nothing is published).
+    let page = app.get("/decisions", &Who::Anonymous).await;
+    assert!(page.body.contains("No decisions match."));
+}
