@@ -5,7 +5,7 @@
 //! The store owns the database and nothing else: no HTTP, no command line, no query engine.
 //! Its API is async (tokio) over sqlx with queries checked at run time, so building equalis
 //! needs no database. Later features (impact assessments, engagement, the directory of
-//! services, the annual report) add their tables as new migrations ([`migrate`]) and their
+//! services, [`directory`], the annual report) add their tables as new migrations ([`migrate`]) and their
 //! operations as new modules beside these.
 //!
 //! **Invariant:** no password and no session or API token is stored: passwords only as
@@ -25,6 +25,7 @@ mod api_tokens;
 pub mod audit;
 mod clock;
 mod db;
+pub mod directory;
 mod migrate;
 mod password;
 mod role;
@@ -137,6 +138,11 @@ pub enum StoreError {
     /// The store holds something equalis could not have written.
     #[error("the store is inconsistent: {0}")]
     Corrupt(String),
+    /// A directory record that clashes with another (a service_at_location of two services).
+    #[error(
+        "{0}\n\nhint: a service_at_location's identifier is its own; give the other one a new UUID"
+    )]
+    DirectoryConflict(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -165,7 +171,7 @@ impl StoreError {
             | StoreError::Role(_)
             | StoreError::UnsupportedUrl { .. } => ErrorKind::Request,
             StoreError::UnknownUser(_) | StoreError::UnknownApiToken(_) => ErrorKind::NotFound,
-            StoreError::DuplicateUser(_) => ErrorKind::Conflict,
+            StoreError::DuplicateUser(_) | StoreError::DirectoryConflict(_) => ErrorKind::Conflict,
             StoreError::Connect { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::MigrationChanged { .. }
