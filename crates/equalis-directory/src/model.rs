@@ -149,6 +149,30 @@ pub struct Organization {
     pub attributes: Vec<Attribute>,
 }
 
+impl Organization {
+    /// The organization with its one-to-one fields only.
+    pub fn summary(&self) -> Organization {
+        Organization {
+            organization_identifiers: Vec::new(),
+            attributes: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+impl Location {
+    /// The location with its one-to-one fields only (no addresses, accessibility or
+    /// attributes): the shape of a list item's location (`compiled/service_at_location_list.json`).
+    pub fn summary(&self) -> Location {
+        Location {
+            addresses: Vec::new(),
+            accessibility: Vec::new(),
+            attributes: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
 /// An organization's identifier in a register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationIdentifier {
@@ -591,6 +615,23 @@ impl Service {
         terms.sort_by(|a, b| a.id.cmp(&b.id));
         terms.dedup_by(|a, b| a.id == b.id);
         terms
+    }
+
+    /// The service with its one-to-one fields only, and its organization's: the shape of an
+    /// item of a list (`compiled/service_list.json`).
+    pub fn summary(&self) -> Service {
+        Service {
+            schedules: Vec::new(),
+            service_areas: Vec::new(),
+            service_at_locations: Vec::new(),
+            languages: Vec::new(),
+            organization: self.organization.as_ref().map(Organization::summary),
+            funding: Vec::new(),
+            cost_options: Vec::new(),
+            contacts: Vec::new(),
+            attributes: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// The organization's identifier, nested or by reference.

@@ -531,6 +531,65 @@ impl Store {
         })
     }
 
+    /// The taxonomy `id`, with its terms (by name).
+    pub async fn directory_taxonomy(&self, id: &str) -> Result<Option<Taxonomy>, StoreError> {
+        let row = sqlx::query("SELECT doc FROM directory_taxonomies WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut taxonomy: Taxonomy = from_doc(&row, "doc")?;
+        let terms = sqlx::query(
+            "SELECT doc FROM directory_taxonomy_terms WHERE taxonomy_id = $1 ORDER BY name, id",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        taxonomy.taxonomy_terms = terms
+            .iter()
+            .map(|r| from_doc(r, "doc"))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(taxonomy))
+    }
+
+    /// The taxonomy term `id`.
+    pub async fn directory_taxonomy_term(
+        &self,
+        id: &str,
+    ) -> Result<Option<TaxonomyTerm>, StoreError> {
+        let row = sqlx::query("SELECT doc FROM directory_taxonomy_terms WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|r| from_doc(r, "doc")).transpose()
+    }
+
+    /// The service at a location `id`, with its service.
+    pub async fn directory_service_at_location(
+        &self,
+        id: &str,
+    ) -> Result<Option<ServiceAtLocationHit>, StoreError> {
+        let row = sqlx::query(
+            "SELECT l.doc AS sal, s.doc AS service
+             FROM directory_service_at_locations l JOIN directory_services s ON s.id = l.service_id
+             WHERE l.id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref()
+            .map(|r| {
+                Ok(ServiceAtLocationHit {
+                    service_at_location: from_doc(r, "sal")?,
+                    service: from_doc(r, "service")?,
+                    distance_m: None,
+                })
+            })
+            .transpose()
+    }
+
     /// The taxonomies, by name, one page.
     pub async fn directory_taxonomies(&self, paging: Paging) -> Result<Page<Taxonomy>, StoreError> {
         self.directory_list("directory_taxonomies", None, paging)

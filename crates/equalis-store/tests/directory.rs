@@ -200,6 +200,33 @@ async fn the_official_examples_save_read_back_and_save_again_unchanged(db: Datab
         .await
         .unwrap();
     assert_eq!(of_taxonomy.total_items, 1);
+    // One taxonomy holds its terms when asked for alone.
+    let one = store
+        .directory_taxonomy("5c4d79d7-cc55-470e-9f1f-8cad074e4892")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.taxonomy_terms.len(), 1);
+    assert!(store.directory_taxonomy("nope").await.unwrap().is_none());
+    let term = store
+        .directory_taxonomy_term("3f7b145d-84af-42d7-8fae-eaca714b02b2")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        term.taxonomy_id.as_deref(),
+        Some("5c4d79d7-cc55-470e-9f1f-8cad074e4892")
+    );
+    let sal = store
+        .directory_service_at_location("e94c9f38-1e8f-4564-91d4-d53501ab1765")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sal.service.id, "ac148810-d857-441c-9679-408f346de14b");
+    assert_eq!(
+        sal.service_at_location.location.unwrap().name.as_deref(),
+        Some("MyCity Civic Center")
+    );
     // The example's location is at latitude 100: stored, but never found by proximity.
     let near = store
         .directory_services(

@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod disclosure;
 mod fixture;
+mod oruk;
 mod pages;
 mod roles;
 mod tokens;
