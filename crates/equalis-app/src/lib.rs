@@ -7,9 +7,11 @@
 //! stays with `equalis-engine`, which the binary calls; this crate reads what is stored.
 //!
 //! One use case takes no workspace: [`stats`] runs the statistics on an analyst's own CSV of
-//! aggregates (`equalis stats`) and gives back their table, not a published document.
+//! aggregates (`equalis stats`) and gives back their table, not a published document; and
+//! [`directory`] imports an ORUK file into the store's directory of services.
 
 pub(crate) mod dataset;
+pub mod directory;
 mod error;
 pub use error::{Error, ErrorKind, Result};
 

@@ -5,8 +5,9 @@
 //! The store owns the database and nothing else: no HTTP, no command line, no query engine.
 //! Its API is async (tokio) over sqlx with queries checked at run time, so building equalis
 //! needs no database. Decisions and their impact assessments (`assessments.rs`, under the
-//! rules of `equalis-assess`) are the first feature to add its tables as a migration; later
-//! ones (engagement, the directory of services, the annual report) follow ([`migrate`]).
+//! rules of `equalis-assess`) are the first feature to add its tables as a migration; the directory
+//! of services ([`directory`]) the second; later ones (engagement, the annual report) follow
+//! ([`migrate`]).
 //!
 //! **Invariant:** no password and no session or API token is stored: passwords only as
 //! argon2id hashes, tokens only as BLAKE3 hashes ([`Secret`]).
@@ -26,6 +27,7 @@ mod assessments;
 pub mod audit;
 mod clock;
 mod db;
+pub mod directory;
 mod migrate;
 mod password;
 mod role;
@@ -179,6 +181,11 @@ pub enum StoreError {
     /// The store holds something equalis could not have written.
     #[error("the store is inconsistent: {0}")]
     Corrupt(String),
+    /// A directory record that clashes with another (a service_at_location of two services).
+    #[error(
+        "{0}\n\nhint: a service_at_location's identifier is its own; give the other one a new UUID"
+    )]
+    DirectoryConflict(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -222,6 +229,7 @@ impl StoreError {
             | StoreError::UnknownDecision(_)
             | StoreError::UnknownAssessmentVersion { .. } => ErrorKind::NotFound,
             StoreError::DuplicateUser(_)
+            | StoreError::DirectoryConflict(_)
             | StoreError::AssessmentInProgress { .. }
             | StoreError::NotLatestVersion { .. } => ErrorKind::Conflict,
             StoreError::Connect { .. }

@@ -4,7 +4,9 @@
 //! memory), sign-in against the store (`equalis-store`: accounts, roles, sessions, CSRF,
 //! throttling, API tokens, the audit log), dashboards of the workspace's results, the published
 //! workforce returns (built by `equalis_app::workforce`, kept per dataset versions), CSV and Excel
-//! downloads and a paged JSON API under `/api/v1/` described by an OpenAPI 3.1 document.
+//! downloads and a paged JSON API under `/api/v1/` described by an OpenAPI 3.1 document; and
+//! the directory of services' Open Referral UK 3.0 API under `/directory/api/` ([`ORUK_BASE`]),
+//! readable by anyone.
 //!
 //! **Invariant:** no number leaves except through the published view
 //! ([`equalis_results::publish`] with [`equalis_results::View::Published`]); the raw rows are
@@ -33,6 +35,7 @@ mod dashboards;
 mod decisions;
 mod demo;
 mod error;
+mod oruk;
 mod pages;
 mod results;
 mod security;
@@ -48,6 +51,7 @@ use axum::routing::{get, post};
 
 pub use api::{API_ROUTES, OPENAPI};
 pub use demo::{DEMO_ROLES, DemoAccount, create_demo_accounts};
+pub use oruk::{ORUK_BASE, ORUK_OPENAPI, ORUK_ROUTES};
 pub use state::{AppState, Options, ServeError};
 
 /// The whole application as an axum router over `state`.
@@ -83,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route(api_doc, get(api::openapi))
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
+        .merge(oruk::routes())
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn(security::headers))

@@ -53,6 +53,8 @@ enum Command {
     Audit(cmd::audit::AuditArgs),
     /// Serve the web application: dashboards, sign-in and the JSON API of a workspace
     Serve(cmd::serve::ServeArgs),
+    /// The directory of services (Open Referral UK 3.0): import
+    Directory(cmd::directory::DirectoryArgs),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::User(args) => cmd::user::run(args),
         Command::Audit(args) => cmd::audit::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Directory(args) => cmd::directory::run(args),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ mod dashboards;
 mod decisions;
 mod disclosure;
 mod fixture;
+mod oruk;
 mod pages;
 mod roles;
 mod tokens;

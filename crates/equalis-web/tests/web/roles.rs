@@ -222,6 +222,11 @@ fn routes() -> Vec<Route> {
             (api_private, published_public),
         ),
         route("GET", "/api/v1/openapi.json", same([OK; 6])),
+        // The directory of services is published to anyone, whatever `public_pages` says.
+        route("GET", "/directory/api/", same([OK; 6])),
+        route("GET", "/directory/api/services", same([OK; 6])),
+        route("GET", "/directory/api/taxonomy_terms", same([OK; 6])),
+        route("POST", "/directory/api/services", same([METHOD; 6])),
         // Signed in, the sign-in page sends people on.
         route(
             "GET",

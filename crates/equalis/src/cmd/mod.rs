@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod compute;
 pub mod demo;
+pub mod directory;
 pub mod ingest;
 pub mod output;
 pub mod outreach;

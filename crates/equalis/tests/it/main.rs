@@ -5,6 +5,7 @@
 mod browser;
 mod common;
 mod demo;
+mod directory;
 mod engine;
 mod ingest;
 mod outreach;
