@@ -240,6 +240,41 @@ fn to_doc<T: Serialize>(value: &T) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("a directory record cannot be written: {e}")))
 }
 
+impl Store {
+    /// The rows of `from` that pass `f` (`select`ed, in `order`), one page of them, with how
+    /// many pass in all: the count and the page of every unsorted-by-distance search.
+    async fn filtered_page(
+        &self,
+        f: &Filter,
+        select: &str,
+        from: &str,
+        order: &str,
+        paging: Paging,
+    ) -> Result<(i64, Vec<AnyRow>), StoreError> {
+        let total: i64 = f
+            .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) AS n {from}{}",
+                f.clause()
+            ))))
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
+        let n = f.next();
+        let rows = f
+            .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {select} {from}{} ORDER BY {order} LIMIT ${} OFFSET ${}",
+                f.clause(),
+                n,
+                n + 1
+            ))))
+            .bind(sql_i64(paging.per_page.max(1)))
+            .bind(sql_i64(paging.offset()))
+            .fetch_all(self.pool())
+            .await?;
+        Ok((total, rows))
+    }
+}
+
 fn from_doc<T: DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, StoreError> {
     let doc: String = row.try_get(column)?;
     serde_json::from_str(&doc).map_err(|e| {
@@ -348,25 +383,14 @@ impl Store {
     ) -> Result<Page<ServiceHit>, StoreError> {
         let Some((point, radius)) = q.near else {
             let f = Filter::new(q, false);
-            let total: i64 = f
-                .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT COUNT(*) AS n FROM directory_services s{}",
-                    f.clause()
-                ))))
-                .fetch_one(self.pool())
-                .await?
-                .try_get("n")?;
-            let n = f.next();
-            let rows = f
-                .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT s.doc FROM directory_services s{} ORDER BY s.name, s.id LIMIT ${} OFFSET ${}",
-                    f.clause(),
-                    n,
-                    n + 1
-                ))))
-                .bind(sql_i64(paging.per_page.max(1)))
-                .bind(sql_i64(paging.offset()))
-                .fetch_all(self.pool())
+            let (total, rows) = self
+                .filtered_page(
+                    &f,
+                    "s.doc",
+                    "FROM directory_services s",
+                    "s.name, s.id",
+                    paging,
+                )
                 .await?;
             let items = rows
                 .iter()
@@ -450,25 +474,14 @@ impl Store {
         let f = Filter::new(q, true);
         let from = "FROM directory_service_at_locations l JOIN directory_services s ON s.id = l.service_id";
         let Some((point, radius)) = q.near else {
-            let total: i64 = f
-                .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT COUNT(*) AS n {from}{}",
-                    f.clause()
-                ))))
-                .fetch_one(self.pool())
-                .await?
-                .try_get("n")?;
-            let n = f.next();
-            let rows = f
-                .bind(sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT l.doc AS sal, s.doc AS service {from}{} ORDER BY s.name, s.id, l.id LIMIT ${} OFFSET ${}",
-                    f.clause(),
-                    n,
-                    n + 1
-                ))))
-                .bind(sql_i64(paging.per_page.max(1)))
-                .bind(sql_i64(paging.offset()))
-                .fetch_all(self.pool())
+            let (total, rows) = self
+                .filtered_page(
+                    &f,
+                    "l.doc AS sal, s.doc AS service",
+                    from,
+                    "s.name, s.id, l.id",
+                    paging,
+                )
                 .await?;
             let items = rows
                 .iter()

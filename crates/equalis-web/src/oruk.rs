@@ -185,6 +185,15 @@ fn json_response<T: Serialize>(value: &T) -> Response {
 }
 
 /// A page in the profile's envelope (`#/components/schemas/Page`) around `contents`.
+/// One page of a list as the ORUK API answers it, each item made JSON by `item`.
+fn list_response<T>(
+    page: &Page<T>,
+    item: impl Fn(&T) -> Result<Value, WebError>,
+) -> Result<Response, WebError> {
+    let contents = page.items.iter().map(item).collect::<Result<_, _>>()?;
+    Ok(json_response(&page_of(page, contents)))
+}
+
 fn page_of<T>(page: &Page<T>, contents: Vec<Value>) -> Value {
     let per_page = page.paging.per_page.max(1);
     let total_pages = page.total_items.div_ceil(per_page);
@@ -262,12 +271,7 @@ pub(crate) async fn services(State(state): State<AppState>, params: Params) -> R
                 .store()
                 .directory_services(&q.service_query()?, q.paging()?)
                 .await?;
-            let contents = page
-                .items
-                .iter()
-                .map(|h| to_value(&h.service.summary()))
-                .collect::<Result<_, _>>()?;
-            Ok(json_response(&page_of(&page, contents)))
+            list_response(&page, |h| to_value(&h.service.summary()))
         }
         .await,
     )
@@ -337,12 +341,7 @@ pub(crate) async fn service_at_locations(
                 .store()
                 .directory_service_at_locations(&q.service_query()?, q.paging()?)
                 .await?;
-            let contents = page
-                .items
-                .iter()
-                .map(|h| service_at_location(h, false))
-                .collect::<Result<_, _>>()?;
-            Ok(json_response(&page_of(&page, contents)))
+            list_response(&page, |h| service_at_location(h, false))
         }
         .await,
     )
@@ -374,8 +373,7 @@ pub(crate) async fn taxonomies(State(state): State<AppState>, params: Params) ->
         async {
             let q = Checked::new(params, &["page", "per_page"])?;
             let page = state.store().directory_taxonomies(q.paging()?).await?;
-            let contents = page.items.iter().map(to_value).collect::<Result<_, _>>()?;
-            Ok(json_response(&page_of(&page, contents)))
+            list_response(&page, to_value)
         }
         .await,
     )
@@ -410,8 +408,7 @@ pub(crate) async fn taxonomy_terms(State(state): State<AppState>, params: Params
                 .store()
                 .directory_taxonomy_terms(q.get("taxonomy_id"), q.paging()?)
                 .await?;
-            let contents = page.items.iter().map(to_value).collect::<Result<_, _>>()?;
-            Ok(json_response(&page_of(&page, contents)))
+            list_response(&page, to_value)
         }
         .await,
     )
