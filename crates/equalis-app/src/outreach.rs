@@ -243,6 +243,53 @@ pub trait Recorder {
     fn record(&self, outcome: &str, entry: &serde_json::Value) -> Result<(), String>;
 }
 
+/// The store's audit log as a [`Recorder`] (the second record of a re-identification, after
+/// `audit.log`), on a runtime of its own: the store's connections belong to the runtime that
+/// opened them, and a re-identification is blocking work.
+pub struct StoreRecorder {
+    rt: tokio::runtime::Runtime,
+    store: equalis_store::Store,
+    actor: equalis_store::Actor,
+}
+
+impl StoreRecorder {
+    /// Records as `actor` into `store`, which was opened on `rt`.
+    pub fn new(
+        rt: tokio::runtime::Runtime,
+        store: equalis_store::Store,
+        actor: equalis_store::Actor,
+    ) -> StoreRecorder {
+        StoreRecorder { rt, store, actor }
+    }
+}
+
+impl Recorder for StoreRecorder {
+    fn record(&self, outcome: &str, entry: &serde_json::Value) -> Result<(), String> {
+        // The action says what happened, so the audit page can be read at a glance.
+        let action = match outcome {
+            "written" => "outreach.reidentified",
+            "writing" => "outreach.reidentify_started",
+            "failed" => "outreach.reidentify_failed",
+            _ => "outreach.reidentify_refused",
+        };
+        let subject = entry["out"].as_str().unwrap_or_default();
+        self.rt
+            .block_on(
+                self.store
+                    .record(&self.actor, action, subject, entry.clone()),
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Drop for StoreRecorder {
+    fn drop(&mut self) {
+        // SQLite checkpoints its write-ahead log when closed cleanly.
+        self.rt.block_on(self.store.close());
+    }
+}
+
 /// One line of `audit.log`.
 struct Audit<'a> {
     args: &'a ReidentifyOptions,

@@ -56,41 +56,6 @@ pub struct ReidentifyArgs {
     pub database: Option<String>,
 }
 
-/// The store's audit log as a second record of a re-identification, on a runtime of its own
-/// (the store's connections belong to the runtime that opened them).
-struct StoreRecorder {
-    rt: tokio::runtime::Runtime,
-    store: equalis_store::Store,
-    actor: equalis_store::Actor,
-}
-
-impl outreach::Recorder for StoreRecorder {
-    fn record(&self, outcome: &str, entry: &serde_json::Value) -> Result<(), String> {
-        // The action says what happened, so the audit page can be read at a glance.
-        let action = match outcome {
-            "written" => "outreach.reidentified",
-            "writing" => "outreach.reidentify_started",
-            "failed" => "outreach.reidentify_failed",
-            _ => "outreach.reidentify_refused",
-        };
-        let subject = entry["out"].as_str().unwrap_or_default();
-        self.rt
-            .block_on(
-                self.store
-                    .record(&self.actor, action, subject, entry.clone()),
-            )
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-}
-
-impl Drop for StoreRecorder {
-    fn drop(&mut self) {
-        // SQLite checkpoints its write-ahead log when closed cleanly.
-        self.rt.block_on(self.store.close());
-    }
-}
-
 /// Arguments of `equalis registration-gap`.
 #[derive(Debug, clap::Args)]
 pub struct RegistrationGapArgs {
@@ -141,11 +106,7 @@ pub fn run_reidentify(args: ReidentifyArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     let store = rt.block_on(store_args.open())?;
-    let recorder = StoreRecorder {
-        rt,
-        store,
-        actor: equalis_store::Actor::command_line(),
-    };
+    let recorder = outreach::StoreRecorder::new(rt, store, equalis_store::Actor::command_line());
     let opts = ReidentifyOptions {
         workspace: args.workspace,
         source: args.source,
