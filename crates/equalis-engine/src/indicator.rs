@@ -16,8 +16,8 @@ use crate::tables::{self, Loaded};
 use crate::{ComputeOptions, EngineError};
 
 /// ESP 2013 bands, plus one slot for rows of unknown age.
-const BANDS: usize = 20;
-const UNKNOWN_AGE: usize = 19;
+pub(crate) const BANDS: usize = 20;
+pub(crate) const UNKNOWN_AGE: usize = 19;
 
 /// What running an indicator gave.
 pub enum Outcome {
@@ -49,7 +49,7 @@ fn mentions(sql: &str, table: &str) -> bool {
 }
 
 /// The first table the indicator reads, in its `from` or in its SQL, that is not loaded.
-fn missing_dataset(loaded: &Loaded, i: &Indicator) -> Option<String> {
+pub(crate) fn missing_dataset(loaded: &Loaded, i: &Indicator) -> Option<String> {
     let sql = [
         i.denominator.condition.as_str(),
         i.numerator.condition.as_str(),
@@ -72,7 +72,10 @@ fn substitute(sql: &str, period: &Period) -> String {
 }
 
 /// The dimensions every table of the indicator has.
-async fn dims_for(ctx: &SessionContext, from: &[&str]) -> Result<Vec<&'static Dim>, EngineError> {
+pub(crate) async fn dims_for(
+    ctx: &SessionContext,
+    from: &[&str],
+) -> Result<Vec<&'static Dim>, EngineError> {
     let mut schemas = Vec::new();
     for t in from {
         let df = ctx
@@ -176,7 +179,7 @@ fn queries(i: &Indicator, dims: &[&Dim], period: &Period) -> (Option<String>, St
     (num, den)
 }
 
-fn definition_error(i: &Indicator, e: impl std::fmt::Display) -> EngineError {
+pub(crate) fn definition_error(i: &Indicator, e: impl std::fmt::Display) -> EngineError {
     EngineError::Definition(DefinitionError {
         origin: i.origin.clone(),
         message: format!("the SQL does not run against the data: {e}"),
@@ -213,7 +216,7 @@ pub async fn check(
     Ok(())
 }
 
-fn numbers(col: &ArrayRef, ty: DataType) -> Result<ArrayRef, EngineError> {
+pub(crate) fn numbers(col: &ArrayRef, ty: DataType) -> Result<ArrayRef, EngineError> {
     cast(col, &ty).map_err(|e| EngineError::engine("reading counts", e))
 }
 
@@ -402,55 +405,70 @@ pub async fn run(
         if let Some(num) = num {
             feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
         }
-        let (sets, labels, cells) = rollup.into_cells();
-        let recorded = breakdown::recorded(&dims, &labels);
-        let mut period_rows = Vec::new();
-        for (set, cells) in sets.iter().zip(&cells) {
-            if !breakdown::set_recorded(*set, &recorded) {
-                continue;
-            }
-            let mut named: Vec<_> = cells
-                .iter()
-                .map(|(key, cell)| (breakdown::names(&dims, *set, &labels, *key), cell))
-                .collect();
-            named.sort_by_cached_key(|((_, g), _)| breakdown::natural_key(g));
-            for ((b, g), cell) in named {
-                let mut row = ResultRow::new(
-                    &i.id,
-                    &period.label,
-                    &b,
-                    &g,
-                    i.statistic.results(),
-                    i.multiplier,
-                );
-                statistic(i, &mut row, cell)?;
-                period_rows.push(row);
-            }
-            if *set == Set::All && cells.is_empty() {
-                // No rows at all: still say so for the ICS.
-                let mut row = ResultRow::new(
-                    &i.id,
-                    &period.label,
-                    breakdown::ALL,
-                    breakdown::ALL_GROUP,
-                    i.statistic.results(),
-                    i.multiplier,
-                );
-                statistic(i, &mut row, &empty_cell(bands))?;
-                period_rows.push(row);
-            }
-        }
-        rows::compare(&mut period_rows);
-        rows::recording(&mut period_rows);
-        out.inequality
-            .extend(rows::inequality(&period_rows, options.sii_repetitions));
-        out.rows.extend(period_rows);
+        period_rows(i, period, &dims, rollup, bands, options, &mut out)?;
     }
     Ok(Outcome::Computed(out))
 }
 
+/// The results rows of one period from its roll-up: every recorded breakdown and pair, the
+/// comparison with the ICS, the recording gaps and SII/RII. Shared by both plans.
+pub(crate) fn period_rows(
+    i: &Indicator,
+    period: &Period,
+    dims: &[&Dim],
+    rollup: Rollup,
+    bands: usize,
+    options: &ComputeOptions,
+    out: &mut Output,
+) -> Result<(), EngineError> {
+    let (sets, labels, cells) = rollup.into_cells();
+    let recorded = breakdown::recorded(dims, &labels);
+    let mut period_rows = Vec::new();
+    for (set, cells) in sets.iter().zip(&cells) {
+        if !breakdown::set_recorded(*set, &recorded) {
+            continue;
+        }
+        let mut named: Vec<_> = cells
+            .iter()
+            .map(|(key, cell)| (breakdown::names(dims, *set, &labels, *key), cell))
+            .collect();
+        named.sort_by_cached_key(|((_, g), _)| breakdown::natural_key(g));
+        for ((b, g), cell) in named {
+            let mut row = ResultRow::new(
+                &i.id,
+                &period.label,
+                &b,
+                &g,
+                i.statistic.results(),
+                i.multiplier,
+            );
+            statistic(i, &mut row, cell)?;
+            period_rows.push(row);
+        }
+        if *set == Set::All && cells.is_empty() {
+            // No rows at all: still say so for the ICS.
+            let mut row = ResultRow::new(
+                &i.id,
+                &period.label,
+                breakdown::ALL,
+                breakdown::ALL_GROUP,
+                i.statistic.results(),
+                i.multiplier,
+            );
+            statistic(i, &mut row, &empty_cell(bands))?;
+            period_rows.push(row);
+        }
+    }
+    rows::compare(&mut period_rows);
+    rows::recording(&mut period_rows);
+    out.inequality
+        .extend(rows::inequality(&period_rows, options.sii_repetitions));
+    out.rows.extend(period_rows);
+    Ok(())
+}
+
 /// Breakdowns of the trend of an annual indicator.
-const TREND_DIMS: [&str; 3] = ["core20", "imd_quintile", "ethnic_group"];
+pub(crate) const TREND_DIMS: [&str; 3] = ["core20", "imd_quintile", "ethnic_group"];
 
 /// The trend of an annual indicator: its value month by month (e.g. the share of the SMI
 /// register checked in the month), for everyone and by Core20, IMD quintile and ethnic
@@ -476,9 +494,6 @@ pub async fn trend(
         .into_iter()
         .filter(|d| TREND_DIMS.contains(&d.name))
         .collect();
-    // (breakdown, group) → points in window order.
-    let mut series: std::collections::BTreeMap<(String, String), Vec<ResultRow>> =
-        Default::default();
     let bands = if i.statistic == Statistic::Dsr {
         BANDS
     } else {
@@ -486,20 +501,38 @@ pub async fn trend(
     };
     let empty = Rollup::new(dims.len(), breakdown::sets(&dims, false), bands);
     let mut same_denominator: Option<Rollup> = None;
+    let mut rollups = Vec::with_capacity(windows.len());
     for window in &windows {
         let (num, den) = queries(i, &dims, window);
         let mut rollup = denominator(ctx, i, &den, &dims, &empty, &mut same_denominator).await?;
         if let Some(num) = num {
             feed(ctx, i, &num, &mut rollup, dims.len(), true, false).await?;
         }
+        rollups.push(rollup);
+    }
+    trend_rows(i, &dims, &windows, rollups)
+}
+
+/// The SPC rows of an indicator's trend from one roll-up per month (in `windows` order).
+/// Shared by both plans.
+pub(crate) fn trend_rows(
+    i: &Indicator,
+    dims: &[&Dim],
+    windows: &[Period],
+    rollups: Vec<Rollup>,
+) -> Result<Vec<SpcRow>, EngineError> {
+    // (breakdown, group) → points in window order.
+    let mut series: std::collections::BTreeMap<(String, String), Vec<ResultRow>> =
+        Default::default();
+    for (window, rollup) in windows.iter().zip(rollups) {
         let (sets, labels, cells) = rollup.into_cells();
-        let recorded = breakdown::recorded(&dims, &labels);
+        let recorded = breakdown::recorded(dims, &labels);
         for (set, cells) in sets.iter().zip(&cells) {
             if !breakdown::set_recorded(*set, &recorded) {
                 continue;
             }
             for (key, cell) in cells {
-                let (b, g) = breakdown::names(&dims, *set, &labels, *key);
+                let (b, g) = breakdown::names(dims, *set, &labels, *key);
                 let mut row = ResultRow::new(
                     &i.id,
                     &window.label,

@@ -16,6 +16,7 @@ pub mod breakdown;
 pub mod catalogue;
 mod error;
 mod indicator;
+mod onepass;
 pub mod outreach;
 mod periods;
 pub mod registration;
@@ -39,6 +40,21 @@ pub struct ComputeOptions {
     pub pairs: bool,
     /// Monte Carlo repetitions for the SII limits.
     pub sii_repetitions: usize,
+    /// How the catalogue's queries are planned.
+    pub plan: Plan,
+}
+
+/// How the catalogue's indicators are planned: the results are the same either way (a test
+/// compares them row for row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Plan {
+    /// One pass per dataset: every indicator reading a table counted in the same scan, every
+    /// period at once (see `onepass`).
+    #[default]
+    OnePass,
+    /// Two queries per indicator and per period, as before issue 17: kept to check the
+    /// one-pass plan against and to measure it.
+    PerIndicator,
 }
 
 impl Default for ComputeOptions {
@@ -46,6 +62,7 @@ impl Default for ComputeOptions {
         Self {
             pairs: true,
             sii_repetitions: 10_000,
+            plan: Plan::OnePass,
         }
     }
 }
@@ -77,8 +94,56 @@ pub struct Step {
 /// The id of the outreach step, in summaries and in the results' `skipped` list.
 pub const OUTREACH: &str = "outreach cohort";
 
-/// Progress callback: called with the step about to run, its index and the number of steps.
-pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
+/// What a compute reports as it goes, for a progress bar or a log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// A scan of a dataset (one pass for the indicators reading it) is about to run: `done`
+    /// of `total` scans have run.
+    Scan {
+        /// The table scanned.
+        table: &'a str,
+        /// Scans done.
+        done: usize,
+        /// Scans in all.
+        total: usize,
+    },
+    /// A step (an indicator's statistics, a dashboard) is about to run: `done` of `total`
+    /// steps have run.
+    Step {
+        /// The indicator id or dashboard name.
+        id: &'a str,
+        /// Steps done.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+    },
+    /// Every step has run; the results are being written.
+    Writing,
+}
+
+/// Progress callback: called with each [`Event`]. The engine knows nothing of terminals; the
+/// command line draws a bar or writes log lines.
+pub type Progress<'a> = &'a (dyn Fn(Event<'_>) + Sync);
+
+/// One indicator by the per-indicator plan: its rows and its monthly trend.
+pub(crate) async fn per_indicator(
+    ctx: &SessionContext,
+    loaded: &tables::Loaded,
+    i: &catalogue::Indicator,
+    periods: &periods::Periods,
+    options: &ComputeOptions,
+) -> Result<indicator::Outcome, EngineError> {
+    Ok(
+        match indicator::run(ctx, loaded, i, periods, options).await? {
+            indicator::Outcome::Computed(mut out) => {
+                out.spc
+                    .extend(indicator::trend(ctx, loaded, i, periods).await?);
+                indicator::Outcome::Computed(out)
+            }
+            skipped => skipped,
+        },
+    )
+}
 
 /// Computes every indicator and dashboard into `WORKSPACE/results/` (atomically), blocking
 /// the calling thread on a runtime of its own: the entry for the command line.
@@ -156,36 +221,66 @@ pub async fn compute_async(
     let mut spc = Vec::new();
     let mut summary = ComputeSummary::default();
     let total = indicators.len() + 3;
-    for (n, i) in indicators.iter().enumerate() {
-        progress(&i.id, n, total);
-        let started = Instant::now();
+    let computed = match options.plan {
+        Plan::OnePass => {
+            onepass::run(&ctx, &loaded, &indicators, &periods, options, progress).await?
+        }
+        Plan::PerIndicator => {
+            let mut out = Vec::with_capacity(indicators.len());
+            for (n, i) in indicators.iter().enumerate() {
+                progress(Event::Step {
+                    id: &i.id,
+                    done: n,
+                    total,
+                });
+                let started = Instant::now();
+                let outcome = per_indicator(&ctx, &loaded, i, &periods, options).await?;
+                out.push(onepass::Computed {
+                    outcome,
+                    seconds: started.elapsed().as_secs_f64(),
+                });
+            }
+            out
+        }
+    };
+    for (n, (i, c)) in indicators.iter().zip(computed).enumerate() {
+        if options.plan == Plan::OnePass {
+            progress(Event::Step {
+                id: &i.id,
+                done: n,
+                total,
+            });
+        }
         metadata.indicators.insert(i.id.clone(), i.info());
         metadata.definitions.insert(i.id.clone(), i.text.clone());
-        let step = match indicator::run(&ctx, &loaded, i, &periods, options).await? {
+        let step = match c.outcome {
             indicator::Outcome::Computed(out) => {
                 let rows = out.rows.len();
                 all_rows.extend(out.rows);
                 inequality.extend(out.inequality);
                 spc.extend(out.spc);
-                spc.extend(indicator::trend(&ctx, &loaded, i, &periods).await?);
                 Step {
                     id: i.id.clone(),
                     rows,
-                    seconds: started.elapsed().as_secs_f64(),
+                    seconds: c.seconds,
                     skipped: None,
                 }
             }
             indicator::Outcome::Skipped(why) => Step {
                 id: i.id.clone(),
                 rows: 0,
-                seconds: started.elapsed().as_secs_f64(),
+                seconds: c.seconds,
                 skipped: Some(why),
             },
         };
         summary.steps.push(step);
     }
 
-    progress("waiting list dashboard", indicators.len(), total);
+    progress(Event::Step {
+        id: "waiting list dashboard",
+        done: indicators.len(),
+        total,
+    });
     let started = Instant::now();
     if loaded.has("waiting_list") {
         let out = waiting::run(&ctx, &periods, options).await?;
@@ -218,7 +313,11 @@ pub async fn compute_async(
     // `population` itself.
     let needs_population =
         "needs the `population` dataset (`equalis ingest --dataset population FILE`)";
-    progress("outreach cohort", indicators.len() + 1, total);
+    progress(Event::Step {
+        id: OUTREACH,
+        done: indicators.len() + 1,
+        total,
+    });
     let started = Instant::now();
     let cohort = if loaded.has("population") {
         let cohort = outreach::run(&ctx, &loaded, &outreach_settings).await?;
@@ -239,7 +338,11 @@ pub async fn compute_async(
         None
     };
 
-    progress("GP registration gap", indicators.len() + 2, total);
+    progress(Event::Step {
+        id: registration::ID,
+        done: indicators.len() + 2,
+        total,
+    });
     let started = Instant::now();
     let gap = if loaded.has("population") {
         let gap = registration::run(&ctx, &loaded).await?;
@@ -281,6 +384,7 @@ pub async fn compute_async(
         )));
     }
 
+    progress(Event::Writing);
     let writer = ResultsWriter::begin(ws.root(), metadata)?;
     if let Some(cohort) = &cohort {
         writer.write_batch("outreach", cohort)?;

@@ -46,6 +46,7 @@ fn options() -> ComputeOptions {
     ComputeOptions {
         pairs: false,
         sii_repetitions: 100,
+        ..ComputeOptions::default()
     }
 }
 
@@ -89,7 +90,7 @@ fn table(ws: &Workspace, name: &str) -> RecordBatch {
 #[test]
 fn cohort_and_registration_gap_match_hand_computation() {
     let (_tmp, ws, files) = workspace();
-    let summary = compute(&ws, &options(), &|_, _, _| {}).unwrap();
+    let summary = compute(&ws, &options(), &|_| {}).unwrap();
     assert!(
         summary
             .steps
@@ -193,7 +194,7 @@ fn outreach_settings_change_the_ranking_and_a_bad_file_is_named() {
         "top = 2\n[weights]\nregister = 2\n",
     )
     .unwrap();
-    compute(&ws, &options(), &|_, _, _| {}).unwrap();
+    compute(&ws, &options(), &|_| {}).unwrap();
     let cohort = table(&ws, "outreach");
     let pseudonyms = Repseudonymiser::open(&ws).unwrap();
     // HH-A: 3 + 4 + 2×2 + 4 + 2 = 17; HH-B: 3×2 = 6; the person alone: 3 + 2 = 5.
@@ -209,7 +210,7 @@ fn outreach_settings_change_the_ranking_and_a_bad_file_is_named() {
         "[weights]\nemergency = 2\n",
     )
     .unwrap();
-    let err = compute(&ws, &options(), &|_, _, _| {}).unwrap_err();
+    let err = compute(&ws, &options(), &|_| {}).unwrap_err();
     assert!(matches!(err, EngineError::Settings { .. }), "{err}");
     let msg = err.to_string();
     assert!(
@@ -224,7 +225,7 @@ fn outreach_settings_change_the_ranking_and_a_bad_file_is_named() {
 #[test]
 fn the_async_entry_computes_inside_a_tokio_runtime() {
     let (_tmp, ws, _files) = workspace();
-    let blocking = compute(&ws, &options(), &|_, _, _| {}).unwrap();
+    let blocking = compute(&ws, &options(), &|_| {}).unwrap();
     let expected = equalis_results::read_results(ws.root()).unwrap();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -233,11 +234,11 @@ fn the_async_entry_computes_inside_a_tokio_runtime() {
         .unwrap();
     let root = ws.root().to_path_buf();
     let summary = runtime.block_on(async move {
-        let refused = compute(&ws, &options(), &|_, _, _| {}).unwrap_err();
+        let refused = compute(&ws, &options(), &|_| {}).unwrap_err();
         assert!(matches!(refused, EngineError::InsideRuntime), "{refused}");
         assert!(refused.to_string().contains("compute_async"), "{refused}");
         tokio::spawn(async move {
-            let noop = |_: &str, _: usize, _: usize| {};
+            let noop = |_: equalis_engine::Event<'_>| {};
             compute_async(&ws, &options(), &noop).await
         })
         .await

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use equalis_app::results::ResultsQuery;
-use equalis_engine::{ComputeOptions, ComputeSummary};
+use equalis_engine::{ComputeOptions, ComputeSummary, Event, Plan};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cmd::output::Format;
@@ -20,6 +20,19 @@ pub struct ComputeArgs {
     /// Single breakdowns only, without pairs (faster on very large data).
     #[arg(long)]
     pub no_pairs: bool,
+    /// How the catalogue is planned: `one-pass` (one scan per dataset) or `per-indicator`
+    /// (two queries per indicator and period, as before; same results, for benchmarks).
+    #[arg(long, value_enum, default_value_t = PlanArg::OnePass, hide = true)]
+    pub plan: PlanArg,
+}
+
+/// The plans `--plan` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanArg {
+    /// One scan per dataset for every indicator and period.
+    OnePass,
+    /// Two queries per indicator and period.
+    PerIndicator,
 }
 
 /// Arguments of `equalis results`.
@@ -52,20 +65,46 @@ pub fn compute(
     options: &ComputeOptions,
 ) -> anyhow::Result<ComputeSummary> {
     let ws = crate::cmd::open_workspace(workspace)?;
-    let bar = if std::io::stderr().is_terminal() {
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
         ProgressBar::new(0)
     } else {
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed}, about {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
-    let progress = |step: &str, n: usize, total: usize| {
-        bar.set_length(total as u64);
-        bar.set_position(n as u64);
-        bar.set_message(step.to_owned());
+    let started = std::time::Instant::now();
+    // A terminal gets a bar; a log (CI, cron, a redirected run) gets a line per step with
+    // the time since the start, so a long national compute shows where it is.
+    let progress = |event: Event<'_>| {
+        let line = match event {
+            Event::Scan { table, done, total } => {
+                format!("scanning `{table}` ({} of {total} scans)", done + 1)
+            }
+            Event::Step { id, done, total } => format!("{id} ({} of {total} steps)", done + 1),
+            Event::Writing => "writing the results".to_owned(),
+        };
+        if terminal {
+            match event {
+                Event::Scan { done, total, .. } | Event::Step { done, total, .. } => {
+                    // Scans and steps share one bar: scans first, then steps.
+                    if bar.length() != Some(total as u64) {
+                        bar.set_length(total as u64);
+                        bar.reset_eta();
+                    }
+                    bar.set_position(done as u64);
+                }
+                Event::Writing => {}
+            }
+            bar.set_message(line);
+        } else {
+            eprintln!("[{:>7.1} s] {line}", started.elapsed().as_secs_f64());
+        }
     };
     let summary = equalis_engine::compute(&ws, options, &progress)?;
     bar.finish_and_clear();
@@ -77,6 +116,10 @@ pub fn run_compute(args: ComputeArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let options = ComputeOptions {
         pairs: !args.no_pairs,
+        plan: match args.plan {
+            PlanArg::OnePass => Plan::OnePass,
+            PlanArg::PerIndicator => Plan::PerIndicator,
+        },
         ..ComputeOptions::default()
     };
     let summary = compute(&args.workspace, &options)?;
