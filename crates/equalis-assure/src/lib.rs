@@ -25,6 +25,7 @@
 
 pub mod eds;
 mod figure;
+pub mod narrative;
 mod objective;
 mod progress;
 mod year;
