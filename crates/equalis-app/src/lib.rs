@@ -10,6 +10,7 @@
 //! aggregates (`equalis stats`) and gives back their table, not a published document; and
 //! [`directory`] imports an ORUK file into the store's directory of services.
 
+pub mod annual;
 pub(crate) mod dataset;
 pub mod directory;
 mod error;

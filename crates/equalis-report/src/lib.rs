@@ -15,6 +15,7 @@
 
 mod charts;
 mod data;
+mod document;
 mod format;
 mod indicator;
 mod pages;
@@ -24,6 +25,7 @@ pub mod tables;
 mod waiting;
 
 pub use data::{Head, Table, TableCell, TableRow};
+pub use document::{Document, Part, STYLE_CSS, render_document};
 pub use indicator::Figure;
 pub use sections::{Block, Chart, Section, SectionFigure};
 pub use waiting::{

@@ -24,6 +24,7 @@
 
 mod api_tokens;
 mod assessments;
+pub mod assurance;
 pub mod audit;
 mod clock;
 mod db;
@@ -186,6 +187,18 @@ pub enum StoreError {
         "{0}\n\nhint: a service_at_location's identifier is its own; give the other one a new UUID"
     )]
     DirectoryConflict(String),
+    /// An objective, measure, EDS rating or report section refused, by field.
+    #[error("{0}")]
+    Assurance(equalis_assure::FieldErrors),
+    /// No objective has that id.
+    #[error("no objective {0}")]
+    UnknownObjective(i64),
+    /// No measure has that id.
+    #[error("no measure {0}")]
+    UnknownMeasure(i64),
+    /// No EDS 2022 rating has that id.
+    #[error("no EDS 2022 rating {0}")]
+    UnknownRating(i64),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -214,7 +227,8 @@ impl StoreError {
             | StoreError::InvalidName(_)
             | StoreError::Password(_)
             | StoreError::Role(_)
-            | StoreError::UnsupportedUrl { .. } => ErrorKind::Request,
+            | StoreError::UnsupportedUrl { .. }
+            | StoreError::Assurance(_) => ErrorKind::Request,
             StoreError::Assessment(equalis_assess::AssessError::Invalid(_)) => ErrorKind::Request,
             StoreError::Assessment(equalis_assess::AssessError::Refused(r)) => match r {
                 equalis_assess::Refusal::NotAnAuthor
@@ -227,7 +241,10 @@ impl StoreError {
             StoreError::UnknownUser(_)
             | StoreError::UnknownApiToken(_)
             | StoreError::UnknownDecision(_)
-            | StoreError::UnknownAssessmentVersion { .. } => ErrorKind::NotFound,
+            | StoreError::UnknownAssessmentVersion { .. }
+            | StoreError::UnknownObjective(_)
+            | StoreError::UnknownMeasure(_)
+            | StoreError::UnknownRating(_) => ErrorKind::NotFound,
             StoreError::DuplicateUser(_)
             | StoreError::DirectoryConflict(_)
             | StoreError::AssessmentInProgress { .. }

@@ -67,6 +67,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_directory.sql"),
         postgres: include_str!("../migrations/postgres/0004_directory.sql"),
     },
+    Migration {
+        version: 9,
+        description: "equality objectives, EDS 2022 ratings and the annual report's narrative",
+        sqlite: include_str!("../migrations/sqlite/0009_assurance.sql"),
+        postgres: include_str!("../migrations/postgres/0009_assurance.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

@@ -39,6 +39,9 @@ enum Command {
     RegistrationGap(cmd::outreach::RegistrationGapArgs),
     /// Write the static, accessible HTML report of the results
     Report(cmd::report::ReportArgs),
+    /// Write the annual equality report of a financial year (objectives, EDS 2022, workforce,
+    /// health inequalities) as accessible HTML
+    AnnualReport(cmd::annual_report::AnnualReportArgs),
     /// Public-health statistics on a CSV file (proportions, rates, DSR, SII, SPC, ...)
     Stats(cmd::stats::StatsArgs),
     /// Citizens' Panel: quotas, fair selection by lottery, replacements
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Reidentify(args) => cmd::outreach::run_reidentify(args),
         Command::RegistrationGap(args) => cmd::outreach::run_registration_gap(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::AnnualReport(args) => cmd::annual_report::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Panel(args) => cmd::panel::run(args),
         Command::Synth(args) => cmd::synth::run(args),

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod annual_report;
 pub mod audit;
 pub mod compute;
 pub mod demo;

@@ -2,6 +2,7 @@
 //! command's suite. One binary links the whole tree once instead of once per suite, which on a
 //! 2-core machine is minutes of CI (ripgrep's `autotests = false` pattern).
 
+mod annual;
 mod browser;
 mod common;
 mod demo;

@@ -1,0 +1,194 @@
+//! `equalis annual-report`: the annual equality report regenerated from the demo workspace,
+//! with objectives, EDS 2022 ratings and narrative seeded into its store, and its figures
+//! checked against `equalis results` (no number typed here).
+
+use std::process::Command;
+
+use equalis_assure::eds::RatingInput;
+use equalis_assure::{FinancialYear, MeasureInput, ObjectiveInput};
+use equalis_store::{Actor, Database, Store, StoreConfig};
+
+use crate::common::demo;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_equalis"))
+}
+
+#[test]
+fn the_annual_report_assembles_live_figures_objectives_and_eds() {
+    let (_, dir) = demo();
+    // A copy, so the shared demo's store is left as other suites expect it.
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("workspace");
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(dir.join("workspace"))
+        .arg(&ws)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+
+    // The published value of SMI health checks in the most deprived quintile, by period.
+    let csv = bin()
+        .args(["results", "--workspace"])
+        .arg(&ws)
+        .args([
+            "--indicator",
+            "smi_health_check",
+            "--breakdown",
+            "imd_quintile",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        csv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let (period, value) = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[3] == "1" && c[6] != "*")
+        .map(|c| (c[1].to_string(), c[6].parse::<f64>().unwrap()))
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .expect("a published value for quintile 1");
+    let latest_year: FinancialYear = period.parse().unwrap();
+    let year = latest_year;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = Store::open(&Database::for_workspace(&ws), StoreConfig::default())
+            .await
+            .unwrap();
+        let by = Actor::User("edi.lead@example.nhs.uk".into());
+        let o = store
+            .create_objective(
+                &by,
+                &ObjectiveInput {
+                    title: "Close the gap in SMI physical health checks".into(),
+                    description: "Most deprived areas first.".into(),
+                    owner: "Director of Population Health".into(),
+                    start_year: year.to_string(),
+                    end_year: FinancialYear::starting(year.start_year() + 3).to_string(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_measure(
+                &by,
+                o.id,
+                &MeasureInput {
+                    name: "SMI health checks, most deprived quintile".into(),
+                    figure: ["indicator", "smi_health_check", "imd_quintile", "1", ""]
+                        .map(String::from),
+                    direction: "higher".into(),
+                    baseline: "1".into(),
+                    baseline_year: FinancialYear::starting(year.start_year() - 1).to_string(),
+                    target: "101".into(),
+                    target_year: FinancialYear::starting(year.start_year() + 3).to_string(),
+                },
+            )
+            .await
+            .unwrap();
+        for (code, service, group) in [
+            ("1A", "Maternity", "patients_public"),
+            ("1B", "Maternity", "patients_public"),
+            ("1C", "Maternity", "community_groups"),
+            ("1D", "Maternity", "patients_public"),
+            ("2A", "", "staff"),
+            ("2B", "", "staff"),
+            ("2C", "", "staff_networks_unions"),
+            ("2D", "", "staff"),
+            ("3A", "", "independent_peer"),
+            ("3B", "", "staff"),
+            ("3C", "", "staff"),
+        ] {
+            let input = RatingInput {
+                outcome: code.into(),
+                service: service.into(),
+                score: if code.starts_with('1') { "1" } else { "2" }.into(),
+                rater_group: group.into(),
+                evidence: "Panel of 12 March".into(),
+            };
+            store.rate_eds(&by, year, &input).await.unwrap();
+        }
+        store
+            .save_report_section(
+                &by,
+                year,
+                "psed_statement",
+                "Our own statement <of compliance>.",
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+
+    let out = tmp.path().join("annual");
+    let o = bin()
+        .args(["annual-report", "--workspace"])
+        .arg(&ws)
+        .args(["--year", &year.to_string(), "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(out.join("style.css").exists());
+    for heading in [
+        "The population we serve",
+        "Our workforce",
+        "Workforce Race Equality Standard (WRES)",
+        "Health inequalities: Core20PLUS5 and waiting lists",
+        "Equality objectives and progress",
+        "Equality Delivery System 2022",
+        "Public Sector Equality Duty compliance statement",
+        "Data and methods",
+    ] {
+        assert!(html.contains(heading), "the report lacks {heading}");
+    }
+    // The measure's latest value is the one `equalis results` publishes; the path from 1 to
+    // 101 over four years expects 26 a year on.
+    let latest = format!("{} ({period})", (value * 10.0).round() / 10.0);
+    assert!(html.contains(&latest), "{latest} not in the report");
+    assert!(
+        html.contains("<td>26</td>"),
+        "the expected value on the path"
+    );
+    let status = if value >= 26.0 {
+        "On track"
+    } else {
+        "Not on track"
+    };
+    assert!(html.contains(status), "{status}");
+    // EDS: Domain 1 at 1 each (4), Domains 2 and 3 at 2 each (14): 18, Developing.
+    assert!(
+        html.contains("Overall rating: Developing (18 of 33)."),
+        "EDS summary"
+    );
+    assert!(html.contains("Domain 1 was assessed for: Maternity (4 of 12)."));
+    // The saved narrative replaces the default, escaped; the unsaved keep theirs.
+    assert!(html.contains("Our own statement &#60;of compliance&#62;."));
+    assert!(
+        html.contains("section 14Z35"),
+        "the default health inequalities statement"
+    );
+    // A year that is not a financial year is refused, saying how to write one.
+    let refusal = bin()
+        .args(["annual-report", "--workspace"])
+        .arg(&ws)
+        .args(["--year", "2025/27", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!refusal.status.success());
+    assert!(String::from_utf8_lossy(&refusal.stderr).contains("write it as 2025/26"));
+}
