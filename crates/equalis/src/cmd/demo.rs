@@ -196,7 +196,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
 /// extracts). Where equalis cannot place services (it ships every postcode only for some
 /// ICBs), says so and goes on.
 fn import_directory(ws_dir: &Path, synthetic: &Path, args: &DemoArgs) -> anyhow::Result<()> {
-    let today = jiff::Zoned::now().date();
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
     let day = equalis_synth::dates::day(
         i32::from(today.year()),
         today.month() as u32,
