@@ -92,11 +92,9 @@ async fn search(
     let store = state.store();
     let filters = ds::filters(store).await.map_err(app_error)?;
     let outcome = ds::search(store, &req).await.map_err(app_error)?;
-    let status = if outcome.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    // A search the form cannot make is still the search page, answered 200 with the error
+    // summary (a GET form: the page itself was found; the fields say what to change).
+    let status = StatusCode::OK;
     let from = outcome
         .origin
         .as_ref()
