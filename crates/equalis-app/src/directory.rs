@@ -203,7 +203,7 @@ pub async fn import_file(
     import(store, actor, &text, kind, strict).await
 }
 
-fn store_error(e: StoreError) -> Error {
+pub(crate) fn store_error(e: StoreError) -> Error {
     let kind = match e.kind() {
         equalis_store::ErrorKind::Request | equalis_store::ErrorKind::Forbidden => {
             ErrorKind::Invalid

@@ -13,6 +13,7 @@
 pub mod annual;
 pub(crate) mod dataset;
 pub mod directory;
+pub mod directory_search;
 mod error;
 pub use error::{Error, ErrorKind, Result};
 

@@ -16,6 +16,7 @@ pub mod freshness;
 pub mod geo;
 pub mod import;
 pub mod model;
+pub mod terms;
 pub mod validate;
 
 pub use freshness::{FRESH_MONTHS, Freshness, fresh_since, freshness};

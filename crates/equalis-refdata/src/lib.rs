@@ -1,7 +1,8 @@
 //! The reference data equalis ships: English Indices of Deprivation 2019 and 2025, the
 //! European Standard Population 2013, ONS LSOA lookups to local authority, sub-ICB location
 //! and ICB (2011 and 2021 boundaries), the LSOA 2011↔2021 lookup, ONS mid-2020 LSOA
-//! population by age, and Census 2021 ethnicity. Provenance and licences are in
+//! population by age, Census 2021 ethnicity, and where postcodes are (the ONS Postcode
+//! Lookup: every postcode of the LE area, and every UK postcode sector's centre). Provenance and licences are in
 //! `data/PROVENANCE.md` (Open Government Licence v3.0: "Contains public sector information
 //! licensed under the Open Government Licence v3.0").
 //!
@@ -16,6 +17,7 @@
 
 mod footprint;
 mod load;
+mod postcode;
 mod resolve;
 
 use std::collections::HashMap;
@@ -24,6 +26,9 @@ use std::sync::OnceLock;
 use equalis_vocab::{Imd, IodEdition, LsoaCode};
 
 pub use footprint::{Counts, Feature, PanelFeature, PlaceLevel, SEX_CENSUS_2021, age_band_label};
+pub use postcode::{
+    FULL_POSTCODE_AREAS, PostcodeError, PostcodeLocation, PostcodePrecision, PostcodeQuery,
+};
 pub use resolve::{LsoaFacts, ResolveError};
 
 /// Where an LSOA 2021 sits in NHS and local government geography (April 2024).
@@ -110,6 +115,7 @@ pub struct RefData {
     ethnicity2021: OnceLock<HashMap<LsoaCode, Ethnicity2021>>,
     ethnicity_lad21: OnceLock<Vec<LadEthnicity>>,
     icbs: OnceLock<Vec<Icb>>,
+    postcodes: OnceLock<postcode::Postcodes>,
     resolved: [OnceLock<rustc_hash::FxHashMap<LsoaCode, LsoaFacts>>; 2],
 }
 
@@ -129,6 +135,7 @@ impl RefData {
             ethnicity2021: OnceLock::new(),
             ethnicity_lad21: OnceLock::new(),
             icbs: OnceLock::new(),
+            postcodes: OnceLock::new(),
             resolved: [OnceLock::new(), OnceLock::new()],
         })
     }
@@ -176,6 +183,30 @@ impl RefData {
     /// Census 2021 detailed ethnicity (19 groups) per local authority 2021.
     pub fn ethnicity_lad21_detailed(&self) -> &[LadEthnicity] {
         self.ethnicity_lad21.get_or_init(load::ethnicity_lad21)
+    }
+
+    /// Where a postcode (`LE1 1AA`), sector (`LE1 1`) or district (`LE1`) is, from the
+    /// ONS Postcode Lookup: the postcode's own point where equalis ships every postcode of
+    /// its area ([`FULL_POSTCODE_AREAS`]), else its sector's or district's centre, with the
+    /// precision said. A malformed or unknown postcode is an error that says what to type.
+    pub fn locate_postcode(&self, input: &str) -> Result<PostcodeLocation, PostcodeError> {
+        let query = PostcodeQuery::parse(input)?;
+        self.postcodes.get_or_init(load::postcodes).locate(query)
+    }
+
+    /// Every postcode shipped with its own point (those of [`FULL_POSTCODE_AREAS`]), as
+    /// `(postcode, latitude, longitude)`, sorted by postcode: the real addresses the
+    /// synthetic directory of services places its locations at.
+    pub fn full_postcodes(&self) -> Vec<(&str, f64, f64)> {
+        let mut v: Vec<(&str, f64, f64)> = self
+            .postcodes
+            .get_or_init(load::postcodes)
+            .full
+            .iter()
+            .map(|(k, &(lat, long))| (k.as_str(), lat, long))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v
     }
 
     /// The 42 ICBs (2024).

@@ -31,6 +31,8 @@ const POP_SYOA: (&str, &[u8]) = embedded!("ons_mid2020_lsoa11_population_persons
 const ETH_LSOA21: (&str, &[u8]) = embedded!("census2021_ts021_ethnicity_lsoa21");
 const ETH_LAD21: (&str, &[u8]) = embedded!("census2021_ethnicity_detailed_lad21");
 const ICBS: (&str, &[u8]) = embedded!("icb24_codes");
+const POSTCODES: (&str, &[u8]) = embedded!("postcodes_le_nspl2025");
+const SECTORS: (&str, &[u8]) = embedded!("postcode_sectors_nspl2025");
 
 /// A parsed embedded table: its header and records.
 struct Table {
@@ -278,4 +280,27 @@ pub(crate) fn icbs() -> Vec<Icb> {
             n_lsoa21: t.num(r, n),
         })
         .collect()
+}
+
+pub(crate) fn postcodes() -> crate::postcode::Postcodes {
+    let t = Table::read(POSTCODES);
+    let [pc, lat, long] = ["postcode", "lat", "long"].map(|c| t.col(c));
+    let full = t
+        .rows
+        .iter()
+        .map(|r| (r[pc].to_owned(), (t.num(r, lat), t.num(r, long))))
+        .collect();
+    let t = Table::read(SECTORS);
+    let [sector, lat, long, n] = ["sector", "lat", "long", "postcodes"].map(|c| t.col(c));
+    let sectors = t
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r[sector].to_owned(),
+                (t.num(r, lat), t.num(r, long), t.num(r, n)),
+            )
+        })
+        .collect();
+    crate::postcode::Postcodes::new(full, sectors)
 }

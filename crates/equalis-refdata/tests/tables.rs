@@ -107,3 +107,49 @@ fn lsoa21_population_is_apportioned_from_2011() {
     // LLR's mid-2020 population is about 1.1 million.
     assert!((1_050_000.0..1_200_000.0).contains(&total), "{total}");
 }
+
+#[test]
+fn postcodes_locate_from_the_ons_postcode_lookup() {
+    use equalis_refdata::{PostcodeError, PostcodePrecision};
+    let d = RefData::get();
+    // Every LE postcode with a grid reference in NSPL May 2025 (PROVENANCE.md).
+    assert_eq!(d.full_postcodes().len(), 35_618);
+    // Leicester Clock Tower's postcode, its own point, in any spacing and case.
+    let loc = d.locate_postcode("le11aa").unwrap();
+    assert_eq!(loc.query.as_str(), "LE1 1AA");
+    assert_eq!(loc.precision, PostcodePrecision::Postcode);
+    assert_eq!((loc.lat, loc.long), (52.63212, -1.12498));
+    // Loughborough University and Oakham (Rutland): the other end of the footprint.
+    let loc = d.locate_postcode("LE11 3TU").unwrap();
+    assert_eq!((loc.lat, loc.long), (52.76484, -1.22951));
+    let loc = d.locate_postcode("LE15 6AA").unwrap();
+    assert_eq!((loc.lat, loc.long), (52.67076, -0.72960));
+    // A sector is the median of its postcodes.
+    let loc = d.locate_postcode("LE1 1").unwrap();
+    assert_eq!(loc.precision, PostcodePrecision::Sector);
+    assert_eq!((loc.lat, loc.long), (52.63416, -1.12730));
+    // Outside the shipped areas a full postcode is placed at its sector's centre.
+    let loc = d.locate_postcode("SW1A 1AA").unwrap();
+    assert_eq!(loc.precision, PostcodePrecision::Sector);
+    assert_eq!((loc.lat, loc.long), (51.50549, -0.13954));
+    // A district lies among its sectors.
+    let loc = d.locate_postcode("LE1").unwrap();
+    assert_eq!(loc.precision, PostcodePrecision::District);
+    assert!((52.62..52.65).contains(&loc.lat) && (-1.15..-1.11).contains(&loc.long));
+    // In a shipped area an unknown postcode is refused, not moved to its sector.
+    assert_eq!(
+        d.locate_postcode("LE1 9ZZ"),
+        Err(PostcodeError::NotFound {
+            postcode: "LE1 9ZZ".into(),
+            district: "LE1".into()
+        })
+    );
+    assert!(matches!(
+        d.locate_postcode("ZZ9 9ZZ"),
+        Err(PostcodeError::NotFound { .. })
+    ));
+    assert!(matches!(
+        d.locate_postcode("Leicester"),
+        Err(PostcodeError::Malformed { .. })
+    ));
+}

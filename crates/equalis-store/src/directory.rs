@@ -122,6 +122,9 @@ pub struct ServiceQuery {
     pub text: Option<String>,
     /// A taxonomy term the service (or what it nests) carries.
     pub taxonomy_term_id: Option<String>,
+    /// Terms the service must carry as well, every one of them (a need, a language spoken
+    /// and accessibility features, searched together).
+    pub all_terms: Vec<String>,
     /// Within this many metres of this point (at any of the service's locations).
     pub near: Option<(Point, f64)>,
 }
@@ -172,7 +175,7 @@ impl Filter {
                     .push(format!("s.search_text LIKE ${} ESCAPE '\\'", f.args.len()));
             }
         }
-        if let Some(term) = &q.taxonomy_term_id {
+        for term in q.taxonomy_term_id.iter().chain(&q.all_terms) {
             f.args.push(Arg::Text(term.clone()));
             f.sql.push(format!(
                 "s.id IN (SELECT service_id FROM directory_service_terms WHERE taxonomy_term_id = ${})",

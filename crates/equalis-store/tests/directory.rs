@@ -296,6 +296,44 @@ async fn search_by_text_term_and_proximity_with_paging(db: Database) {
         .await
         .unwrap();
     assert_eq!(names(&p), ["Coalville 50% Club", "Loughborough Food Bank"]);
+    // Every term of `all_terms` as well: no service here carries both food and mental
+    // health, so none matches both; all_terms alone filters as the term does.
+    let both = |terms: &[&str]| ServiceQuery {
+        all_terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+        ..food.clone()
+    };
+    let p = store
+        .directory_services(&both(&[MENTAL]), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(p.total_items, 0);
+    let p = store
+        .directory_services(&both(&[FOOD]), Paging::default())
+        .await
+        .unwrap();
+    assert_eq!(names(&p), ["Coalville 50% Club", "Loughborough Food Bank"]);
+    let by_all = store
+        .directory_services(
+            &ServiceQuery {
+                all_terms: vec![MENTAL.into()],
+                ..ServiceQuery::default()
+            },
+            Paging::default(),
+        )
+        .await
+        .unwrap();
+    let by_term = store
+        .directory_services(
+            &ServiceQuery {
+                taxonomy_term_id: Some(MENTAL.into()),
+                ..ServiceQuery::default()
+            },
+            Paging::default(),
+        )
+        .await
+        .unwrap();
+    assert!(by_all.total_items >= 2);
+    assert_eq!(names(&by_all), names(&by_term));
 
     // Proximity from Leicester: Loughborough is 15.84 km, Coalville 18.56 km, Nottingham
     // 35.25 km (haversine on R = 6,371,008.8 m; Nottingham worked by hand in

@@ -18,6 +18,7 @@
 
 pub mod activity;
 pub mod dates;
+pub mod directory;
 pub mod ics;
 pub mod out;
 pub mod panel;

@@ -34,6 +34,7 @@ mod auth;
 mod dashboards;
 mod decisions;
 mod demo;
+mod directory_search;
 mod error;
 mod oruk;
 mod pages;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::asset))
         .route("/favicon.ico", get(assets::favicon))
         .merge(oruk::routes())
+        .merge(directory_search::routes())
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(axum::middleware::from_fn(security::headers))

@@ -156,6 +156,7 @@ impl Checked {
             text: self.get("search").map(str::to_string),
             taxonomy_term_id: self.get("taxonomy_term_id").map(str::to_string),
             near,
+            ..ServiceQuery::default()
         })
     }
 }

@@ -80,6 +80,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "decisions/sign.html",
             include_str!("../templates/decisions/sign.html"),
         ),
+        (
+            "directory/search/index.html",
+            include_str!("../templates/directory/search/index.html"),
+        ),
+        (
+            "directory/search/service.html",
+            include_str!("../templates/directory/search/service.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -445,3 +445,46 @@ async fn errors_are_json_and_name_what_is_allowed() {
         assert!(message.contains(says), "{url}: {message}");
     }
 }
+
+/// The synthetic ICS's directory (`equalis_synth::directory`, what `equalis demo` imports):
+/// every service is valid against the profile's schema as it is generated and as the API
+/// serves it, the import accepts every item, and a second import changes nothing.
+#[tokio::test]
+async fn the_synthetic_directory_validates_against_the_official_schemas() {
+    use equalis_synth::directory::{SERVICES, directory};
+    let dir = directory("QK1", 42, equalis_synth::dates::day(2026, 12, 1)).unwrap();
+    let openapi = read_json(&standards().join("schema/openapi.json"));
+    let one = response_schema(&openapi, "/services/{id}");
+    for s in &dir.services {
+        validate(&one, &serde_json::to_value(s).unwrap(), &s.name);
+    }
+
+    let app = App::new(false).await;
+    let import = || async {
+        equalis_app::directory::import(&app.store, &Actor::System, &dir.to_json(), None, true)
+            .await
+            .unwrap()
+    };
+    let report = import().await;
+    assert_eq!((report.accepted(), report.rejected()), (3 + SERVICES, 0));
+    assert!(report.committed);
+    let again = import().await;
+    let (created, updated, _) = again.changes();
+    assert_eq!(
+        (created, updated),
+        (0, 0),
+        "a second import changes nothing"
+    );
+
+    let list = get_json(&app, "/directory/api/services?per_page=50").await;
+    validate(
+        &response_schema(&openapi, "/services"),
+        &list,
+        "synthetic list",
+    );
+    assert_eq!(list["total_items"], json!(SERVICES));
+    for s in dir.services.iter().step_by(40) {
+        let url = format!("/directory/api/services/{}", s.id);
+        validate(&one, &get_json(&app, &url).await, &url);
+    }
+}

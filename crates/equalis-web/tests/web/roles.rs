@@ -227,6 +227,9 @@ fn routes() -> Vec<Route> {
         route("GET", "/directory/api/services", same([OK; 6])),
         route("GET", "/directory/api/taxonomy_terms", same([OK; 6])),
         route("POST", "/directory/api/services", same([METHOD; 6])),
+        route("GET", "/directory", same([OK; 6])),
+        route("GET", "/directory?q=support", same([OK; 6])),
+        route("POST", "/directory", same([METHOD; 6])),
         // Signed in, the sign-in page sends people on.
         route(
             "GET",

@@ -141,6 +141,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             format!(" ({:.1} s)", t.elapsed().as_secs_f64())
         }
     );
+    import_directory(&ws_dir, &synthetic, &args)?;
     let report_dir = args.dir.join("report");
     let title = format!("Health inequalities in {}", summary.icb_name);
     let written = crate::cmd::report::report(
@@ -188,6 +189,62 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None, true)
+}
+
+/// Imports the synthetic ICS's directory of services into the workspace's store, through
+/// the same use case as `equalis directory import` (the file is kept beside the synthetic
+/// extracts). Where equalis cannot place services (it ships every postcode only for some
+/// ICBs), says so and goes on.
+fn import_directory(ws_dir: &Path, synthetic: &Path, args: &DemoArgs) -> anyhow::Result<()> {
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let day = equalis_synth::dates::day(
+        i32::from(today.year()),
+        today.month() as u32,
+        today.day() as u32,
+    );
+    let Some(directory) = equalis_synth::directory::directory(&args.ics, args.seed, day) else {
+        println!(
+            "No synthetic directory of services for {}: equalis ships every postcode only for {}.",
+            args.ics,
+            equalis_synth::directory::ICBS.join(", ")
+        );
+        return Ok(());
+    };
+    let file = synthetic.join(equalis_synth::directory::FILE);
+    std::fs::write(&file, directory.to_json())
+        .with_context(|| format!("writing `{}`", file.display()))?;
+    let store = crate::cmd::store::StoreArgs {
+        workspace: Some(ws_dir.to_path_buf()),
+        database: None,
+    };
+    let report = crate::cmd::store::block_on(async {
+        let store = store.open().await?;
+        let report = equalis_app::directory::import_file(
+            &store,
+            &equalis_store::Actor::System,
+            &file,
+            None,
+            true,
+        )
+        .await?;
+        store.close().await;
+        anyhow::Ok(report)
+    })??;
+    if report.rejected() > 0 {
+        bail!(
+            "the synthetic directory of services was refused; this is a bug in equalis:\n{}",
+            report.to_text(&file.display().to_string())
+        );
+    }
+    println!(
+        "Directory of services: {} services in {} taxonomies imported from `{}`",
+        directory.services.len(),
+        directory.taxonomies.len(),
+        file.display()
+    );
+    Ok(())
 }
 
 /// How to type this program: `equalis` if that name on the PATH is this binary, else the

@@ -260,3 +260,54 @@ fn every_decision_page_type_passes_axe() {
     let public: Vec<String> = ["/decisions", "/decisions/3"].iter().map(url).collect();
     assert_accessible(&public);
 }
+
+/// The directory of services' public pages (issue 15), anonymously: the search form, results
+/// by postcode (nearest first, with distances), a postcode not found (the error summary), a
+/// second page of results, and the page of a service reviewed recently and of one never
+/// reviewed (with its warning). The demo's synthetic directory is imported into the served
+/// store by `equalis directory import`, as a user would.
+#[test]
+fn every_directory_page_type_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    let (_, demo) = crate::common::demo();
+    let file = demo.join("synthetic").join(equalis_synth::directory::FILE);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args(["directory", "import", "--workspace"])
+        .arg(server.workspace())
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let services: Vec<&serde_json::Value> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v.get("status").is_some())
+        .collect();
+    let reviewed = services
+        .iter()
+        .find(|s| s.get("assured_date").is_some())
+        .unwrap();
+    let never = services
+        .iter()
+        .find(|s| s.get("assured_date").is_none())
+        .unwrap();
+    let english = equalis_directory::terms::language_term_id("en").unwrap();
+    let urls: Vec<String> = [
+        "/directory".to_owned(),
+        "/directory?postcode=LE1+1AA&miles=5".to_owned(),
+        "/directory?postcode=LE1+9ZZ".to_owned(),
+        format!("/directory?language={english}&page=2"),
+        format!("/directory/services/{}", reviewed["id"].as_str().unwrap()),
+        format!("/directory/services/{}", never["id"].as_str().unwrap()),
+    ]
+    .iter()
+    .map(|p| format!("{}{p}", server.url))
+    .collect();
+    assert_accessible(&urls);
+}

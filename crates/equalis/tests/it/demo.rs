@@ -78,6 +78,33 @@ fn demo_loads_every_contract_dataset() {
     assert!(!place.contains("no population figures"), "{place}");
 }
 
+/// The demo imports the synthetic directory of services into its store, and importing the
+/// same file again with `equalis directory import` changes nothing.
+#[test]
+fn demo_imports_the_synthetic_directory_of_services() {
+    let (o, dir) = crate::common::demo();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "Directory of services: {} services in 3 taxonomies",
+            equalis_synth::directory::SERVICES
+        )),
+        "{stdout}"
+    );
+    let file = dir.join("synthetic").join(equalis_synth::directory::FILE);
+    let o = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args(["directory", "import", "--workspace"])
+        .arg(dir.join("workspace"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("rejected 0"), "{text}");
+    assert!(text.contains(" 0 new, 0 changed"), "{text}");
+}
+
 /// A demo in a directory an earlier demo made replaces it; a directory the demo did not make
 /// is never touched.
 #[test]
