@@ -28,6 +28,7 @@ pub mod audit;
 mod clock;
 mod db;
 pub mod directory;
+pub mod engage;
 mod migrate;
 mod password;
 mod role;
@@ -186,6 +187,19 @@ pub enum StoreError {
         "{0}\n\nhint: a service_at_location's identifier is its own; give the other one a new UUID"
     )]
     DirectoryConflict(String),
+    /// An engagement answer refused, by field (`equalis-engage`'s rules).
+    #[error("{0}")]
+    EngageInvalid(equalis_engage::FieldErrors),
+    /// No such engagement project, contribution or survey.
+    #[error("{0}")]
+    EngageNotFound(String),
+    /// An engagement action that clashes with what exists (a nickname taken, a survey answered,
+    /// a closed project).
+    #[error("{0}")]
+    EngageConflict(String),
+    /// An engagement action the person may not take (moderation by someone not a moderator).
+    #[error("{0}")]
+    EngageForbidden(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -214,7 +228,11 @@ impl StoreError {
             | StoreError::InvalidName(_)
             | StoreError::Password(_)
             | StoreError::Role(_)
-            | StoreError::UnsupportedUrl { .. } => ErrorKind::Request,
+            | StoreError::UnsupportedUrl { .. }
+            | StoreError::EngageInvalid(_) => ErrorKind::Request,
+            StoreError::EngageNotFound(_) => ErrorKind::NotFound,
+            StoreError::EngageConflict(_) => ErrorKind::Conflict,
+            StoreError::EngageForbidden(_) => ErrorKind::Forbidden,
             StoreError::Assessment(equalis_assess::AssessError::Invalid(_)) => ErrorKind::Request,
             StoreError::Assessment(equalis_assess::AssessError::Refused(r)) => match r {
                 equalis_assess::Refusal::NotAnAuthor

@@ -67,6 +67,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_directory.sql"),
         postgres: include_str!("../migrations/postgres/0004_directory.sql"),
     },
+    Migration {
+        version: 5,
+        description: "engagement: projects, contributions, moderation, surveys and equality monitoring",
+        sqlite: include_str!("../migrations/sqlite/0005_engage.sql"),
+        postgres: include_str!("../migrations/postgres/0005_engage.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
