@@ -8,6 +8,7 @@ mod auth;
 mod dashboards;
 mod decisions;
 mod disclosure;
+mod engage;
 mod fixture;
 mod oruk;
 mod pages;
