@@ -14,6 +14,7 @@ pub mod annual;
 pub(crate) mod dataset;
 pub mod directory;
 pub mod directory_search;
+pub mod engage;
 mod error;
 pub use error::{Error, ErrorKind, Result};
 

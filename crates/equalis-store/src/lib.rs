@@ -29,6 +29,7 @@ pub mod audit;
 mod clock;
 mod db;
 pub mod directory;
+pub mod engage;
 mod migrate;
 mod password;
 mod role;
@@ -199,6 +200,19 @@ pub enum StoreError {
     /// No EDS 2022 rating has that id.
     #[error("no EDS 2022 rating {0}")]
     UnknownRating(i64),
+    /// An engagement answer refused, by field (`equalis-engage`'s rules).
+    #[error("{0}")]
+    EngageInvalid(equalis_engage::FieldErrors),
+    /// No such engagement project, contribution or survey.
+    #[error("{0}")]
+    EngageNotFound(String),
+    /// An engagement action that clashes with what exists (a nickname taken, a survey answered,
+    /// a closed project).
+    #[error("{0}")]
+    EngageConflict(String),
+    /// An engagement action the person may not take (moderation by someone not a moderator).
+    #[error("{0}")]
+    EngageForbidden(String),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -228,7 +242,11 @@ impl StoreError {
             | StoreError::Password(_)
             | StoreError::Role(_)
             | StoreError::UnsupportedUrl { .. }
-            | StoreError::Assurance(_) => ErrorKind::Request,
+            | StoreError::Assurance(_)
+            | StoreError::EngageInvalid(_) => ErrorKind::Request,
+            StoreError::EngageNotFound(_) => ErrorKind::NotFound,
+            StoreError::EngageConflict(_) => ErrorKind::Conflict,
+            StoreError::EngageForbidden(_) => ErrorKind::Forbidden,
             StoreError::Assessment(equalis_assess::AssessError::Invalid(_)) => ErrorKind::Request,
             StoreError::Assessment(equalis_assess::AssessError::Refused(r)) => match r {
                 equalis_assess::Refusal::NotAnAuthor

@@ -68,6 +68,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0004_directory.sql"),
     },
     Migration {
+        version: 5,
+        description: "engagement: projects, contributions, moderation, surveys and equality monitoring",
+        sqlite: include_str!("../migrations/sqlite/0005_engage.sql"),
+        postgres: include_str!("../migrations/postgres/0005_engage.sql"),
+    },
+    Migration {
         version: 9,
         description: "equality objectives, EDS 2022 ratings and the annual report's narrative",
         sqlite: include_str!("../migrations/sqlite/0009_assurance.sql"),

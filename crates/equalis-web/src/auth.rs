@@ -142,7 +142,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// A `Set-Cookie` value: `HttpOnly` always, `SameSite=Strict` (the cookie is never sent on a
 /// request started by another site, which with the CSRF tokens stops cross-site forgery), and
 /// `Secure` as the options say.
-fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+pub(crate) fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"

@@ -35,6 +35,7 @@ mod dashboards;
 mod decisions;
 mod demo;
 mod directory_search;
+mod engage;
 mod error;
 mod oruk;
 mod pages;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))
         .merge(decisions::routes())
+        .merge(engage::routes())
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))

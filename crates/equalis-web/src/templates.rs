@@ -88,6 +88,38 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "directory/search/service.html",
             include_str!("../templates/directory/search/service.html"),
         ),
+        (
+            "engage/index.html",
+            include_str!("../templates/engage/index.html"),
+        ),
+        (
+            "engage/project_form.html",
+            include_str!("../templates/engage/project_form.html"),
+        ),
+        (
+            "engage/project.html",
+            include_str!("../templates/engage/project.html"),
+        ),
+        (
+            "engage/monitoring.html",
+            include_str!("../templates/engage/monitoring.html"),
+        ),
+        (
+            "engage/survey.html",
+            include_str!("../templates/engage/survey.html"),
+        ),
+        (
+            "engage/moderation.html",
+            include_str!("../templates/engage/moderation.html"),
+        ),
+        (
+            "engage/heard.html",
+            include_str!("../templates/engage/heard.html"),
+        ),
+        (
+            "engage/limit.html",
+            include_str!("../templates/engage/limit.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -9,6 +9,7 @@ mod dashboards;
 mod decisions;
 mod directory_search;
 mod disclosure;
+mod engage;
 mod fixture;
 mod oruk;
 mod pages;

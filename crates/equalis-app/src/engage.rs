@@ -1,0 +1,146 @@
+//! Engagement's use cases that need the reference data: where a participant's home area is
+//! (its IMD quintile and place), whether a footprint is a known ICB, and **who is heard** — a
+//! project's participants by each monitoring characteristic against the footprint's residents,
+//! published through `equalis-disclosure` (`equalis_engage::who_is_heard`).
+//!
+//! The population of each characteristic comes from `equalis-refdata`'s footprint counts:
+//! age bands and places (local authority districts) and IMD quintiles count residents aged 16
+//! and over (ONS mid-2020, as the monitoring asks people of 16 and over), ethnic groups all usual
+//! residents (Census 2021 TS021 is not by age), sex the Census 2021 share of England and Wales.
+//! Disability, caring, sexual orientation and the PLUS groups have no shipped population: they
+//! are counted, not compared.
+
+use equalis_disclosure::Nhsd2018;
+use equalis_engage::MonitoringAnswers;
+use equalis_engage::heard::{CharacteristicCounts, Population, WhoIsHeard};
+use equalis_engage::monitoring::{AGE_BANDS, tally};
+use equalis_refdata::{Feature, PlaceLevel, RefData};
+use equalis_vocab::{IodEdition, LsoaCode};
+
+/// The youngest age the monitoring asks about (and the population counts).
+const MIN_AGE: u8 = 16;
+
+/// An ICB's ODS code from its ODS or ONS code, or `NotFound` naming a few valid ones.
+pub fn footprint(code: &str) -> crate::Result<String> {
+    let r = RefData::get();
+    r.icb(code.trim()).map(|i| i.code.clone()).ok_or_else(|| {
+        let some: Vec<String> = r
+            .icbs()
+            .iter()
+            .take(5)
+            .map(|i| format!("{} ({})", i.code, i.name))
+            .collect();
+        crate::Error::not_found(format!(
+            "unknown ICB `{}`: give an ICB's ODS code (such as {}) or ONS code (E54…)",
+            code.trim(),
+            some.join(", ")
+        ))
+    })
+}
+
+/// The IMD 2025 national quintile (1 = most deprived) and local authority district of an
+/// LSOA 2021 code, or `None` when the reference data does not know it.
+pub fn resolve_area(lsoa: &str) -> Option<(u8, String)> {
+    let code = LsoaCode::parse(lsoa).ok()?;
+    let r = RefData::get();
+    let geo = r.geo2021().get(&code)?;
+    let imd = r.imd_table(IodEdition::Iod2025).get(&code)?;
+    Some((imd.decile.get().div_ceil(2), geo.la_name.clone()))
+}
+
+/// The footprint's residents by a characteristic, when equalis ships them.
+fn population(icb: &str, key: &str) -> Option<Population> {
+    let feature = match key {
+        "age_band" => Feature::AgeBand(AGE_BANDS.to_vec()),
+        "sex" => Feature::Sex,
+        "ethnic_group" => Feature::EthnicGroup,
+        "imd_quintile" => Feature::ImdQuintile,
+        "place" => Feature::Place(PlaceLevel::LocalAuthority),
+        _ => return None,
+    };
+    let counts = RefData::get().footprint_counts(icb, &feature, MIN_AGE)?;
+    Some(Population {
+        groups: counts.values,
+        source: counts.source.to_owned(),
+    })
+}
+
+/// Who is heard among `participants` people (of whom `answers` gave monitoring answers),
+/// against the residents of the ICB `icb`, in the published view.
+pub fn who_is_heard(
+    icb: &str,
+    participants: u64,
+    answers: &[MonitoringAnswers],
+) -> crate::Result<WhoIsHeard> {
+    let icb = footprint(icb)?;
+    let mut counts: Vec<CharacteristicCounts> = tally(answers);
+    let unanswered = participants.saturating_sub(answers.len() as u64);
+    for c in &mut counts {
+        c.not_stated += unanswered;
+        c.population = population(&icb, &c.key);
+    }
+    Ok(equalis_engage::who_is_heard(
+        &Nhsd2018::default(),
+        participants,
+        &counts,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use equalis_disclosure::Cell;
+
+    #[test]
+    fn areas_resolve_to_quintile_and_place() {
+        // An LSOA of the reference data: whichever is first in Leicester's ICB.
+        let r = RefData::get();
+        let g = r
+            .lsoas_in_icb("QK1")
+            .into_iter()
+            .next()
+            .expect("QK1 has LSOAs");
+        let (q, place) = resolve_area(g.lsoa21.as_str()).unwrap();
+        assert!((1..=5).contains(&q));
+        assert_eq!(place, g.la_name);
+        assert!(resolve_area("E01999999").is_none());
+        assert!(resolve_area("nonsense").is_none());
+    }
+
+    #[test]
+    fn unknown_footprints_are_named() {
+        let e = footprint("XYZ").unwrap_err();
+        assert!(e.to_string().contains("unknown ICB `XYZ`"), "{e}");
+        assert_eq!(footprint("QK1").unwrap(), "QK1");
+    }
+
+    #[test]
+    fn who_is_heard_compares_with_the_footprint() {
+        let a = |band: &str| MonitoringAnswers {
+            age_band: Some(band.into()),
+            ..Default::default()
+        };
+        let mut answers: Vec<MonitoringAnswers> = (0..60).map(|_| a("65-74")).collect();
+        answers.extend((0..40).map(|_| a("25-34")));
+        let h = who_is_heard("QK1", 110, &answers).unwrap();
+        let age = &h.characteristics[0];
+        assert_eq!(age.key, "age_band");
+        assert_eq!(
+            age.not_stated.get(),
+            &Cell::Count(10),
+            "unanswered count as not stated"
+        );
+        assert_eq!(age.groups.len(), 7);
+        // Nobody of 16-24 took part: under-heard; 65-74 at 60% is over-heard.
+        assert!(age.groups[0].under_heard);
+        assert!(age.groups[5].over_heard);
+        assert!(
+            h.characteristics
+                .iter()
+                .find(|c| c.key == "disability")
+                .unwrap()
+                .source
+                .is_none()
+        );
+    }
+}
