@@ -12,6 +12,7 @@
 
 pub(crate) mod dataset;
 pub mod directory;
+pub mod evidence;
 mod error;
 pub use error::{Error, ErrorKind, Result};
 

@@ -25,6 +25,7 @@
 mod assessment;
 mod dates;
 mod decision;
+pub mod evidence;
 pub mod examples;
 mod field;
 mod grid;
@@ -34,6 +35,7 @@ pub use assessment::{
     Action, Assessment, MIN_JUSTIFICATION_CHARS, Outcome, Screening, action_field,
 };
 pub use dates::parse_date_parts;
+pub use evidence::{Evidence, EvidenceFigure};
 pub use decision::{Decision, Stage, UnknownStage};
 pub use field::{FieldError, FieldErrors, MAX_LINE_CHARS, MAX_TEXT_CHARS};
 pub use grid::{

@@ -23,7 +23,7 @@ mod svg;
 pub mod tables;
 mod waiting;
 
-pub use data::{Head, Table, TableCell, TableRow};
+pub use data::{Head, Table, TableCell, TableRow, group_label};
 pub use indicator::Figure;
 pub use sections::{Block, Chart, Section, SectionFigure};
 pub use waiting::{
