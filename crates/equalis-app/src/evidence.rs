@@ -265,9 +265,24 @@ mod tests {
             row("ethnic_group", "Black", 60.0, 200.0),
             row("local_authority", "Leicester", 300.0, 700.0),
             row("local_authority", "Rutland", 100.0, 300.0),
-            row("ethnic_group x local_authority", "Black x Leicester", 55.0, 150.0),
-            row("ethnic_group x local_authority", "White x Leicester", 245.0, 550.0),
-            row("ethnic_group x local_authority", "Black x Rutland", 5.0, 50.0),
+            row(
+                "ethnic_group x local_authority",
+                "Black x Leicester",
+                55.0,
+                150.0,
+            ),
+            row(
+                "ethnic_group x local_authority",
+                "White x Leicester",
+                245.0,
+                550.0,
+            ),
+            row(
+                "ethnic_group x local_authority",
+                "Black x Rutland",
+                5.0,
+                50.0,
+            ),
         ];
         let mut metadata = Metadata {
             computed_at: "2026-04-01T09:00:00Z".into(),

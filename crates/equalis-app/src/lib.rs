@@ -12,8 +12,8 @@
 
 pub(crate) mod dataset;
 pub mod directory;
-pub mod evidence;
 mod error;
+pub mod evidence;
 pub use error::{Error, ErrorKind, Result};
 
 pub mod output;

@@ -35,8 +35,8 @@ pub use assessment::{
     Action, Assessment, MIN_JUSTIFICATION_CHARS, Outcome, Screening, action_field,
 };
 pub use dates::parse_date_parts;
-pub use evidence::{Evidence, EvidenceFigure};
 pub use decision::{Decision, Stage, UnknownStage};
+pub use evidence::{Evidence, EvidenceFigure};
 pub use field::{FieldError, FieldErrors, MAX_LINE_CHARS, MAX_TEXT_CHARS};
 pub use grid::{
     Dimension, Finding, Impact, PlusGroup, ProtectedKey, Subject, UnknownSubject, grid_field,

@@ -9,9 +9,9 @@
 //! domain's values and back, and show refused answers beside their fields with everything
 //! typed kept. Each form is a plain HTML form of NHS.UK components; no JavaScript is needed.
 //!
-//! No statistic is shown here: the pages hold people's answers, not counts, so nothing
-//! passes `equalis-disclosure` (evidence drawn from the published figures comes later, and
-//! will come from the published view).
+//! The pages hold people's answers, not counts; the one exception, evidence drawn from the
+//! data (`evidence`), copies figures from the published view only, so nothing here passes
+//! `equalis-disclosure` again.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +34,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
 use crate::error::WebError;
+
+mod evidence;
 use crate::state::AppState;
 use crate::templates::{account, render};
 
@@ -51,6 +53,10 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/decisions/{id}/v/{n}/submit", post(submit))
         .route("/decisions/{id}/v/{n}/publish", post(publish))
         .route("/decisions/{id}/v/{n}/sign", get(sign_form).post(sign))
+        .route(
+            "/decisions/{id}/v/{n}/evidence",
+            get(evidence::form).post(evidence::save),
+        )
         .route(
             "/decisions/{id}/v/{n}/{part}",
             get(part_form).post(part_save),
@@ -644,6 +650,11 @@ fn document_view(doc: &Assessment) -> Value {
         grid,
         actions,
         review_due => date_text(doc.review_due),
+        evidence_area => doc.evidence.area,
+        evidence => doc.evidence.figures.iter().map(|f| context! {
+            measure => f.measure, group => f.group, value => f.value, interval => f.interval,
+            period => f.period, data_date => f.data_date,
+        }).collect::<Vec<_>>(),
     }
 }
 

@@ -80,6 +80,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "decisions/sign.html",
             include_str!("../templates/decisions/sign.html"),
         ),
+        (
+            "decisions/evidence.html",
+            include_str!("../templates/decisions/evidence.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.
