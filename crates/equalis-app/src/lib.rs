@@ -19,6 +19,7 @@ pub use error::{Error, ErrorKind, Result};
 pub mod output;
 pub mod outreach;
 pub mod panel;
+pub mod pdf;
 pub mod results;
 pub mod stats;
 #[cfg(feature = "testing")]

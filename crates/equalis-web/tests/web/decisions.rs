@@ -290,7 +290,7 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
             &form(&token, &grid_answers()),
         )
         .await;
-    assert_eq!(change.status, StatusCode::BAD_REQUEST, "{}", change.body);
+    assert_eq!(change.status, StatusCode::CONFLICT, "{}", change.body);
     assert!(change.body.contains("cannot be changed"));
 
     // Still not public until published.
@@ -363,14 +363,45 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SUBMITTED, user(Role::EdiLead)),
+        (action::ASSESSMENT_REFUSED, user(Role::EdiLead)),
         (action::ASSESSMENT_SIGNED, user(Role::Reviewer)),
+        (action::ASSESSMENT_REFUSED, user(Role::Analyst)),
+        (action::ASSESSMENT_REFUSED, "anonymous".to_owned()),
         (action::ASSESSMENT_PUBLISHED, user(Role::Analyst)),
         (action::ASSESSMENT_STARTED, user(Role::Analyst)),
+        (action::ASSESSMENT_REFUSED, "anonymous".to_owned()),
     ]
     .into_iter()
     .map(|(a, u)| (a.to_owned(), u))
     .collect();
     assert_eq!(steps, want);
+    // Each refusal says what was tried and why.
+    let refusals: Vec<String> = entries
+        .iter()
+        .filter(|e| e.action == action::ASSESSMENT_REFUSED)
+        .map(|e| e.detail.to_string())
+        .collect();
+    assert!(
+        refusals[0].contains("assessment.signed") && refusals[0].contains("cannot sign it off"),
+        "{}",
+        refusals[0]
+    );
+    assert!(
+        refusals[1].contains("assessment.saved") && refusals[1].contains("cannot be changed"),
+        "{}",
+        refusals[1]
+    );
+    assert!(
+        refusals[2].contains("\"read\"")
+            && refusals[2].contains("version 1 is signed off, not published"),
+        "{}",
+        refusals[2]
+    );
+    assert!(
+        refusals[3].contains("version 2 is draft, not published"),
+        "{}",
+        refusals[3]
+    );
     assert_eq!(
         app.store.verify_audit().await.expect("verify").problem,
         None
@@ -782,4 +813,48 @@ async fn evidence_from_the_published_data_is_frozen_when_signed() {
     );
     let v1 = app.get("/decisions/1/v/1", &author.who).await;
     assert!(v1.body.contains("30.0%") && !v1.body.contains("50.0%"));
+
+    // The published version as a tagged PDF, to anyone; a draft has none.
+    check_pdf(
+        &app,
+        "/decisions/1/v/1.pdf",
+        "Shift patterns at the Glenfield wards",
+    )
+    .await;
+    let draft = app.get("/decisions/1/v/2.pdf", &author.who).await;
+    assert_eq!(draft.status, StatusCode::NOT_FOUND);
+}
+
+/// Fetches `path` as the public and checks it is a tagged PDF holding `text`. Without
+/// Chromium the server answers 503 saying so; with EQUALIS_REQUIRE_BROWSER=1 (CI) that fails.
+async fn check_pdf(app: &App, path: &str, text: &str) {
+    let require = std::env::var_os("EQUALIS_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+    let chromium = equalis_app::pdf::PdfOptions::from_env().chromium;
+    let reply = app.get(path, &Who::Anonymous).await;
+    if !chromium.is_file() && !require {
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(reply.body.contains("Chromium"));
+        return;
+    }
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let bytes = reply.bytes;
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("a.pdf");
+    std::fs::write(&file, &bytes).expect("written");
+    let run = |cmd: &str, args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (poppler-utils) is needed to check PDFs: {e}"))
+    };
+    let info = run("pdfinfo", &[file.as_os_str()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.trim_end().ends_with("yes")),
+        "{info}"
+    );
+    let words = run("pdftotext", &[file.as_os_str(), std::ffi::OsStr::new("-")]);
+    assert!(String::from_utf8_lossy(&words.stdout).contains(text));
 }
