@@ -16,11 +16,13 @@ pub mod directory;
 pub mod directory_search;
 pub mod engage;
 mod error;
+pub mod evidence;
 pub use error::{Error, ErrorKind, Result};
 
 pub mod output;
 pub mod outreach;
 pub mod panel;
+pub mod pdf;
 pub mod results;
 pub mod stats;
 #[cfg(feature = "testing")]

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::dates;
+use crate::evidence::Evidence;
 use crate::field::{self, FieldErrors};
 use crate::grid::{Dimension, Finding, Impact, Subject, grid_field};
 
@@ -90,6 +91,9 @@ pub struct Assessment {
     /// When the assessment must be looked at again.
     #[serde(with = "dates::opt_date")]
     pub review_due: Option<Date>,
+    /// The published figures relied on (absent in documents stored before evidence).
+    #[serde(default, skip_serializing_if = "Evidence::is_empty")]
+    pub evidence: Evidence,
 }
 
 impl Assessment {
@@ -130,6 +134,9 @@ impl Assessment {
         if self.review_due != new.review_due {
             changed.push("review_due".to_string());
         }
+        if self.evidence != new.evidence {
+            changed.push("evidence".to_string());
+        }
         changed
     }
 
@@ -165,6 +172,7 @@ impl Assessment {
                 "the action's owner",
             );
         }
+        self.evidence.check(&mut e);
         e
     }
 

@@ -51,5 +51,6 @@ pub fn opening_hours(action_due: Date, review_due: Date) -> Assessment {
             due: Some(action_due),
         }],
         review_due: Some(review_due),
+        evidence: Default::default(),
     }
 }

@@ -25,6 +25,7 @@
 mod assessment;
 mod dates;
 mod decision;
+pub mod evidence;
 pub mod examples;
 mod field;
 mod grid;
@@ -35,6 +36,7 @@ pub use assessment::{
 };
 pub use dates::parse_date_parts;
 pub use decision::{Decision, Stage, UnknownStage};
+pub use evidence::{Evidence, EvidenceFigure};
 pub use field::{FieldError, FieldErrors, MAX_LINE_CHARS, MAX_TEXT_CHARS};
 pub use grid::{
     Dimension, Finding, Impact, PlusGroup, ProtectedKey, Subject, UnknownSubject, grid_field,

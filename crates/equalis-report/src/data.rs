@@ -221,7 +221,7 @@ pub(crate) fn breakdown_noun(breakdown: &str) -> String {
 }
 
 /// A group as a chart or table shows it: deprivation groups say which end is which.
-pub(crate) fn group_label(breakdown: &str, group: &str) -> String {
+pub fn group_label(breakdown: &str, group: &str) -> String {
     let last = match breakdown {
         "imd_quintile" => "5",
         "imd_decile" => "10",

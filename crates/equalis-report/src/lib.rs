@@ -24,7 +24,7 @@ mod svg;
 pub mod tables;
 mod waiting;
 
-pub use data::{Head, Table, TableCell, TableRow};
+pub use data::{Head, Table, TableCell, TableRow, group_label};
 pub use document::{Document, Part, STYLE_CSS, render_document};
 pub use indicator::Figure;
 pub use sections::{Block, Chart, Section, SectionFigure};

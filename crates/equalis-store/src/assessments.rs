@@ -687,6 +687,27 @@ impl Store {
         .await
     }
 
+    /// Records a refused attempt on decision `decision_id` in the audit log: by `by` (`None`:
+    /// someone not signed in), what was `attempted` (an audit action's name, or `read`), and
+    /// `why`. The due-regard trail shows what was tried and stopped, not only what happened.
+    pub async fn record_refusal(
+        &self,
+        by: Option<&User>,
+        decision_id: i64,
+        attempted: &str,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        let actor = by.map_or(Actor::Anonymous(None), |u| Actor::User(u.email.clone()));
+        self.record(
+            &actor,
+            action::ASSESSMENT_REFUSED,
+            &subject(decision_id),
+            json!({ "attempted": attempted, "reason": why }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Loads the newest version of the decision's assessment, which must be `number` (so no
     /// one acts on a version they are not looking at), lets `op` change it under the rules,
     /// and writes it with its audit entry in one transaction. `op` returns the entry's
@@ -728,7 +749,26 @@ impl Store {
             });
         }
         let from = stored.version.status();
-        let Some(mut detail) = op(&mut stored.version, &who, now, today(now))? else {
+        let outcome = match op(&mut stored.version, &who, now, today(now)) {
+            Ok(o) => o,
+            Err(AssessError::Refused(r)) => {
+                // Refused by the rules: the change is dropped, and the attempt recorded in
+                // an audit entry of its own.
+                drop(tx);
+                let why = r.to_string();
+                let why = why.lines().next().unwrap_or_default();
+                self.record_refusal(
+                    Some(by),
+                    decision_id,
+                    what,
+                    &format!("version {number}: {why}"),
+                )
+                .await?;
+                return Err(AssessError::Refused(r).into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let Some(mut detail) = outcome else {
             return Ok(stored);
         };
         let d = derived(&stored.version)?;

@@ -137,6 +137,9 @@ pub mod action {
     pub const ASSESSMENT_SIGNED: &str = "assessment.signed";
     /// A signed version published.
     pub const ASSESSMENT_PUBLISHED: &str = "assessment.published";
+    /// An attempt on a decision or its assessment refused (who, what was tried, why): a
+    /// reviewer signing their own, a signed version changed, the public reading a draft.
+    pub const ASSESSMENT_REFUSED: &str = "assessment.refused";
 }
 
 /// One entry of the log, as stored.

@@ -9,9 +9,9 @@
 //! domain's values and back, and show refused answers beside their fields with everything
 //! typed kept. Each form is a plain HTML form of NHS.UK components; no JavaScript is needed.
 //!
-//! No statistic is shown here: the pages hold people's answers, not counts, so nothing
-//! passes `equalis-disclosure` (evidence drawn from the published figures comes later, and
-//! will come from the published view).
+//! The pages hold people's answers, not counts; the one exception, evidence drawn from the
+//! data (`evidence`), copies figures from the published view only, so nothing here passes
+//! `equalis-disclosure` again.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +34,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
 use crate::error::WebError;
+
+mod evidence;
 use crate::state::AppState;
 use crate::templates::{account, render};
 
@@ -51,6 +53,10 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/decisions/{id}/v/{n}/submit", post(submit))
         .route("/decisions/{id}/v/{n}/publish", post(publish))
         .route("/decisions/{id}/v/{n}/sign", get(sign_form).post(sign))
+        .route(
+            "/decisions/{id}/v/{n}/evidence",
+            get(evidence::form).post(evidence::save),
+        )
         .route(
             "/decisions/{id}/v/{n}/{part}",
             get(part_form).post(part_save),
@@ -644,6 +650,11 @@ fn document_view(doc: &Assessment) -> Value {
         grid,
         actions,
         review_due => date_text(doc.review_due),
+        evidence_area => doc.evidence.area,
+        evidence => doc.evidence.figures.iter().map(|f| context! {
+            measure => f.measure, group => f.group, value => f.value, interval => f.interval,
+            period => f.period, data_date => f.data_date,
+        }).collect::<Vec<_>>(),
     }
 }
 
@@ -732,6 +743,21 @@ pub(crate) async fn show(
             .rev()
             .find(|v| v.version.status() == Status::Published)
         else {
+            if let Some(latest) = versions.last() {
+                state
+                    .store()
+                    .record_refusal(
+                        None,
+                        id,
+                        "read",
+                        &format!(
+                            "version {} is {}, not published: the public read published versions only",
+                            latest.version.number(),
+                            latest.version.status().label().to_lowercase()
+                        ),
+                    )
+                    .await?;
+            }
             return Err(WebError::SignInRequired {
                 next: uri.to_string(),
             });
@@ -767,26 +793,101 @@ fn public_page(viewer: &Viewer, d: &StoredDecision, v: &StoredVersion) -> Result
     )
 }
 
-/// `GET /decisions/{id}/v/{n}`: one version read-only (the public: published ones only).
+/// `GET /decisions/{id}/v/{n}`: one version read-only (the public: published ones only);
+/// `GET /decisions/{id}/v/{n}.pdf`: a published version as a tagged PDF, to anyone.
 pub(crate) async fn show_version(
     State(state): State<AppState>,
     viewer: Viewer,
     uri: Uri,
     Path((id, n)): Path<(String, String)>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
+    let (n, pdf) = match n.strip_suffix(".pdf") {
+        Some(n) => (n.to_owned(), true),
+        None => (n, false),
+    };
     let (id, n) = (parse_id(&id)?, parse_version(&n)?);
     let v = state.store().assessment_version(id, n).await?;
     let public_ok = v
         .as_ref()
         .is_some_and(|v| v.version.status() == Status::Published);
     if viewer.user.is_none() && !public_ok {
+        if let Some(v) = &v {
+            state
+                .store()
+                .record_refusal(
+                    None,
+                    id,
+                    "read",
+                    &format!(
+                        "version {n} is {}, not published: the public read published versions only",
+                        v.version.status().label().to_lowercase()
+                    ),
+                )
+                .await?;
+        }
         return Err(WebError::SignInRequired {
             next: uri.to_string(),
         });
     }
     let v = v.ok_or_else(|| not_found(format!("Decision {id} has no assessment version {n}.")))?;
     let d = load_decision(&state, id).await?;
-    public_page(&viewer, &d, &v).map(Html)
+    if pdf {
+        if !public_ok {
+            return Err(not_found(format!(
+                "Version {n} of decision {id} is not published; only a published assessment has a PDF."
+            )));
+        }
+        return pdf_response(&d, &v).await;
+    }
+    public_page(&viewer, &d, &v).map(|b| html(StatusCode::OK, b))
+}
+
+/// The published version `v` printed to a tagged PDF by Chromium (`equalis_app::pdf`) on a
+/// blocking thread; 503 with the reason when Chromium is not installed.
+async fn pdf_response(d: &StoredDecision, v: &StoredVersion) -> Result<Response, WebError> {
+    let page = render(
+        "decisions/print.html",
+        context! {
+            title => format!("Equality and health inequalities impact assessment: {}", d.decision.title),
+            d => context! {
+                id => d.id,
+                title => d.decision.title,
+                summary => d.decision.summary,
+                owner => d.decision.owner,
+                organisation => d.decision.organisation,
+                stage => d.decision.stage.label(),
+            },
+            v => version_view(v),
+        },
+    )?;
+    let options = equalis_app::pdf::PdfOptions::from_env();
+    let printed =
+        tokio::task::spawn_blocking(move || equalis_app::pdf::html_to_pdf(&page, &options))
+            .await
+            .map_err(WebError::internal)?;
+    let bytes = match printed {
+        Ok(b) => b,
+        Err(e @ equalis_app::pdf::PdfError::ChromiumMissing(_)) => {
+            tracing::error!("{e}");
+            return Err(WebError::UnavailableBecause(format!(
+                "The PDF cannot be made on this server: {e}. The assessment can be read on its web page."
+            )));
+        }
+        Err(e) => return Err(WebError::internal(e)),
+    };
+    let name = format!(
+        "attachment; filename=\"decision-{}-v{}.pdf\"",
+        d.id,
+        v.version.number()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `POST /decisions/{id}/assessment`: starts version 1, or a new draft from the signed one.

@@ -32,6 +32,12 @@ pub(crate) enum WebError {
     MethodNotAllowed,
     /// The store cannot be used now.
     Unavailable,
+    /// Something the request needs is not available on this server (Chromium, for a PDF),
+    /// and what to do about it.
+    UnavailableBecause(String),
+    /// The request conflicts with the state of what it acts on (a signed version changed, a
+    /// version that is not the newest acted on).
+    Conflict(String),
     /// A fault in equalis or its files; the detail is logged, not shown.
     Internal,
 }
@@ -50,7 +56,10 @@ impl WebError {
             WebError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
             WebError::Forbidden(_) | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Unavailable | WebError::UnavailableBecause(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,7 +73,10 @@ impl WebError {
             WebError::Forbidden(_) => "You do not have access to this page",
             WebError::Csrf => "The form could not be accepted",
             WebError::MethodNotAllowed => "This address does not accept that request",
-            WebError::Unavailable => "Sorry, the service is unavailable",
+            WebError::Unavailable | WebError::UnavailableBecause(_) => {
+                "Sorry, the service is unavailable"
+            }
+            WebError::Conflict(_) => "This cannot be done now",
             WebError::Internal => "Sorry, there is a problem with the service",
         }
     }
@@ -73,7 +85,10 @@ impl WebError {
     pub(crate) fn message(&self) -> String {
         match self {
             WebError::NotFound { what, .. } => what.clone(),
-            WebError::BadRequest(m) | WebError::Forbidden(m) => m.clone(),
+            WebError::BadRequest(m)
+            | WebError::Forbidden(m)
+            | WebError::UnavailableBecause(m)
+            | WebError::Conflict(m) => m.clone(),
             WebError::SignInRequired { .. } => {
                 "Sign in to see this page, or use an API token.".to_owned()
             }
@@ -132,7 +147,8 @@ impl From<equalis_store::StoreError> for WebError {
         // message.
         let message = e.to_string().lines().next().unwrap_or_default().to_owned();
         match e.kind() {
-            ErrorKind::Request | ErrorKind::Conflict => WebError::BadRequest(message),
+            ErrorKind::Request => WebError::BadRequest(message),
+            ErrorKind::Conflict => WebError::Conflict(message),
             ErrorKind::Forbidden => WebError::Forbidden(message),
             ErrorKind::NotFound => WebError::NotFound {
                 what: message,

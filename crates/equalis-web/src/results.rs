@@ -205,6 +205,11 @@ impl Snapshot {
         self.published.get(id).map_or(&[], Vec::as_slice)
     }
 
+    /// Every indicator's published rows, by indicator id.
+    pub fn published_all(&self) -> &BTreeMap<String, Vec<PublishedRow>> {
+        &self.published
+    }
+
     /// An indicator's unsuppressed rows for `user`, after writing the audit entry that says
     /// who saw what (`detail`). Refused to any role but analyst and admin.
     pub async fn analyst_rows(

@@ -120,6 +120,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "engage/limit.html",
             include_str!("../templates/engage/limit.html"),
         ),
+        (
+            "decisions/evidence.html",
+            include_str!("../templates/decisions/evidence.html"),
+        ),
+        (
+            "decisions/print.html",
+            include_str!("../templates/decisions/print.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -99,6 +99,8 @@ pub(crate) struct Listing {
 pub(crate) struct Built {
     docs: Kept<Document>,
     lists: Kept<Listing>,
+    /// The ICS's headline figures (for impact assessments' evidence), by dataset versions.
+    headlines: Kept<Option<equalis_app::workforce::Headlines>>,
 }
 
 #[derive(Debug)]
@@ -325,6 +327,23 @@ fn listing(state: &AppState, ws: &Workspace) -> Result<(String, Arc<Listing>), W
         })
     })?;
     Ok((versions, listing))
+}
+
+/// The whole ICS's published headline workforce figures (relative likelihoods and pay gaps)
+/// of the current staff data, built once per dataset versions; `None` without staff data.
+pub(crate) async fn headlines(
+    state: &AppState,
+) -> Result<Arc<Option<equalis_app::workforce::Headlines>>, WebError> {
+    let kept = state.clone();
+    with_workspace(state, move |ws| {
+        let versions = equalis_app::workforce::data_versions(ws)
+            .map_err(|e| app_error(e, "", Vec::new()))?
+            .join(",");
+        kept.workforce().headlines.get_or_make(&versions, || {
+            equalis_app::workforce::headlines(ws).map_err(|e| app_error(e, "", Vec::new()))
+        })
+    })
+    .await
 }
 
 /// A built return and what its page shows besides.

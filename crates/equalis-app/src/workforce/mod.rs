@@ -34,7 +34,7 @@ mod trend;
 
 pub use load::choose_icb;
 pub use render::{Publisher, Report, ValJson, View};
-pub use sections::report_sections;
+pub use sections::{Headlines, headlines, report_sections};
 
 use crate::error::{invalid, not_found};
 use anyhow::{Context, anyhow};

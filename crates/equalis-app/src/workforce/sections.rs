@@ -88,42 +88,7 @@ fn section(
     }
     let (wres, _, w) = super::wres_with_trend(p, data, scope, date)?;
     let (wdes, _, d) = super::wdes_with_trend(p, data, scope, date)?;
-    let mut glance = Sheet::new(
-        "Relative likelihoods",
-        format!("Relative likelihoods at {date}"),
-        &["Measure", "Relative likelihood", "Against 0.80 to 1.25"],
-    );
-    let likelihood = |c: &RateComparison| (*c, rate_people(c));
-    for (label, read) in [
-        (
-            "WRES 2: White vs BME appointed from shortlisting",
-            w.indicator2.as_ref().map(|i| likelihood(&i.comparison)),
-        ),
-        (
-            "WRES 3: BME vs White entering formal disciplinary",
-            w.indicator3
-                .as_ref()
-                .map(|i| (i.comparison, wres3_people(i))),
-        ),
-        (
-            "WRES 4: White vs BME accessing non-mandatory training",
-            w.indicator4.as_ref().map(|i| likelihood(&i.comparison)),
-        ),
-        (
-            "WDES 2: non-disabled vs Disabled appointed from shortlisting",
-            d.metric2.as_ref().map(|m| likelihood(&m.comparison)),
-        ),
-        (
-            "WDES 3: Disabled vs non-disabled entering formal capability",
-            d.metric3.as_ref().map(|m| (m.comparison, wdes3_people(m))),
-        ),
-    ] {
-        let [rl, assessment] = match read {
-            Ok((c, people)) => likelihood_cells(p, &c, people),
-            Err(n) => [Val::Undefined(n.reason()), Val::Undefined(n.reason())],
-        };
-        glance.row(vec![Val::text(label), rl, assessment]);
-    }
+    let glance = glance_sheet(p, date, &w, &d);
     blocks.push(Block {
         part: Some("At a glance".to_owned()),
         sheet: glance,
@@ -186,6 +151,95 @@ fn section(
         facts,
         blocks,
     })
+}
+
+/// The relative likelihoods at a glance (WRES 2-4, WDES 2-3) of one scope's returns.
+fn glance_sheet(
+    p: &Publisher,
+    date: jiff::civil::Date,
+    w: &equalis_workforce::wres::WresReport,
+    d: &equalis_workforce::wdes::WdesReport,
+) -> Sheet {
+    let mut glance = Sheet::new(
+        "Relative likelihoods",
+        format!("Relative likelihoods at {date}"),
+        &["Measure", "Relative likelihood", "Against 0.80 to 1.25"],
+    );
+    let likelihood = |c: &RateComparison| (*c, rate_people(c));
+    for (label, read) in [
+        (
+            "WRES 2: White vs BME appointed from shortlisting",
+            w.indicator2.as_ref().map(|i| likelihood(&i.comparison)),
+        ),
+        (
+            "WRES 3: BME vs White entering formal disciplinary",
+            w.indicator3
+                .as_ref()
+                .map(|i| (i.comparison, wres3_people(i))),
+        ),
+        (
+            "WRES 4: White vs BME accessing non-mandatory training",
+            w.indicator4.as_ref().map(|i| likelihood(&i.comparison)),
+        ),
+        (
+            "WDES 2: non-disabled vs Disabled appointed from shortlisting",
+            d.metric2.as_ref().map(|m| likelihood(&m.comparison)),
+        ),
+        (
+            "WDES 3: Disabled vs non-disabled entering formal capability",
+            d.metric3.as_ref().map(|m| (m.comparison, wdes3_people(m))),
+        ),
+    ] {
+        let [rl, assessment] = match read {
+            Ok((c, people)) => likelihood_cells(p, &c, people),
+            Err(n) => [Val::Undefined(n.reason()), Val::Undefined(n.reason())],
+        };
+        glance.row(vec![Val::text(label), rl, assessment]);
+    }
+    glance
+}
+
+/// The headline figures of the whole ICS's published workforce returns at the latest
+/// 31 March snapshot: the relative likelihoods at a glance (WRES 2-4, WDES 2-3) and the
+/// three pay gaps (mean and median, by group). What an impact assessment of a staff-facing
+/// proposal relies on; published by the same [`Publisher`] as the returns.
+#[derive(Debug, Clone)]
+pub struct Headlines {
+    /// The snapshot date.
+    pub date: jiff::civil::Date,
+    /// The sheets, each row named by its first cell.
+    pub sheets: Vec<Sheet>,
+}
+
+/// The [`Headlines`] of the workspace's staff data, or `None` without a `staff` dataset or an
+/// annual snapshot.
+pub fn headlines(ws: &Workspace) -> crate::Result<Option<Headlines>> {
+    headlines_any(ws).map_err(crate::Error::from)
+}
+fn headlines_any(ws: &Workspace) -> anyhow::Result<Option<Headlines>> {
+    if ws.current("staff")?.is_none() {
+        return Ok(None);
+    }
+    let data =
+        Workforce::new(load::load(ws, &load::ALL_DATASETS)?).context("invalid workforce data")?;
+    let Some(date) = annual_snapshots(&data).last().copied() else {
+        return Ok(None);
+    };
+    let p = Publisher::new();
+    let scope = Scope::Ics;
+    let w = equalis_workforce::wres::wres(&data, &scope, date)?;
+    let d = equalis_workforce::wdes::wdes(&data, &scope, date)?;
+    let mut sheets = vec![glance_sheet(&p, date, &w, &d)];
+    for by in [By::Sex, By::Ethnicity, By::Disability] {
+        let (report, _) = super::pay_gap_report(&p, &data, &scope, date, by)?;
+        sheets.extend(
+            report
+                .sheets
+                .into_iter()
+                .filter(|s| s.name.ends_with(" gaps")),
+        );
+    }
+    Ok(Some(Headlines { date, sheets }))
 }
 
 /// Adds a return's sheets as blocks under one part, charting the sheets named in `charts`.

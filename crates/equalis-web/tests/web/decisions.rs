@@ -290,7 +290,7 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
             &form(&token, &grid_answers()),
         )
         .await;
-    assert_eq!(change.status, StatusCode::BAD_REQUEST, "{}", change.body);
+    assert_eq!(change.status, StatusCode::CONFLICT, "{}", change.body);
     assert!(change.body.contains("cannot be changed"));
 
     // Still not public until published.
@@ -363,14 +363,45 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SUBMITTED, user(Role::EdiLead)),
+        (action::ASSESSMENT_REFUSED, user(Role::EdiLead)),
         (action::ASSESSMENT_SIGNED, user(Role::Reviewer)),
+        (action::ASSESSMENT_REFUSED, user(Role::Analyst)),
+        (action::ASSESSMENT_REFUSED, "anonymous".to_owned()),
         (action::ASSESSMENT_PUBLISHED, user(Role::Analyst)),
         (action::ASSESSMENT_STARTED, user(Role::Analyst)),
+        (action::ASSESSMENT_REFUSED, "anonymous".to_owned()),
     ]
     .into_iter()
     .map(|(a, u)| (a.to_owned(), u))
     .collect();
     assert_eq!(steps, want);
+    // Each refusal says what was tried and why.
+    let refusals: Vec<String> = entries
+        .iter()
+        .filter(|e| e.action == action::ASSESSMENT_REFUSED)
+        .map(|e| e.detail.to_string())
+        .collect();
+    assert!(
+        refusals[0].contains("assessment.signed") && refusals[0].contains("cannot sign it off"),
+        "{}",
+        refusals[0]
+    );
+    assert!(
+        refusals[1].contains("assessment.saved") && refusals[1].contains("cannot be changed"),
+        "{}",
+        refusals[1]
+    );
+    assert!(
+        refusals[2].contains("\"read\"")
+            && refusals[2].contains("version 1 is signed off, not published"),
+        "{}",
+        refusals[2]
+    );
+    assert!(
+        refusals[3].contains("version 2 is draft, not published"),
+        "{}",
+        refusals[3]
+    );
     assert_eq!(
         app.store.verify_audit().await.expect("verify").problem,
         None
@@ -563,4 +594,267 @@ async fn the_index_filters_and_its_csv_keeps_the_filters() {
     // The public see neither (nothing is published).
     let page = app.get("/decisions", &Who::Anonymous).await;
     assert!(page.body.contains("No decisions match."));
+}
+
+/// The `value` of the first checkbox whose value starts with `prefix`.
+fn figure_key(page: &str, prefix: &str) -> String {
+    let marker = format!("name=\"figure\" type=\"checkbox\" value=\"{prefix}");
+    let start = page.find(&marker).expect("a figure") + marker.len() - prefix.len();
+    let end = start + page[start..].find('"').expect("end of value");
+    page[start..end].to_owned()
+}
+
+/// An attribute's text as typed: minijinja's escapes undone.
+fn unescape(s: &str) -> String {
+    s.replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn evidence_from_the_published_data_is_frozen_when_signed() {
+    let app = App::with_workforce(false).await;
+    let author = Session {
+        app: &app,
+        who: app.as_role(Role::EdiLead).await,
+    };
+    let decision = pairs(&[
+        ("title", "Shift patterns at the Glenfield wards"),
+        ("summary", "Move ward staff to 12-hour shifts"),
+        ("owner", "Chief nurse"),
+        ("organisation", "RWE"),
+        ("stage", "design"),
+    ]);
+    author.post("/decisions/new", "/decisions", &decision).await;
+    author
+        .post("/decisions/1", "/decisions/1/assessment", &[])
+        .await;
+    let page = app.get("/decisions/1/v/1/evidence", &author.who).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("The screening names no groups yet"));
+
+    let screening = pairs(&[
+        ("screening-affects_patients", "yes"),
+        ("screening-affects_staff", "yes"),
+        ("screening-affects_public", "no"),
+        ("screening-groups", "race"),
+        ("screening-groups", "deprivation"),
+        ("screening-groups", "religion_belief"),
+        ("screening-full_assessment", "no"),
+        (
+            "screening-reason",
+            "The same staff on the same wards, on shifts they asked for in the survey",
+        ),
+    ]);
+    author
+        .post(
+            "/decisions/1/v/1/screening",
+            "/decisions/1/v/1/screening",
+            &screening,
+        )
+        .await;
+
+    // The published figures for each group named, with value, interval, period and date.
+    let page = app.get("/decisions/1/v/1/evidence", &author.who).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = &page.body;
+    assert!(
+        body.contains("SMI physical health checks · Ethnic group: Black: <strong>30.0%</strong>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Deprivation quintile (IMD 2025): 1 (most deprived): <strong>38.7%</strong>"),
+        "{body}"
+    );
+    assert!(body.contains("results v1, computed 1 April 2026"));
+    assert!(body.contains("· 2025/26 ·"), "the latest period only");
+    assert!(!body.contains("· 2024/25 ·"), "{body}");
+    assert!(
+        body.contains("equalis holds no data on this characteristic"),
+        "religion"
+    );
+    // Small counts stay withheld: 1 patient in quintile 5 waiting over 52 weeks.
+    assert!(body.contains("Waiting over 52 weeks · Deprivation quintile (IMD 2025): 5 (least deprived): <strong>*</strong>"), "{body}");
+    // Staff-facing: the workforce headline figures.
+    assert!(body.contains("Relative likelihoods"), "{body}");
+    assert!(body.contains("staff snapshot"));
+    let black_attr = figure_key(body, "smi_health_check|2025/26|ethnic_group|Black");
+    let black = unescape(&black_attr);
+    let staff = unescape(&figure_key(body, "workforce|"));
+
+    // A place the results do not break down by is refused.
+    let bad = app
+        .get("/decisions/1/v/1/evidence?area=Atlantis", &author.who)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // A figure not in the published data: refused by field, the ticks kept.
+    let ticks = vec![
+        ("area".to_owned(), String::new()),
+        ("figure".to_owned(), black.clone()),
+        (
+            "figure".to_owned(),
+            "smi_health_check|2025/26|ethnic_group|Martian".to_owned(),
+        ),
+    ];
+    let refused = author
+        .post(
+            "/decisions/1/v/1/evidence",
+            "/decisions/1/v/1/evidence",
+            &ticks,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("href=\"#evidence-figures\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("value=\"{black_attr}\" checked"))
+    );
+
+    let ticks = vec![
+        ("area".to_owned(), String::new()),
+        ("figure".to_owned(), black.clone()),
+        ("figure".to_owned(), staff.clone()),
+    ];
+    let saved = author
+        .post(
+            "/decisions/1/v/1/evidence",
+            "/decisions/1/v/1/evidence",
+            &ticks,
+        )
+        .await;
+    assert_eq!(location(&saved), "/decisions/1", "{}", saved.body);
+    let page = app.get("/decisions/1", &author.who).await;
+    assert!(
+        page.body
+            .contains("<td class=\"nhsuk-table__cell\">30.0%</td>"),
+        "{}",
+        page.body
+    );
+
+    author
+        .post(
+            "/decisions/1/v/1/actions",
+            "/decisions/1/v/1/actions",
+            &pairs(&[
+                ("review_due-day", "1"),
+                ("review_due-month", "1"),
+                ("review_due-year", "2028"),
+            ]),
+        )
+        .await;
+    let submitted = author
+        .post("/decisions/1", "/decisions/1/v/1/submit", &[])
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let reviewer = Session {
+        app: &app,
+        who: app.as_role(Role::Reviewer).await,
+    };
+    let all_brown: Vec<(String, String)> = equalis_assess::BROWN_PRINCIPLES
+        .iter()
+        .map(|(id, _)| ("brown".to_owned(), (*id).to_owned()))
+        .chain([("outcome".to_owned(), "sign".to_owned())])
+        .collect();
+    let signed = reviewer
+        .post("/decisions/1/v/1/sign", "/decisions/1/v/1/sign", &all_brown)
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+    author
+        .post("/decisions/1", "/decisions/1/v/1/publish", &[])
+        .await;
+
+    // A later compute changes the figure; the signed, published assessment keeps the value it
+    // relied on and says when that was computed.
+    crate::fixture::write_results_recomputed(app.dir.path());
+    let public = app.get("/decisions/1", &Who::Anonymous).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        public
+            .body
+            .contains("<td class=\"nhsuk-table__cell\">30.0%</td>"),
+        "{}",
+        public.body
+    );
+    assert!(public.body.contains("results v1, computed 1 April 2026"));
+    assert!(!public.body.contains("50.0%"));
+    assert!(
+        public.body.contains("Relative likelihoods"),
+        "the staff figure too"
+    );
+    // A new version is offered the new figure, still ticked.
+    author
+        .post("/decisions/1", "/decisions/1/assessment", &[])
+        .await;
+    let page = app.get("/decisions/1/v/2/evidence", &author.who).await;
+    assert!(
+        page.body
+            .contains("Ethnic group: Black: <strong>50.0%</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("results v2, computed 1 May 2026"));
+    assert!(
+        page.body
+            .contains(&format!("value=\"{black_attr}\" checked"))
+    );
+    let v1 = app.get("/decisions/1/v/1", &author.who).await;
+    assert!(v1.body.contains("30.0%") && !v1.body.contains("50.0%"));
+
+    // The published version as a tagged PDF, to anyone; a draft has none.
+    check_pdf(
+        &app,
+        "/decisions/1/v/1.pdf",
+        "Shift patterns at the Glenfield wards",
+    )
+    .await;
+    let draft = app.get("/decisions/1/v/2.pdf", &author.who).await;
+    assert_eq!(draft.status, StatusCode::NOT_FOUND);
+}
+
+/// Fetches `path` as the public and checks it is a tagged PDF holding `text`. Without
+/// Chromium the server answers 503 saying so; with EQUALIS_REQUIRE_BROWSER=1 (CI) that fails.
+async fn check_pdf(app: &App, path: &str, text: &str) {
+    let require = std::env::var_os("EQUALIS_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+    let chromium = equalis_app::pdf::PdfOptions::from_env().chromium;
+    let reply = app.get(path, &Who::Anonymous).await;
+    if !chromium.is_file() && !require {
+        assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(reply.body.contains("Chromium"));
+        return;
+    }
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let bytes = reply.bytes;
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("a.pdf");
+    std::fs::write(&file, &bytes).expect("written");
+    let run = |cmd: &str, args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (poppler-utils) is needed to check PDFs: {e}"))
+    };
+    let info = run("pdfinfo", &[file.as_os_str()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.trim_end().ends_with("yes")),
+        "{info}"
+    );
+    let words = run("pdftotext", &[file.as_os_str(), std::ffi::OsStr::new("-")]);
+    assert!(String::from_utf8_lossy(&words.stdout).contains(text));
 }

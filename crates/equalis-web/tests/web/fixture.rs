@@ -535,3 +535,46 @@ pub fn write_workforce(dir: &std::path::Path) -> Vec<String> {
     std::fs::write(&settings, text).expect("settings written");
     orgs
 }
+
+/// A later compute of the SMI indicator with other figures (Black patients 25 of 50 where
+/// [`write_results`] has 15 of 50), committed as the workspace's next results version.
+pub fn write_results_recomputed(dir: &std::path::Path) {
+    let smi = "smi_health_check";
+    let mut rows = vec![proportion(smi, "2025/26", "all", "All", 430.0, 980.0)];
+    for (g, n, d) in [
+        ("White", 355.0, 800.0),
+        ("Asian", 40.0, 110.0),
+        ("Black", 25.0, 50.0),
+        ("Mixed", 5.0, 12.0),
+        ("Other", 5.0, 8.0),
+    ] {
+        rows.push(proportion(smi, "2025/26", "ethnic_group", g, n, d));
+    }
+    let mut indicators = BTreeMap::new();
+    indicators.insert(
+        smi.to_owned(),
+        IndicatorInfo {
+            id: smi.to_owned(),
+            name: "SMI physical health checks".to_owned(),
+            area: "Mental health".to_owned(),
+            description: "A test indicator.".to_owned(),
+            statistic: "proportion".to_owned(),
+            unit: "%".to_owned(),
+            direction: "higher_is_better".to_owned(),
+            target: None,
+            source: "Test data".to_owned(),
+        },
+    );
+    let metadata = Metadata {
+        computed_at: "2026-05-01T09:00:00Z".to_owned(),
+        equalis_version: "0.1.0".to_owned(),
+        iod_edition: "2025".to_owned(),
+        indicators,
+        ..Metadata::default()
+    };
+    let w = ResultsWriter::begin(dir, metadata).expect("writer");
+    w.write_indicators(&rows).expect("indicators");
+    w.write_inequality(&[]).expect("inequality");
+    w.write_spc(&[]).expect("spc");
+    w.commit().expect("commit");
+}

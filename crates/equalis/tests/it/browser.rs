@@ -188,10 +188,27 @@ fn every_decision_page_type_passes_axe() {
             )
             .await
             .unwrap();
-        let answers = equalis_assess::examples::opening_hours(
+        let mut answers = equalis_assess::examples::opening_hours(
             jiff::civil::date(2099, 1, 31),
             jiff::civil::date(2099, 6, 30),
         );
+        // A figure relied on, so the evidence table is on the pages checked.
+        answers
+            .evidence
+            .figures
+            .push(equalis_assess::EvidenceFigure {
+                key: "smi_health_check|2025/26|carer|Yes".into(),
+                source: equalis_assess::evidence::Source::Results,
+                subject: Some(equalis_assess::Subject::Plus(
+                    equalis_assess::PlusGroup::Carers,
+                )),
+                measure: "SMI physical health checks".into(),
+                group: "Carer: Yes".into(),
+                value: "41.2%".into(),
+                interval: "38.0% to 44.5%".into(),
+                period: "2025/26".into(),
+                data_date: "results v1, computed 1 April 2026".into(),
+            });
         for (title, stage) in [
             ("A draft: weekend opening", equalis_assess::Stage::Design),
             (
@@ -250,6 +267,7 @@ fn every_decision_page_type_passes_axe() {
         "/decisions/1/v/1/screening",
         "/decisions/1/v/1/grid?check=1",
         "/decisions/1/v/1/actions",
+        "/decisions/1/v/1/evidence",
         "/decisions/3",
     ]
     .iter()
