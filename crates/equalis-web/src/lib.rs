@@ -34,6 +34,7 @@ mod auth;
 mod dashboards;
 mod decisions;
 mod demo;
+mod directory_edit;
 mod error;
 mod oruk;
 mod pages;
@@ -77,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))
         .merge(decisions::routes())
+        .merge(directory_edit::routes())
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))

@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod dashboards;
 mod decisions;
+mod directory_edit;
 mod disclosure;
 mod fixture;
 mod oruk;
