@@ -6,6 +6,12 @@
 //! the file already used is refused too (the second would silently replace the first); the
 //! accepted records are saved in one transaction of the store, each change audited
 //! (`equalis_store::directory`). `strict` saves nothing if any item is refused.
+//!
+//! A CSV or Excel file in the flat layout is imported by [`table`]; the editor's use cases are
+//! in [`edit`].
+
+pub mod edit;
+pub mod table;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;

@@ -116,3 +116,86 @@ saved 1 records: 1 new, 0 changed, 0 unchanged
     assert_eq!(err.kind, equalis_app::ErrorKind::Invalid);
     assert!(err.hint.is_some());
 }
+
+#[tokio::test]
+async fn an_excel_workbook_imports_with_its_date_cells_and_rejects_written() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let path = dir.path().join("directory.xlsx");
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    let head = [
+        "Organisation",
+        "Service_Name",
+        "languages",
+        "assured_date",
+        "postcode",
+        "address_1",
+        "town",
+        "latitude",
+        "longitude",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    sheet.write_string(1, 0, "Leeds Mind").unwrap();
+    sheet.write_string(1, 1, "Peer support").unwrap();
+    sheet.write_string(1, 2, "en;so").unwrap();
+    sheet
+        .write_datetime_with_format(1, 3, ExcelDateTime::from_ymd(2026, 2, 28).unwrap(), &date)
+        .unwrap();
+    sheet.write_string(1, 4, "ls1 1lt").unwrap();
+    sheet.write_string(1, 5, "Clarence House").unwrap();
+    sheet.write_string(1, 6, "Leeds").unwrap();
+    sheet.write_number(1, 7, 53.7965).unwrap();
+    sheet.write_number(1, 8, -1.5478).unwrap();
+    // Row 4 of the sheet (row 3 left blank): no service name.
+    sheet.write_string(3, 0, "Leeds Mind").unwrap();
+    wb.save(&path).unwrap();
+
+    let rejects = dir.path().join("rejects");
+    let report =
+        equalis_app::directory::table::import_table(&store, &actor(), &path, Some(&rejects), false)
+            .await
+            .unwrap();
+    let text = report.to_text("directory.xlsx");
+    assert_eq!((report.accepted(), report.rejected()), (1, 1), "{text}");
+    assert!(
+        text.contains("row 4: rejected\n  service_name: must not be blank"),
+        "{text}"
+    );
+    let body = std::fs::read_to_string(report.rejects_file.as_ref().unwrap()).unwrap();
+    assert!(
+        body.contains("directory.xlsx,4,service_name,,must not be blank"),
+        "{body}"
+    );
+    let found = store
+        .directory_services(
+            &ServiceQuery {
+                text: Some("peer support".into()),
+                ..ServiceQuery::default()
+            },
+            Paging::default(),
+        )
+        .await
+        .unwrap();
+    let s = &found.items[0].service;
+    assert_eq!(s.assured_date.as_deref(), Some("2026-02-28"));
+    let l = s.service_at_locations[0].location.as_ref().unwrap();
+    assert_eq!(l.addresses[0].postal_code, "LS1 1LT");
+    assert_eq!((l.latitude, l.longitude), (Some(53.7965), Some(-1.5478)));
+    // Somali, a language term of the ISO 639-1 taxonomy, which is saved with it.
+    let so = equalis_directory::language_term("so").unwrap();
+    assert!(s.taxonomy_term_ids().contains(&so.id.as_str()));
+    assert_eq!(
+        store
+            .directory_taxonomy_term(&so.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Somali"
+    );
+}

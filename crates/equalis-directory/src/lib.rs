@@ -2,7 +2,8 @@
 //! records, shaped as the profile's JSON ([`model`]), their validation with a reason per field
 //! ([`validate`]), how an ORUK document is read into records, each accepted or rejected
 //! ([`import`]), whether an entry is fresh ([`freshness`]) and the distance between two points
-//! ([`geo`]).
+//! ([`geo`]); the flat layout a directory team fills in a spreadsheet, and the editor's form
+//! ([`table`]); the languages of ISO 639-1 as a taxonomy ([`languages`]).
 //!
 //! **Invariant:** no I/O, no database, no HTTP: documents in, records and reasons out. The
 //! store (`equalis-store`'s directory module) keeps the records; the web server serves them.
@@ -15,14 +16,24 @@
 pub mod freshness;
 pub mod geo;
 pub mod import;
+pub mod languages;
 pub mod model;
 pub mod terms;
+pub mod table;
 pub mod validate;
 
 pub use freshness::{FRESH_MONTHS, Freshness, fresh_since, freshness};
 pub use geo::{BoundingBox, EARTH_RADIUS_M, Point};
 pub use import::{Accepted, DocumentError, Item, Kind, Record, parse_service, read_document};
+pub use languages::{
+    LANGUAGE_TAXONOMY, is_language_term, language_name, language_taxonomy, language_taxonomy_id,
+    language_term, languages,
+};
 pub use model::*;
+pub use table::{
+    COLUMNS, CellProblem, Cells, Column, Layout, LayoutError, Level, RowOutcome, RowService, Table,
+    TermIndex, derived_id, read_rows, row_of, service_from_row,
+};
 pub use validate::{
     Problem, Severity, is_uuid, validate_organization, validate_service, validate_taxonomy,
     validate_taxonomy_term,

@@ -330,6 +330,11 @@ pub struct Contact {
     /// Taxonomy terms that describe it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<Attribute>,
+    /// Their telephone numbers. ORUK 3.0's compiled service has no place for a phone; HSDS
+    /// 3.0 nests them here, and the profile's schemas allow the extra field, so a service's
+    /// number travels with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phones: Vec<Phone>,
 }
 
 /// A telephone number of a contact (`phone.json`).

@@ -278,6 +278,12 @@ impl Checker {
     fn contact(&mut self, path: &str, c: &Contact) {
         self.id(path, &c.id);
         self.attributes(path, &c.attributes);
+        for (i, ph) in c.phones.iter().enumerate() {
+            let p = format!("{}[{i}]", join(path, "phones"));
+            self.id(&p, &ph.id);
+            self.opt_uuid(&p, "contact_id", ph.contact_id.as_deref());
+            self.not_blank(&p, "number", &ph.number);
+        }
     }
 
     fn schedule(&mut self, path: &str, s: &Schedule) {

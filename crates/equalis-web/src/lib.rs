@@ -36,6 +36,7 @@ mod decisions;
 mod demo;
 mod directory_search;
 mod engage;
+mod directory_edit;
 mod error;
 mod oruk;
 mod pages;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workforce/{org}/{ret}", get(workforce::page))
         .merge(decisions::routes())
         .merge(engage::routes())
+        .merge(directory_edit::routes())
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))

@@ -128,6 +128,18 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "decisions/print.html",
             include_str!("../templates/decisions/print.html"),
         ),
+        (
+            "directory/edit/list.html",
+            include_str!("../templates/directory/edit/list.html"),
+        ),
+        (
+            "directory/edit/form.html",
+            include_str!("../templates/directory/edit/form.html"),
+        ),
+        (
+            "directory/edit/stale.html",
+            include_str!("../templates/directory/edit/stale.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

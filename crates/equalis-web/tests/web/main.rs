@@ -8,6 +8,7 @@ mod auth;
 mod dashboards;
 mod decisions;
 mod directory_search;
+mod directory_edit;
 mod disclosure;
 mod engage;
 mod fixture;

@@ -85,3 +85,121 @@ fn import_reports_every_item_and_audits_what_it_saves() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("hint:"));
 }
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/directory")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn csv_import_accounts_for_every_row_and_a_second_run_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let ws = ws.to_str().unwrap();
+    assert!(equalis(&["init", ws]).status.success());
+    let run = |file: &str, extra: &[&str]| {
+        let mut args = vec!["directory", "import", "--workspace", ws];
+        args.extend(extra);
+        args.push(file);
+        let o = equalis(&args);
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.code(), out)
+    };
+
+    // The example's taxonomy first (its codes are what the sheet's taxonomy_terms name).
+    let (code, out) = run(&fixture("needs-taxonomy.json"), &[]);
+    assert_eq!(code, Some(0), "{out}");
+
+    let csv = fixture("services-example.csv");
+    let (code, out) = run(&csv, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("read 5 rows, accepted 5, rejected 0; 4 services"),
+        "{out}"
+    );
+    // 4 services, their 4 organisations, the ISO 639-1 taxonomy and 12 nested terms (the
+    // needs' terms, stored already, and English, named by three services, unchanged).
+    assert!(
+        out.contains("saved 21 records: 14 new, 0 changed, 7 unchanged"),
+        "{out}"
+    );
+    // Again: the derived identifiers are the same, so nothing is added or changed.
+    let (code, out) = run(&csv, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("saved 21 records: 0 new, 0 changed, 21 unchanged"),
+        "{out}"
+    );
+
+    // Rejected rows: exit 3, each reason on screen with its row and column, and in the
+    // rejects file; the good rows are saved.
+    let bad = tmp.path().join("bad.csv");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("Leeds Advice,,,Debt advice,,www.example.org,,,,DEBT; NOPE,,,,,1 Main St,Leeds,,LS2 ZZZ,,,,\n");
+    text.push_str(",,,,,,,,,,,,,,,,,,,,,\n");
+    text.push_str("Leeds Advice,,,Benefits check,,,,,,DEBT,,open,,,,,,,,,,\n");
+    std::fs::write(&bad, text).unwrap();
+    let (code, out) = run(bad.to_str().unwrap(), &["--strict"]);
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("nothing saved (--strict, and rows were rejected)"),
+        "{out}"
+    );
+    let (code, out) = run(bad.to_str().unwrap(), &[]);
+    assert_eq!(code, Some(3), "{out}");
+    assert!(
+        out.contains("row 7: rejected\n  url `www.example.org`: is not a web address"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  taxonomy_terms `DEBT; NOPE`: `NOPE` is not the code"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  postcode `LS2 ZZZ`: is not a UK postcode"),
+        "{out}"
+    );
+    assert!(out.contains("row 9: rejected\n  status `open`"), "{out}");
+    assert!(
+        out.contains("read 7 rows, accepted 5, rejected 2; 4 services"),
+        "{out}"
+    );
+    let rejects: Vec<_> = std::fs::read_dir(Path::new(ws).join("rejects"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(rejects.len(), 2, "one file per run with rejects");
+    let last = rejects.iter().max().unwrap();
+    let body = std::fs::read_to_string(last).unwrap();
+    assert!(body.starts_with("file,row,column,value,reason\n"), "{body}");
+    assert!(
+        body.contains(",7,postcode,LS2 ZZZ,is not a UK postcode"),
+        "{body}"
+    );
+    assert!(body.contains(",9,status,open,"), "{body}");
+
+    // Only a JSON file has kinds.
+    let (code, out) = run(&csv, &["--kind", "service"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("--kind is for ORUK JSON files"), "{out}");
+
+    // A header the layout does not have: the whole file is refused, naming it.
+    std::fs::write(&bad, "organisation,service_name,notes\nA,B,C\n").unwrap();
+    let (code, out) = run(bad.to_str().unwrap(), &[]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("column 3 `notes` is not a column of the directory layout"),
+        "{out}"
+    );
+
+    let log =
+        String::from_utf8_lossy(&equalis(&["audit", "list", "--workspace", ws]).stdout).to_string();
+    assert!(log.contains("directory.service.created"), "{log}");
+}
