@@ -18,8 +18,8 @@ pub mod geo;
 pub mod import;
 pub mod languages;
 pub mod model;
-pub mod terms;
 pub mod table;
+pub mod terms;
 pub mod validate;
 
 pub use freshness::{FRESH_MONTHS, Freshness, fresh_since, freshness};
