@@ -8,7 +8,7 @@
 //! malformed or unknown, a distance out of range) comes back as a field error, with what was
 //! typed, for the form to show beside its field.
 
-use equalis_directory::terms::{ACCESSIBILITY_TAXONOMY_ID, LANGUAGES_TAXONOMY_ID};
+use equalis_directory::terms::ACCESSIBILITY_TAXONOMY_ID;
 use equalis_directory::{Point, Service, TaxonomyTerm};
 use equalis_refdata::RefData;
 pub use equalis_refdata::{PostcodeLocation, PostcodePrecision};
@@ -108,10 +108,12 @@ pub async fn filters(store: &Store) -> Result<Filters> {
             .map_err(crate::directory::store_error)?;
         let done = p.items.is_empty() || page * 500 >= p.total_items;
         for term in p.items {
-            match term.taxonomy_id.as_deref() {
-                Some(LANGUAGES_TAXONOMY_ID) => out.languages.push(term),
-                Some(ACCESSIBILITY_TAXONOMY_ID) => out.access.push(term),
-                _ => out.needs.push(term),
+            if equalis_directory::is_language_term(&term) {
+                out.languages.push(term);
+            } else if term.taxonomy_id.as_deref() == Some(ACCESSIBILITY_TAXONOMY_ID) {
+                out.access.push(term);
+            } else {
+                out.needs.push(term);
             }
         }
         if done {

@@ -72,6 +72,11 @@ pub fn language_term(code: &str) -> Option<TaxonomyTerm> {
     })
 }
 
+/// The identifier of the term of the language with ISO 639-1 `code`, if it is one.
+pub fn language_term_id(code: &str) -> Option<String> {
+    language_term(code).map(|t| t.id)
+}
+
 /// Whether `term` is a language of the ISO 639-1 taxonomy.
 pub fn is_language_term(term: &TaxonomyTerm) -> bool {
     term.taxonomy_id.as_deref() == Some(language_taxonomy_id().as_str())

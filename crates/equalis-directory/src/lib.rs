@@ -27,7 +27,7 @@ pub use geo::{BoundingBox, EARTH_RADIUS_M, Point};
 pub use import::{Accepted, DocumentError, Item, Kind, Record, parse_service, read_document};
 pub use languages::{
     LANGUAGE_TAXONOMY, is_language_term, language_name, language_taxonomy, language_taxonomy_id,
-    language_term, languages,
+    language_term, language_term_id, languages,
 };
 pub use model::*;
 pub use table::{

@@ -1,47 +1,16 @@
-//! The two taxonomies equalis names itself: the languages a service is delivered in and the
-//! accessibility features of its locations.
+//! The taxonomy of accessibility features equalis names itself.
 //!
-//! ORUK 3.0's `language` record holds only identifiers, and its `accessibility` record free
-//! text, so a directory that is searched by language spoken or by accessibility needs terms
-//! to search on: equalis publishes them as two taxonomies with fixed identifiers, and a
-//! service carries a term as an attribute (a language on the service, an accessibility
-//! feature on its location's accessibility record). Any directory may use them; the public
-//! search pages offer their terms as the "language" and "accessibility" filters and every
-//! other taxonomy's terms as needs.
+//! ORUK 3.0's `accessibility` record is free text, so a directory searched by accessibility
+//! needs terms to search on: equalis publishes them as a taxonomy with fixed identifiers, and
+//! a service carries a term as an attribute. Languages are the other taxonomy equalis names
+//! ([`crate::languages`]: ISO 639-1, one for import, editor, synthetic directory and search
+//! alike). The public search pages offer these two as the "language" and "accessibility"
+//! filters and every other taxonomy's terms as needs.
 
 use crate::model::{Taxonomy, TaxonomyTerm};
 
-/// The identifier of the taxonomy of languages.
-pub const LANGUAGES_TAXONOMY_ID: &str = "6c0a7a52-1d6e-4d0c-9a51-000000000001";
 /// The identifier of the taxonomy of accessibility features.
 pub const ACCESSIBILITY_TAXONOMY_ID: &str = "6c0a7a52-1d6e-4d0c-9a51-000000000002";
-
-/// The languages: ISO 639-1 code (or `sgn-GB`) and English name, chosen for the languages
-/// most spoken in England after English (Census 2021, main language) and British Sign
-/// Language.
-pub const LANGUAGES: &[(&str, &str)] = &[
-    ("en", "English"),
-    ("ar", "Arabic"),
-    ("bn", "Bengali"),
-    ("sgn-GB", "British Sign Language"),
-    ("zh", "Chinese"),
-    ("gu", "Gujarati"),
-    ("hi", "Hindi"),
-    ("ku", "Kurdish"),
-    ("lt", "Lithuanian"),
-    ("ps", "Pashto"),
-    ("fa", "Persian"),
-    ("pl", "Polish"),
-    ("pt", "Portuguese"),
-    ("pa", "Punjabi"),
-    ("ro", "Romanian"),
-    ("so", "Somali"),
-    ("es", "Spanish"),
-    ("ta", "Tamil"),
-    ("tr", "Turkish"),
-    ("uk", "Ukrainian"),
-    ("ur", "Urdu"),
-];
 
 /// The accessibility features: a short code and what it means.
 pub const ACCESSIBILITY: &[(&str, &str, &str)] = &[
@@ -92,18 +61,10 @@ pub const ACCESSIBILITY: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The identifier of the `i`th term of a taxonomy (`n`: 1 for languages, 2 for
-/// accessibility): fixed, so that a term means the same everywhere.
+/// The identifier of the `i`th term of a taxonomy (`n`: 3 for accessibility; 2 was the
+/// languages' before they became ISO 639-1's): fixed, so that a term means the same everywhere.
 fn term_id(n: u32, i: usize) -> String {
     format!("6c0a7a52-1d6e-4d0c-9a5{n}-{:012}", i + 1)
-}
-
-/// The identifier of the language term with this code, if equalis has it.
-pub fn language_term_id(code: &str) -> Option<String> {
-    LANGUAGES
-        .iter()
-        .position(|(c, _)| *c == code)
-        .map(|i| term_id(2, i))
 }
 
 /// The identifier of the accessibility term with this code, if equalis has it.
@@ -112,19 +73,6 @@ pub fn accessibility_term_id(code: &str) -> Option<String> {
         .iter()
         .position(|(c, _, _)| *c == code)
         .map(|i| term_id(3, i))
-}
-
-/// The language term with this code.
-pub fn language_term(code: &str) -> Option<TaxonomyTerm> {
-    let i = LANGUAGES.iter().position(|(c, _)| *c == code)?;
-    let (code, name) = LANGUAGES[i];
-    Some(term(
-        term_id(2, i),
-        name,
-        &format!("Delivered in {name}"),
-        code,
-        LANGUAGES_TAXONOMY_ID,
-    ))
 }
 
 /// The accessibility term with this code.
@@ -153,21 +101,6 @@ fn term(id: String, name: &str, description: &str, code: &str, taxonomy: &str) -
     }
 }
 
-/// The taxonomy of languages, with its terms.
-pub fn languages_taxonomy() -> Taxonomy {
-    Taxonomy {
-        id: LANGUAGES_TAXONOMY_ID.to_string(),
-        name: "Languages".to_string(),
-        description: "Languages a service is delivered in, without an interpreter".to_string(),
-        uri: None,
-        version: Some("1".to_string()),
-        taxonomy_terms: LANGUAGES
-            .iter()
-            .filter_map(|(c, _)| language_term(c))
-            .collect(),
-    }
-}
-
 /// The taxonomy of accessibility features, with its terms.
 pub fn accessibility_taxonomy() -> Taxonomy {
     Taxonomy {
@@ -189,9 +122,9 @@ mod tests {
     use crate::validate::{Severity, validate_taxonomy};
 
     #[test]
-    fn the_taxonomies_are_valid_and_their_identifiers_distinct() {
+    fn the_taxonomy_is_valid_and_its_identifiers_distinct() {
         let mut ids = std::collections::HashSet::new();
-        for t in [languages_taxonomy(), accessibility_taxonomy()] {
+        for t in [accessibility_taxonomy()] {
             assert!(
                 validate_taxonomy(&t)
                     .iter()
@@ -205,8 +138,7 @@ mod tests {
                 assert_eq!(term.taxonomy_id.as_deref(), Some(t.id.as_str()));
             }
         }
-        assert_eq!(ids.len(), 2 + LANGUAGES.len() + ACCESSIBILITY.len());
-        assert_eq!(language_term_id("pl"), language_term("pl").map(|t| t.id));
+        assert_eq!(ids.len(), 1 + ACCESSIBILITY.len());
         assert_eq!(accessibility_term_id("nope"), None);
     }
 }

@@ -14,10 +14,9 @@
 //!
 //! Deterministic: the same ICB, seed and review day give the same records, byte for byte.
 
-use equalis_directory::terms::{
-    accessibility_taxonomy, accessibility_term, language_term, languages_taxonomy,
-};
+use equalis_directory::terms::{accessibility_taxonomy, accessibility_term};
 use equalis_directory::{Service, Taxonomy, TaxonomyTerm};
+use equalis_directory::{language_taxonomy, language_term};
 use equalis_refdata::RefData;
 use serde_json::{Value, json};
 
@@ -586,7 +585,6 @@ const LANGUAGES_DIVERSE: &[(&str, f64)] = &[
     ("uk", 0.02),
     ("ku", 0.02),
     ("zh", 0.02),
-    ("sgn-GB", 0.05),
 ];
 const LANGUAGES_ELSEWHERE: &[(&str, f64)] = &[
     ("pl", 0.05),
@@ -594,7 +592,6 @@ const LANGUAGES_ELSEWHERE: &[(&str, f64)] = &[
     ("gu", 0.03),
     ("pa", 0.03),
     ("lt", 0.01),
-    ("sgn-GB", 0.05),
 ];
 
 /// `(accessibility code, chance)` for a place.
@@ -683,9 +680,23 @@ pub fn directory(icb: &str, seed: u64, today: Day) -> Option<Directory> {
         ));
     }
     Some(Directory {
-        taxonomies: vec![needs, languages_taxonomy(), accessibility_taxonomy()],
+        taxonomies: vec![needs, languages_offered(), accessibility_taxonomy()],
         services,
     })
+}
+
+/// The ISO 639-1 taxonomy with the terms of the languages the synthetic services may be
+/// delivered in (a taxonomy is read from a document only with its terms).
+fn languages_offered() -> Taxonomy {
+    let mut t = language_taxonomy();
+    let mut codes: Vec<&str> = std::iter::once("en")
+        .chain(LANGUAGES_DIVERSE.iter().map(|(c, _)| *c))
+        .chain(LANGUAGES_ELSEWHERE.iter().map(|(c, _)| *c))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    t.taxonomy_terms = codes.into_iter().filter_map(language_term).collect();
+    t
 }
 
 /// The taxonomy of needs, with its terms.
@@ -980,8 +991,8 @@ mod tests {
             .filter(|s| freshness(s, jiff::civil::date(2026, 12, 1)).is_stale())
             .count();
         assert!((20..80).contains(&stale), "{stale} stale");
-        let polish = equalis_directory::terms::language_term_id("pl").unwrap();
-        let gujarati = equalis_directory::terms::language_term_id("gu").unwrap();
+        let polish = equalis_directory::language_term_id("pl").unwrap();
+        let gujarati = equalis_directory::language_term_id("gu").unwrap();
         let carrying = |id: &str| {
             d.services
                 .iter()

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use equalis_app::directory_search::{
     self as ds, DISTANCES_MILES, Filters, PER_PAGE, SearchRequest,
 };
-use equalis_directory::terms::{ACCESSIBILITY_TAXONOMY_ID, LANGUAGES_TAXONOMY_ID};
+use equalis_directory::terms::ACCESSIBILITY_TAXONOMY_ID;
 use equalis_directory::{Attribute, Service, freshness};
 use minijinja::{Value, context};
 
@@ -205,7 +205,7 @@ fn filter_options(f: &Filters) -> Value {
 }
 
 fn is_language(t: &equalis_directory::TaxonomyTerm) -> bool {
-    t.taxonomy_id.as_deref() == Some(LANGUAGES_TAXONOMY_ID)
+    equalis_directory::is_language_term(t)
 }
 
 fn is_access(t: &equalis_directory::TaxonomyTerm) -> bool {

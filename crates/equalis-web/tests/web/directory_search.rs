@@ -4,7 +4,8 @@
 //! records), paging, field-level errors that keep what was typed, and the service page.
 
 use axum::http::StatusCode;
-use equalis_directory::terms::{accessibility_term_id, language_term_id};
+use equalis_directory::language_term_id;
+use equalis_directory::terms::accessibility_term_id;
 use equalis_directory::{Record, read_document};
 use equalis_store::Actor;
 use serde_json::{Value, json};
@@ -36,7 +37,7 @@ fn service(n: u32, name: &str, at: (f64, f64)) -> Value {
         }],
         "attributes": [
             {"id": format!("00000000-0000-4000-8300-{n:012}"), "taxonomy_term": {"id": NEED, "name": "Mental health", "description": "Support", "taxonomy_id": TAXONOMY}},
-            {"id": format!("00000000-0000-4000-8400-{n:012}"), "taxonomy_term": equalis_directory::terms::language_term("pl").unwrap()}
+            {"id": format!("00000000-0000-4000-8400-{n:012}"), "taxonomy_term": equalis_directory::language_term("pl").unwrap()}
         ]
     })
 }

@@ -282,8 +282,8 @@ fn every_decision_page_type_passes_axe() {
 /// The directory of services' public pages (issue 15), anonymously: the search form, results
 /// by postcode (nearest first, with distances), a postcode not found (the error summary), a
 /// second page of results, and the page of a service reviewed recently and of one never
-/// reviewed (with its warning). The demo's synthetic directory is imported into the served
-/// store by `equalis directory import`, as a user would.
+/// reviewed (with its warning); and the editor's pages as an admin. The demo's synthetic
+/// directory is imported into the served store by `equalis directory import`, as a user would.
 #[test]
 fn every_directory_page_type_passes_axe() {
     if harness().is_none() {
@@ -315,7 +315,7 @@ fn every_directory_page_type_passes_axe() {
         .iter()
         .find(|s| s.get("assured_date").is_none())
         .unwrap();
-    let english = equalis_directory::terms::language_term_id("en").unwrap();
+    let english = equalis_directory::language_term_id("en").unwrap();
     let urls: Vec<String> = [
         "/directory".to_owned(),
         "/directory?postcode=LE1+1AA&miles=5".to_owned(),
@@ -328,4 +328,19 @@ fn every_directory_page_type_passes_axe() {
     .map(|p| format!("{}{p}", server.url))
     .collect();
     assert_accessible(&urls);
+    // The editor's pages (issue 15): the list, a new service's form, a service's form and
+    // the stale list, signed in as an admin (editors are edi_leads and admins).
+    let editor: Vec<String> = [
+        "/directory/edit".to_owned(),
+        "/directory/edit/new".to_owned(),
+        format!(
+            "/directory/edit/services/{}",
+            reviewed["id"].as_str().unwrap()
+        ),
+        "/directory/edit/stale".to_owned(),
+    ]
+    .iter()
+    .map(|p| format!("{}{p}", server.url))
+    .collect();
+    assert_accessible_signed_in(&editor, crate::serve::ADMIN);
 }
