@@ -1,5 +1,5 @@
-//! Example answers: a complete full assessment, for tests of every layer (and the demo's
-//! example decisions to come). Plain data, held to the same rules as any other.
+//! Example answers: a complete full assessment, for tests of every layer and the demo's
+//! example decisions. Plain data, held to the same rules as any other.
 
 use std::collections::BTreeMap;
 

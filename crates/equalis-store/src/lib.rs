@@ -365,6 +365,23 @@ impl Store {
         &self.inner.config
     }
 
+    /// The same store (the same connections) seen through another clock: for the demo's
+    /// example decisions, whose history (an assessment signed a year ago, now due for review)
+    /// is recorded by the same functions as any other, at the times the story needs.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store {
+            inner: Arc::new(Inner {
+                pool: self.inner.pool.clone(),
+                backend: self.inner.backend,
+                database: self.inner.database.clone(),
+                config: StoreConfig {
+                    clock,
+                    ..self.inner.config.clone()
+                },
+            }),
+        }
+    }
+
     /// The schema version of the open store.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         let v: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM equalis_schema")

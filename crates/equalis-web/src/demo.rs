@@ -1,7 +1,19 @@
 //! The demo's accounts: one per role, made by `equalis demo` in a store that has none, so
-//! that someone trying equalis can sign in straight away as each kind of user.
+//! that someone trying equalis can sign in straight away as each kind of user; and its
+//! example decisions, so that the impact-assessment workflow has something to show.
 
-use equalis_store::{Actor, NewUser, Role, Store, StoreError, check_password_rules};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use equalis_assess::{
+    Action, Assessment, BrownChecklist, Decision, Finding, Impact, PlusGroup, Screening, Stage,
+    Subject,
+};
+use equalis_store::{
+    Actor, ManualClock, NewUser, Role, Store, StoreError, User, check_password_rules,
+};
+use jiff::civil::Date;
+use jiff::{SignedDuration, ToSpan};
 
 /// The roles a demo account is made for, in the order they are listed.
 pub const DEMO_ROLES: [Role; 5] = [
@@ -33,7 +45,7 @@ pub async fn create_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, Sto
     let actor = Actor::command_line();
     let mut made = Vec::with_capacity(DEMO_ROLES.len());
     for role in DEMO_ROLES {
-        let email = format!("{}@demo.example", role.name().replace('_', "-"));
+        let email = demo_email(role);
         let password = loop {
             let p = random_password();
             // Never fails for 23 random characters, but the store's rules are the judge.
@@ -60,6 +72,213 @@ pub async fn create_demo_accounts(store: &Store) -> Result<Vec<DemoAccount>, Sto
         });
     }
     Ok(made)
+}
+
+/// The email of the demo account for `role` (`edi-lead@demo.example`).
+pub fn demo_email(role: Role) -> String {
+    format!("{}@demo.example", role.name().replace('_', "-"))
+}
+
+/// The ids of the example decisions [`seed_demo_decisions`] made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoDecisions {
+    /// A full assessment, signed and published: what the public reads.
+    pub published: i64,
+    /// Screened out ("no full assessment"), the reviewer agreeing.
+    pub screened_out: i64,
+    /// Signed a year ago and now past its review date, with version 2 drafted (an action
+    /// overdue): what the overdue list shows.
+    pub in_progress: i64,
+}
+
+/// Seeds the example decisions, written by the demo EDI lead and signed by the demo
+/// reviewer (see [`seed_example_decisions`]); nothing when either account is missing (the
+/// store had accounts of its own) or the store already has decisions.
+pub async fn seed_demo_decisions(store: &Store) -> Result<Option<DemoDecisions>, StoreError> {
+    let author = store.find_user(&demo_email(Role::EdiLead)).await?;
+    let reviewer = store.find_user(&demo_email(Role::Reviewer)).await?;
+    match (author, reviewer) {
+        (Some(a), Some(r)) => seed_example_decisions(store, &a, &r).await,
+        _ => Ok(None),
+    }
+}
+
+/// Three example decisions, taken through the same store functions as the web workflow
+/// (so each step is checked by the rules and is in the audit log), when the store has no
+/// decisions: a published full assessment, a screening agreed as needing no full
+/// assessment, and one whose signed assessment is past its review date with a new version
+/// in draft. The last one's first version is recorded as made a year ago (its entries in the
+/// audit log say so), since a review date must be in the future when it is signed. Returns
+/// `None`, making nothing, when the store already has decisions.
+pub async fn seed_example_decisions(
+    store: &Store,
+    author: &User,
+    reviewer: &User,
+) -> Result<Option<DemoDecisions>, StoreError> {
+    if !store.list_decisions().await?.is_empty() {
+        return Ok(None);
+    }
+    let now = store.config().clock.now();
+    let today = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+
+    // 1. Published, signed full assessment.
+    let published = store
+        .create_decision(
+            author,
+            &Decision {
+                title: "Weekend opening of the Wigston minor injuries unit".into(),
+                summary: "Close the unit on Sundays and open it later on weekdays, moving staff \
+                          to the busiest hours."
+                    .into(),
+                owner: "Director of operations".into(),
+                organisation: "QK1".into(),
+                stage: Stage::Consultation,
+            },
+        )
+        .await?;
+    let doc = equalis_assess::examples::opening_hours(
+        today.saturating_add(3.months()),
+        today.saturating_add(12.months()),
+    );
+    sign_off(store, author, reviewer, published.id, doc, true).await?;
+
+    // 2. Screened out, the reviewer agreeing.
+    let screened_out = store
+        .create_decision(
+            author,
+            &Decision {
+                title: "New telephone system for the ICB's head office".into(),
+                summary: "Replace the head office's desk telephones with a cloud system; the \
+                          public numbers and opening hours stay as they are."
+                    .into(),
+                owner: "Head of digital".into(),
+                organisation: "QK1".into(),
+                stage: Stage::Implementation,
+            },
+        )
+        .await?;
+    let doc = Assessment {
+        screening: Screening {
+            affects_patients: Some(false),
+            affects_staff: Some(true),
+            affects_public: Some(false),
+            groups: Default::default(),
+            full_assessment: Some(false),
+            reason: "Staff keep the same handsets' features, with accessible models for those \
+                     who need them; no patient or public service changes."
+                .into(),
+        },
+        grid: BTreeMap::new(),
+        actions: Vec::new(),
+        review_due: Some(today.saturating_add(12.months())),
+        evidence: Default::default(),
+    };
+    sign_off(store, author, reviewer, screened_out.id, doc, false).await?;
+
+    // 3. Signed a year ago, due for review a month ago, version 2 in draft.
+    let then = now
+        .checked_sub(SignedDuration::from_hours(24 * 395))
+        .unwrap_or(now);
+    let clock = Arc::new(ManualClock::new(then));
+    let past = store.with_clock(clock.clone());
+    let then_day = jiff::tz::TimeZone::UTC.to_datetime(then).date();
+    let in_progress = past
+        .create_decision(
+            author,
+            &Decision {
+                title: "Moving the Loughborough diabetes clinic to the community hospital".into(),
+                summary: "Move the hospital's diabetes outpatient clinic to the community \
+                          hospital across town, with more parking and a longer bus journey \
+                          for some."
+                    .into(),
+                owner: "Diabetes service lead".into(),
+                organisation: "QK1".into(),
+                stage: Stage::Review,
+            },
+        )
+        .await?;
+    clock.advance(SignedDuration::from_hours(2));
+    let doc = clinic_move(
+        then_day.saturating_add(2.months()),
+        then_day.saturating_add(12.months()),
+    );
+    sign_off(&past, author, reviewer, in_progress.id, doc.clone(), true).await?;
+    let v2 = store.start_assessment(author, in_progress.id).await?;
+    let mut doc = doc;
+    doc.actions.push(Action {
+        description: "Survey patients who travel by bus about the new site".into(),
+        owner: "Patient experience lead".into(),
+        due: Some(today.saturating_sub(14.days())),
+    });
+    store
+        .save_assessment(author, in_progress.id, v2.version.number(), doc)
+        .await?;
+
+    Ok(Some(DemoDecisions {
+        published: published.id,
+        screened_out: screened_out.id,
+        in_progress: in_progress.id,
+    }))
+}
+
+/// Starts the decision's assessment, saves `doc`, submits it and has `reviewer` sign it
+/// (every Brown principle confirmed), then publishes it when `publish`: each step one
+/// audited change, as through the web pages.
+async fn sign_off(
+    store: &Store,
+    author: &User,
+    reviewer: &User,
+    decision: i64,
+    doc: Assessment,
+    publish: bool,
+) -> Result<(), StoreError> {
+    let v = store.start_assessment(author, decision).await?;
+    let n = v.version.number();
+    store.save_assessment(author, decision, n, doc).await?;
+    store.submit_assessment(author, decision, n).await?;
+    store
+        .sign_assessment(
+            reviewer,
+            decision,
+            n,
+            BrownChecklist::all(),
+            "Due regard shown before the decision; the mitigation is proportionate.",
+        )
+        .await?;
+    if publish {
+        store.publish_assessment(author, decision, n).await?;
+    }
+    Ok(())
+}
+
+/// The clinic move's full assessment: every group answered, negative access for rural
+/// communities mitigated, one action.
+fn clinic_move(action_due: Date, review_due: Date) -> Assessment {
+    let mut doc = equalis_assess::examples::opening_hours(action_due, review_due);
+    doc.screening.reason = "Changes where patients are seen and how they get there".into();
+    let rural = Subject::Plus(PlusGroup::Rural);
+    doc.screening.groups = [rural].into();
+    for f in doc.grid.values_mut() {
+        *f = Finding {
+            access: Some(Impact::Neutral),
+            experience: Some(Impact::Positive),
+            outcomes: Some(Impact::Neutral),
+            evidence: "Clinic attendance by postcode, last 12 months".into(),
+            engagement: String::new(),
+            mitigation: String::new(),
+        };
+    }
+    if let Some(f) = doc.grid.get_mut(&rural) {
+        f.access = Some(Impact::Negative);
+        f.engagement = "Rural parish councils' meeting".into();
+        f.mitigation = "Patient transport offered to anyone more than 30 minutes away".into();
+    }
+    doc.actions = vec![Action {
+        description: "Arrange patient transport with the community transport scheme".into(),
+        owner: "Diabetes service lead".into(),
+        due: Some(action_due),
+    }];
+    doc
 }
 
 fn role_title(role: Role) -> &'static str {
@@ -163,6 +382,86 @@ mod tests {
             .expect("user");
         assert!(create_demo_accounts(&store).await.expect("demo").is_empty());
         assert_eq!(store.list_users().await.expect("users").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_demo_seeds_three_example_decisions_once() {
+        use equalis_assess::Status;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = store(dir.path()).await;
+        // No demo accounts, nothing to write them with.
+        assert_eq!(seed_demo_decisions(&store).await.expect("seed"), None);
+        create_demo_accounts(&store).await.expect("accounts");
+        let made = seed_demo_decisions(&store)
+            .await
+            .expect("seed")
+            .expect("three made");
+        let today = jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date();
+        let listings = store.list_decisions().await.expect("list");
+        assert_eq!(listings.len(), 3);
+        let of = |id: i64| {
+            listings
+                .iter()
+                .find(|l| l.decision.id == id)
+                .expect("listed")
+        };
+        let statuses = |id: i64| of(id).versions.iter().map(|v| v.status).collect::<Vec<_>>();
+        assert_eq!(statuses(made.published), [Status::Published]);
+        assert!(!of(made.published).is_overdue(today));
+        assert_eq!(statuses(made.screened_out), [Status::Signed]);
+        let screened = store
+            .assessment_version(made.screened_out, 1)
+            .await
+            .expect("read")
+            .expect("v1");
+        let sign = screened.version.record().sign_off.clone().expect("signed");
+        assert_eq!(sign.kind, equalis_assess::SignOffKind::ScreeningAgreement);
+        let reviewer = store
+            .find_user(&demo_email(Role::Reviewer))
+            .await
+            .expect("find")
+            .expect("reviewer");
+        assert_eq!(sign.signer, reviewer.id);
+        assert_eq!(
+            statuses(made.in_progress),
+            [Status::Published, Status::Draft]
+        );
+        assert!(of(made.in_progress).is_overdue(today), "due for review");
+        let v2 = store
+            .assessment_version(made.in_progress, 2)
+            .await
+            .expect("read")
+            .expect("v2");
+        assert!(
+            v2.version
+                .document()
+                .actions
+                .iter()
+                .any(|a| a.due.is_some_and(|d| d < today)),
+            "an action overdue"
+        );
+        // Every step is in the audit log, by the demo accounts.
+        use equalis_store::audit::action;
+        let audit = store.audit_entries(0, 1_000).await.expect("audit");
+        for (what, by) in [
+            (action::DECISION_CREATED, "edi-lead@demo.example"),
+            (action::ASSESSMENT_SIGNED, "reviewer@demo.example"),
+            (action::ASSESSMENT_PUBLISHED, "edi-lead@demo.example"),
+        ] {
+            assert!(
+                audit
+                    .iter()
+                    .any(|e| e.action == what && e.actor.contains(by)),
+                "{what} by {by}"
+            );
+        }
+        let chain = store.verify_audit().await.expect("verify");
+        assert!(chain.problem.is_none(), "{:?}", chain.problem);
+        // A second run adds nothing.
+        assert_eq!(seed_demo_decisions(&store).await.expect("again"), None);
+        assert_eq!(store.list_decisions().await.expect("list").len(), 3);
     }
 
     #[test]

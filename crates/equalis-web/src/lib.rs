@@ -53,7 +53,10 @@ use axum::Router;
 use axum::routing::{get, post};
 
 pub use api::{API_ROUTES, OPENAPI};
-pub use demo::{DEMO_ROLES, DemoAccount, create_demo_accounts};
+pub use demo::{
+    DEMO_ROLES, DemoAccount, DemoDecisions, create_demo_accounts, demo_email, seed_demo_decisions,
+    seed_example_decisions,
+};
 pub use oruk::{ORUK_BASE, ORUK_OPENAPI, ORUK_ROUTES};
 pub use state::{AppState, Options, ServeError};
 

@@ -858,3 +858,58 @@ async fn check_pdf(app: &App, path: &str, text: &str) {
     let words = run("pdftotext", &[file.as_os_str(), std::ffi::OsStr::new("-")]);
     assert!(String::from_utf8_lossy(&words.stdout).contains(text));
 }
+
+/// The demo's example decisions: the public index lists the published one only, the
+/// overdue filter the one past its review date, and seeding again adds nothing.
+#[tokio::test]
+async fn the_demo_decisions_show_the_workflow() {
+    let app = App::new(true).await;
+    let mut users = Vec::new();
+    for role in [Role::EdiLead, Role::Reviewer] {
+        let found = app.store.find_user(email_of(role)).await.expect("find");
+        users.push(found.expect("user"));
+    }
+    let (author, reviewer) = (&users[0], &users[1]);
+    let made = equalis_web::seed_example_decisions(&app.store, author, reviewer)
+        .await
+        .expect("seed")
+        .expect("three made");
+    assert_eq!(app.store.list_decisions().await.expect("list").len(), 3);
+
+    let public = app.get("/decisions", &Who::Anonymous).await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert!(
+        public
+            .body
+            .contains("Weekend opening of the Wigston minor injuries unit"),
+        "{}",
+        public.body
+    );
+    assert!(
+        !public.body.contains("New telephone system"),
+        "not published"
+    );
+    let page = app
+        .get(&format!("/decisions/{}", made.published), &Who::Anonymous)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Signed off by"));
+
+    let analyst = app.as_role(Role::Analyst).await;
+    let overdue = app.get("/decisions?overdue=yes", &analyst).await;
+    assert_eq!(overdue.status, StatusCode::OK);
+    assert!(
+        overdue.body.contains("Loughborough diabetes clinic"),
+        "{}",
+        overdue.body
+    );
+    assert!(!overdue.body.contains("Wigston"), "{}", overdue.body);
+
+    assert_eq!(
+        equalis_web::seed_example_decisions(&app.store, author, reviewer)
+            .await
+            .expect("again"),
+        None
+    );
+    assert_eq!(app.store.list_decisions().await.expect("list").len(), 3);
+}

@@ -29,7 +29,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Serves `workspace` on `addr` until the process is stopped. For the demo (`demo`), first
-/// makes one account per role when the store has none and prints them with their passwords.
+/// makes one account per role when the store has none and prints them with their passwords,
+/// and seeds the example decisions when the store has none.
 pub(crate) fn serve_workspace(
     workspace: &Path,
     addr: SocketAddr,
@@ -53,6 +54,14 @@ pub(crate) fn serve_workspace(
         if demo {
             let accounts = equalis_web::create_demo_accounts(state.store()).await?;
             print_demo_accounts(addr, &accounts);
+            if equalis_web::seed_demo_decisions(state.store())
+                .await?
+                .is_some()
+            {
+                println!(
+                    "Example decisions at http://{addr}/decisions: one published, one screened out, one overdue for review."
+                );
+            }
         }
         let public = if state.options().public_pages {
             "published pages are public (public_pages = true)"

@@ -161,7 +161,8 @@ fn http(addr: &str, request: &str) -> (u16, Vec<String>, String) {
 }
 
 /// `equalis demo` without `--no-serve` prints the address and one account per role with its
-/// password, then serves: an analyst signs in with the printed password.
+/// password, seeds the example decisions, then serves: an analyst signs in with the printed
+/// password and sees the decisions.
 #[test]
 fn demo_serves_with_an_account_per_role() {
     use std::io::BufRead;
@@ -221,6 +222,14 @@ fn demo_serves_with_an_account_per_role() {
         }
         printed.push(line);
     }
+    // Then the example decisions it seeded.
+    while !printed.iter().any(|l| l.starts_with("Example decisions")) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("{e}: the demo printed only:\n{}", printed.join("\n")));
+        printed.push(line);
+    }
     let printed = printed.join("\n");
     assert!(printed.contains(&format!("http://{addr}/")), "{printed}");
     assert!(printed.contains("shown only now"), "{printed}");
@@ -271,4 +280,20 @@ fn demo_serves_with_an_account_per_role() {
     assert_eq!(status, 200);
     assert!(home.contains("Role: analyst"), "{home}");
     assert!(home.contains("smi_health_check"), "{home}");
+    // The example decisions, through the same pages as any other.
+    let (status, _, decisions) = http(
+        &addr,
+        &format!(
+            "GET /decisions HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\n\r\n",
+            session.join("; ")
+        ),
+    );
+    assert_eq!(status, 200);
+    for title in [
+        "Weekend opening of the Wigston minor injuries unit",
+        "New telephone system",
+        "Loughborough diabetes clinic",
+    ] {
+        assert!(decisions.contains(title), "{title}: {decisions}");
+    }
 }
