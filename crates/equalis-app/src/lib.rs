@@ -15,6 +15,7 @@ pub(crate) mod dataset;
 pub mod directory;
 pub mod directory_search;
 pub mod engage;
+pub mod engage_demo;
 mod error;
 pub mod evidence;
 pub use error::{Error, ErrorKind, Result};

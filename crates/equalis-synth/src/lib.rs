@@ -19,6 +19,7 @@
 pub mod activity;
 pub mod dates;
 pub mod directory;
+pub mod engage;
 pub mod ics;
 pub mod out;
 pub mod panel;

@@ -188,7 +188,37 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None, true)
+    crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None, Some(&args))
+}
+
+/// Seeds the demo's engagement project in the ICB's footprint (`equalis_app::engage_demo`)
+/// with the synthetic participants of `equalis_synth::engage`; says where it is.
+pub(crate) async fn seed_engagement(
+    store: &equalis_store::Store,
+    args: &DemoArgs,
+) -> anyhow::Result<()> {
+    let Some(voices) = equalis_synth::engage::participants(&args.ics, args.seed) else {
+        println!(
+            "No demo engagement project: the reference data has no areas for {}.",
+            args.ics
+        );
+        return Ok(());
+    };
+    let voices: Vec<_> = voices
+        .into_iter()
+        .map(|v| (v.nickname, v.answers))
+        .collect();
+    if let Some(made) = equalis_app::engage_demo::seed(store, &args.ics, &voices).await? {
+        println!(
+            "Engagement: \"{}\" with {} participants: http://{}/engage/{} (who is heard: /engage/{}/heard, signed in)",
+            equalis_app::engage_demo::DEMO_PROJECT_TITLE,
+            made.participants,
+            args.addr,
+            made.project_id,
+            made.project_id
+        );
+    }
+    Ok(())
 }
 
 /// Imports the synthetic ICS's directory of services into the workspace's store, through

@@ -25,17 +25,18 @@ pub struct ServeArgs {
 /// Runs `equalis serve` until the process is stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::open_workspace(&args.workspace)?;
-    serve_workspace(&args.workspace, args.addr, args.database.as_deref(), false)
+    serve_workspace(&args.workspace, args.addr, args.database.as_deref(), None)
 }
 
 /// Serves `workspace` on `addr` until the process is stopped. For the demo (`demo`), first
 /// makes one account per role when the store has none and prints them with their passwords,
-/// and seeds the example decisions when the store has none.
+/// seeds the example decisions when the store has none, then the demo's engagement project
+/// (its organiser is the demo's administrator).
 pub(crate) fn serve_workspace(
     workspace: &Path,
     addr: SocketAddr,
     database: Option<&str>,
-    demo: bool,
+    demo: Option<&super::demo::DemoArgs>,
 ) -> anyhow::Result<ExitCode> {
     // Faults inside request handlers are logged here (stderr), never shown to the browser.
     let _ = tracing_subscriber::fmt()
@@ -51,7 +52,7 @@ pub(crate) fn serve_workspace(
         .context("starting the async runtime")?;
     rt.block_on(async {
         let state = equalis_web::AppState::open(workspace, database, &addr).await?;
-        if demo {
+        if let Some(demo) = demo {
             let accounts = equalis_web::create_demo_accounts(state.store()).await?;
             print_demo_accounts(addr, &accounts);
             if equalis_web::seed_demo_decisions(state.store())
@@ -62,6 +63,7 @@ pub(crate) fn serve_workspace(
                     "Example decisions at http://{addr}/decisions: one published, one screened out, one overdue for review."
                 );
             }
+            super::demo::seed_engagement(state.store(), demo).await?;
         }
         let public = if state.options().public_pages {
             "published pages are public (public_pages = true)"

@@ -33,11 +33,22 @@ if (args[0] === "--sign-in") {
   signIn = args[1];
   args = args.slice(2);
 }
+// After `--sign-in`, `--cookie NAME=VALUE` (repeatable): set on the first URL's site before any page is loaded,
+// for pages a visitor reaches with a cookie (an engagement participant's).
+const cookies = [];
+while (args[0] === "--cookie") {
+  const [name, ...value] = args[1].split("=");
+  cookies.push({ name, value: value.join("=") });
+  args = args.slice(2);
+}
 let failed = false;
 try {
   // `bypassCSP`: equalis serve forbids inline script (as it should), and axe-core is injected
   // as one; the pages themselves are loaded and run under their real policy.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  if (cookies.length > 0) {
+    await page.context().addCookies(cookies.map((c) => ({ ...c, url: new URL("/", args[0]).href })));
+  }
   if (signIn) {
     const password = process.env.EQUALIS_PASSWORD;
     if (!password) throw new Error("--sign-in needs the password in EQUALIS_PASSWORD");

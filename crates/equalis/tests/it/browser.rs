@@ -39,13 +39,26 @@ pub fn assert_accessible_signed_in(urls: &[String], account: (&str, &str)) {
     check(urls, Some(account));
 }
 
+/// Runs axe-core on `urls` with the cookie `name=value` set (a visitor's, such as an
+/// engagement participant's).
+pub fn assert_accessible_with_cookie(urls: &[String], cookie: &str) {
+    check_with(urls, None, Some(cookie));
+}
+
 fn check(urls: &[String], account: Option<(&str, &str)>) {
+    check_with(urls, account, None);
+}
+
+fn check_with(urls: &[String], account: Option<(&str, &str)>, cookie: Option<&str>) {
     let Some(dir) = harness() else { return };
     let mut node = Command::new("node");
     node.arg(dir.join("axe.mjs"));
     if let Some((email, password)) = account {
         node.args(["--sign-in", email])
             .env("EQUALIS_PASSWORD", password);
+    }
+    if let Some(c) = cookie {
+        node.args(["--cookie", c]);
     }
     let o = node.args(urls).output().unwrap();
     let pages: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
@@ -343,4 +356,36 @@ fn every_directory_page_type_passes_axe() {
     .map(|p| format!("{}{p}", server.url))
     .collect();
     assert_accessible_signed_in(&editor, crate::serve::ADMIN);
+}
+
+/// The engagement pages (issue 14) on the served demo's project: the list and the project
+/// page (ideas with their statuses, the discussion) anonymously with the sign-up form; the
+/// project page, the monitoring form and the survey as a participant (their cookie); the new
+/// project form, the moderation queue (a reply hidden by three reports) and who is heard
+/// signed in as an admin.
+#[test]
+fn every_engagement_page_type_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    let (id, participant) = crate::serve::seed_demo_engagement(&server);
+    let url = |p: String| format!("{}{p}", server.url);
+    assert_accessible(&[url("/engage".into()), url(format!("/engage/{id}"))]);
+    assert_accessible_with_cookie(
+        &[
+            url(format!("/engage/{id}")),
+            url(format!("/engage/{id}/monitoring")),
+            url(format!("/engage/{id}/surveys/1")),
+        ],
+        &participant,
+    );
+    assert_accessible_signed_in(
+        &[
+            url("/engage/new".into()),
+            url(format!("/engage/{id}/moderation")),
+            url(format!("/engage/{id}/heard")),
+        ],
+        crate::serve::ADMIN,
+    );
 }

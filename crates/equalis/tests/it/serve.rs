@@ -390,3 +390,89 @@ fn the_server_keeps_its_store_in_postgres() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+/// Seeds the demo's engagement project into `server`'s store as `equalis demo` does when it
+/// serves (`equalis_app::engage_demo::seed`, with the demo ICB's synthetic participants; the
+/// organiser is [`ADMIN`]), and signs up one more participant, with no monitoring answers yet.
+/// Returns the project's id and that participant's cookie, `name=token`.
+pub fn seed_demo_engagement(server: &Server) -> (i64, String) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use equalis_store::{Database, Store, StoreConfig};
+        let store = Store::open(
+            &Database::for_workspace(server.workspace()),
+            StoreConfig::default(),
+        )
+        .await
+        .unwrap();
+        let voices: Vec<_> = equalis_synth::engage::participants("QK1", 42)
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.nickname, v.answers))
+            .collect();
+        let made = equalis_app::engage_demo::seed(&store, "QK1", &voices)
+            .await
+            .unwrap()
+            .expect("the served store has an admin to organise it");
+        let me = store
+            .join_project(made.project_id, None, "Axe tester")
+            .await
+            .unwrap();
+        store.close().await;
+        (
+            made.project_id,
+            format!(
+                "equalis-participant-{}={}",
+                made.project_id,
+                me.token.expose()
+            ),
+        )
+    })
+}
+
+/// The demo's who-is-heard page (issue 14), signed in as an admin: its list of under-heard
+/// groups names at least one, and the skew planted in the synthetic participants (older,
+/// mostly White British) shows as under-heard young people and an ethnic minority group.
+#[test]
+fn the_demo_who_is_heard_page_lists_under_heard_groups() {
+    let server = serve_demo();
+    let (id, _) = seed_demo_engagement(&server);
+    let form = request(&server, "GET", "/login", &[], None);
+    let csrf_cookie = form.cookie("equalis-login").expect("CSRF cookie");
+    let token = hidden(&form.body, "csrf_token");
+    let signed_in = request(
+        &server,
+        "POST",
+        "/login",
+        &[("Cookie", &format!("equalis-login={csrf_cookie}"))],
+        Some(&format!(
+            "email={}&password={}&csrf_token={}&next=%2F",
+            enc(ADMIN.0),
+            enc(ADMIN.1),
+            enc(&token)
+        )),
+    );
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let session = signed_in.cookie("equalis-session").expect("session");
+    let cookie = format!("equalis-session={session}");
+    let page = request(
+        &server,
+        "GET",
+        &format!("/engage/{id}/heard"),
+        &[("Cookie", &cookie)],
+        None,
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    let list = page
+        .body
+        .split("<ul class=\"nhsuk-list nhsuk-list--bullet\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_else(|| panic!("no list of under-heard groups in {}", page.body));
+    assert!(list.contains("<li>Age: <strong>"), "{list}");
+    assert!(list.contains("<li>Ethnic group: <strong>"), "{list}");
+    assert!(page.body.contains("Under-heard</strong>"));
+}
