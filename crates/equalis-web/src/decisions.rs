@@ -16,7 +16,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Form;
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -34,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
 use crate::error::WebError;
+pub(crate) use crate::fields::{Fields, Posted};
 
 mod evidence;
 use crate::state::AppState;
@@ -67,41 +67,6 @@ pub(crate) fn routes() -> axum::Router<AppState> {
 const SPARE_ACTION_ROWS: usize = 2;
 /// The most action rows a form may post (a bound on what a request can make us parse).
 const MAX_ACTION_ROWS: usize = 100;
-
-/// A posted form, as name → values (checkboxes repeat a name).
-struct Fields(BTreeMap<String, Vec<String>>);
-
-impl Fields {
-    fn new(pairs: Vec<(String, String)>) -> Fields {
-        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (k, v) in pairs {
-            map.entry(k).or_default().push(v);
-        }
-        Fields(map)
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .get(name)
-            .and_then(|v| v.first())
-            .map_or("", String::as_str)
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.get(name).cloned().unwrap_or_default()
-    }
-
-    /// The values to show again in the form: every single-valued field as posted.
-    fn values(&self) -> BTreeMap<String, String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k.as_str() != "csrf_token")
-            .map(|(k, v)| (k.clone(), v.first().cloned().unwrap_or_default()))
-            .collect()
-    }
-}
-
-type Posted = Result<Form<Vec<(String, String)>>, FormRejection>;
 
 /// The form's fields, once its CSRF token is this session's.
 fn posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {

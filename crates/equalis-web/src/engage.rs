@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::rejection::{ExtensionRejection, FormRejection};
+use axum::extract::rejection::ExtensionRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -34,6 +34,7 @@ use serde::Serialize;
 
 use crate::auth::{Viewer, cookie, set_cookie};
 use crate::error::WebError;
+use crate::fields::{Fields, Posted};
 use crate::state::AppState;
 use crate::templates::{account, render};
 
@@ -106,32 +107,6 @@ fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
     r
 }
 
-/// A posted form as name → values.
-struct Fields(BTreeMap<String, Vec<String>>);
-
-impl Fields {
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .get(name)
-            .and_then(|v| v.first())
-            .map_or("", String::as_str)
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.get(name).cloned().unwrap_or_default()
-    }
-
-    fn values(&self) -> BTreeMap<String, String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k.as_str() != "csrf_token")
-            .map(|(k, v)| (k.clone(), v.first().cloned().unwrap_or_default()))
-            .collect()
-    }
-}
-
-type Posted = Result<Form<Vec<(String, String)>>, FormRejection>;
-
 fn read(form: Posted) -> Result<Fields, WebError> {
     let Form(pairs) = form.map_err(|e| {
         // The body limit shows as a failure to buffer the body.
@@ -144,11 +119,7 @@ fn read(form: Posted) -> Result<Fields, WebError> {
             WebError::BadRequest(format!("The form could not be read: {e}"))
         }
     })?;
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in pairs {
-        map.entry(k).or_default().push(v);
-    }
-    Ok(Fields(map))
+    Ok(Fields::new(pairs))
 }
 
 /// A public form: its CSRF token must be this browser's cookie.

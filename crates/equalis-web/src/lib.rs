@@ -38,6 +38,7 @@ mod directory_edit;
 mod directory_search;
 mod engage;
 mod error;
+mod fields;
 mod oruk;
 mod pages;
 mod results;
