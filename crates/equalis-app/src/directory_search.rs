@@ -124,6 +124,19 @@ pub async fn filters(store: &Store) -> Result<Filters> {
     Ok(out)
 }
 
+/// Places a postcode, sector or district to search around, from the ONS Postcode Lookup
+/// shipped in `equalis-refdata`: the postcode's own point, or its sector's or district's
+/// centre (the location says which). The public search form and the ORUK API's
+/// `postcode=` both place postcodes here, so they agree on where a postcode is.
+///
+/// A postcode that is malformed, or well formed but not in the lookup, is an
+/// [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) error saying what to type instead.
+pub fn locate(postcode: &str) -> Result<PostcodeLocation> {
+    RefData::get()
+        .locate_postcode(postcode)
+        .map_err(|e| crate::Error::invalid(capitalise(&e.to_string())))
+}
+
 /// Searches the directory. Field errors (an unknown postcode, a distance not offered) are in
 /// the outcome, not an `Err`: the page shows them beside the fields.
 pub async fn search(store: &Store, req: &SearchRequest) -> Result<SearchOutcome> {
@@ -150,12 +163,12 @@ pub async fn search(store: &Store, req: &SearchRequest) -> Result<SearchOutcome>
     };
     let origin = match req.postcode.trim() {
         "" => None,
-        pc => match RefData::get().locate_postcode(pc) {
+        pc => match locate(pc) {
             Ok(loc) => Some(loc),
             Err(e) => {
                 errors.push(FieldError {
                     field: "postcode",
-                    message: capitalise(&e.to_string()),
+                    message: e.message,
                 });
                 None
             }
@@ -244,6 +257,25 @@ mod tests {
         assert_eq!(
             distance_label(0.0),
             "less than 0.1 miles (less than 0.2 km)"
+        );
+    }
+
+    #[test]
+    fn postcodes_are_placed_or_refused_with_what_to_type() {
+        let loc = locate(" le1 1aa ").unwrap();
+        assert_eq!(loc.query.as_str(), "LE1 1AA");
+        assert_eq!(loc.precision, PostcodePrecision::Postcode);
+        assert_eq!((loc.lat, loc.long), (52.63212, -1.12498));
+        let e = locate("LE1 9ZZ").unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::Invalid);
+        assert_eq!(
+            e.message,
+            "Postcode LE1 9ZZ was not found: check it, or enter only its first part (such as LE1)"
+        );
+        let e = locate("Leicester").unwrap_err();
+        assert!(
+            e.message.starts_with("`Leicester` is not a UK postcode"),
+            "{e}"
         );
     }
 

@@ -58,7 +58,7 @@ pub use demo::{
     DEMO_ROLES, DemoAccount, DemoDecisions, create_demo_accounts, demo_email, seed_demo_decisions,
     seed_example_decisions,
 };
-pub use oruk::{ORUK_BASE, ORUK_OPENAPI, ORUK_ROUTES};
+pub use oruk::{ORUK_BASE, ORUK_OPENAPI, ORUK_ROUTES, POSTCODE_ORIGIN_HEADER};
 pub use state::{AppState, Options, ServeError};
 
 /// The whole application as an axum router over `state`.

@@ -9,16 +9,22 @@
 //! through disclosure control: no count leaves).
 //!
 //! Filters: `search` (words in the name, description or organization name), `taxonomy_term_id`,
-//! and proximity by `lat` and `long` (WGS 84 degrees) within `proximity` metres (default
-//! [`DEFAULT_PROXIMITY_M`]), nearest first; `page` (from 1) and `per_page` (1 to
-//! [`MAX_PER_PAGE`]). The profile's other filters (`postcode`, `taxonomy_id`, ages, times,
-//! days, `modified_after`, …) are answered with a 400 naming those supported, rather than
-//! ignored: a client that filters by postcode must not be shown every service as if they
-//! matched.
+//! and proximity, nearest first: within `proximity` metres of the centroid of `postcode` (as
+//! the profile's API document defines the two), or of `lat` and `long` (WGS 84 degrees;
+//! `proximity` defaults to [`DEFAULT_PROXIMITY_M`] there); `page` (from 1) and `per_page` (1
+//! to [`MAX_PER_PAGE`]). A postcode is placed by `equalis_app::directory_search::locate`, as
+//! the public search page places it (the ONS Postcode Lookup shipped with equalis); outside
+//! the areas shipped postcode by postcode, at its sector's centre, which the answer's
+//! [`POSTCODE_ORIGIN_HEADER`] says. The profile's other filters (`taxonomy_id`, ages, times,
+//! days, `modified_after`, …), and `postcode` without `proximity` (which the profile defines
+//! as a check of each service's `service_area`, whose extents this directory does not read),
+//! are answered with a 400 naming what is supported, rather than ignored: a client that
+//! filters must not be shown every service as if they matched.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use equalis_app::directory_search::{self as ds, PostcodeLocation};
 use equalis_directory::{ORUK_PROFILE_URL, ORUK_VERSION, Point, Service};
 use equalis_store::directory::{Page, Paging, ServiceAtLocationHit, ServiceQuery};
 use serde::Serialize;
@@ -39,6 +45,10 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 1000;
 /// The radius of a proximity search when `proximity` is not given, in metres.
 pub const DEFAULT_PROXIMITY_M: f64 = 5_000.0;
+/// The header of a search by `postcode` that says where it was searched from:
+/// `LE1 1AA; precision=postcode; lat=52.63212; long=-1.12498` (precision `postcode`, or
+/// `postcode sector` or `postcode district` when placed at a sector's or district's centre).
+pub const POSTCODE_ORIGIN_HEADER: &str = "equalis-postcode-origin";
 /// The widest proximity search, in metres (the length of England and then some).
 const MAX_PROXIMITY_M: f64 = 1_000_000.0;
 
@@ -120,50 +130,85 @@ impl Checked {
         Ok(Paging { page, per_page })
     }
 
-    fn service_query(&self) -> Result<ServiceQuery, WebError> {
+    /// The search asked for, and where its postcode was placed when it names one.
+    fn service_query(&self) -> Result<(ServiceQuery, Option<PostcodeLocation>), WebError> {
         let lat = self.number::<f64>("lat", "a latitude in degrees, −90 to 90")?;
         let long = self.number::<f64>("long", "a longitude in degrees, −180 to 180")?;
         let radius = self.number::<f64>("proximity", "a distance in metres")?;
-        let near = match (lat, long) {
-            (Some(lat), Some(long)) => {
+        let within = |radius: f64| {
+            if radius > 0.0 && radius <= MAX_PROXIMITY_M {
+                Ok(radius)
+            } else {
+                Err(WebError::BadRequest(format!(
+                    "`proximity={radius}` is not allowed: give metres, more than 0 and at most {MAX_PROXIMITY_M}."
+                )))
+            }
+        };
+        let mut origin = None;
+        let near = match (self.get("postcode"), lat, long) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                return Err(WebError::BadRequest(
+                    "Give `postcode` or `lat` and `long`, not both.".into(),
+                ));
+            }
+            (Some(postcode), None, None) => {
+                let Some(radius) = radius else {
+                    return Err(WebError::BadRequest(format!(
+                        "`postcode` without `proximity` asks for the services whose service area covers it, \
+                         and this directory does not read service areas: give `proximity` in metres too, \
+                         such as `postcode={}&proximity=5000`.",
+                        postcode.replace(' ', "+")
+                    )));
+                };
+                let radius = within(radius)?;
+                let loc = ds::locate(postcode).map_err(|e| {
+                    WebError::BadRequest(format!("`postcode={postcode}`: {}.", e.message))
+                })?;
+                let point = Point::new(loc.lat, loc.long).ok_or_else(|| {
+                    WebError::internal(format!(
+                        "postcode {} is placed off the globe ({}, {})",
+                        loc.query.as_str(),
+                        loc.lat,
+                        loc.long
+                    ))
+                })?;
+                origin = Some(loc);
+                Some((point, radius))
+            }
+            (None, Some(lat), Some(long)) => {
                 let point = Point::new(lat, long).ok_or_else(|| {
                     WebError::BadRequest(format!(
                         "`lat={lat}&long={long}` is not a point on the globe: latitude −90 to 90, longitude −180 to 180."
                     ))
                 })?;
-                let radius = radius.unwrap_or(DEFAULT_PROXIMITY_M);
-                if !(radius > 0.0 && radius <= MAX_PROXIMITY_M) {
-                    return Err(WebError::BadRequest(format!(
-                        "`proximity={radius}` is not allowed: give metres, more than 0 and at most {MAX_PROXIMITY_M}."
-                    )));
-                }
-                Some((point, radius))
+                Some((point, within(radius.unwrap_or(DEFAULT_PROXIMITY_M))?))
             }
-            (None, None) if radius.is_some() => {
+            (None, None, None) if radius.is_some() => {
                 return Err(WebError::BadRequest(
-                    "`proximity` needs a point: give `lat` and `long` too (search by postcode is not available yet)."
-                        .into(),
+                    "`proximity` needs a point: give `postcode`, or `lat` and `long`, too.".into(),
                 ));
             }
-            (None, None) => None,
-            _ => {
+            (None, None, None) => None,
+            (None, _, _) => {
                 return Err(WebError::BadRequest(
                     "Give both `lat` and `long`, or neither.".into(),
                 ));
             }
         };
-        Ok(ServiceQuery {
+        let query = ServiceQuery {
             text: self.get("search").map(str::to_string),
             taxonomy_term_id: self.get("taxonomy_term_id").map(str::to_string),
             near,
             ..ServiceQuery::default()
-        })
+        };
+        Ok((query, origin))
     }
 }
 
-const LIST_FILTERS: [&str; 7] = [
+const LIST_FILTERS: [&str; 8] = [
     "search",
     "taxonomy_term_id",
+    "postcode",
     "lat",
     "long",
     "proximity",
@@ -208,6 +253,23 @@ fn page_of<T>(page: &Page<T>, contents: Vec<Value>) -> Value {
         "empty": contents.is_empty(),
         "contents": contents,
     })
+}
+
+/// The answer, saying where its postcode was placed when the search named one.
+fn with_origin(mut response: Response, origin: Option<&PostcodeLocation>) -> Response {
+    if let Some(o) = origin {
+        let value = format!(
+            "{}; precision={}; lat={}; long={}",
+            o.query.as_str(),
+            o.precision,
+            o.lat,
+            o.long
+        );
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(POSTCODE_ORIGIN_HEADER, v);
+        }
+    }
+    response
 }
 
 fn to_value<T: Serialize>(t: &T) -> Result<Value, WebError> {
@@ -268,11 +330,13 @@ pub(crate) async fn services(State(state): State<AppState>, params: Params) -> R
     answer(
         async {
             let q = Checked::new(params, &LIST_FILTERS)?;
+            let (query, origin) = q.service_query()?;
             let page = state
                 .store()
-                .directory_services(&q.service_query()?, q.paging()?)
+                .directory_services(&query, q.paging()?)
                 .await?;
-            list_response(&page, |h| to_value(&h.service.summary()))
+            let r = list_response(&page, |h| to_value(&h.service.summary()))?;
+            Ok(with_origin(r, origin.as_ref()))
         }
         .await,
     )
@@ -338,11 +402,13 @@ pub(crate) async fn service_at_locations(
     answer(
         async {
             let q = Checked::new(params, &LIST_FILTERS)?;
+            let (query, origin) = q.service_query()?;
             let page = state
                 .store()
-                .directory_service_at_locations(&q.service_query()?, q.paging()?)
+                .directory_service_at_locations(&query, q.paging()?)
                 .await?;
-            list_response(&page, |h| service_at_location(h, false))
+            let r = list_response(&page, |h| service_at_location(h, false))?;
+            Ok(with_origin(r, origin.as_ref()))
         }
         .await,
     )

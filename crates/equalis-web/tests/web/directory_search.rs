@@ -95,7 +95,7 @@ fn result_names(body: &str) -> Vec<String> {
 
 /// Haversine distance in metres on the sphere of the mean Earth radius (IUGG, 6,371,008.8 m),
 /// written out here by hand rather than taken from equalis-directory.
-fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn haversine(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
     let (dp, dl) = ((b.0 - a.0).to_radians(), (b.1 - a.1).to_radians());
     let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);

@@ -228,6 +228,8 @@ async fn every_endpoint_answers_in_the_official_schemas() {
         ("/services/{id}", "/directory/api/services/00000000-0000-4000-8000-000000000001".into()),
         ("/service_at_locations", "/directory/api/service_at_locations".into()),
         ("/service_at_locations", "/directory/api/service_at_locations?lat=52.6365&long=-1.1341&proximity=20000&per_page=1".into()),
+        ("/services", "/directory/api/services?postcode=LE1%201AA&proximity=20000".into()),
+        ("/service_at_locations", "/directory/api/service_at_locations?postcode=le11aa&proximity=30000&per_page=2&page=2".into()),
         ("/taxonomies", "/directory/api/taxonomies".into()),
         ("/taxonomies/{id}", format!("/directory/api/taxonomies/{TAXONOMY}")),
         ("/taxonomies/{id}", "/directory/api/taxonomies/5c4d79d7-cc55-470e-9f1f-8cad074e4892".into()),
@@ -382,6 +384,104 @@ async fn filters_paging_and_proximity() {
     assert_eq!(terms["taxonomy_terms"][0]["id"], MENTAL);
 }
 
+/// `postcode` and `proximity` as the profile's API document defines them: services within
+/// `proximity` metres of the postcode's centroid, nearest first, checked against distances
+/// computed by hand from LE1 1AA's point in the ONS Postcode Lookup (52.63212, −1.12498).
+#[tokio::test]
+async fn proximity_by_postcode_is_nearest_first_from_its_centroid() {
+    use crate::directory_search::haversine;
+    let app = directory_app().await;
+    let le1 = (52.63212, -1.12498);
+    let by_hand = [
+        ("Leicester Talking Therapies", (52.6365, -1.1341), 784.9),
+        ("Loughborough Food Bank", (52.7721, -1.2062), 16_499.1),
+        ("Coalville Men's Shed", (52.7225, -1.3700), 19_335.6),
+        ("Oakham Carers' Café", (52.6703, -0.7273), 27_160.6),
+        ("Nottingham Mind", (52.9534, -1.1496), 35_763.1),
+    ];
+    for (name, at, metres) in by_hand {
+        let d = haversine(le1, at);
+        assert!((d - metres).abs() < 0.1, "{name}: {d}");
+    }
+    // Every radius between two services' distances finds exactly those nearer, in order: the
+    // boundaries are a metre either side of Coalville's 19,335.6 m.
+    for (proximity, found) in [
+        (700, 0),
+        (800, 1),
+        (16_500, 2),
+        (19_335, 2),
+        (19_336, 3),
+        (30_000, 4),
+        (40_000, 5),
+    ] {
+        for endpoint in ["services", "service_at_locations"] {
+            let url = format!("/directory/api/{endpoint}?postcode=LE1+1AA&proximity={proximity}");
+            let r = app.get(&url, &Who::Anonymous).await;
+            assert_eq!(r.status, StatusCode::OK, "{url}: {}", r.body);
+            assert_eq!(
+                r.header(axum::http::HeaderName::from_static(
+                    equalis_web::POSTCODE_ORIGIN_HEADER
+                )),
+                Some("LE1 1AA; precision=postcode; lat=52.63212; long=-1.12498"),
+                "{url}"
+            );
+            let body = r.json();
+            assert_eq!(body["total_items"], found, "{url}");
+            let got: Vec<&str> = body["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    s.get("service")
+                        .unwrap_or(s)
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap()
+                })
+                .collect();
+            let want: Vec<&str> = by_hand[..found].iter().map(|(n, _, _)| *n).collect();
+            assert_eq!(got, want, "{url}");
+        }
+    }
+    // Filters combine with the postcode, and pages keep its order.
+    let p = get_json(
+        &app,
+        &format!("/directory/api/services?postcode=LE1%201AA&proximity=40000&taxonomy_term_id={MENTAL}&per_page=2&page=2"),
+    )
+    .await;
+    assert_eq!(p["total_items"], 3);
+    assert_eq!(names(&p), ["Nottingham Mind"]);
+    // Outside the areas shipped postcode by postcode, a postcode is placed at its sector's
+    // centre, and the answer says so: Westminster has nothing within 10 km.
+    let r = app
+        .get(
+            "/directory/api/services?postcode=SW1A%201AA&proximity=10000",
+            &Who::Anonymous,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.header(axum::http::HeaderName::from_static(
+            equalis_web::POSTCODE_ORIGIN_HEADER
+        )),
+        Some("SW1A 1AA; precision=postcode sector; lat=51.50549; long=-0.13954")
+    );
+    assert_eq!(r.json()["total_items"], 0);
+    // A search by `lat` and `long` says nothing of postcodes.
+    let r = app
+        .get(
+            "/directory/api/services?lat=52.6365&long=-1.1341",
+            &Who::Anonymous,
+        )
+        .await;
+    assert_eq!(
+        r.header(axum::http::HeaderName::from_static(
+            equalis_web::POSTCODE_ORIGIN_HEADER
+        )),
+        None
+    );
+}
+
 #[tokio::test]
 async fn errors_are_json_and_name_what_is_allowed() {
     let app = directory_app().await;
@@ -399,9 +499,35 @@ async fn errors_are_json_and_name_what_is_allowed() {
             "no service_at_location",
         ),
         (
+            "/directory/api/services?taxonomy_id=x",
+            400,
+            "use search, taxonomy_term_id, postcode, lat, long, proximity, page, per_page",
+        ),
+        // The profile defines `postcode` alone as a check of service areas, not read here.
+        (
             "/directory/api/services?postcode=LE1%201AA",
             400,
-            "use search, taxonomy_term_id, lat, long, proximity, page, per_page",
+            "does not read service areas: give `proximity` in metres too, such as `postcode=LE1+1AA&proximity=5000`",
+        ),
+        (
+            "/directory/api/service_at_locations?postcode=LE1%209ZZ&proximity=5000",
+            400,
+            "`postcode=LE1 9ZZ`: Postcode LE1 9ZZ was not found: check it, or enter only its first part (such as LE1).",
+        ),
+        (
+            "/directory/api/services?postcode=Leicester&proximity=5000",
+            400,
+            "`Leicester` is not a UK postcode",
+        ),
+        (
+            "/directory/api/services?postcode=LE1%201AA&proximity=0",
+            400,
+            "more than 0",
+        ),
+        (
+            "/directory/api/services?postcode=LE1%201AA&lat=52&long=-1&proximity=5000",
+            400,
+            "`postcode` or `lat` and `long`, not both",
         ),
         ("/directory/api/services?page=0", 400, "numbered from 1"),
         ("/directory/api/services?per_page=5000", 400, "1 to 1000"),
@@ -419,7 +545,7 @@ async fn errors_are_json_and_name_what_is_allowed() {
         (
             "/directory/api/services?proximity=100",
             400,
-            "needs a point",
+            "needs a point: give `postcode`, or `lat` and `long`",
         ),
         (
             "/directory/api/services?lat=52&long=-1&proximity=-5",
