@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use equalis_directory::{Kind, Problem, Record, read_document};
+use equalis_directory::{Kind, Placement, Problem, Record, read_document};
 use equalis_store::directory::{Change, Saved};
 use equalis_store::{Actor, Store, StoreError};
 
@@ -207,6 +207,27 @@ pub async fn import_file(
         ))
     })?;
     import(store, actor, &text, kind, strict).await
+}
+
+/// Where a location of the flat layout or the editor's form with a postcode but no
+/// coordinates is placed: the ONS Postcode Lookup shipped in `equalis-refdata` (every LE
+/// postcode at its own point; elsewhere the centre of its sector, which the placement says).
+/// The reason for a postcode it does not have reads after the column's name.
+pub fn postcode_places(postcode: &str) -> std::result::Result<Placement, String> {
+    use equalis_refdata::{PostcodeError, PostcodePrecision, RefData};
+    match RefData::get().locate_postcode(postcode) {
+        Ok(loc) => Ok(Placement {
+            postcode: loc.query.as_str().to_owned(),
+            latitude: loc.lat,
+            longitude: loc.long,
+            exact: loc.precision == PostcodePrecision::Postcode,
+        }),
+        Err(PostcodeError::NotFound { .. }) => Err(
+            "is not in the ONS Postcode Lookup shipped with equalis (May 2025), so the place cannot be put on the map: check the postcode, or give the latitude and longitude of the place"
+                .to_owned(),
+        ),
+        Err(e @ PostcodeError::Malformed { .. }) => Err(e.to_string()),
+    }
 }
 
 pub(crate) fn store_error(e: StoreError) -> Error {

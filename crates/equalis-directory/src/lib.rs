@@ -3,7 +3,9 @@
 //! ([`validate`]), how an ORUK document is read into records, each accepted or rejected
 //! ([`import`]), whether an entry is fresh ([`freshness`]) and the distance between two points
 //! ([`geo`]); the flat layout a directory team fills in a spreadsheet, and the editor's form
-//! ([`table`]); the languages of ISO 639-1 as a taxonomy ([`languages`]).
+//! ([`table`]), whose locations without coordinates are placed from their postcode by a
+//! look-up the caller gives ([`place`]); the languages of ISO 639-1 as a taxonomy
+//! ([`languages`]).
 //!
 //! **Invariant:** no I/O, no database, no HTTP: documents in, records and reasons out. The
 //! store (`equalis-store`'s directory module) keeps the records; the web server serves them.
@@ -18,6 +20,7 @@ pub mod geo;
 pub mod import;
 pub mod languages;
 pub mod model;
+pub mod place;
 pub mod table;
 pub mod terms;
 pub mod validate;
@@ -30,6 +33,7 @@ pub use languages::{
     language_term, language_term_id, languages,
 };
 pub use model::*;
+pub use place::{Gazetteer, Placement};
 pub use table::{
     COLUMNS, CellProblem, Cells, Column, Layout, LayoutError, Level, RowOutcome, RowService, Table,
     TermIndex, derived_id, read_rows, row_of, service_from_row,

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::languages::{is_language_term, language_taxonomy, language_term};
 use crate::model::*;
+use crate::place::{Gazetteer, Placement};
 use crate::validate::{Severity, is_uuid, validate_service};
 use crate::{Record, TaxonomyTerm};
 
@@ -200,7 +201,7 @@ pub const COLUMNS: &[Column] = &[
         "postcode",
         Level::Location,
         false,
-        "a UK postcode (needed with an address)",
+        "a UK postcode (needed with an address); without latitude and longitude, the location is placed at the postcode's point",
     ),
     col(
         "latitude",
@@ -417,6 +418,8 @@ pub struct RowService {
     pub service: Service,
     /// Whether the row named any language (so the ISO 639-1 taxonomy is saved too).
     pub uses_languages: bool,
+    /// Where the row's location was placed from its postcode, when it gave no coordinates.
+    pub placed: Option<Placement>,
 }
 
 /// The values of a row as given, by column; a column not in the map reads as blank.
@@ -516,10 +519,15 @@ fn phone_ok(v: &str) -> bool {
 /// Reads one row into a service at (at most) one location, checking every column by its rule.
 /// `service_id`, when given, is the service's identifier whatever the row says (the editor
 /// edits a service it knows). Every problem of the row is reported, not just the first.
+///
+/// An address with a postcode but no latitude and longitude is placed at the postcode's point
+/// by `places`; a postcode it cannot place is a problem of the `postcode` column (a location
+/// with an address must be on the map, or proximity search would silently miss it).
 pub fn service_from_row(
     cells: &Cells,
     terms: &TermIndex,
     service_id: Option<&str>,
+    places: &dyn Gazetteer,
 ) -> Result<RowService, Vec<CellProblem>> {
     let mut p: Vec<CellProblem> = Vec::new();
     let g = |name: &str| get(cells, name);
@@ -724,8 +732,9 @@ pub fn service_from_row(
             }
         }
     };
-    let latitude = coord("latitude", 90.0, &mut p);
-    let longitude = coord("longitude", 180.0, &mut p);
+    let mut latitude = coord("latitude", 90.0, &mut p);
+    let mut longitude = coord("longitude", 180.0, &mut p);
+    let mut placed = None;
     match (g("latitude").is_empty(), g("longitude").is_empty()) {
         (false, true) => p.push(CellProblem::new(
             "longitude",
@@ -737,6 +746,15 @@ pub fn service_from_row(
             "",
             "must be given with longitude",
         )),
+        // No coordinates: an address is placed from its postcode.
+        (true, true) if !postcode.is_empty() => match places.place(&postcode) {
+            Ok(at) => {
+                latitude = Some(at.latitude);
+                longitude = Some(at.longitude);
+                placed = Some(at);
+            }
+            Err(reason) => p.push(CellProblem::new("postcode", postcode_v, reason)),
+        },
         _ => {}
     }
     let (location_name, accessibility, schedule) =
@@ -911,6 +929,7 @@ pub fn service_from_row(
     Ok(RowService {
         service,
         uses_languages,
+        placed,
     })
 }
 
@@ -1042,7 +1061,7 @@ pub fn row_of(service: &Service) -> BTreeMap<&'static str, String> {
 }
 
 /// What became of one row of a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowOutcome {
     /// Its row number in the file (the header is row 1).
     pub row: u64,
@@ -1050,6 +1069,8 @@ pub struct RowOutcome {
     pub service_id: Option<String>,
     /// Why it was rejected (empty when accepted).
     pub problems: Vec<CellProblem>,
+    /// Where its location was placed from its postcode, when accepted without coordinates.
+    pub placed: Option<Placement>,
 }
 
 impl RowOutcome {
@@ -1072,10 +1093,13 @@ pub struct Table {
 /// Reads the rows of a file with `layout`: `(row number, cells)` each. Rows of one service are
 /// merged; a later row whose service- or organisation-level value differs from the first
 /// row's, or that repeats a location, is rejected naming the first row.
+/// Addresses without coordinates are placed from their postcode by `places`
+/// ([`service_from_row`]).
 pub fn read_rows(
     layout: &Layout,
     rows: impl IntoIterator<Item = (u64, Vec<String>)>,
     terms: &TermIndex,
+    places: &dyn Gazetteer,
 ) -> Table {
     let mut outcomes = Vec::new();
     let mut services: Vec<Service> = Vec::new();
@@ -1099,16 +1123,18 @@ pub fn read_rows(
                         layout.width
                     ),
                 )],
+                placed: None,
             });
             continue;
         }
-        let read = match service_from_row(&cells, terms, None) {
+        let read = match service_from_row(&cells, terms, None, places) {
             Ok(r) => r,
             Err(problems) => {
                 outcomes.push(RowOutcome {
                     row,
                     service_id: None,
                     problems,
+                    placed: None,
                 });
                 continue;
             }
@@ -1132,6 +1158,7 @@ pub fn read_rows(
                 row,
                 service_id: Some(s.id.clone()),
                 problems,
+                placed: None,
             });
             continue;
         }
@@ -1161,6 +1188,7 @@ pub fn read_rows(
             row,
             service_id: Some(s.id),
             problems: Vec::new(),
+            placed: read.placed,
         });
     }
     let mut records = Vec::new();
@@ -1215,6 +1243,23 @@ mod tests {
         ])
     }
 
+    /// Postcodes of Leeds, two known by their own point and one only by its sector's
+    /// centre; any other is unknown.
+    fn gazetteer(pc: &str) -> Result<Placement, String> {
+        let at = |latitude, longitude, exact| Placement {
+            postcode: pc.to_owned(),
+            latitude,
+            longitude,
+            exact,
+        };
+        match pc {
+            "LS1 1LT" => Ok(at(53.7996, -1.5471, true)),
+            "LS1 5HD" => Ok(at(53.7986, -1.5424, true)),
+            "LS1 9ZY" => Ok(at(53.7970, -1.5440, false)),
+            _ => Err(format!("{pc} is not in the test gazetteer")),
+        }
+    }
+
     fn headers() -> Vec<String> {
         COLUMNS.iter().map(|c| c.name.to_owned()).collect()
     }
@@ -1255,6 +1300,7 @@ mod tests {
             &layout,
             rows.into_iter().enumerate().map(|(i, r)| (i as u64 + 2, r)),
             &terms(),
+            &gazetteer,
         )
     }
 
@@ -1291,6 +1337,78 @@ mod tests {
         );
         assert_eq!(parse_date("31/02/2026"), None);
         assert_eq!(parse_date("3/2026"), None);
+    }
+
+    #[test]
+    fn an_address_without_coordinates_is_placed_from_its_postcode() {
+        let without = |postcode: &'static str| -> Vec<(&'static str, &'static str)> {
+            GOOD.iter()
+                .filter(|(k, _)| !matches!(*k, "latitude" | "longitude"))
+                .map(|&(k, v)| {
+                    if k == "postcode" {
+                        (k, postcode)
+                    } else {
+                        (k, v)
+                    }
+                })
+                .collect()
+        };
+        let t = read(vec![row(&without("ls11lt"))]);
+        assert!(t.rows[0].accepted(), "{:?}", t.rows);
+        let placed = t.rows[0].placed.as_ref().unwrap();
+        assert!(placed.exact);
+        assert_eq!(placed.postcode, "LS1 1LT");
+        let Record::Service(s) = &t.records[1] else {
+            panic!()
+        };
+        let loc = s.service_at_locations[0].location.as_ref().unwrap();
+        assert_eq!(
+            (loc.latitude, loc.longitude),
+            (Some(53.7996), Some(-1.5471))
+        );
+        // Placing does not change the location's identity: the address names it, so the
+        // same row with typed coordinates is the same location.
+        let typed = read(vec![row(GOOD)]);
+        let Record::Service(typed) = &typed.records[1] else {
+            panic!()
+        };
+        assert_eq!(
+            typed.service_at_locations[0].id,
+            s.service_at_locations[0].id
+        );
+        assert!(
+            read(vec![row(GOOD)]).rows[0].placed.is_none(),
+            "typed coordinates are kept"
+        );
+
+        // Known only by its sector: placed, and the outcome says how closely.
+        let t = read(vec![row(&without("LS1 9ZY"))]);
+        let placed = t.rows[0].placed.as_ref().unwrap();
+        assert!(!placed.exact);
+        assert!(
+            placed
+                .to_string()
+                .contains("centre of postcode sector LS1 9")
+        );
+
+        // Unknown: the row is rejected, naming the postcode and why.
+        let t = read(vec![row(&without("LS1 9QQ"))]);
+        assert!(t.records.is_empty());
+        assert_eq!(
+            t.rows[0].problems,
+            [CellProblem::new(
+                "postcode",
+                "LS1 9QQ",
+                "LS1 9QQ is not in the test gazetteer"
+            )]
+        );
+        // A location without an address is not looked up.
+        let t = read(vec![row(&[
+            ("organisation", "Leeds Mind"),
+            ("service_name", "Helpline"),
+            ("location_name", "By telephone"),
+        ])]);
+        assert!(t.rows[0].accepted() && t.rows[0].placed.is_none());
     }
 
     #[test]
@@ -1355,7 +1473,7 @@ mod tests {
         assert_eq!(read(vec![row(GOOD)]).records, t.records);
         // What the editor shows reads back into the same service.
         let back = row_of(s);
-        let again = service_from_row(&back, &terms(), Some(&s.id)).unwrap();
+        let again = service_from_row(&back, &terms(), Some(&s.id), &gazetteer).unwrap();
         assert_eq!(&again.service, s.as_ref());
     }
 

@@ -18,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use equalis_app::directory::edit;
-use equalis_directory::{COLUMNS, CellProblem, Cells, Freshness, freshness, row_of};
+use equalis_directory::{COLUMNS, CellProblem, Cells, Freshness, Placement, freshness};
 use equalis_store::directory::{Paging, ServiceQuery};
 use equalis_store::{Actor, Role, User};
 use minijinja::{Value, context};
@@ -109,12 +109,12 @@ const SECTIONS: &[(&str, &[Field])] = &[
             (
                 "latitude",
                 "Latitude",
-                "WGS 84 degrees, for example 53.7965",
+                "WGS 84 degrees, for example 53.7965; leave blank to place it from the postcode",
             ),
             (
                 "longitude",
                 "Longitude",
-                "WGS 84 degrees, for example -1.5478",
+                "WGS 84 degrees, for example -1.5478; leave blank to place it from the postcode",
             ),
             (
                 "accessibility",
@@ -392,6 +392,8 @@ struct FormPage<'a> {
     problems: &'a [CellProblem],
     done: Option<&'a str>,
     others: usize,
+    /// Where the location was placed from its postcode, when its coordinates are that.
+    placed: Option<&'a Placement>,
 }
 
 fn form_page(p: FormPage<'_>) -> Result<String, WebError> {
@@ -433,6 +435,13 @@ fn form_page(p: FormPage<'_>) -> Result<String, WebError> {
             statuses => statuses(),
             done,
             others => p.others,
+            placed => p.placed.map(|p| context! {
+                exact => p.exact,
+                postcode => p.postcode,
+                sector => p.sector(),
+                latitude => p.latitude,
+                longitude => p.longitude,
+            }),
         },
     )
 }
@@ -452,6 +461,7 @@ pub(crate) async fn new_form(viewer: Viewer, uri: Uri) -> Result<Html<String>, W
         problems: &[],
         done: None,
         others: 0,
+        placed: None,
     })
     .map(Html)
 }
@@ -480,6 +490,7 @@ pub(crate) async fn create(
                 problems: &problems,
                 done: None,
                 others: 0,
+                placed: None,
             })?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
         }
@@ -509,10 +520,8 @@ pub(crate) async fn edit_form(
 ) -> Result<Html<String>, WebError> {
     require(&viewer, &uri)?;
     let s = edit::load(state.store(), &id).await.map_err(app_error)?;
-    let values = row_of(&s)
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+    let (row, placed) = edit::form_row(&s);
+    let values = row.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
     form_page(FormPage {
         viewer: &viewer,
         id: Some(&s.id),
@@ -520,6 +529,7 @@ pub(crate) async fn edit_form(
         problems: &[],
         done: q.done.as_deref(),
         others: s.service_at_locations.len().saturating_sub(1),
+        placed: placed.as_ref(),
     })
     .map(Html)
 }
@@ -550,6 +560,7 @@ pub(crate) async fn update(
                 problems: &problems,
                 done: None,
                 others: old.service_at_locations.len().saturating_sub(1),
+                placed: None,
             })?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
         }

@@ -5,14 +5,16 @@
 //! Every change goes through the store's `directory_save`, which audits it. A form that does
 //! not pass comes back as its problems by column (the form's field), with nothing saved.
 
+use std::collections::BTreeMap;
+
 use equalis_directory::{
-    CellProblem, Cells, Freshness, Organization, Record, Service, ServiceStatus, freshness,
-    language_taxonomy, service_from_row,
+    CellProblem, Cells, Freshness, Organization, Placement, Record, Service, ServiceStatus,
+    freshness, language_taxonomy, row_of, service_from_row,
 };
 use equalis_store::{Actor, Store};
 
-use super::store_error;
 use super::table::term_index;
+use super::{postcode_places, store_error};
 use crate::{Error, ErrorKind, Result};
 
 /// The service `id`, or a not-found error naming it.
@@ -29,9 +31,31 @@ pub async fn load(store: &Store, id: &str) -> Result<Service> {
         })
 }
 
+/// The service as the editor's form shows it (the flat layout's row of its first location),
+/// and where that location was placed from its postcode, if it was: coordinates that are
+/// the postcode's point are shown blank, so that a changed postcode places it again rather
+/// than leaving it where the old postcode was.
+pub fn form_row(service: &Service) -> (BTreeMap<&'static str, String>, Option<Placement>) {
+    let mut row = row_of(service);
+    let number = |k: &str| row.get(k).and_then(|v| v.trim().parse::<f64>().ok());
+    let placed = match (row.get("postcode"), number("latitude"), number("longitude")) {
+        (Some(pc), Some(lat), Some(long)) if !pc.trim().is_empty() => {
+            postcode_places(pc).ok().filter(|p| p.is_at(lat, long))
+        }
+        _ => None,
+    };
+    if placed.is_some() {
+        row.insert("latitude", String::new());
+        row.insert("longitude", String::new());
+    }
+    (row, placed)
+}
+
 /// Saves the service the form's `cells` describe: a new one (`existing` is `None`) or the
 /// service `existing`, whose fields the form does not show (its other locations and contacts,
-/// funding, costs, service areas) are kept. `Ok(Err(problems))` when the form does not pass.
+/// funding, costs, service areas) are kept. A location with a postcode and no coordinates is
+/// placed at the postcode's point ([`postcode_places`]); a postcode the lookup does not have
+/// is a problem of the postcode field. `Ok(Err(problems))` when the form does not pass.
 pub async fn save_form(
     store: &Store,
     actor: &Actor,
@@ -43,7 +67,7 @@ pub async fn save_form(
         None => None,
     };
     let terms = term_index(store).await?;
-    let read = match service_from_row(cells, &terms, existing) {
+    let read = match service_from_row(cells, &terms, existing, &postcode_places) {
         Ok(r) => r,
         Err(problems) => return Ok(Err(problems)),
     };

@@ -15,7 +15,7 @@ use equalis_directory::{CellProblem, Layout, RowOutcome, TaxonomyTerm, TermIndex
 use equalis_store::directory::{Paging, Saved};
 use equalis_store::{Actor, Store};
 
-use super::store_error;
+use super::{postcode_places, store_error};
 use crate::{Error, Result};
 
 /// What a table import did.
@@ -49,14 +49,29 @@ impl TableReport {
         self.read() - self.accepted()
     }
 
-    /// The report as the command line prints it: each rejected row with its reasons, then
-    /// the counts.
+    /// Accepted rows whose location was placed from its postcode: at the postcode's own
+    /// point, and at its sector's centre.
+    pub fn placed(&self) -> (usize, usize) {
+        let placed = self.rows.iter().filter_map(|r| r.placed.as_ref());
+        let exact = placed.clone().filter(|p| p.exact).count();
+        (exact, placed.count() - exact)
+    }
+
+    /// The report as the command line prints it: each rejected row with its reasons, each
+    /// location placed only at its postcode sector's centre, then the counts.
     pub fn to_text(&self, file: &str) -> String {
         let mut out = String::new();
         for r in self.rows.iter().filter(|r| !r.accepted()) {
             let _ = writeln!(out, "row {}: rejected", r.row);
             for p in &r.problems {
                 let _ = writeln!(out, "  {p}");
+            }
+        }
+        // A location placed only at its sector's centre may be a kilometre or two out: each
+        // is named, for someone to give its coordinates.
+        for r in &self.rows {
+            if let Some(p) = r.placed.as_ref().filter(|p| !p.exact) {
+                let _ = writeln!(out, "row {}: {p}", r.row);
             }
         }
         let _ = writeln!(
@@ -67,6 +82,13 @@ impl TableReport {
             self.rejected(),
             self.services
         );
+        let (exact, sector) = self.placed();
+        if exact + sector > 0 {
+            let _ = writeln!(
+                out,
+                "placed from their postcode (no latitude and longitude given): {exact} at the postcode's own point, {sector} at its sector's centre"
+            );
+        }
         if self.committed {
             let n = |c| self.saved.iter().filter(|s| s.change == c).count();
             use equalis_store::directory::Change;
@@ -222,7 +244,7 @@ pub async fn import_table(
     let layout = Layout::from_headers(&headers)
         .map_err(|e| Error::invalid(format!("`{}`: {e}", path.display())))?;
     let terms = term_index(store).await?;
-    let table = read_rows(&layout, rows, &terms);
+    let table = read_rows(&layout, rows, &terms, &postcode_places);
     let refused = table.rows.iter().any(|r| !r.accepted());
     let services = table
         .records

@@ -408,3 +408,109 @@ async fn editing_keeps_what_the_form_does_not_show() {
     assert_eq!(after.cost_options, before.cost_options);
     assert_eq!(after.service_areas, before.service_areas);
 }
+
+/// The first location's coordinates as stored.
+async fn point_of(app: &App, id: &str) -> (Option<f64>, Option<f64>) {
+    let s = app.store.directory_service(id).await.unwrap().unwrap();
+    let l = s.service_at_locations[0].location.as_ref().unwrap();
+    (l.latitude, l.longitude)
+}
+
+/// A postcode typed without latitude and longitude puts the place on the map from the ONS
+/// Postcode Lookup shipped with equalis (LE1 1AA at 52.63212, −1.12498; LE11 3TU at
+/// 52.76484, −1.22951; SW1A 1AA, outside the LE area, at its sector's centre 51.50549,
+/// −0.13954), the page says which, a changed postcode moves it, and an unknown one is the
+/// postcode field's error.
+#[tokio::test]
+async fn a_postcode_without_coordinates_is_placed_from_the_shipped_postcodes() {
+    let app = App::new(false).await;
+    let edi = app.as_role(Role::EdiLead).await;
+    let with = |postcode: &'static str| -> Vec<(&'static str, &'static str)> {
+        GOOD.iter()
+            .filter(|(k, _)| !matches!(*k, "latitude" | "longitude"))
+            .map(|&(k, v)| {
+                if k == "postcode" {
+                    (k, postcode)
+                } else {
+                    (k, v)
+                }
+            })
+            .collect()
+    };
+    let r = post(&app, &edi, "/directory/edit/new", &with("le1 1aa")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = location(&r).to_owned();
+    let id = to
+        .strip_prefix("/directory/edit/services/")
+        .and_then(|s| s.strip_suffix("?done=saved"))
+        .unwrap()
+        .to_owned();
+    assert_eq!(point_of(&app, &id).await, (Some(52.63212), Some(-1.12498)));
+    let page = app.get(&to, &edi).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Placed from postcode LE1 1AA: its point in the ONS Postcode Lookup (52.63212, -1.12498)."),
+        "{}",
+        page.body
+    );
+    // The coordinates are shown blank, so that posting the form back with a new postcode
+    // places it again.
+    assert!(
+        page.body
+            .contains("name=\"latitude\" type=\"text\" value=\"\"")
+    );
+    assert!(
+        page.body
+            .contains("name=\"longitude\" type=\"text\" value=\"\"")
+    );
+    // The public search finds it from its postcode.
+    let found = app
+        .get("/directory?postcode=LE1+1AA&miles=1", &Who::Anonymous)
+        .await;
+    assert!(found.body.contains("1 service found"), "{}", found.body);
+    assert!(found.body.contains("Talking therapies"));
+
+    let edit = format!("/directory/edit/services/{id}");
+    let r = post(&app, &edi, &edit, &with("LE11 3TU")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(point_of(&app, &id).await, (Some(52.76484), Some(-1.22951)));
+
+    // Outside the LE area only the postcode's sector is shipped: placed at its centre, and
+    // the page says so.
+    let r = post(&app, &edi, &edit, &with("SW1A 1AA")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(point_of(&app, &id).await, (Some(51.50549), Some(-0.13954)));
+    let page = app.get(&edit, &edi).await;
+    assert!(
+        page.body
+            .contains("Placed at the centre of postcode sector SW1A 1 (51.50549, -0.13954)"),
+        "{}",
+        page.body
+    );
+
+    // Typed coordinates are kept as typed, and the page does not claim a placement.
+    let mut typed = with("SW1A 1AA");
+    typed.extend([("latitude", "51.501"), ("longitude", "-0.1419")]);
+    let r = post(&app, &edi, &edit, &typed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(point_of(&app, &id).await, (Some(51.501), Some(-0.1419)));
+    let page = app.get(&edit, &edi).await;
+    assert!(!page.body.contains("Placed"), "{}", page.body);
+    assert!(page.body.contains("value=\"51.501\""));
+
+    // A postcode of the LE area that the lookup does not have: the postcode field's error,
+    // what was typed kept, nothing saved.
+    let r = post(&app, &edi, &edit, &with("LE1 9ZZ")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "<a href=\"#postcode\">Postcode is not in the ONS Postcode Lookup shipped with equalis (May 2025), so the place cannot be put on the map: check the postcode, or give the latitude and longitude of the place"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"postcode-error\""));
+    assert!(r.body.contains("value=\"LE1 9ZZ\""));
+    assert_eq!(point_of(&app, &id).await, (Some(51.501), Some(-0.1419)));
+}

@@ -203,3 +203,109 @@ fn csv_import_accounts_for_every_row_and_a_second_run_changes_nothing() {
         String::from_utf8_lossy(&equalis(&["audit", "list", "--workspace", ws]).stdout).to_string();
     assert!(log.contains("directory.service.created"), "{log}");
 }
+
+/// The stored points of the directory's locations, by postcode (read from the store's table,
+/// as the proximity search reads them).
+fn stored_points(ws: &str) -> Vec<(String, Option<f64>, Option<f64>)> {
+    use sqlx::Row as _;
+    let url = format!("sqlite://{}", Path::new(ws).join("equalis.db").display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::any::AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&url)
+                .await
+                .unwrap();
+            let rows =
+                sqlx::query("SELECT doc, latitude, longitude FROM directory_service_at_locations")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            pool.close().await;
+            let mut out: Vec<_> = rows
+                .iter()
+                .map(|r| {
+                    let doc: serde_json::Value =
+                        serde_json::from_str(&r.get::<String, _>(0)).unwrap();
+                    let pc = doc["location"]["addresses"][0]["postal_code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
+                    (pc, r.get::<Option<f64>, _>(1), r.get::<Option<f64>, _>(2))
+                })
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
+        })
+}
+
+/// Rows with an address but no latitude and longitude are placed from the ONS Postcode Lookup
+/// shipped with equalis; the report says how many, names each placed only at its sector's
+/// centre, and rejects a postcode the lookup does not have, with the reason in the rejects
+/// file too.
+#[test]
+fn csv_rows_without_coordinates_are_placed_from_their_postcode() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let ws = ws.to_str().unwrap();
+    assert!(equalis(&["init", ws]).status.success());
+    let csv = tmp.path().join("places.csv");
+    std::fs::write(
+        &csv,
+        "organisation,service_name,address_1,town,postcode,latitude,longitude\n\
+         LLR Carers,Carers' hub,1 Gallowtree Gate,Leicester,le1 1aa,,\n\
+         LLR Carers,Carers' hub,Westminster Hall,London,SW1A 1AA,,\n\
+         LLR Carers,Carers' hub,2 Nowhere Lane,Leicester,LE1 9ZZ,,\n\
+         LLR Carers,Carers' hub,3 Market Place,Oakham,LE15 6AA,52.6711,-0.7301\n",
+    )
+    .unwrap();
+    let o = equalis(&[
+        "directory",
+        "import",
+        "--workspace",
+        ws,
+        csv.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains("row 4: rejected\n  postcode `LE1 9ZZ`: is not in the ONS Postcode Lookup shipped with equalis (May 2025), so the place cannot be put on the map"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 3: placed at the centre of postcode sector SW1A 1 (51.50549, -0.13954)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("read 4 rows, accepted 3, rejected 1; 1 services"),
+        "{out}"
+    );
+    assert!(
+        out.contains("placed from their postcode (no latitude and longitude given): 1 at the postcode's own point, 1 at its sector's centre"),
+        "{out}"
+    );
+    // LE1 1AA at its own point, SW1A 1AA at its sector's centre, LE15 6AA where typed.
+    assert_eq!(
+        stored_points(ws),
+        [
+            ("LE1 1AA".to_owned(), Some(52.63212), Some(-1.12498)),
+            ("LE15 6AA".to_owned(), Some(52.6711), Some(-0.7301)),
+            ("SW1A 1AA".to_owned(), Some(51.50549), Some(-0.13954)),
+        ]
+    );
+    let rejects: Vec<_> = std::fs::read_dir(Path::new(ws).join("rejects"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let body = std::fs::read_to_string(&rejects[0]).unwrap();
+    assert!(
+        body.contains(
+            ",4,postcode,LE1 9ZZ,\"is not in the ONS Postcode Lookup shipped with equalis"
+        ),
+        "{body}"
+    );
+}
