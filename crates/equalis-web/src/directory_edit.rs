@@ -475,7 +475,21 @@ pub(crate) async fn create(
 ) -> Result<Response, WebError> {
     let user = require(&viewer, &uri)?;
     let fields = posted(&viewer, form)?;
-    match edit::save_form(state.store(), &actor(user), None, &cells(&fields))
+    save(&state, &viewer, user, None, fields).await
+}
+
+/// Saves the posted `fields` as a new service (`old` is `None`) or as `old`: to the
+/// service's page when saved, else the form again (422) with an error by each field and
+/// everything typed. The handlers check who is asking and the CSRF token first.
+async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &User,
+    old: Option<&equalis_directory::Service>,
+    fields: BTreeMap<String, String>,
+) -> Result<Response, WebError> {
+    let id = old.map(|s| s.id.as_str());
+    match edit::save_form(state.store(), &actor(user), id, &cells(&fields))
         .await
         .map_err(app_error)?
     {
@@ -484,12 +498,12 @@ pub(crate) async fn create(
         ),
         Err(problems) => {
             let body = form_page(FormPage {
-                viewer: &viewer,
-                id: None,
+                viewer,
+                id,
                 values: typed(fields),
                 problems: &problems,
                 done: None,
-                others: 0,
+                others: old.map_or(0, |s| s.service_at_locations.len().saturating_sub(1)),
                 placed: None,
             })?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
@@ -545,26 +559,7 @@ pub(crate) async fn update(
     let user = require(&viewer, &uri)?;
     let fields = posted(&viewer, form)?;
     let old = edit::load(state.store(), &id).await.map_err(app_error)?;
-    match edit::save_form(state.store(), &actor(user), Some(&old.id), &cells(&fields))
-        .await
-        .map_err(app_error)?
-    {
-        Ok(s) => Ok(
-            Redirect::to(&format!("/directory/edit/services/{}?done=saved", s.id)).into_response(),
-        ),
-        Err(problems) => {
-            let body = form_page(FormPage {
-                viewer: &viewer,
-                id: Some(&old.id),
-                values: typed(fields),
-                problems: &problems,
-                done: None,
-                others: old.service_at_locations.len().saturating_sub(1),
-                placed: None,
-            })?;
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body))
-        }
-    }
+    save(&state, &viewer, user, Some(&old), fields).await
 }
 
 /// `POST /directory/edit/services/{id}/reviewed`: the service was checked today.
