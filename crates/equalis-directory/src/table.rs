@@ -1411,6 +1411,27 @@ mod tests {
         assert!(t.rows[0].accepted() && t.rows[0].placed.is_none());
     }
 
+    /// `docs/DIRECTORY.md` is what a directory team fills a spreadsheet from: its table must
+    /// list every column, in order, with the rule the code applies.
+    #[test]
+    fn the_documentation_lists_every_column_with_its_rule() {
+        let doc = include_str!("../../../docs/DIRECTORY.md");
+        let rows: Vec<&str> = doc.lines().filter(|l| l.starts_with("| `")).collect();
+        let want: Vec<String> = COLUMNS
+            .iter()
+            .map(|c| {
+                let level = match c.level {
+                    Level::Organisation => "organisation",
+                    Level::Service => "service",
+                    Level::Location => "location",
+                };
+                let required = if c.required { "yes" } else { "" };
+                format!("| `{}` | {level} | {required} | {} |", c.name, c.rule)
+            })
+            .collect();
+        assert_eq!(rows, want);
+    }
+
     #[test]
     fn the_header_row_must_fit_the_layout() {
         let mut h = headers();

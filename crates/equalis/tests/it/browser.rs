@@ -341,13 +341,19 @@ fn every_directory_page_type_passes_axe() {
     .map(|p| format!("{}{p}", server.url))
     .collect();
     assert_accessible(&urls);
-    // The editor's pages (issue 15): the list, a new service's form, a service's form and
-    // the stale list, signed in as an admin (editors are edi_leads and admins).
+    // The editor's pages (issue 15): the list, a new service's form, a service's form (its
+    // location placed from its postcode, as the synthetic directory's are) and as it is
+    // shown after a save, and the stale list, signed in as an admin (editors are edi_leads
+    // and admins).
     let editor: Vec<String> = [
         "/directory/edit".to_owned(),
         "/directory/edit/new".to_owned(),
         format!(
             "/directory/edit/services/{}",
+            reviewed["id"].as_str().unwrap()
+        ),
+        format!(
+            "/directory/edit/services/{}?done=saved",
             reviewed["id"].as_str().unwrap()
         ),
         "/directory/edit/stale".to_owned(),
