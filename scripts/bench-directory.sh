@@ -53,9 +53,11 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-# A service and a term of the file, to ask for by identifier.
-service=$(curl -s "$base/directory/api/services?per_page=1" | sed -n 's/.*"contents":\[{"id":"\([^"]*\)".*/\1/p')
-term=$(curl -s "$base/directory/api/taxonomy_terms?per_page=1" | sed -n 's/.*"contents":\[{"id":"\([^"]*\)".*/\1/p')
+# A service and a term of the file, to ask for by identifier: the first `id` of a page of one
+# (the envelope has none, and the keys come in any order).
+first_id() { curl -s "$1" | grep -o '"id":"[^"]*"' | head -n 1 | cut -d '"' -f 4; }
+service=$(first_id "$base/directory/api/services?per_page=1")
+term=$(first_id "$base/directory/api/taxonomy_terms?per_page=1")
 [ -n "$service" ] && [ -n "$term" ] || { echo "the directory is empty" >&2; exit 1; }
 
 routes() {
@@ -64,6 +66,8 @@ routes() {
     echo "/directory/api/services?taxonomy_term_id=$term&per_page=20"
     # Proximity: 5 miles around Leicester's Clock Tower, nearest first.
     echo "/directory/api/services?lat=52.6365&long=-1.1341&proximity=8047&per_page=20"
+    # The same by postcode, as ORUK defines it: within 8,047 m of LE1 1AA's centroid.
+    echo "/directory/api/services?postcode=LE1+1AA&proximity=8047&per_page=20"
     echo "/directory/api/services/$service"
     # The public search page by postcode (the ONS lookup, then the same proximity search).
     echo "/directory?postcode=LE1+1AA&miles=5"

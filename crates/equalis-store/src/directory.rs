@@ -378,6 +378,30 @@ impl Store {
         row.as_ref().map(|r| from_doc(r, "doc")).transpose()
     }
 
+    /// The services `ids` (those that exist), by identifier.
+    async fn directory_services_by_id(
+        &self,
+        ids: &[&str],
+    ) -> Result<HashMap<String, Service>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, doc FROM directory_services WHERE id IN ({})",
+            placeholders.join(", ")
+        )));
+        for id in ids {
+            query = query.bind((*id).to_string());
+        }
+        query
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>("id")?, from_doc(r, "doc")?)))
+            .collect()
+    }
+
     /// Services matching `q`, by name (or, searching by proximity, nearest first), one page.
     pub async fn directory_services(
         &self,
@@ -450,9 +474,13 @@ impl Store {
         found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0)));
         let total = found.len() as u64;
         let page = paging.slice(found);
+        // The page's services in one query, not one each: under load a query per service
+        // queues on the pool once per item of the page.
+        let ids: Vec<&str> = page.iter().map(|(id, _, _)| id.as_str()).collect();
+        let mut docs = self.directory_services_by_id(&ids).await?;
         let mut items = Vec::with_capacity(page.len());
         for (id, d, _) in page {
-            let service = self.directory_service(&id).await?.ok_or_else(|| {
+            let service = docs.remove(&id).ok_or_else(|| {
                 StoreError::Corrupt(format!("service {id} vanished during a search"))
             })?;
             items.push(ServiceHit {
