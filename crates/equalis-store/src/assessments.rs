@@ -134,6 +134,14 @@ impl DecisionListing {
             .is_some_and(|d| d < today)
     }
 
+    /// Whether the published version is past its review date: the overdue of the public's
+    /// view, which must not reveal a signed version not yet published.
+    pub fn published_overdue(&self, today: Date) -> bool {
+        self.published()
+            .and_then(|v| v.review_due)
+            .is_some_and(|d| d < today)
+    }
+
     /// Whether the newest version has a negative impact with no mitigation.
     pub fn negative_unmitigated(&self) -> bool {
         self.latest().is_some_and(|v| v.negative_unmitigated)
@@ -147,9 +155,11 @@ pub struct DecisionFilter {
     pub stage: Option<Stage>,
     /// Only this organisation's (compared ignoring case and surrounding spaces).
     pub organisation: Option<String>,
-    /// Only those whose assessment in force is past its review date.
+    /// Only those whose assessment in force (with `published_only`: the published one) is
+    /// past its review date.
     pub overdue: bool,
-    /// Only those with a negative impact not mitigated.
+    /// Only those with a negative impact not mitigated in their newest version (ignored with
+    /// `published_only`, which must not reveal drafts).
     pub negative_unmitigated: bool,
     /// Only those with a published assessment (what the public sees).
     pub published_only: bool,
@@ -163,8 +173,15 @@ impl DecisionFilter {
             && self.organisation.as_deref().is_none_or(|o| {
                 o.trim().is_empty() || d.organisation.trim().eq_ignore_ascii_case(o.trim())
             })
-            && (!self.overdue || listing.is_overdue(today))
-            && (!self.negative_unmitigated || listing.negative_unmitigated())
+            && (!self.overdue
+                || if self.published_only {
+                    listing.published_overdue(today)
+                } else {
+                    listing.is_overdue(today)
+                })
+            // The public's view never filters on drafts: that would tell them which
+            // published decisions have a draft with an unmitigated negative impact.
+            && (!self.negative_unmitigated || (!self.published_only && listing.negative_unmitigated()))
             && (!self.published_only || listing.published().is_some())
     }
 }
@@ -930,6 +947,45 @@ mod tests {
                 ..all
             }
             .matches(&l, date(2026, 12, 31))
+        );
+    }
+
+    /// The public's view filters on the published version only: its review date, never a
+    /// newer signed one's, and never on a draft's unmitigated negative impacts.
+    #[test]
+    fn the_public_filters_see_only_the_published_version() {
+        let today = date(2027, 7, 1);
+        let l = listing(
+            Stage::Review,
+            "QK1",
+            vec![
+                summary(1, Status::Published, Some(date(2027, 6, 30)), false),
+                summary(2, Status::Signed, Some(date(2028, 6, 30)), false),
+                summary(3, Status::Draft, None, true),
+            ],
+        );
+        let staff = DecisionFilter {
+            overdue: true,
+            ..DecisionFilter::default()
+        };
+        let public = DecisionFilter {
+            published_only: true,
+            ..staff.clone()
+        };
+        assert!(!staff.matches(&l, today), "version 2 is in force");
+        assert!(public.matches(&l, today), "version 1 is what they read");
+        let negative = DecisionFilter {
+            negative_unmitigated: true,
+            ..DecisionFilter::default()
+        };
+        assert!(negative.matches(&l, today));
+        assert!(
+            !DecisionFilter {
+                published_only: true,
+                ..negative
+            }
+            .matches(&l, today),
+            "a draft's answers do not show through the public's filter"
         );
     }
 }

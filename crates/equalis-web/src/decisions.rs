@@ -34,6 +34,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Viewer;
 use crate::error::WebError;
 pub(crate) use crate::fields::{Fields, Posted};
+use crate::pages::{Download, download_response};
+use crate::results::Body;
 
 mod evidence;
 use crate::state::AppState;
@@ -246,7 +248,8 @@ impl IndexQuery {
             stage,
             organisation: Some(self.organisation.trim().to_owned()).filter(|o| !o.is_empty()),
             overdue: !self.overdue.is_empty(),
-            negative_unmitigated: !self.negative.is_empty(),
+            // The public's index has no such filter (it would reveal drafts).
+            negative_unmitigated: !published_only && !self.negative.is_empty(),
             published_only,
         })
     }
@@ -312,8 +315,15 @@ fn row(l: &DecisionListing, today: jiff::civil::Date, public: bool) -> Row {
         stage: d.stage.label(),
         version: shown.map(|v| v.number),
         status: shown.map_or("Not started", |v| v.status.label()),
-        review_due: date_text(l.in_force().and_then(|v| v.review_due)),
-        overdue: l.is_overdue(today),
+        // The public's review date is the published version's, not a newer signed one's.
+        review_due: date_text(
+            if public { l.published() } else { l.in_force() }.and_then(|v| v.review_due),
+        ),
+        overdue: if public {
+            l.published_overdue(today)
+        } else {
+            l.is_overdue(today)
+        },
         negative_unmitigated: !public && l.negative_unmitigated(),
         published: l.published().map(|v| v.number),
     }
@@ -368,12 +378,15 @@ pub(crate) async fn index(
     .map(Html)
 }
 
-/// `GET /decisions.csv`: the index's rows as CSV, with the same filters.
+/// `GET /decisions.csv`: the index's rows as CSV, with the same filters. Served as every
+/// other download is (`download_response`), and every typed cell (title, organisation,
+/// owner) passes `spreadsheet_text`, so a title typed as a formula opens as text.
 pub(crate) async fn index_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<IndexQuery>,
 ) -> Result<Response, WebError> {
+    use equalis_app::output::spreadsheet_text as text;
     let (rows, public) = rows(&state, &viewer, &q).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| WebError::internal(format!("writing the decisions CSV: {e}"));
@@ -396,9 +409,9 @@ pub(crate) async fn index_csv(
     for r in rows {
         let mut rec = vec![
             r.id.to_string(),
-            r.title,
-            r.organisation,
-            r.owner,
+            text(&r.title).into_owned(),
+            text(&r.organisation).into_owned(),
+            text(&r.owner).into_owned(),
             r.stage.to_owned(),
             r.version.map(|v| v.to_string()).unwrap_or_default(),
             r.status.to_owned(),
@@ -414,17 +427,10 @@ pub(crate) async fn index_csv(
     let body = w
         .into_inner()
         .map_err(|e| WebError::internal(format!("writing the decisions CSV: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"decisions.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download_response(
+        &Body::download(body, "decisions.csv"),
+        Download::Csv,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------

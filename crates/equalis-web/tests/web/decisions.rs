@@ -596,6 +596,166 @@ async fn the_index_filters_and_its_csv_keeps_the_filters() {
     assert!(page.body.contains("No decisions match."));
 }
 
+/// The decisions of a CSV download, by title (the first column after the id), with the
+/// download's headers checked: every CSV is served the same way.
+fn csv_titles(reply: &Reply) -> Vec<String> {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.header(header::CONTENT_TYPE),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(
+        reply.header(header::CONTENT_DISPOSITION),
+        Some("attachment; filename=\"decisions.csv\"")
+    );
+    let mut r = csv::Reader::from_reader(reply.body.as_bytes());
+    let mut titles: Vec<String> = r
+        .records()
+        .map(|rec| rec.expect("a CSV row")[1].to_owned())
+        .collect();
+    // The index lists the most recently changed first; the filters are what is checked.
+    titles.sort();
+    titles
+}
+
+/// Issue 13 item 7: the index's filters (stage, organisation, overdue, negative impacts
+/// without mitigation) combine, the CSV has exactly the page's rows, a title typed as a
+/// formula opens as text in a spreadsheet, and the public's index never filters on drafts.
+#[tokio::test]
+async fn the_index_filters_combine_and_the_csv_is_safe_in_a_spreadsheet() {
+    let app = App::new(true).await;
+    let author = app
+        .store
+        .find_user(email_of(Role::EdiLead))
+        .await
+        .expect("find")
+        .expect("user");
+    let reviewer = app
+        .store
+        .find_user(email_of(Role::Reviewer))
+        .await
+        .expect("find")
+        .expect("user");
+    let made = equalis_web::seed_example_decisions(&app.store, &author, &reviewer)
+        .await
+        .expect("seed")
+        .expect("three made");
+    let admin = Session {
+        app: &app,
+        who: app.as_role(Role::Admin).await,
+    };
+    // A fourth decision in another organisation, at the same stage as the overdue one,
+    // whose title is a formula and whose draft has an unmitigated negative impact.
+    let formula = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+    let d = pairs(&[
+        ("title", formula),
+        ("summary", "s"),
+        ("owner", "@owner"),
+        ("organisation", "RWE"),
+        ("stage", "review"),
+    ]);
+    let created = admin.post("/decisions/new", "/decisions", &d).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = location(&created)
+        .trim_start_matches("/decisions/")
+        .to_owned();
+    admin
+        .post(
+            &format!("/decisions/{id}"),
+            &format!("/decisions/{id}/assessment"),
+            &[],
+        )
+        .await;
+    let grid = format!("/decisions/{id}/v/1/grid");
+    admin
+        .post(&grid, &grid, &pairs(&[("grid-race-access", "negative")]))
+        .await;
+    // The overdue decision's new draft gets one too (the published version 1 has none).
+    let grid = format!("/decisions/{}/v/2/grid", made.in_progress);
+    let saved = admin
+        .post(&grid, &grid, &pairs(&[("grid-sex-outcomes", "negative")]))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    const WIGSTON: &str = "Weekend opening of the Wigston minor injuries unit";
+    const PHONES: &str = "New telephone system for the ICB's head office";
+    const CLINIC: &str = "Moving the Loughborough diabetes clinic to the community hospital";
+    let staff = &admin.who;
+    for (query, want) in [
+        ("", vec![WIGSTON, PHONES, CLINIC, formula]),
+        ("?stage=review", vec![CLINIC, formula]),
+        ("?organisation=qk1", vec![WIGSTON, PHONES, CLINIC]),
+        ("?stage=review&organisation=+RWE+", vec![formula]),
+        ("?stage=review&overdue=1", vec![CLINIC]),
+        ("?stage=review&negative=1", vec![CLINIC, formula]),
+        ("?overdue=1&negative=1", vec![CLINIC]),
+        ("?organisation=RWE&overdue=1", vec![]),
+        ("?stage=consultation&negative=1", vec![]),
+        (
+            "?stage=review&organisation=QK1&overdue=1&negative=1",
+            vec![CLINIC],
+        ),
+    ] {
+        let page = app.get(&format!("/decisions{query}"), staff).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}: {}", page.body);
+        let csv = app.get(&format!("/decisions.csv{query}"), staff).await;
+        let titles = csv_titles(&csv);
+        // The CSV holds the page's rows: the formula title as text, apostrophe first.
+        let mut shown: Vec<String> = want
+            .iter()
+            .map(|t| {
+                if *t == formula {
+                    format!("'{t}")
+                } else {
+                    (*t).to_owned()
+                }
+            })
+            .collect();
+        shown.sort();
+        assert_eq!(titles, shown, "{query}");
+        if want.is_empty() {
+            assert!(page.body.contains("No decisions match."), "{query}");
+        }
+        // The page lists the same decisions (the titles' words, not their escaping).
+        for (t, words) in [
+            (WIGSTON, "Wigston minor"),
+            (PHONES, "New telephone system"),
+            (CLINIC, "Loughborough diabetes"),
+        ] {
+            assert_eq!(page.body.contains(words), want.contains(&t), "{query}: {t}");
+        }
+        // The page links to the CSV of the same filters.
+        let href = format!(
+            "href=\"/decisions.csv{}\"",
+            query.replace("&", "&amp;").replace("+RWE+", "RWE")
+        );
+        assert!(page.body.contains(&href), "{query}: {href}");
+    }
+    // Each typed cell is safe: the owner `@owner` too; the raw formula is never a cell.
+    let csv = app.get("/decisions.csv?organisation=RWE", staff).await;
+    assert!(csv.body.contains(",'@owner,"), "{}", csv.body);
+    assert!(!csv.body.contains(",\"=HYPERLINK"), "{}", csv.body);
+
+    // The public: published decisions only, overdue judged on the published version, and the
+    // negative filter ignored rather than revealing which have such a draft.
+    let public = Who::Anonymous;
+    for (query, want) in [
+        ("", vec![CLINIC, WIGSTON]),
+        ("?negative=1", vec![CLINIC, WIGSTON]),
+        ("?overdue=1", vec![CLINIC]),
+        ("?stage=review&overdue=1&negative=1", vec![CLINIC]),
+    ] {
+        let csv = app.get(&format!("/decisions.csv{query}"), &public).await;
+        assert_eq!(csv_titles(&csv), want, "public {query}");
+        assert!(!csv.body.contains("negative_impact"), "{}", csv.body);
+        let page = app.get(&format!("/decisions{query}"), &public).await;
+        assert!(
+            !page.body.contains("Negative impact without mitigation"),
+            "{query}"
+        );
+    }
+}
+
 /// The `value` of the first checkbox whose value starts with `prefix`.
 fn figure_key(page: &str, prefix: &str) -> String {
     let marker = format!("name=\"figure\" type=\"checkbox\" value=\"{prefix}");
