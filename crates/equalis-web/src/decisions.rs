@@ -14,9 +14,11 @@
 //! `equalis-disclosure` again.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::ExtensionRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use equalis_assess::{
@@ -697,12 +699,43 @@ async fn decision_page(
     )
 }
 
+/// Records that someone not signed in was refused `v` (not published): at most one audit
+/// entry per decision, version and client address an hour (`equalis_store::REFUSAL_WINDOW`),
+/// so a crawler cannot flood the audit log; the repeats are counted in the next entry.
+async fn refuse_anonymous_read(
+    state: &AppState,
+    connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
+    id: i64,
+    v: &StoredVersion,
+) -> Result<(), WebError> {
+    // Absent only when the router is driven without a listener (tests).
+    let client = connect
+        .as_ref()
+        .ok()
+        .map(|ConnectInfo(a)| a.ip().to_string());
+    state
+        .store()
+        .record_anonymous_read_refusal(
+            id,
+            v.version.number(),
+            client.as_deref(),
+            &format!(
+                "version {} is {}, not published: the public read published versions only",
+                v.version.number(),
+                v.version.status().label().to_lowercase()
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
 /// `GET /decisions/{id}`: to anyone signed in, the decision with its newest version and
 /// what they may do next; to the public, its published assessment (or sign in, if it has
 /// none: a draft is not public).
 pub(crate) async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
+    connect: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     uri: Uri,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
@@ -715,19 +748,7 @@ pub(crate) async fn show(
             .find(|v| v.version.status() == Status::Published)
         else {
             if let Some(latest) = versions.last() {
-                state
-                    .store()
-                    .record_refusal(
-                        None,
-                        id,
-                        "read",
-                        &format!(
-                            "version {} is {}, not published: the public read published versions only",
-                            latest.version.number(),
-                            latest.version.status().label().to_lowercase()
-                        ),
-                    )
-                    .await?;
+                refuse_anonymous_read(&state, &connect, id, latest).await?;
             }
             return Err(WebError::SignInRequired {
                 next: uri.to_string(),
@@ -769,6 +790,7 @@ fn public_page(viewer: &Viewer, d: &StoredDecision, v: &StoredVersion) -> Result
 pub(crate) async fn show_version(
     State(state): State<AppState>,
     viewer: Viewer,
+    connect: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     uri: Uri,
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
@@ -783,18 +805,7 @@ pub(crate) async fn show_version(
         .is_some_and(|v| v.version.status() == Status::Published);
     if viewer.user.is_none() && !public_ok {
         if let Some(v) = &v {
-            state
-                .store()
-                .record_refusal(
-                    None,
-                    id,
-                    "read",
-                    &format!(
-                        "version {n} is {}, not published: the public read published versions only",
-                        v.version.status().label().to_lowercase()
-                    ),
-                )
-                .await?;
+            refuse_anonymous_read(&state, &connect, id, v).await?;
         }
         return Err(WebError::SignInRequired {
             next: uri.to_string(),

@@ -756,6 +756,105 @@ async fn the_index_filters_combine_and_the_csv_is_safe_in_a_spreadsheet() {
     }
 }
 
+/// A crawler asking for a draft again and again (its page, its version, its PDF) leaves one
+/// `assessment.refused` entry, not one per request; a reviewer trying to sign their own is
+/// audited every time.
+#[tokio::test]
+async fn repeated_anonymous_reads_of_a_draft_write_one_audit_entry() {
+    let app = App::new(false).await;
+    let author = app
+        .store
+        .find_user(email_of(Role::EdiLead))
+        .await
+        .expect("find")
+        .expect("user");
+    let d = app
+        .store
+        .create_decision(
+            &author,
+            &equalis_assess::Decision {
+                title: "Weekend opening".into(),
+                summary: "s".into(),
+                owner: "o".into(),
+                organisation: "QK1".into(),
+                stage: equalis_assess::Stage::Consultation,
+            },
+        )
+        .await
+        .expect("decision");
+    app.store
+        .start_assessment(&author, d.id)
+        .await
+        .expect("draft");
+    let refusals = || async {
+        app.store
+            .audit_entries(0, 10_000)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.action == action::ASSESSMENT_REFUSED)
+            .map(|e| e.actor)
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..10 {
+        for path in [
+            format!("/decisions/{}", d.id),
+            format!("/decisions/{}/v/1", d.id),
+            format!("/decisions/{}/v/1.pdf", d.id),
+        ] {
+            let reply = app.get(&path, &Who::Anonymous).await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+            assert!(location(&reply).starts_with("/login"), "{path}");
+        }
+    }
+    assert_eq!(refusals().await, ["anonymous"], "30 reads, one entry");
+
+    // The author, since made a reviewer, tries to sign their own twice: two entries.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    app.store
+        .save_assessment(
+            &author,
+            d.id,
+            1,
+            equalis_assess::examples::opening_hours(
+                today.saturating_add(jiff::Span::new().months(2)),
+                today.saturating_add(jiff::Span::new().years(1)),
+            ),
+        )
+        .await
+        .expect("answers");
+    app.store
+        .submit_assessment(&author, d.id, 1)
+        .await
+        .expect("submit");
+    app.store
+        .set_role(&Actor::System, email_of(Role::EdiLead), Role::Reviewer)
+        .await
+        .expect("role");
+    let turned = Session {
+        app: &app,
+        who: Who::Cookie(app.sign_in(email_of(Role::EdiLead)).await),
+    };
+    let all_brown: Vec<(String, String)> = equalis_assess::BROWN_PRINCIPLES
+        .iter()
+        .map(|(id, _)| ("brown".to_owned(), (*id).to_owned()))
+        .chain([("outcome".to_owned(), "sign".to_owned())])
+        .collect();
+    let sign = format!("/decisions/{}/v/1/sign", d.id);
+    for _ in 0..2 {
+        let own = turned.post(&sign, &sign, &all_brown).await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    }
+    let lead = format!("user:{}", email_of(Role::EdiLead));
+    assert_eq!(refusals().await, ["anonymous", &lead, &lead]);
+    assert_eq!(
+        app.store.verify_audit().await.expect("verify").problem,
+        None
+    );
+}
+
 /// The `value` of the first checkbox whose value starts with `prefix`.
 fn figure_key(page: &str, prefix: &str) -> String {
     let marker = format!("name=\"figure\" type=\"checkbox\" value=\"{prefix}");
