@@ -80,6 +80,11 @@ impl Session<'_> {
     }
 }
 
+/// Issue 13's "Done when", end to end through HTTP: an author records a decision, screens it,
+/// answers the full assessment, relies on evidence drawn from the published data, writes the
+/// mitigations and actions, and submits; the reviewer (never the author) signs with the
+/// Brown checklist; it is published; the public read the page and the tagged PDF; and the
+/// audit log holds every step and every refusal on the way, its chain intact.
 #[tokio::test]
 async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
     let app = App::new(false).await;
@@ -136,6 +141,7 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
         ("screening-affects_public", "yes"),
         ("screening-groups", "carers"),
         ("screening-groups", "age"),
+        ("screening-groups", "race"),
         ("screening-full_assessment", "yes"),
         ("screening-reason", "Changes when patients can be seen"),
     ]);
@@ -176,6 +182,33 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
         )
         .await;
     assert_eq!(location(&grid), "/decisions/1/v/1/actions", "{}", grid.body);
+
+    // Evidence drawn from the published data for the groups screened in: the author relies
+    // on the Black group's SMI health checks.
+    let evidence = app.get("/decisions/1/v/1/evidence", &author.who).await;
+    assert_eq!(evidence.status, StatusCode::OK, "{}", evidence.body);
+    assert!(
+        evidence
+            .body
+            .contains("SMI physical health checks · Ethnic group: Black: <strong>30.0%</strong>"),
+        "{}",
+        evidence.body
+    );
+    let black = unescape(&figure_key(
+        &evidence.body,
+        "smi_health_check|2025/26|ethnic_group|Black",
+    ));
+    let ticked = author
+        .post(
+            "/decisions/1/v/1/evidence",
+            "/decisions/1/v/1/evidence",
+            &[
+                ("area".to_owned(), String::new()),
+                ("figure".to_owned(), black),
+            ],
+        )
+        .await;
+    assert_eq!(location(&ticked), "/decisions/1", "{}", ticked.body);
 
     // A date that is not a date: refused beside its field, everything typed kept.
     let mut actions = pairs(&[
@@ -317,6 +350,22 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
     );
     assert!(public.body.contains("Signed off by"));
     assert!(public.body.contains("Evening appointments two days a week"));
+    // The evidence relied on, as it was at sign-off, with its date.
+    assert!(
+        public
+            .body
+            .contains("<td class=\"nhsuk-table__cell\">30.0%</td>"),
+        "{}",
+        public.body
+    );
+    assert!(public.body.contains("results v1, computed 1 April 2026"));
+    // The public read the signed assessment as a tagged PDF too.
+    check_pdf(
+        &app,
+        "/decisions/1/v/1.pdf",
+        "Weekend opening of the Wigston minor injuries unit",
+    )
+    .await;
     assert!(
         !public.body.contains("csrf_token"),
         "no forms for the public"
@@ -359,6 +408,7 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
     let want: Vec<(String, String)> = [
         (action::DECISION_CREATED, user(Role::EdiLead)),
         (action::ASSESSMENT_STARTED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
