@@ -11,6 +11,7 @@
 //! [`directory`] imports an ORUK file into the store's directory of services.
 
 pub mod annual;
+pub mod board_pack;
 pub(crate) mod dataset;
 pub mod directory;
 pub mod directory_search;

@@ -1,6 +1,7 @@
 //! The printers of rows for people and scripts: one aligned table, CSV and JSON writer for
 //! every listing of published cells (results, outreach, registration gap, panel quotas).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Context;
@@ -138,9 +139,83 @@ fn render_any(
     Ok(())
 }
 
+/// Free text made safe to open in a spreadsheet (CSV or formula injection, OWASP): a cell that
+/// Excel, LibreOffice or Google Sheets would read as a formula (starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return, or their full-width forms) gets a leading apostrophe, which
+/// spreadsheets show as text and do not display. A plain number (`-3.5`, `+2`) is left as it
+/// is, so figures stay figures. Every cell of typed text written to a CSV download passes here:
+/// a decision's title `=HYPERLINK(...)` must not run in the analyst's spreadsheet.
+pub fn spreadsheet_text(cell: &str) -> Cow<'_, str> {
+    let risky = cell.chars().next().is_some_and(|c| {
+        matches!(
+            c,
+            '=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠'
+        )
+    });
+    if risky && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// A signed decimal number and nothing else: `-12`, `+0.5`, `-3.` (no exponent, no words).
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let frac = parts.next().unwrap_or("");
+    !(whole.is_empty() && frac.is_empty())
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_become_text_and_numbers_stay_numbers() {
+        for (typed, safe) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("＝1+1", "'＝1+1"),
+            ("-", "'-"),
+            ("-.", "'-."),
+            ("-inf", "'-inf"),
+            ("-1e5", "'-1e5"),
+            ("-3.5", "-3.5"),
+            ("+2", "+2"),
+            ("-7.", "-7."),
+            ("Weekend opening", "Weekend opening"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(spreadsheet_text(typed), safe, "{typed:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed, the cell does not start a formula unless it is a plain number,
+        /// and removing the apostrophe gives back what was typed.
+        #[test]
+        fn no_cell_starts_a_formula(typed in "[=+@\\-\t\r0-9a-z .()]{0,12}") {
+            let safe = spreadsheet_text(&typed);
+            let first = safe.chars().next();
+            proptest::prop_assert!(
+                is_plain_number(&safe)
+                    || !first.is_some_and(|c| "=+-@\t\r".contains(c))
+            );
+            proptest::prop_assert_eq!(safe.strip_prefix('\'').filter(|_| safe != typed).unwrap_or(&safe), typed.as_str());
+        }
+    }
 
     fn written(format: Format) -> String {
         let t = Table {

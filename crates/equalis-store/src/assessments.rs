@@ -26,6 +26,13 @@ use crate::audit::{self, Actor, action};
 use crate::clock::{from_secs, to_secs};
 use crate::{Role, Store, StoreError, User};
 
+/// The time within which repeated refused anonymous reads of the same unpublished version by
+/// the same client make one audit entry ([`Store::record_anonymous_read_refusal`]).
+pub const REFUSAL_WINDOW: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// How long a window's row is kept after its last entry (then pruned).
+const REFUSAL_WINDOW_KEPT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 60 * 60);
+
 /// What an account's role may do with assessments: authors (`edi_lead`, `analyst`,
 /// `admin`) write, reviewers sign, everyone else reads.
 pub fn assessment_capacity(role: Role) -> Capacity {
@@ -134,6 +141,14 @@ impl DecisionListing {
             .is_some_and(|d| d < today)
     }
 
+    /// Whether the published version is past its review date: the overdue of the public's
+    /// view, which must not reveal a signed version not yet published.
+    pub fn published_overdue(&self, today: Date) -> bool {
+        self.published()
+            .and_then(|v| v.review_due)
+            .is_some_and(|d| d < today)
+    }
+
     /// Whether the newest version has a negative impact with no mitigation.
     pub fn negative_unmitigated(&self) -> bool {
         self.latest().is_some_and(|v| v.negative_unmitigated)
@@ -147,9 +162,11 @@ pub struct DecisionFilter {
     pub stage: Option<Stage>,
     /// Only this organisation's (compared ignoring case and surrounding spaces).
     pub organisation: Option<String>,
-    /// Only those whose assessment in force is past its review date.
+    /// Only those whose assessment in force (with `published_only`: the published one) is
+    /// past its review date.
     pub overdue: bool,
-    /// Only those with a negative impact not mitigated.
+    /// Only those with a negative impact not mitigated in their newest version (ignored with
+    /// `published_only`, which must not reveal drafts).
     pub negative_unmitigated: bool,
     /// Only those with a published assessment (what the public sees).
     pub published_only: bool,
@@ -163,8 +180,15 @@ impl DecisionFilter {
             && self.organisation.as_deref().is_none_or(|o| {
                 o.trim().is_empty() || d.organisation.trim().eq_ignore_ascii_case(o.trim())
             })
-            && (!self.overdue || listing.is_overdue(today))
-            && (!self.negative_unmitigated || listing.negative_unmitigated())
+            && (!self.overdue
+                || if self.published_only {
+                    listing.published_overdue(today)
+                } else {
+                    listing.is_overdue(today)
+                })
+            // The public's view never filters on drafts: that would tell them which
+            // published decisions have a draft with an unmitigated negative impact.
+            && (!self.negative_unmitigated || (!self.published_only && listing.negative_unmitigated()))
             && (!self.published_only || listing.published().is_some())
     }
 }
@@ -708,6 +732,108 @@ impl Store {
         Ok(())
     }
 
+    /// Records that someone not signed in, from `client` (their address, when known), was
+    /// refused version `version` of decision `decision_id` because it is not published
+    /// (`why`), writing at most one audit entry per decision, version and client per
+    /// [`REFUSAL_WINDOW`]: a crawler asking for a draft every second leaves one entry an
+    /// hour, not 3,600. Repeats inside the window cost one indexed update (no audit lock, no
+    /// hash) and are counted; the next entry says how many there were (`repeats_before`).
+    /// Returns whether an entry was written. Refusals of signed-in people (a reviewer signing
+    /// their own) are never deduplicated: they go through [`Store::record_refusal`].
+    pub async fn record_anonymous_read_refusal(
+        &self,
+        decision_id: i64,
+        version: u32,
+        client: Option<&str>,
+        why: &str,
+    ) -> Result<bool, StoreError> {
+        let now = to_secs(self.now());
+        let window = REFUSAL_WINDOW.as_secs() as i64;
+        let key = client.unwrap_or("unknown");
+        // The cheap path: a repeat inside the window is counted, nothing more.
+        let counted = sqlx::query(
+            "UPDATE refusal_windows SET repeats = repeats + 1
+             WHERE decision_id = $1 AND version = $2 AND client = $3 AND recorded_at > $4",
+        )
+        .bind(decision_id)
+        .bind(i64::from(version))
+        .bind(key)
+        .bind(now - window)
+        .execute(self.pool())
+        .await?;
+        if counted.rows_affected() > 0 {
+            return Ok(false);
+        }
+        let mut tx = self.begin_audited().await?;
+        // Under the audit lock, so of two first refusals at once one writes the entry and the
+        // other, seeing its row, is counted.
+        let row = sqlx::query(
+            "SELECT recorded_at, repeats FROM refusal_windows
+             WHERE decision_id = $1 AND version = $2 AND client = $3",
+        )
+        .bind(decision_id)
+        .bind(i64::from(version))
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (recent, repeats) = match &row {
+            Some(r) => {
+                let at: i64 = r.try_get("recorded_at")?;
+                let repeats: i64 = r.try_get("repeats")?;
+                (at > now - window, repeats)
+            }
+            None => (false, 0),
+        };
+        if recent {
+            sqlx::query(
+                "UPDATE refusal_windows SET repeats = repeats + 1
+                 WHERE decision_id = $1 AND version = $2 AND client = $3",
+            )
+            .bind(decision_id)
+            .bind(i64::from(version))
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            return Ok(false);
+        }
+        // Rows untouched for a week hold nothing worth keeping (their repeats are dropped).
+        sqlx::query("DELETE FROM refusal_windows WHERE recorded_at < $1")
+            .bind(now - REFUSAL_WINDOW_KEPT.as_secs() as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO refusal_windows (decision_id, version, client, recorded_at, repeats)
+             VALUES ($1, $2, $3, $4, 0)
+             ON CONFLICT (decision_id, version, client)
+             DO UPDATE SET recorded_at = excluded.recorded_at, repeats = 0",
+        )
+        .bind(decision_id)
+        .bind(i64::from(version))
+        .bind(key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let actor = Actor::Anonymous(client.map(str::to_owned));
+        audit::append(
+            &mut tx,
+            self.now(),
+            &actor,
+            action::ASSESSMENT_REFUSED,
+            &subject(decision_id),
+            &json!({
+                "attempted": "read",
+                "version": version,
+                "reason": why,
+                "repeats_before": repeats,
+                "window_seconds": window,
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Loads the newest version of the decision's assessment, which must be `number` (so no
     /// one acts on a version they are not looking at), lets `op` change it under the rules,
     /// and writes it with its audit entry in one transaction. `op` returns the entry's
@@ -930,6 +1056,45 @@ mod tests {
                 ..all
             }
             .matches(&l, date(2026, 12, 31))
+        );
+    }
+
+    /// The public's view filters on the published version only: its review date, never a
+    /// newer signed one's, and never on a draft's unmitigated negative impacts.
+    #[test]
+    fn the_public_filters_see_only_the_published_version() {
+        let today = date(2027, 7, 1);
+        let l = listing(
+            Stage::Review,
+            "QK1",
+            vec![
+                summary(1, Status::Published, Some(date(2027, 6, 30)), false),
+                summary(2, Status::Signed, Some(date(2028, 6, 30)), false),
+                summary(3, Status::Draft, None, true),
+            ],
+        );
+        let staff = DecisionFilter {
+            overdue: true,
+            ..DecisionFilter::default()
+        };
+        let public = DecisionFilter {
+            published_only: true,
+            ..staff.clone()
+        };
+        assert!(!staff.matches(&l, today), "version 2 is in force");
+        assert!(public.matches(&l, today), "version 1 is what they read");
+        let negative = DecisionFilter {
+            negative_unmitigated: true,
+            ..DecisionFilter::default()
+        };
+        assert!(negative.matches(&l, today));
+        assert!(
+            !DecisionFilter {
+                published_only: true,
+                ..negative
+            }
+            .matches(&l, today),
+            "a draft's answers do not show through the public's filter"
         );
     }
 }

@@ -48,7 +48,7 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use api_tokens::{API_TOKEN_PREFIX, ApiToken, NewApiToken};
 pub use assessments::{
-    DecisionFilter, DecisionListing, StoredDecision, StoredVersion, VersionSummary,
+    DecisionFilter, DecisionListing, REFUSAL_WINDOW, StoredDecision, StoredVersion, VersionSummary,
     assessment_capacity,
 };
 pub use audit::{Actor, AuditEntry, AuditProblem, AuditProblemKind, AuditVerification};

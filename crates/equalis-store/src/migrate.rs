@@ -79,6 +79,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_assurance.sql"),
         postgres: include_str!("../migrations/postgres/0009_assurance.sql"),
     },
+    Migration {
+        version: 10,
+        description: "refused anonymous reads of unpublished assessments, one audit entry per window",
+        sqlite: include_str!("../migrations/sqlite/0010_refusal_windows.sql"),
+        postgres: include_str!("../migrations/postgres/0010_refusal_windows.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

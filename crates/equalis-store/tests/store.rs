@@ -1179,3 +1179,117 @@ async fn assessment_refusals(db: Database) {
         "{err}"
     );
 }
+
+both!(anonymous_read_refusals_are_recorded_once_per_window);
+/// A crawler asking for a draft again and again leaves one `assessment.refused` entry per
+/// decision, version and client each window, the repeats counted in the next one; a reviewer
+/// trying to sign their own is audited every time.
+async fn anonymous_read_refusals_are_recorded_once_per_window(db: Database) {
+    use equalis_assess::BrownChecklist;
+    let clock = Arc::new(ManualClock::new(start()));
+    let store = open_with_clock(&db, clock.clone()).await;
+    let author = add(&store, "author@example.nhs.uk", Role::EdiLead).await;
+    let d = store
+        .create_decision(&author, &assessments_support::decision())
+        .await
+        .unwrap();
+    store.start_assessment(&author, d.id).await.unwrap();
+    let refusals = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .audit_entries(0, 10_000)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.action == action::ASSESSMENT_REFUSED)
+                .collect::<Vec<_>>()
+        }
+    };
+    let why = "version 1 is draft, not published";
+    let mut written = 0;
+    for _ in 0..50 {
+        if store
+            .record_anonymous_read_refusal(d.id, 1, Some("192.0.2.7"), why)
+            .await
+            .unwrap()
+        {
+            written += 1;
+        }
+        clock.advance(SignedDuration::from_secs(10));
+    }
+    assert_eq!(written, 1, "50 reads in 500 s: one entry");
+    let entries = refusals(&store).await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].actor, "anonymous:192.0.2.7");
+    assert_eq!(entries[0].subject, format!("decision:{}", d.id));
+    let detail = |e: &equalis_store::AuditEntry| -> serde_json::Value {
+        serde_json::from_str(&e.detail).unwrap()
+    };
+    let first = detail(&entries[0]);
+    assert_eq!(first["attempted"], "read");
+    assert_eq!(first["version"], 1);
+    assert_eq!(first["repeats_before"], 0);
+    // Another client, another version: entries of their own.
+    assert!(
+        store
+            .record_anonymous_read_refusal(d.id, 1, Some("198.51.100.1"), why)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .record_anonymous_read_refusal(d.id, 2, Some("192.0.2.7"), why)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .record_anonymous_read_refusal(d.id, 1, Some("192.0.2.7"), why)
+            .await
+            .unwrap()
+    );
+    // After the window, the next read is written with the 50 repeats before it.
+    clock.advance(SignedDuration::try_from(equalis_store::REFUSAL_WINDOW).unwrap());
+    assert!(
+        store
+            .record_anonymous_read_refusal(d.id, 1, Some("192.0.2.7"), why)
+            .await
+            .unwrap()
+    );
+    let entries = refusals(&store).await;
+    assert_eq!(entries.len(), 4);
+    assert_eq!(detail(&entries[3])["repeats_before"], 50);
+
+    // The author, made a reviewer, tries to sign their own twice: both audited.
+    store
+        .save_assessment(&author, d.id, 1, assessments_support::answers())
+        .await
+        .unwrap();
+    store.submit_assessment(&author, d.id, 1).await.unwrap();
+    store
+        .set_role(&admin(), "author@example.nhs.uk", Role::Reviewer)
+        .await
+        .unwrap();
+    let turned = store
+        .find_user("author@example.nhs.uk")
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..2 {
+        let err = store
+            .sign_assessment(&turned, d.id, 1, BrownChecklist::all(), "mine")
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot sign"), "{err}");
+    }
+    let entries = refusals(&store).await;
+    assert_eq!(entries.len(), 6);
+    assert!(
+        entries[4..]
+            .iter()
+            .all(|e| e.actor == "user:author@example.nhs.uk")
+    );
+    assert_eq!(store.verify_audit().await.unwrap().problem, None);
+    store.close().await;
+}

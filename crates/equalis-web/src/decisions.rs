@@ -14,9 +14,11 @@
 //! `equalis-disclosure` again.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::ExtensionRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use equalis_assess::{
@@ -34,6 +36,8 @@ use serde::{Deserialize, Serialize};
 use crate::auth::Viewer;
 use crate::error::WebError;
 pub(crate) use crate::fields::{Fields, Posted};
+use crate::pages::{Download, download_response};
+use crate::results::Body;
 
 mod evidence;
 use crate::state::AppState;
@@ -246,7 +250,8 @@ impl IndexQuery {
             stage,
             organisation: Some(self.organisation.trim().to_owned()).filter(|o| !o.is_empty()),
             overdue: !self.overdue.is_empty(),
-            negative_unmitigated: !self.negative.is_empty(),
+            // The public's index has no such filter (it would reveal drafts).
+            negative_unmitigated: !published_only && !self.negative.is_empty(),
             published_only,
         })
     }
@@ -312,8 +317,15 @@ fn row(l: &DecisionListing, today: jiff::civil::Date, public: bool) -> Row {
         stage: d.stage.label(),
         version: shown.map(|v| v.number),
         status: shown.map_or("Not started", |v| v.status.label()),
-        review_due: date_text(l.in_force().and_then(|v| v.review_due)),
-        overdue: l.is_overdue(today),
+        // The public's review date is the published version's, not a newer signed one's.
+        review_due: date_text(
+            if public { l.published() } else { l.in_force() }.and_then(|v| v.review_due),
+        ),
+        overdue: if public {
+            l.published_overdue(today)
+        } else {
+            l.is_overdue(today)
+        },
         negative_unmitigated: !public && l.negative_unmitigated(),
         published: l.published().map(|v| v.number),
     }
@@ -368,12 +380,15 @@ pub(crate) async fn index(
     .map(Html)
 }
 
-/// `GET /decisions.csv`: the index's rows as CSV, with the same filters.
+/// `GET /decisions.csv`: the index's rows as CSV, with the same filters. Served as every
+/// other download is (`download_response`), and every typed cell (title, organisation,
+/// owner) passes `spreadsheet_text`, so a title typed as a formula opens as text.
 pub(crate) async fn index_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<IndexQuery>,
 ) -> Result<Response, WebError> {
+    use equalis_app::output::spreadsheet_text as text;
     let (rows, public) = rows(&state, &viewer, &q).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| WebError::internal(format!("writing the decisions CSV: {e}"));
@@ -396,9 +411,9 @@ pub(crate) async fn index_csv(
     for r in rows {
         let mut rec = vec![
             r.id.to_string(),
-            r.title,
-            r.organisation,
-            r.owner,
+            text(&r.title).into_owned(),
+            text(&r.organisation).into_owned(),
+            text(&r.owner).into_owned(),
             r.stage.to_owned(),
             r.version.map(|v| v.to_string()).unwrap_or_default(),
             r.status.to_owned(),
@@ -414,17 +429,10 @@ pub(crate) async fn index_csv(
     let body = w
         .into_inner()
         .map_err(|e| WebError::internal(format!("writing the decisions CSV: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"decisions.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download_response(
+        &Body::download(body, "decisions.csv"),
+        Download::Csv,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -691,12 +699,43 @@ async fn decision_page(
     )
 }
 
+/// Records that someone not signed in was refused `v` (not published): at most one audit
+/// entry per decision, version and client address an hour (`equalis_store::REFUSAL_WINDOW`),
+/// so a crawler cannot flood the audit log; the repeats are counted in the next entry.
+async fn refuse_anonymous_read(
+    state: &AppState,
+    connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
+    id: i64,
+    v: &StoredVersion,
+) -> Result<(), WebError> {
+    // Absent only when the router is driven without a listener (tests).
+    let client = connect
+        .as_ref()
+        .ok()
+        .map(|ConnectInfo(a)| a.ip().to_string());
+    state
+        .store()
+        .record_anonymous_read_refusal(
+            id,
+            v.version.number(),
+            client.as_deref(),
+            &format!(
+                "version {} is {}, not published: the public read published versions only",
+                v.version.number(),
+                v.version.status().label().to_lowercase()
+            ),
+        )
+        .await?;
+    Ok(())
+}
+
 /// `GET /decisions/{id}`: to anyone signed in, the decision with its newest version and
 /// what they may do next; to the public, its published assessment (or sign in, if it has
 /// none: a draft is not public).
 pub(crate) async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
+    connect: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     uri: Uri,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
@@ -709,19 +748,7 @@ pub(crate) async fn show(
             .find(|v| v.version.status() == Status::Published)
         else {
             if let Some(latest) = versions.last() {
-                state
-                    .store()
-                    .record_refusal(
-                        None,
-                        id,
-                        "read",
-                        &format!(
-                            "version {} is {}, not published: the public read published versions only",
-                            latest.version.number(),
-                            latest.version.status().label().to_lowercase()
-                        ),
-                    )
-                    .await?;
+                refuse_anonymous_read(&state, &connect, id, latest).await?;
             }
             return Err(WebError::SignInRequired {
                 next: uri.to_string(),
@@ -763,6 +790,7 @@ fn public_page(viewer: &Viewer, d: &StoredDecision, v: &StoredVersion) -> Result
 pub(crate) async fn show_version(
     State(state): State<AppState>,
     viewer: Viewer,
+    connect: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     uri: Uri,
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
@@ -777,18 +805,7 @@ pub(crate) async fn show_version(
         .is_some_and(|v| v.version.status() == Status::Published);
     if viewer.user.is_none() && !public_ok {
         if let Some(v) = &v {
-            state
-                .store()
-                .record_refusal(
-                    None,
-                    id,
-                    "read",
-                    &format!(
-                        "version {n} is {}, not published: the public read published versions only",
-                        v.version.status().label().to_lowercase()
-                    ),
-                )
-                .await?;
+            refuse_anonymous_read(&state, &connect, id, v).await?;
         }
         return Err(WebError::SignInRequired {
             next: uri.to_string(),

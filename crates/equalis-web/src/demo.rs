@@ -386,9 +386,31 @@ mod tests {
 
     #[tokio::test]
     async fn the_demo_seeds_three_example_decisions_once() {
-        use equalis_assess::Status;
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = store(dir.path()).await;
+        seeds_three_example_decisions_once(store(dir.path()).await).await;
+    }
+
+    /// The same seeding in PostgreSQL (`equalis serve --database postgres://…` runs
+    /// `equalis demo`'s seeding there too): runs when `EQUALIS_TEST_POSTGRES` names a server,
+    /// and fails without one when `EQUALIS_REQUIRE_POSTGRES=1`.
+    #[tokio::test]
+    async fn the_demo_seeds_three_example_decisions_once_in_postgres() {
+        let Some(pg) = equalis_store::testing::TestPostgres::create("demo decisions").await else {
+            return;
+        };
+        let store = Store::open(&pg.database(), StoreConfig::default())
+            .await
+            .expect("store");
+        assert_eq!(store.backend(), equalis_store::Backend::Postgres);
+        seeds_three_example_decisions_once(store.clone()).await;
+        store.close().await;
+    }
+
+    /// Seeds the demo's decisions into `store` (which has no accounts) twice: three decisions
+    /// in their states the first time, each step audited by the demo accounts with the chain
+    /// verifying, and nothing the second time.
+    async fn seeds_three_example_decisions_once(store: Store) {
+        use equalis_assess::Status;
         // No demo accounts, nothing to write them with.
         assert_eq!(seed_demo_decisions(&store).await.expect("seed"), None);
         create_demo_accounts(&store).await.expect("accounts");

@@ -31,6 +31,7 @@
 mod api;
 mod assets;
 mod auth;
+mod board_pack;
 mod dashboards;
 mod decisions;
 mod demo;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))
         .merge(decisions::routes())
+        .merge(board_pack::routes())
         .merge(engage::routes())
         .merge(directory_edit::routes())
         .route("/admin/audit", get(pages::audit))

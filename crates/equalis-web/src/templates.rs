@@ -49,6 +49,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ),
         ("panel.html", include_str!("../templates/panel.html")),
         (
+            "board_pack.html",
+            include_str!("../templates/board_pack.html"),
+        ),
+        (
             "decisions/forms.html",
             include_str!("../templates/decisions/forms.html"),
         ),

@@ -42,6 +42,9 @@ enum Command {
     /// Write the annual equality report of a financial year (objectives, EDS 2022, workforce,
     /// health inequalities) as accessible HTML
     AnnualReport(cmd::annual_report::AnnualReportArgs),
+    /// Write the quarterly board pack (workforce dashboard, waiting-list equalisation,
+    /// objective progress, overdue impact assessment reviews) as HTML and a tagged PDF
+    BoardPack(cmd::board_pack::BoardPackArgs),
     /// Public-health statistics on a CSV file (proportions, rates, DSR, SII, SPC, ...)
     Stats(cmd::stats::StatsArgs),
     /// Citizens' Panel: quotas, fair selection by lottery, replacements
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::RegistrationGap(args) => cmd::outreach::run_registration_gap(args),
         Command::Report(args) => cmd::report::run(args),
         Command::AnnualReport(args) => cmd::annual_report::run(args),
+        Command::BoardPack(args) => cmd::board_pack::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Panel(args) => cmd::panel::run(args),
         Command::Synth(args) => cmd::synth::run(args),

@@ -80,6 +80,11 @@ impl Session<'_> {
     }
 }
 
+/// Issue 13's "Done when", end to end through HTTP: an author records a decision, screens it,
+/// answers the full assessment, relies on evidence drawn from the published data, writes the
+/// mitigations and actions, and submits; the reviewer (never the author) signs with the
+/// Brown checklist; it is published; the public read the page and the tagged PDF; and the
+/// audit log holds every step and every refusal on the way, its chain intact.
 #[tokio::test]
 async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
     let app = App::new(false).await;
@@ -136,6 +141,7 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
         ("screening-affects_public", "yes"),
         ("screening-groups", "carers"),
         ("screening-groups", "age"),
+        ("screening-groups", "race"),
         ("screening-full_assessment", "yes"),
         ("screening-reason", "Changes when patients can be seen"),
     ]);
@@ -176,6 +182,33 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
         )
         .await;
     assert_eq!(location(&grid), "/decisions/1/v/1/actions", "{}", grid.body);
+
+    // Evidence drawn from the published data for the groups screened in: the author relies
+    // on the Black group's SMI health checks.
+    let evidence = app.get("/decisions/1/v/1/evidence", &author.who).await;
+    assert_eq!(evidence.status, StatusCode::OK, "{}", evidence.body);
+    assert!(
+        evidence
+            .body
+            .contains("SMI physical health checks · Ethnic group: Black: <strong>30.0%</strong>"),
+        "{}",
+        evidence.body
+    );
+    let black = unescape(&figure_key(
+        &evidence.body,
+        "smi_health_check|2025/26|ethnic_group|Black",
+    ));
+    let ticked = author
+        .post(
+            "/decisions/1/v/1/evidence",
+            "/decisions/1/v/1/evidence",
+            &[
+                ("area".to_owned(), String::new()),
+                ("figure".to_owned(), black),
+            ],
+        )
+        .await;
+    assert_eq!(location(&ticked), "/decisions/1", "{}", ticked.body);
 
     // A date that is not a date: refused beside its field, everything typed kept.
     let mut actions = pairs(&[
@@ -317,6 +350,22 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
     );
     assert!(public.body.contains("Signed off by"));
     assert!(public.body.contains("Evening appointments two days a week"));
+    // The evidence relied on, as it was at sign-off, with its date.
+    assert!(
+        public
+            .body
+            .contains("<td class=\"nhsuk-table__cell\">30.0%</td>"),
+        "{}",
+        public.body
+    );
+    assert!(public.body.contains("results v1, computed 1 April 2026"));
+    // The public read the signed assessment as a tagged PDF too.
+    check_pdf(
+        &app,
+        "/decisions/1/v/1.pdf",
+        "Weekend opening of the Wigston minor injuries unit",
+    )
+    .await;
     assert!(
         !public.body.contains("csrf_token"),
         "no forms for the public"
@@ -359,6 +408,7 @@ async fn a_decision_goes_from_screening_to_a_published_signed_assessment() {
     let want: Vec<(String, String)> = [
         (action::DECISION_CREATED, user(Role::EdiLead)),
         (action::ASSESSMENT_STARTED, user(Role::EdiLead)),
+        (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
         (action::ASSESSMENT_SAVED, user(Role::EdiLead)),
@@ -594,6 +644,265 @@ async fn the_index_filters_and_its_csv_keeps_the_filters() {
     // The public see neither (nothing is published).
     let page = app.get("/decisions", &Who::Anonymous).await;
     assert!(page.body.contains("No decisions match."));
+}
+
+/// The decisions of a CSV download, by title (the first column after the id), with the
+/// download's headers checked: every CSV is served the same way.
+fn csv_titles(reply: &Reply) -> Vec<String> {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        reply.header(header::CONTENT_TYPE),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(
+        reply.header(header::CONTENT_DISPOSITION),
+        Some("attachment; filename=\"decisions.csv\"")
+    );
+    let mut r = csv::Reader::from_reader(reply.body.as_bytes());
+    let mut titles: Vec<String> = r
+        .records()
+        .map(|rec| rec.expect("a CSV row")[1].to_owned())
+        .collect();
+    // The index lists the most recently changed first; the filters are what is checked.
+    titles.sort();
+    titles
+}
+
+/// Issue 13 item 7: the index's filters (stage, organisation, overdue, negative impacts
+/// without mitigation) combine, the CSV has exactly the page's rows, a title typed as a
+/// formula opens as text in a spreadsheet, and the public's index never filters on drafts.
+#[tokio::test]
+async fn the_index_filters_combine_and_the_csv_is_safe_in_a_spreadsheet() {
+    let app = App::new(true).await;
+    let author = app
+        .store
+        .find_user(email_of(Role::EdiLead))
+        .await
+        .expect("find")
+        .expect("user");
+    let reviewer = app
+        .store
+        .find_user(email_of(Role::Reviewer))
+        .await
+        .expect("find")
+        .expect("user");
+    let made = equalis_web::seed_example_decisions(&app.store, &author, &reviewer)
+        .await
+        .expect("seed")
+        .expect("three made");
+    let admin = Session {
+        app: &app,
+        who: app.as_role(Role::Admin).await,
+    };
+    // A fourth decision in another organisation, at the same stage as the overdue one,
+    // whose title is a formula and whose draft has an unmitigated negative impact.
+    let formula = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+    let d = pairs(&[
+        ("title", formula),
+        ("summary", "s"),
+        ("owner", "@owner"),
+        ("organisation", "RWE"),
+        ("stage", "review"),
+    ]);
+    let created = admin.post("/decisions/new", "/decisions", &d).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = location(&created)
+        .trim_start_matches("/decisions/")
+        .to_owned();
+    admin
+        .post(
+            &format!("/decisions/{id}"),
+            &format!("/decisions/{id}/assessment"),
+            &[],
+        )
+        .await;
+    let grid = format!("/decisions/{id}/v/1/grid");
+    admin
+        .post(&grid, &grid, &pairs(&[("grid-race-access", "negative")]))
+        .await;
+    // The overdue decision's new draft gets one too (the published version 1 has none).
+    let grid = format!("/decisions/{}/v/2/grid", made.in_progress);
+    let saved = admin
+        .post(&grid, &grid, &pairs(&[("grid-sex-outcomes", "negative")]))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    const WIGSTON: &str = "Weekend opening of the Wigston minor injuries unit";
+    const PHONES: &str = "New telephone system for the ICB's head office";
+    const CLINIC: &str = "Moving the Loughborough diabetes clinic to the community hospital";
+    let staff = &admin.who;
+    for (query, want) in [
+        ("", vec![WIGSTON, PHONES, CLINIC, formula]),
+        ("?stage=review", vec![CLINIC, formula]),
+        ("?organisation=qk1", vec![WIGSTON, PHONES, CLINIC]),
+        ("?stage=review&organisation=+RWE+", vec![formula]),
+        ("?stage=review&overdue=1", vec![CLINIC]),
+        ("?stage=review&negative=1", vec![CLINIC, formula]),
+        ("?overdue=1&negative=1", vec![CLINIC]),
+        ("?organisation=RWE&overdue=1", vec![]),
+        ("?stage=consultation&negative=1", vec![]),
+        (
+            "?stage=review&organisation=QK1&overdue=1&negative=1",
+            vec![CLINIC],
+        ),
+    ] {
+        let page = app.get(&format!("/decisions{query}"), staff).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}: {}", page.body);
+        let csv = app.get(&format!("/decisions.csv{query}"), staff).await;
+        let titles = csv_titles(&csv);
+        // The CSV holds the page's rows: the formula title as text, apostrophe first.
+        let mut shown: Vec<String> = want
+            .iter()
+            .map(|t| {
+                if *t == formula {
+                    format!("'{t}")
+                } else {
+                    (*t).to_owned()
+                }
+            })
+            .collect();
+        shown.sort();
+        assert_eq!(titles, shown, "{query}");
+        if want.is_empty() {
+            assert!(page.body.contains("No decisions match."), "{query}");
+        }
+        // The page lists the same decisions (the titles' words, not their escaping).
+        for (t, words) in [
+            (WIGSTON, "Wigston minor"),
+            (PHONES, "New telephone system"),
+            (CLINIC, "Loughborough diabetes"),
+        ] {
+            assert_eq!(page.body.contains(words), want.contains(&t), "{query}: {t}");
+        }
+        // The page links to the CSV of the same filters.
+        let href = format!(
+            "href=\"/decisions.csv{}\"",
+            query.replace("&", "&amp;").replace("+RWE+", "RWE")
+        );
+        assert!(page.body.contains(&href), "{query}: {href}");
+    }
+    // Each typed cell is safe: the owner `@owner` too; the raw formula is never a cell.
+    let csv = app.get("/decisions.csv?organisation=RWE", staff).await;
+    assert!(csv.body.contains(",'@owner,"), "{}", csv.body);
+    assert!(!csv.body.contains(",\"=HYPERLINK"), "{}", csv.body);
+
+    // The public: published decisions only, overdue judged on the published version, and the
+    // negative filter ignored rather than revealing which have such a draft.
+    let public = Who::Anonymous;
+    for (query, want) in [
+        ("", vec![CLINIC, WIGSTON]),
+        ("?negative=1", vec![CLINIC, WIGSTON]),
+        ("?overdue=1", vec![CLINIC]),
+        ("?stage=review&overdue=1&negative=1", vec![CLINIC]),
+    ] {
+        let csv = app.get(&format!("/decisions.csv{query}"), &public).await;
+        assert_eq!(csv_titles(&csv), want, "public {query}");
+        assert!(!csv.body.contains("negative_impact"), "{}", csv.body);
+        let page = app.get(&format!("/decisions{query}"), &public).await;
+        assert!(
+            !page.body.contains("Negative impact without mitigation"),
+            "{query}"
+        );
+    }
+}
+
+/// A crawler asking for a draft again and again (its page, its version, its PDF) leaves one
+/// `assessment.refused` entry, not one per request; a reviewer trying to sign their own is
+/// audited every time.
+#[tokio::test]
+async fn repeated_anonymous_reads_of_a_draft_write_one_audit_entry() {
+    let app = App::new(false).await;
+    let author = app
+        .store
+        .find_user(email_of(Role::EdiLead))
+        .await
+        .expect("find")
+        .expect("user");
+    let d = app
+        .store
+        .create_decision(
+            &author,
+            &equalis_assess::Decision {
+                title: "Weekend opening".into(),
+                summary: "s".into(),
+                owner: "o".into(),
+                organisation: "QK1".into(),
+                stage: equalis_assess::Stage::Consultation,
+            },
+        )
+        .await
+        .expect("decision");
+    app.store
+        .start_assessment(&author, d.id)
+        .await
+        .expect("draft");
+    let refusals = || async {
+        app.store
+            .audit_entries(0, 10_000)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.action == action::ASSESSMENT_REFUSED)
+            .map(|e| e.actor)
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..10 {
+        for path in [
+            format!("/decisions/{}", d.id),
+            format!("/decisions/{}/v/1", d.id),
+            format!("/decisions/{}/v/1.pdf", d.id),
+        ] {
+            let reply = app.get(&path, &Who::Anonymous).await;
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+            assert!(location(&reply).starts_with("/login"), "{path}");
+        }
+    }
+    assert_eq!(refusals().await, ["anonymous"], "30 reads, one entry");
+
+    // The author, since made a reviewer, tries to sign their own twice: two entries.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    app.store
+        .save_assessment(
+            &author,
+            d.id,
+            1,
+            equalis_assess::examples::opening_hours(
+                today.saturating_add(jiff::Span::new().months(2)),
+                today.saturating_add(jiff::Span::new().years(1)),
+            ),
+        )
+        .await
+        .expect("answers");
+    app.store
+        .submit_assessment(&author, d.id, 1)
+        .await
+        .expect("submit");
+    app.store
+        .set_role(&Actor::System, email_of(Role::EdiLead), Role::Reviewer)
+        .await
+        .expect("role");
+    let turned = Session {
+        app: &app,
+        who: Who::Cookie(app.sign_in(email_of(Role::EdiLead)).await),
+    };
+    let all_brown: Vec<(String, String)> = equalis_assess::BROWN_PRINCIPLES
+        .iter()
+        .map(|(id, _)| ("brown".to_owned(), (*id).to_owned()))
+        .chain([("outcome".to_owned(), "sign".to_owned())])
+        .collect();
+    let sign = format!("/decisions/{}/v/1/sign", d.id);
+    for _ in 0..2 {
+        let own = turned.post(&sign, &sign, &all_brown).await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    }
+    let lead = format!("user:{}", email_of(Role::EdiLead));
+    assert_eq!(refusals().await, ["anonymous", &lead, &lead]);
+    assert_eq!(
+        app.store.verify_audit().await.expect("verify").problem,
+        None
+    );
 }
 
 /// The `value` of the first checkbox whose value starts with `prefix`.

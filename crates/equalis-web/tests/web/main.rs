@@ -5,6 +5,7 @@
 
 mod api;
 mod auth;
+mod board_pack;
 mod dashboards;
 mod decisions;
 mod directory_edit;

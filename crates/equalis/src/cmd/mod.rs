@@ -2,6 +2,7 @@
 
 pub mod annual_report;
 pub mod audit;
+pub mod board_pack;
 pub mod compute;
 pub mod demo;
 pub mod directory;

@@ -292,6 +292,53 @@ fn every_decision_page_type_passes_axe() {
     assert_accessible(&public);
 }
 
+/// The quarterly board pack (issue 16, item 4) as an admin: the workforce headlines, the
+/// waiting-list tables, and the demo's example decisions seeded so that the overdue reviews'
+/// table is on the page.
+#[test]
+fn the_board_pack_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use equalis_store::{Actor, Database, NewUser, Role, Store, StoreConfig};
+        let store = Store::open(
+            &Database::for_workspace(server.workspace()),
+            StoreConfig::default(),
+        )
+        .await
+        .unwrap();
+        let admin = store
+            .find_user(crate::serve::ADMIN.0)
+            .await
+            .unwrap()
+            .unwrap();
+        let reviewer = store
+            .create_user(
+                &Actor::System,
+                NewUser {
+                    email: "reviewer@example.nhs.uk",
+                    display_name: "Rita Reviewer",
+                    role: Role::Reviewer,
+                    password: "correct horse battery staple",
+                },
+            )
+            .await
+            .unwrap();
+        let made = equalis_web::seed_example_decisions(&store, &admin, &reviewer)
+            .await
+            .unwrap();
+        assert!(made.is_some());
+        store.close().await;
+    });
+    assert_accessible_signed_in(&[format!("{}/board-pack", server.url)], crate::serve::ADMIN);
+}
+
 /// The directory of services' public pages (issue 15), anonymously: the search form, results
 /// by postcode (nearest first, with distances), a postcode not found (the error summary), a
 /// second page of results, and the page of a service reviewed recently and of one never

@@ -3,6 +3,7 @@
 //! 2-core machine is minutes of CI (ripgrep's `autotests = false` pattern).
 
 mod annual;
+mod board_pack;
 mod browser;
 mod common;
 mod demo;
