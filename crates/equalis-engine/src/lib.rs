@@ -187,8 +187,9 @@ pub async fn compute_async(
     options: &ComputeOptions,
     progress: Progress<'_>,
 ) -> Result<ComputeSummary, EngineError> {
+    let scratch = tables::Scratch::create(ws.root())?;
     let ctx = session()?;
-    let loaded = tables::register(&ctx, ws).await?;
+    let loaded = tables::register(&ctx, ws, Some(scratch.path())).await?;
     if !tables::TABLES_READ.iter().any(|t| loaded.has(t)) {
         return Err(EngineError::MissingData(format!(
             "nothing to compute: none of the datasets the indicators read ({}) is loaded\n\nhint: `equalis ingest --workspace {} --dataset waiting_list FILE` (or population, events, admissions); `equalis status` lists what is loaded",
