@@ -3,7 +3,7 @@
 //! subquery without the period, a calendar year, a median, a condition naming the period on a
 //! dated table), every results row must be the same.
 
-use equalis_engine::{ComputeOptions, Event, Plan, compute};
+use equalis_engine::{ComputeOptions, EngineError, Event, Plan, compute};
 use equalis_ingest::{Dataset, Options, ingest};
 use equalis_results::read_results;
 use equalis_workspace::Workspace;
@@ -69,8 +69,8 @@ where = "admission_method_kind = 'emergency'"
     ),
 ];
 
-#[test]
-fn one_pass_and_per_indicator_plans_give_identical_results() {
+/// The synthetic ICS at scale 0.01 in a workspace, with the extra definitions.
+fn synthetic_workspace() -> (tempfile::TempDir, Workspace) {
     let tmp = tempfile::tempdir().unwrap();
     let synthetic = tmp.path().join("synthetic");
     let only = vec![
@@ -112,6 +112,12 @@ fn one_pass_and_per_indicator_plans_give_identical_results() {
         std::fs::write(ws.root().join("indicators").join(name), text).unwrap();
     }
 
+    (tmp, ws)
+}
+
+#[test]
+fn one_pass_and_per_indicator_plans_give_identical_results() {
+    let (_tmp, ws) = synthetic_workspace();
     let run = |plan: Plan| {
         let scans = std::sync::atomic::AtomicUsize::new(0);
         let options = ComputeOptions {
@@ -179,4 +185,48 @@ fn one_pass_and_per_indicator_plans_give_identical_results() {
     for (x, y) in a.spc.iter().zip(b.spc) {
         assert_eq!(x, y);
     }
+}
+
+/// A memory limit bounds what the query engine holds: too small for what cannot spill, the
+/// compute stops with a clear error naming the limit and the fix, writes nothing and does not
+/// panic; within a limit the results are exactly those of a run without one.
+#[test]
+fn a_memory_limit_fails_clearly_or_gives_identical_results() {
+    let (_tmp, ws) = synthetic_workspace();
+    let options = |memory_limit| ComputeOptions {
+        sii_repetitions: 200,
+        pairs: false,
+        memory_limit,
+        ..ComputeOptions::default()
+    };
+    let e = compute(&ws, &options(Some(1 << 20)), &|_| {}).unwrap_err();
+    assert!(matches!(e, EngineError::MemoryLimit { .. }), "{e:?}");
+    let message = e.to_string();
+    assert!(
+        message.contains("more memory than the limit of 1.0 MiB")
+            && message.contains("--memory-limit")
+            && message.contains("previous results are unchanged"),
+        "{message}"
+    );
+    assert!(
+        !ws.root().join("results").join("CURRENT").exists(),
+        "nothing is written"
+    );
+    // The scratch directory (joined tables, spill files) is gone even after a failure.
+    let leftovers: Vec<_> = std::fs::read_dir(ws.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".compute-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    compute(&ws, &options(None), &|_| {}).unwrap();
+    let unlimited = read_results(ws.root()).unwrap();
+    compute(&ws, &options(Some(256 << 20)), &|_| {}).unwrap();
+    let limited = read_results(ws.root()).unwrap();
+    let (a, b) = (unlimited.analyst(), limited.analyst());
+    assert!(!a.indicators.is_empty());
+    assert_eq!(a.indicators, b.indicators);
+    assert_eq!(a.inequality, b.inequality);
+    assert_eq!(a.spc, b.spc);
 }

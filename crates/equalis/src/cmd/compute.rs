@@ -24,6 +24,21 @@ pub struct ComputeArgs {
     /// (two queries per indicator and period, as before; same results, for benchmarks).
     #[arg(long, value_enum, default_value_t = PlanArg::OnePass, hide = true)]
     pub plan: PlanArg,
+    /// The most memory the query engine may hold (e.g. `2GiB`, `512MiB`); aggregations spill
+    /// to disk in the workspace to stay within it. `none` for no limit.
+    #[arg(long, default_value = "2GiB", value_parser = memory_limit)]
+    pub memory_limit: MemoryLimit,
+}
+
+/// `--memory-limit`: bytes, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryLimit(pub Option<usize>);
+
+fn memory_limit(text: &str) -> Result<MemoryLimit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(MemoryLimit(None));
+    }
+    equalis_engine::parse_size(text).map(|b| MemoryLimit(Some(b)))
 }
 
 /// The plans `--plan` names.
@@ -120,6 +135,7 @@ pub fn run_compute(args: ComputeArgs) -> anyhow::Result<ExitCode> {
             PlanArg::OnePass => Plan::OnePass,
             PlanArg::PerIndicator => Plan::PerIndicator,
         },
+        memory_limit: args.memory_limit.0,
         ..ComputeOptions::default()
     };
     let summary = compute(&args.workspace, &options)?;
