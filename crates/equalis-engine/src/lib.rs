@@ -12,6 +12,8 @@
 //! statistics changing.
 #![deny(missing_docs)]
 
+#[cfg(feature = "ballista")]
+mod ballista;
 pub mod breakdown;
 pub mod catalogue;
 mod error;
@@ -42,12 +44,31 @@ pub struct ComputeOptions {
     pub sii_repetitions: usize,
     /// How the catalogue's queries are planned.
     pub plan: Plan,
+    /// Where the queries run.
+    pub engine: Engine,
     /// The most memory the query engine may hold at once, in bytes (`None`: no limit).
     /// Aggregations and sorts spill to the compute's scratch directory to stay within it; what
     /// cannot spill (the build side of a hash join) fails with [`EngineError::MemoryLimit`].
     /// The roll-ups and statistics equalis does on the grouped counts are not counted (they
     /// are small beside the rows).
     pub memory_limit: Option<usize>,
+}
+
+/// Where a compute's queries run: the results are the same either way (a test compares them
+/// row for row).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// DataFusion in this process (the default).
+    #[default]
+    Local,
+    /// An Apache DataFusion Ballista cluster: the scheduler at `HOST:PORT`, or, with `None`, a
+    /// scheduler and an executor started in this process (standalone). The memory limit is
+    /// the executors' own setting there.
+    #[cfg(feature = "ballista")]
+    Ballista {
+        /// The scheduler's `HOST:PORT` (or `df://HOST:PORT`); `None` for standalone.
+        scheduler: Option<String>,
+    },
 }
 
 /// The default [`ComputeOptions::memory_limit`]: 2 GiB, the peak issue 17 sets for a national
@@ -105,6 +126,7 @@ impl Default for ComputeOptions {
             pairs: true,
             sii_repetitions: 10_000,
             plan: Plan::OnePass,
+            engine: Engine::Local,
             memory_limit: Some(DEFAULT_MEMORY_LIMIT),
         }
     }
@@ -204,10 +226,25 @@ pub fn compute(
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Plans are trees walked recursively (by DataFusion's optimiser, and by Ballista's
+        // protobuf (de)serialisation of a plan sent to the cluster): the one-pass scans' long
+        // CASE and UNION ALL expressions overflow tokio's 2 MiB default in a debug build.
+        // Only the pages touched are committed.
+        .thread_stack_size(STACK)
         .build()
         .map_err(|e| EngineError::io("starting the query runtime", ws.root(), e))?;
     runtime.block_on(compute_async(ws, options, progress))
 }
+
+/// The session settings of every compute: all cores.
+pub(crate) fn session_config() -> SessionConfig {
+    SessionConfig::new()
+        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .with_information_schema(false)
+}
+
+/// The stack of the compute's runtime threads.
+const STACK: usize = 64 << 20;
 
 /// A DataFusion session set up for equalis: all cores; with `memory_limit`, a fair spilling
 /// memory pool of that size, spilling to `spill_dir` (the OS's temporary directory without).
@@ -222,9 +259,7 @@ pub fn session(
     use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
     use datafusion::execution::memory_pool::FairSpillPool;
     use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-    let config = SessionConfig::new()
-        .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .with_information_schema(false);
+    let config = session_config();
     let mut runtime = RuntimeEnvBuilder::new();
     if let Some(limit) = memory_limit {
         runtime = runtime.with_memory_pool(std::sync::Arc::new(FairSpillPool::new(limit)));
@@ -273,8 +308,17 @@ async fn compute_in(
     progress: Progress<'_>,
 ) -> Result<ComputeSummary, EngineError> {
     let scratch = tables::Scratch::create(ws.root())?;
-    let ctx = session(options.memory_limit, Some(scratch.path()))?;
-    let loaded = tables::register(&ctx, ws, Some(scratch.path())).await?;
+    // On Ballista the executors read the tables, so `events` and `admissions` are not joined
+    // into this process's scratch directory (an executor elsewhere could not read it).
+    let (ctx, joined_into) = match &options.engine {
+        Engine::Local => (
+            session(options.memory_limit, Some(scratch.path()))?,
+            Some(scratch.path()),
+        ),
+        #[cfg(feature = "ballista")]
+        Engine::Ballista { scheduler } => (ballista::session(scheduler.as_deref()).await?, None),
+    };
+    let loaded = tables::register(&ctx, ws, joined_into).await?;
     if !tables::TABLES_READ.iter().any(|t| loaded.has(t)) {
         return Err(EngineError::MissingData(format!(
             "nothing to compute: none of the datasets the indicators read ({}) is loaded\n\nhint: `equalis ingest --workspace {} --dataset waiting_list FILE` (or population, events, admissions); `equalis status` lists what is loaded",

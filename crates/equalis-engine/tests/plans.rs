@@ -230,3 +230,36 @@ fn a_memory_limit_fails_clearly_or_gives_identical_results() {
     assert_eq!(a.inequality, b.inequality);
     assert_eq!(a.spc, b.spc);
 }
+
+/// Ballista (issue 17): the same compute on a standalone Ballista cluster (a scheduler and an
+/// executor started in this process, talking gRPC and Arrow Flight) gives every results row
+/// of the local engine.
+#[cfg(feature = "ballista")]
+#[test]
+fn ballista_standalone_and_local_give_identical_results() {
+    let (_tmp, ws) = synthetic_workspace();
+    let options = |engine| ComputeOptions {
+        sii_repetitions: 200,
+        pairs: false,
+        engine,
+        ..ComputeOptions::default()
+    };
+    compute(&ws, &options(equalis_engine::Engine::Local), &|_| {}).unwrap();
+    let local = read_results(ws.root()).unwrap();
+    let summary = compute(
+        &ws,
+        &options(equalis_engine::Engine::Ballista { scheduler: None }),
+        &|_| {},
+    )
+    .unwrap();
+    assert!(summary.steps.iter().all(|s| s.skipped.is_none()));
+    let ballista = read_results(ws.root()).unwrap();
+    let (a, b) = (local.analyst(), ballista.analyst());
+    assert!(a.indicators.len() > 1000, "{}", a.indicators.len());
+    assert_eq!(a.indicators.len(), b.indicators.len());
+    for (x, y) in a.indicators.iter().zip(b.indicators) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a.inequality, b.inequality);
+    assert_eq!(a.spc, b.spc);
+}
