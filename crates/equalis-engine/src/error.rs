@@ -41,6 +41,19 @@ pub enum EngineError {
         /// DataFusion's message.
         message: String,
     },
+    /// The query engine needed more memory than [`crate::ComputeOptions::memory_limit`] allows
+    /// for something it cannot spill to disk.
+    #[error(
+        "{context}: the query engine needed more memory than the limit of {limit} allows ({message})\n\nhint: run again with a larger limit (`equalis compute --memory-limit 4GiB`), or on a machine with more memory; nothing was written and the previous results are unchanged"
+    )]
+    MemoryLimit {
+        /// What equalis was doing.
+        context: String,
+        /// The limit, as people read it.
+        limit: String,
+        /// DataFusion's message.
+        message: String,
+    },
     /// A statistic could not be computed from the data (a bug or corrupt data).
     #[error("{context}: {message}")]
     Statistic {
@@ -77,9 +90,20 @@ impl EngineError {
     }
 
     pub(crate) fn engine(context: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        let message = e.to_string();
+        // DataFusion's words when its memory pool refuses a reservation; the limit is in the
+        // message ("… with N bytes available"), the pool's size is set by the caller.
+        if message.contains("Resources exhausted") {
+            return EngineError::MemoryLimit {
+                context: context.into(),
+                // Filled in by `compute_async`, which knows the limit.
+                limit: "the memory pool".to_owned(),
+                message,
+            };
+        }
         EngineError::Engine {
             context: context.into(),
-            message: e.to_string(),
+            message,
         }
     }
 

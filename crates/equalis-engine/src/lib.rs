@@ -12,6 +12,8 @@
 //! statistics changing.
 #![deny(missing_docs)]
 
+#[cfg(feature = "ballista")]
+mod ballista;
 pub mod breakdown;
 pub mod catalogue;
 mod error;
@@ -42,6 +44,67 @@ pub struct ComputeOptions {
     pub sii_repetitions: usize,
     /// How the catalogue's queries are planned.
     pub plan: Plan,
+    /// Where the queries run.
+    pub engine: Engine,
+    /// The most memory the query engine may hold at once, in bytes (`None`: no limit).
+    /// Aggregations and sorts spill to the compute's scratch directory to stay within it; what
+    /// cannot spill (the build side of a hash join) fails with [`EngineError::MemoryLimit`].
+    /// The roll-ups and statistics equalis does on the grouped counts are not counted (they
+    /// are small beside the rows).
+    pub memory_limit: Option<usize>,
+}
+
+/// Where a compute's queries run: the results are the same either way (a test compares them
+/// row for row).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// DataFusion in this process (the default).
+    #[default]
+    Local,
+    /// An Apache DataFusion Ballista cluster: the scheduler at `HOST:PORT`, or, with `None`, a
+    /// scheduler and an executor started in this process (standalone). The memory limit is
+    /// the executors' own setting there.
+    #[cfg(feature = "ballista")]
+    Ballista {
+        /// The scheduler's `HOST:PORT` (or `df://HOST:PORT`); `None` for standalone.
+        scheduler: Option<String>,
+    },
+}
+
+/// The default [`ComputeOptions::memory_limit`]: 2 GiB, the peak issue 17 sets for a national
+/// compute on one machine.
+pub const DEFAULT_MEMORY_LIMIT: usize = 2 << 30;
+
+/// Reads a size in bytes as people write it: `2GiB`, `512MiB`, `1.5G`, `800M`, `65536`
+/// (powers of 1024 either way, as memory is counted), for `--memory-limit`.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => {
+            return Err(format!(
+                "`{text}`: unknown unit `{other}`; write a size such as 2GiB, 512MiB or 65536"
+            ));
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write one such as 2GiB, 512MiB or 65536"))?;
+    let bytes = value * (1u64 << shift) as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > usize::MAX as f64 {
+        return Err(format!(
+            "`{text}` is not a usable memory limit; write one such as 2GiB"
+        ));
+    }
+    Ok(bytes as usize)
 }
 
 /// How the catalogue's indicators are planned: the results are the same either way (a test
@@ -63,6 +126,8 @@ impl Default for ComputeOptions {
             pairs: true,
             sii_repetitions: 10_000,
             plan: Plan::OnePass,
+            engine: Engine::Local,
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
         }
     }
 }
@@ -161,21 +226,54 @@ pub fn compute(
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Plans are trees walked recursively (by DataFusion's optimiser, and by Ballista's
+        // protobuf (de)serialisation of a plan sent to the cluster): the one-pass scans' long
+        // CASE and UNION ALL expressions overflow tokio's 2 MiB default in a debug build.
+        // Only the pages touched are committed.
+        .thread_stack_size(STACK)
         .build()
         .map_err(|e| EngineError::io("starting the query runtime", ws.root(), e))?;
     runtime.block_on(compute_async(ws, options, progress))
 }
 
-/// A DataFusion session set up for equalis: all cores.
-///
-/// No memory limit is set: DataFusion's hash join cannot spill, so a limit would turn a large
-/// population into an error rather than a slower run (see docs/BENCHMARKS.md for the peak
-/// memory measured at national scale).
-pub fn session() -> Result<SessionContext, EngineError> {
-    let config = SessionConfig::new()
+/// The session settings of every compute: all cores.
+pub(crate) fn session_config() -> SessionConfig {
+    SessionConfig::new()
         .with_target_partitions(std::thread::available_parallelism().map_or(2, |n| n.get()))
-        .with_information_schema(false);
-    Ok(SessionContext::new_with_config(config))
+        .with_information_schema(false)
+}
+
+/// The stack of the compute's runtime threads.
+const STACK: usize = 64 << 20;
+
+/// A DataFusion session set up for equalis: all cores; with `memory_limit`, a fair spilling
+/// memory pool of that size, spilling to `spill_dir` (the OS's temporary directory without).
+///
+/// Aggregations and sorts spill to disk to stay within the pool; a hash join's build side
+/// cannot, so a limit too small for it fails with [`EngineError::MemoryLimit`] (naming the
+/// limit and how to raise it) rather than the process being killed for memory.
+pub fn session(
+    memory_limit: Option<usize>,
+    spill_dir: Option<&std::path::Path>,
+) -> Result<SessionContext, EngineError> {
+    use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+    use datafusion::execution::memory_pool::FairSpillPool;
+    use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+    let config = session_config();
+    let mut runtime = RuntimeEnvBuilder::new();
+    if let Some(limit) = memory_limit {
+        runtime = runtime.with_memory_pool(std::sync::Arc::new(FairSpillPool::new(limit)));
+    }
+    if let Some(dir) = spill_dir {
+        runtime = runtime.with_disk_manager_builder(
+            DiskManagerBuilder::default()
+                .with_mode(DiskManagerMode::Directories(vec![dir.to_path_buf()])),
+        );
+    }
+    let runtime = runtime
+        .build_arc()
+        .map_err(|e| EngineError::engine("setting up the query engine's memory", e))?;
+    Ok(SessionContext::new_with_config_rt(config, runtime))
 }
 
 /// [`compute`] as a future, for a caller already inside a tokio runtime (the web server): it
@@ -187,8 +285,40 @@ pub async fn compute_async(
     options: &ComputeOptions,
     progress: Progress<'_>,
 ) -> Result<ComputeSummary, EngineError> {
-    let ctx = session()?;
-    let loaded = tables::register(&ctx, ws).await?;
+    compute_in(ws, options, progress)
+        .await
+        .map_err(|e| match (e, options.memory_limit) {
+            (
+                EngineError::MemoryLimit {
+                    context, message, ..
+                },
+                Some(bytes),
+            ) => EngineError::MemoryLimit {
+                context,
+                limit: format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20)),
+                message,
+            },
+            (e, _) => e,
+        })
+}
+
+async fn compute_in(
+    ws: &Workspace,
+    options: &ComputeOptions,
+    progress: Progress<'_>,
+) -> Result<ComputeSummary, EngineError> {
+    let scratch = tables::Scratch::create(ws.root())?;
+    // On Ballista the executors read the tables, so `events` and `admissions` are not joined
+    // into this process's scratch directory (an executor elsewhere could not read it).
+    let (ctx, joined_into) = match &options.engine {
+        Engine::Local => (
+            session(options.memory_limit, Some(scratch.path()))?,
+            Some(scratch.path()),
+        ),
+        #[cfg(feature = "ballista")]
+        Engine::Ballista { scheduler } => (ballista::session(scheduler.as_deref()).await?, None),
+    };
+    let loaded = tables::register(&ctx, ws, joined_into).await?;
     if !tables::TABLES_READ.iter().any(|t| loaded.has(t)) {
         return Err(EngineError::MissingData(format!(
             "nothing to compute: none of the datasets the indicators read ({}) is loaded\n\nhint: `equalis ingest --workspace {} --dataset waiting_list FILE` (or population, events, admissions); `equalis status` lists what is loaded",
@@ -398,4 +528,22 @@ pub async fn compute_async(
     summary.rows = all_rows.len();
     summary.dir = writer.commit()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_are_read_in_powers_of_1024() {
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("512 MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_size("65536"), Ok(65536));
+        for bad in ["", "GiB", "2 parsecs", "-1G", "0", "1e400"] {
+            let e = parse_size(bad).unwrap_err();
+            assert!(e.contains("2GiB"), "{bad}: {e}");
+        }
+    }
 }

@@ -112,6 +112,19 @@ enum Key {
     /// The period (index into the scan's list) the row was counted for, the table crossed
     /// with the periods.
     Period(Vec<usize>),
+    /// The periods (indexes into the scan's list) of the rows of a subquery naming the period
+    /// (`expr IN (SELECT … {start} … {end})`), the subquery written out once per period and
+    /// the copies joined to the table as one set of (value, period): for a subquery DataFusion
+    /// cannot decorrelate against the list of periods (a window function over the period's
+    /// rows), the table is still scanned once.
+    Semi {
+        /// Periods, as indexes into every period.
+        list: Vec<usize>,
+        /// The left side of `IN`.
+        expr: String,
+        /// The subquery, with `{start}` and `{end}`.
+        subquery: String,
+    },
     /// One period (index into every period), written into the SQL: for a condition whose
     /// subquery DataFusion cannot decorrelate against the list of periods (a window function
     /// over the period's rows), as the per-indicator plan does.
@@ -181,6 +194,35 @@ impl Scan {
                 ));
             }
             (Key::Segment(_), None) => {}
+            (
+                Key::Semi {
+                    list,
+                    expr,
+                    subquery,
+                },
+                date,
+            ) => {
+                let copies: Vec<String> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &p)| {
+                        let (start, end) = (all[p].start_sql(), all[p].end_sql());
+                        format!(
+                            "SELECT DISTINCT _q._id, {k} AS _k, {start} AS _start, {end} AS _end FROM ({}) AS _q(_id)",
+                            subquery.replace("{start}", &start).replace("{end}", &end)
+                        )
+                    })
+                    .collect();
+                from = format!(
+                    "{from} JOIN ({}) AS _s ON ({expr}) = _s._id",
+                    copies.join(" UNION ALL ")
+                );
+                select.push("_s._k AS _key".into());
+                keys.push("_key".into());
+                if let Some(date) = date {
+                    wheres.push(format!("{date} BETWEEN _s._start AND _s._end"));
+                }
+            }
             (Key::Period(list), date) => {
                 let values: Vec<String> = list
                     .iter()
@@ -199,6 +241,9 @@ impl Scan {
             }
         }
         let condition = |s: &Side| -> String {
+            if s.conditions.is_empty() {
+                return "true".into();
+            }
             s.conditions
                 .iter()
                 .map(|c| format!("({})", substitute(c)))
@@ -254,7 +299,9 @@ impl Scan {
                     .map(|(q, _)| q)
                     .collect()
             }
-            Key::Period(list) => list.get(k).copied().into_iter().collect(),
+            Key::Period(list) | Key::Semi { list, .. } => {
+                list.get(k).copied().into_iter().collect()
+            }
         }
     }
 }
@@ -440,8 +487,13 @@ pub(crate) async fn run(
                     key: Key::Period(list.clone()),
                     sides: vec![side],
                 };
+                let semi = semi_join(&crossed);
                 if plans_ok(ctx, &crossed.sql(&all)).await {
                     scans.push(crossed);
+                } else if let Some(semi) = semi
+                    && plans_ok(ctx, &semi.sql(&all)).await
+                {
+                    scans.push(semi);
                 } else {
                     let Scan { sides, .. } = crossed;
                     let side = sides
@@ -589,6 +641,71 @@ pub(crate) async fn run(
     Ok(done)
 }
 
+/// Placeholders for `{start}` and `{end}` while a condition is parsed as SQL.
+const START: &str = "equalis_period_start_";
+const END: &str = "equalis_period_end_";
+
+/// A scan of one side crossed with its periods as a [`Key::Semi`] scan, when exactly one of
+/// its conditions names the period and that one is `expr IN (subquery)`: the other
+/// conditions stay as they are.
+fn semi_join(crossed: &Scan) -> Option<Scan> {
+    use datafusion::sql::sqlparser::ast::Expr;
+    use datafusion::sql::sqlparser::dialect::GenericDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+    let (Key::Period(list), [side]) = (&crossed.key, crossed.sides.as_slice()) else {
+        return None;
+    };
+    let naming = |c: &String| c.contains("{start}") || c.contains("{end}");
+    let [periodic] = side
+        .conditions
+        .iter()
+        .filter(|c| naming(c))
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let sql = periodic.replace("{start}", START).replace("{end}", END);
+    let parsed = Parser::new(&GenericDialect {})
+        .try_with_sql(&sql)
+        .ok()?
+        .parse_expr()
+        .ok()?;
+    let Expr::InSubquery {
+        expr,
+        subquery,
+        negated: false,
+    } = parsed
+    else {
+        return None;
+    };
+    let expr = expr.to_string();
+    if expr.contains(START) || expr.contains(END) {
+        return None;
+    }
+    Some(Scan {
+        table: crossed.table,
+        dims: crossed.dims.clone(),
+        key: Key::Semi {
+            list: list.clone(),
+            expr,
+            subquery: subquery
+                .to_string()
+                .replace(START, "{start}")
+                .replace(END, "{end}"),
+        },
+        sides: vec![Side {
+            plan: side.plan,
+            numerator: side.numerator,
+            conditions: side
+                .conditions
+                .iter()
+                .filter(|c| !naming(c))
+                .cloned()
+                .collect(),
+        }],
+    })
+}
+
 /// Whether DataFusion can plan (logically and physically) a query.
 async fn plans_ok(ctx: &SessionContext, sql: &str) -> bool {
     match ctx.sql(sql).await {
@@ -663,7 +780,10 @@ async fn feed(
         .await
         .map_err(|e| EngineError::engine(context(), e))?;
     let dims = scan.dims.len();
-    let keyed = matches!(scan.key, Key::Segment(_) | Key::Period(_));
+    let keyed = matches!(
+        scan.key,
+        Key::Segment(_) | Key::Period(_) | Key::Semi { .. }
+    );
     let fixed = match scan.key {
         Key::Fixed(q) => Some(vec![q]),
         _ => None,
@@ -880,6 +1000,61 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_subquery_naming_the_period_becomes_one_join_for_every_period() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        let all = vec![
+            Period {
+                label: "2024/25".into(),
+                start: d(2024, 4, 1),
+                end: d(2025, 3, 31),
+            },
+            Period {
+                label: "2025/26".into(),
+                start: d(2025, 4, 1),
+                end: d(2026, 3, 31),
+            },
+        ];
+        let crossed = |conditions: &[&str]| Scan {
+            table: "population",
+            dims: Vec::new(),
+            key: Key::Period(vec![0, 1]),
+            sides: vec![Side {
+                plan: 0,
+                numerator: true,
+                conditions: conditions.iter().map(|c| (*c).to_owned()).collect(),
+            }],
+        };
+        let latest = "person_id IN (\n  SELECT person_id FROM (SELECT person_id, row_number() OVER (PARTITION BY person_id ORDER BY event_date DESC) AS latest FROM events WHERE event_date BETWEEN {start} AND {end}) AS r WHERE latest = 1)";
+        let semi = semi_join(&crossed(&["hypertension", latest])).unwrap();
+        let Key::Semi { list, expr, .. } = &semi.key else {
+            panic!("not a semi-join scan");
+        };
+        assert_eq!(
+            (list.as_slice(), expr.as_str()),
+            ([0, 1].as_slice(), "person_id")
+        );
+        assert_eq!(semi.sides[0].conditions, ["hypertension"]);
+        let sql = semi.sql(&all);
+        assert!(
+            sql.contains("BETWEEN DATE '2024-04-01' AND DATE '2025-03-31'")
+                && sql.contains("BETWEEN DATE '2025-04-01' AND DATE '2026-03-31'")
+                && sql.contains(" UNION ALL ")
+                && !sql.contains("{start}"),
+            "{sql}"
+        );
+        assert_eq!(semi.periods_of(1, &all), [1]);
+        // Only `expr IN (subquery)` itself, once: anything else keeps a query per period.
+        for other in [
+            "person_id NOT IN (SELECT person_id FROM events WHERE event_date > {start})",
+            "copd OR person_id IN (SELECT person_id FROM events WHERE event_date > {start})",
+            "EXISTS (SELECT 1 FROM events WHERE event_date > {start})",
+        ] {
+            assert!(semi_join(&crossed(&[other])).is_none(), "{other}");
+        }
+        assert!(semi_join(&crossed(&[latest, latest])).is_none());
+    }
+
     fn scan_sql_for_test(scan: &Scan, all: &[Period]) -> String {
         Scan {
             table: scan.table,
@@ -887,6 +1062,15 @@ mod tests {
             key: match &scan.key {
                 Key::Segment(b) => Key::Segment(b.clone()),
                 Key::Period(p) => Key::Period(p.clone()),
+                Key::Semi {
+                    list,
+                    expr,
+                    subquery,
+                } => Key::Semi {
+                    list: list.clone(),
+                    expr: expr.clone(),
+                    subquery: subquery.clone(),
+                },
                 Key::Whole => Key::Whole,
                 Key::Fixed(q) => Key::Fixed(*q),
             },

@@ -3,6 +3,14 @@
 //! sex, PLUS flags, practice and PCN) from `population` to every row of `events`,
 //! `admissions` and `waiting_list`, so that every indicator can be broken down the same way.
 //!
+//! `events` and `admissions` are read by many scans of a compute (each subquery of a
+//! vaccination or blood-pressure indicator, for every period that cannot share a scan). Their
+//! join to `population` is therefore done **once per compute** and written to a scratch Parquet
+//! file in the workspace ([`Scratch`]), which the `events` and `admissions` tables then are: a
+//! scan reads only the columns it uses and no longer builds a hash table of the whole
+//! population (issue 17; the figures are in `docs/BENCHMARKS.md`). The waiting list, read by two
+//! scans, keeps a view.
+//!
 //! Every dataset is optional. Without `population`, an empty table of its stored schema stands
 //! in for it, so the views keep their columns: a waiting-list row's own demographics (the data
 //! contract lets an extract carry them) are used as they are, and what only `population` has
@@ -14,6 +22,8 @@ use std::path::Path;
 
 use std::sync::Arc;
 
+use datafusion::common::config::TableParquetOptions;
+use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::datasource::MemTable;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::datasource::listing::{
@@ -84,6 +94,42 @@ const WL_OWN: &[&str] = &[
 /// The tables an indicator's SQL may read.
 pub const TABLES_READ: [&str; 4] = ["population", "events", "admissions", "waiting_list"];
 
+/// A compute's scratch directory in the workspace (`.compute-pidNNN`; the letters keep the
+/// digits of a process id from reading as an NHS number in messages): the joined `events` and
+/// `admissions`, and DataFusion's spill files. Removed when the compute ends, however it ends.
+#[derive(Debug)]
+pub struct Scratch {
+    dir: std::path::PathBuf,
+}
+
+impl Scratch {
+    /// Creates the directory (and any parent missing).
+    pub fn create(ws: &Path) -> Result<Scratch, EngineError> {
+        let dir = ws.join(format!(".compute-pid{}", std::process::id()));
+        // A directory of this process's id is a leftover of an earlier process that had it.
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| EngineError::io("removing an old scratch directory", &dir, e))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| EngineError::io("creating the scratch directory", &dir, e))?;
+        Ok(Scratch { dir })
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // Nothing to report to: a directory left behind is swept by the next compute of a
+        // process with the same id, and holds no results.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// What was registered.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
@@ -103,8 +149,63 @@ impl Loaded {
     }
 }
 
-/// Registers the current version of each dataset and the views over them.
-pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, EngineError> {
+/// A table of Parquet files, exactly those named.
+async fn parquet_table(
+    ctx: &SessionContext,
+    paths: &[std::path::PathBuf],
+    context: &(dyn Fn() -> String + Sync),
+) -> Result<Arc<ListingTable>, EngineError> {
+    let urls = paths
+        .iter()
+        .map(|p| ListingTableUrl::parse(p.to_string_lossy()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| EngineError::engine(context(), e))?;
+    let listing =
+        ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
+    let config = ListingTableConfig::new_with_multi_paths(urls)
+        .with_listing_options(listing)
+        .infer_schema(&ctx.state())
+        .await
+        .map_err(|e| EngineError::engine(context(), e))?;
+    Ok(Arc::new(
+        ListingTable::try_new(config).map_err(|e| EngineError::engine(context(), e))?,
+    ))
+}
+
+/// Replaces the view `name` by its rows, written once to `scratch`: later scans read the
+/// joined rows instead of joining `population` again.
+async fn materialise(ctx: &SessionContext, name: &str, scratch: &Path) -> Result<(), EngineError> {
+    let context = || format!("joining `{name}` to `population` once for the compute");
+    let path = scratch.join(format!("{name}.parquet"));
+    let df = ctx
+        .table(name)
+        .await
+        .map_err(|e| EngineError::engine(context(), e))?;
+    // Uncompressed: the file lives for one compute, and the codecs are not all built in.
+    let mut parquet = TableParquetOptions::default();
+    parquet.global.compression = Some("uncompressed".into());
+    df.write_parquet(
+        &path.to_string_lossy(),
+        DataFrameWriteOptions::new().with_single_file_output(true),
+        Some(parquet),
+    )
+    .await
+    .map_err(|e| EngineError::engine(context(), e))?;
+    let table = parquet_table(ctx, &[path], &context).await?;
+    ctx.deregister_table(name)
+        .map_err(|e| EngineError::engine(context(), e))?;
+    ctx.register_table(name, table)
+        .map_err(|e| EngineError::engine(context(), e))?;
+    Ok(())
+}
+
+/// Registers the current version of each dataset and the views over them; with `scratch`,
+/// `events` and `admissions` are joined to `population` once, into it.
+pub async fn register(
+    ctx: &SessionContext,
+    ws: &Workspace,
+    scratch: Option<&Path>,
+) -> Result<Loaded, EngineError> {
     let mut loaded = Loaded {
         iod_edition: ws.config().iod_edition.label().to_owned(),
         population_scale: ws.config().population_scale.unwrap_or(1.0),
@@ -125,21 +226,8 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
                 version.manifest.version
             )
         };
-        let urls = version
-            .part_paths()
-            .iter()
-            .map(|p| ListingTableUrl::parse(p.to_string_lossy()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| EngineError::engine(context(), e))?;
-        let listing =
-            ListingOptions::new(Arc::new(ParquetFormat::default())).with_file_extension(".parquet");
-        let config = ListingTableConfig::new_with_multi_paths(urls)
-            .with_listing_options(listing)
-            .infer_schema(&ctx.state())
-            .await
-            .map_err(|e| EngineError::engine(context(), e))?;
-        let table = ListingTable::try_new(config).map_err(|e| EngineError::engine(context(), e))?;
-        ctx.register_table(format!("{name}_raw"), Arc::new(table))
+        let table = parquet_table(ctx, &version.part_paths(), &context).await?;
+        ctx.register_table(format!("{name}_raw"), table)
             .map_err(|e| EngineError::engine(context(), e))?;
         loaded.datasets.insert(
             name.to_owned(),
@@ -206,6 +294,13 @@ pub async fn register(ctx: &SessionContext, ws: &Workspace) -> Result<Loaded, En
             .map_err(|e| EngineError::engine(format!("building the `{view}` view"), e))?;
         ctx.register_table(view, df.into_view())
             .map_err(|e| EngineError::engine(format!("registering the `{view}` view"), e))?;
+    }
+    if let Some(scratch) = scratch {
+        for name in ["events", "admissions"] {
+            if loaded.has(name) {
+                materialise(ctx, name, scratch).await?;
+            }
+        }
     }
     Ok(loaded)
 }

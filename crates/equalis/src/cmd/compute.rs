@@ -24,6 +24,56 @@ pub struct ComputeArgs {
     /// (two queries per indicator and period, as before; same results, for benchmarks).
     #[arg(long, value_enum, default_value_t = PlanArg::OnePass, hide = true)]
     pub plan: PlanArg,
+    /// The most memory the query engine may hold (e.g. `2GiB`, `512MiB`); aggregations spill
+    /// to disk in the workspace to stay within it. `none` for no limit.
+    #[arg(long, default_value = "2GiB", value_parser = memory_limit)]
+    pub memory_limit: MemoryLimit,
+    /// Where the queries run: `local` (DataFusion in this process) or `ballista` (an Apache
+    /// DataFusion Ballista cluster; needs a build with `--features ballista`, docs/SCALE.md).
+    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
+    pub engine: EngineArg,
+    /// With `--engine ballista`: the scheduler's HOST:PORT. Without it, a scheduler and an
+    /// executor are started inside this process (standalone).
+    #[arg(long)]
+    pub scheduler: Option<String>,
+}
+
+/// The engines `--engine` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineArg {
+    /// DataFusion in this process.
+    Local,
+    /// An Apache DataFusion Ballista cluster.
+    Ballista,
+}
+
+/// The engine of `--engine` and `--scheduler`.
+fn engine(args: &ComputeArgs) -> anyhow::Result<equalis_engine::Engine> {
+    match (args.engine, &args.scheduler) {
+        (EngineArg::Local, None) => Ok(equalis_engine::Engine::Local),
+        (EngineArg::Local, Some(_)) => {
+            anyhow::bail!("--scheduler is for --engine ballista\n\nhint: add `--engine ballista`")
+        }
+        #[cfg(feature = "ballista")]
+        (EngineArg::Ballista, scheduler) => Ok(equalis_engine::Engine::Ballista {
+            scheduler: scheduler.clone(),
+        }),
+        #[cfg(not(feature = "ballista"))]
+        (EngineArg::Ballista, _) => anyhow::bail!(
+            "this equalis was built without Ballista\n\nhint: build it with `cargo build --release --features ballista` (docs/SCALE.md)"
+        ),
+    }
+}
+
+/// `--memory-limit`: bytes, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryLimit(pub Option<usize>);
+
+fn memory_limit(text: &str) -> Result<MemoryLimit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(MemoryLimit(None));
+    }
+    equalis_engine::parse_size(text).map(|b| MemoryLimit(Some(b)))
 }
 
 /// The plans `--plan` names.
@@ -120,6 +170,8 @@ pub fn run_compute(args: ComputeArgs) -> anyhow::Result<ExitCode> {
             PlanArg::OnePass => Plan::OnePass,
             PlanArg::PerIndicator => Plan::PerIndicator,
         },
+        memory_limit: args.memory_limit.0,
+        engine: engine(&args)?,
         ..ComputeOptions::default()
     };
     let summary = compute(&args.workspace, &options)?;
