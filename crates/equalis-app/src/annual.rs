@@ -444,14 +444,34 @@ pub fn render(doc: &Document, style_href: &str) -> crate::Result<String> {
     equalis_report::render_document(doc, style_href).map_err(|e| anyhow::Error::from(e).into())
 }
 
-/// `equalis annual-report`: reads the workspace's own store, builds the report of `year` and
-/// writes `index.html` and `style.css` into `out`. Returns the page's path.
-pub fn write(
-    ws: &Workspace,
-    year: FinancialYear,
-    icb: Option<&str>,
-    out: &Path,
-) -> crate::Result<PathBuf> {
+/// The report printed to a tagged PDF (headings, table headers and the charts' text
+/// alternatives in its structure tree) by headless Chromium ([`crate::pdf`]). Blocks for
+/// about a second per ten pages: call it from a blocking thread in a server.
+pub fn pdf(
+    doc: &Document,
+    options: &crate::pdf::PdfOptions,
+) -> Result<Vec<u8>, crate::pdf::PdfError> {
+    let html = equalis_report::render_document_for_print(doc)
+        .map_err(|e| crate::pdf::PdfError::Failed(format!("rendering the page to print: {e}")))?;
+    crate::pdf::html_to_pdf(&html, options)
+}
+
+/// The PDF's file name: `annual-report-2025-26.pdf`.
+pub fn pdf_file_name(year: FinancialYear) -> String {
+    format!("annual-report-{}.pdf", year.slug())
+}
+
+/// What [`write_all`] wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The HTML page (`index.html`; `style.css` beside it).
+    pub html: PathBuf,
+    /// The tagged PDF beside it, when asked for.
+    pub pdf: Option<PathBuf>,
+}
+
+/// Reads the workspace's own store for the report of `year`.
+pub fn read_store(ws: &Workspace, year: FinancialYear) -> crate::Result<StoreInputs> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -465,16 +485,58 @@ pub fn write(
             inputs
         })
         .map_err(|e| anyhow::anyhow!("reading the store: {e}"))?;
+    Ok(inputs)
+}
+
+/// `equalis annual-report`: reads the workspace's own store, builds the report of `year` and
+/// writes `index.html` and `style.css` into `out`. Returns the page's path.
+pub fn write(
+    ws: &Workspace,
+    year: FinancialYear,
+    icb: Option<&str>,
+    out: &Path,
+) -> crate::Result<PathBuf> {
+    Ok(write_all(ws, year, icb, out, None)?.html)
+}
+
+/// As [`write`], and with `pdf` the tagged PDF too ([`pdf_file_name`], beside the HTML). The
+/// PDF is printed before anything is written, so a failed print leaves no half report.
+pub fn write_all(
+    ws: &Workspace,
+    year: FinancialYear,
+    icb: Option<&str>,
+    out: &Path,
+    pdf_options: Option<&crate::pdf::PdfOptions>,
+) -> crate::Result<Written> {
+    let inputs = read_store(ws, year)?;
     let doc = build(ws, year, icb, &inputs)?;
     let html = render(&doc, "style.css")?;
+    let printed = match pdf_options {
+        Some(options) => Some(pdf(&doc, options).map_err(|e| {
+            anyhow::anyhow!(
+                "{e}; the HTML report needs no Chromium: give --no-pdf to write it alone"
+            )
+        })?),
+        None => None,
+    };
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes)
+            .map_err(|e| anyhow::anyhow!("writing `{}`: {e}", path.display()))
+    };
     std::fs::create_dir_all(out)
         .map_err(|e| anyhow::anyhow!("creating `{}`: {e}", out.display()))?;
     let page = out.join("index.html");
-    std::fs::write(&page, html)
-        .map_err(|e| anyhow::anyhow!("writing `{}`: {e}", page.display()))?;
-    std::fs::write(out.join("style.css"), equalis_report::STYLE_CSS)
-        .map_err(|e| anyhow::anyhow!("writing `{}`: {e}", out.join("style.css").display()))?;
-    Ok(page)
+    write(&page, html.as_bytes())?;
+    write(&out.join("style.css"), equalis_report::STYLE_CSS.as_bytes())?;
+    let pdf = match printed {
+        Some(bytes) => {
+            let path = out.join(pdf_file_name(year));
+            write(&path, &bytes)?;
+            Some(path)
+        }
+        None => None,
+    };
+    Ok(Written { html: page, pdf })
 }
 
 /// Whether a results version exists (for callers that explain an empty report).

@@ -132,33 +132,62 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
         store.close().await;
     });
 
+    // The tagged PDF is printed by Chromium; where it is not installed (and CI does not
+    // require it) the HTML alone is written.
+    let with_pdf = crate::pdfcheck::pdf_expected();
     let out = tmp.path().join("annual");
-    let o = bin()
-        .args(["annual-report", "--workspace"])
+    let mut cmd = bin();
+    cmd.args(["annual-report", "--workspace"])
         .arg(&ws)
         .args(["--year", &year.to_string(), "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+        .arg(&out);
+    if !with_pdf {
+        cmd.arg("--no-pdf");
+    }
+    let o = cmd.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(out.join("style.css").exists());
-    for heading in [
+    let sections = [
         "The population we serve",
         "Our workforce",
-        "Workforce Race Equality Standard (WRES)",
         "Health inequalities: Core20PLUS5 and waiting lists",
         "Equality objectives and progress",
         "Equality Delivery System 2022",
+        "Equality and health inequalities impact assessments",
         "Public Sector Equality Duty compliance statement",
         "Data and methods",
-    ] {
+    ];
+    for heading in sections
+        .iter()
+        .chain(&["Workforce Race Equality Standard (WRES)"])
+    {
         assert!(html.contains(heading), "the report lacks {heading}");
     }
+    let pdf = out.join(format!("annual-report-{}.pdf", year.slug()));
+    let pdf_tree = if with_pdf {
+        let title = format!("Annual equality report {year}");
+        let images = html.matches("<svg ").count();
+        Some(crate::pdfcheck::check_tagged_pdf(
+            &pdf, &title, &sections, images,
+        ))
+    } else {
+        assert!(!pdf.exists(), "--no-pdf writes no PDF");
+        None
+    };
     // The measure's latest value is the one `equalis results` publishes; the path from 1 to
     // 101 over four years expects 26 a year on.
     let latest = format!("{} ({period})", (value * 10.0).round() / 10.0);
     assert!(html.contains(&latest), "{latest} not in the report");
+    if let Some(tree) = &pdf_tree {
+        use crate::pdfcheck::has_element;
+        assert!(has_element(tree, "TD", &latest), "{latest} not in the PDF");
+        assert!(has_element(
+            tree,
+            "P",
+            "Overall rating: Developing (18 of 33)."
+        ));
+    }
     assert!(
         html.contains("<td>26</td>"),
         "the expected value on the path"
