@@ -30,6 +30,7 @@
 
 mod api;
 mod assets;
+mod assurance;
 mod auth;
 mod dashboards;
 mod decisions;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(decisions::routes())
         .merge(engage::routes())
         .merge(directory_edit::routes())
+        .merge(assurance::routes())
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))
