@@ -256,7 +256,9 @@ pub fn build(
     }
     parts.push(health);
 
-    // Objectives and their progress.
+    // Objectives and their progress: indicator measures from the published results,
+    // workforce measures from the year-on-year sheets of the published returns.
+    let mut workforce_series = crate::objectives::WorkforceSeries::new(ws);
     let mut objectives = Part::new("objectives", "Equality objectives and progress");
     if inputs.objectives.is_empty() {
         objectives
@@ -284,13 +286,21 @@ pub fn build(
         );
         for m in &o.measures {
             let m = &m.measure;
-            let series = indicator_series(&published, &m.figure);
+            let series = match &m.figure {
+                FigureRef::Indicator { .. } | FigureRef::IndicatorGap { .. } => {
+                    indicator_series(&published, &m.figure)
+                }
+                _ => workforce_series.series(&m.figure)?,
+            };
             let p = progress(m, &series);
             let status = match (p.status, &m.figure) {
                 (
                     Status::NoData,
                     FigureRef::Wres { .. } | FigureRef::Wdes { .. } | FigureRef::PayGap { .. },
-                ) => "No data: workforce figures are not yet followed as series".to_string(),
+                ) => {
+                    "No data: the workforce returns publish no value of this row since the baseline"
+                        .to_string()
+                }
                 (s, _) => {
                     let mut t = s.label().to_string();
                     if p.target_met {

@@ -9,9 +9,15 @@
 
 use std::collections::BTreeMap;
 
-use equalis_assure::{FieldErrors, FigureRef, PayGapKind, PayGapMeasure};
+use equalis_assure::{
+    FieldErrors, FigureRef, FinancialYear, PayGapKind, PayGapMeasure, SeriesPoint,
+};
 use equalis_disclosure::Cell;
+use equalis_report::tables::{Sheet, Val};
 use equalis_results::PublishedRow;
+use equalis_workspace::Workspace;
+
+use crate::workforce::{By, ReturnKind, WorkforceOptions};
 
 /// A published figure offered to a measure: its reference's five parts (`figure_kind`,
 /// `figure_name`, `figure_breakdown`, `figure_group`, `figure_reference`), how it reads, and
@@ -174,6 +180,144 @@ pub fn check_published<'a>(
     errors.into_result()
 }
 
+/// The published series of workforce figures (WRES, WDES, pay gaps), read from the
+/// "Year on year" sheet of the whole ICS's published returns (each 31 March snapshot in the
+/// staff data, the financial year it ends): the same cells `equalis workforce … --format csv`
+/// prints. Each return is built once, on first use.
+pub struct WorkforceSeries<'a> {
+    ws: &'a Workspace,
+    built: BTreeMap<&'static str, Option<Sheet>>,
+}
+
+impl<'a> WorkforceSeries<'a> {
+    /// Series of the workspace's staff data.
+    pub fn new(ws: &'a Workspace) -> WorkforceSeries<'a> {
+        WorkforceSeries {
+            ws,
+            built: BTreeMap::new(),
+        }
+    }
+
+    /// The "Year on year" sheet of a return, or `None` without staff data.
+    fn year_on_year(
+        &mut self,
+        name: &'static str,
+        kind: ReturnKind,
+    ) -> crate::Result<Option<&Sheet>> {
+        if !self.built.contains_key(name) {
+            let sheet = if self
+                .ws
+                .current("staff")
+                .map_err(anyhow::Error::from)?
+                .is_none()
+            {
+                None
+            } else {
+                let doc = crate::workforce::build(self.ws, kind, &WorkforceOptions::default())?;
+                doc.report
+                    .sheets
+                    .into_iter()
+                    .find(|s| s.name == "Year on year")
+            };
+            self.built.insert(name, sheet);
+        }
+        Ok(self.built.get(name).and_then(Option::as_ref))
+    }
+
+    /// The series a workforce reference follows, oldest first: the year-on-year row of the
+    /// WRES indicator or WDES metric whose label names `row` (the headline figure the return
+    /// tracks: a relative likelihood or a gap in percentage points), or the pay gap's mean or
+    /// median in hourly pay. Empty for other references, without staff data, or when no row
+    /// matches (the measure then has no data, and the report says so).
+    pub fn series(&mut self, figure: &FigureRef) -> crate::Result<Vec<SeriesPoint>> {
+        let (sheet, pick): (Option<&Sheet>, RowPick) = match figure {
+            FigureRef::Wres { indicator, row } => {
+                let (n, row) = (*indicator, row.to_lowercase());
+                (
+                    self.year_on_year("wres", ReturnKind::Wres)?,
+                    Box::new(move |label: &str| {
+                        numbered(label) == Some(n) && label.to_lowercase().contains(&row)
+                    }),
+                )
+            }
+            FigureRef::Wdes { metric, row } => {
+                let (n, row) = (*metric, row.to_lowercase());
+                (
+                    self.year_on_year("wdes", ReturnKind::Wdes)?,
+                    Box::new(move |label: &str| {
+                        numbered(label) == Some(n) && label.to_lowercase().contains(&row)
+                    }),
+                )
+            }
+            FigureRef::PayGap { kind, measure } => {
+                let (name, by) = match kind {
+                    PayGapKind::Gender => ("pay-gap-sex", By::Sex),
+                    PayGapKind::Ethnicity => ("pay-gap-ethnicity", By::Ethnicity),
+                    PayGapKind::Disability => ("pay-gap-disability", By::Disability),
+                };
+                let start = match measure {
+                    PayGapMeasure::Mean => "Mean ",
+                    PayGapMeasure::Median => "Median ",
+                };
+                (
+                    self.year_on_year(name, ReturnKind::PayGap(by))?,
+                    Box::new(move |label: &str| {
+                        label.starts_with(start) && label.contains("in hourly pay")
+                    }),
+                )
+            }
+            _ => return Ok(Vec::new()),
+        };
+        let Some(sheet) = sheet else {
+            return Ok(Vec::new());
+        };
+        Ok(series_of(sheet, pick))
+    }
+}
+
+/// Which year-on-year row a reference follows, by its label.
+type RowPick = Box<dyn Fn(&str) -> bool>;
+
+/// The number a year-on-year label starts with: `4a(i): …` is metric 4.
+fn numbered(label: &str) -> Option<u8> {
+    let digits: String = label.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// The first row of a year-on-year sheet whose label `pick`s, as one point per snapshot
+/// column (`YYYY-03-31` is the financial year ending then); a withheld cell is no value.
+fn series_of(sheet: &Sheet, pick: impl Fn(&str) -> bool) -> Vec<SeriesPoint> {
+    let Some(row) = sheet
+        .rows
+        .iter()
+        .find(|r| matches!(r.first(), Some(Val::Text(l)) if pick(l)))
+    else {
+        return Vec::new();
+    };
+    sheet
+        .headers
+        .iter()
+        .zip(row)
+        .filter_map(|(h, v)| {
+            let end: u16 = h.strip_suffix("-03-31")?.parse().ok()?;
+            let value = match v {
+                Val::Num(p, places) => match p.get() {
+                    Cell::Percentage(x) | Cell::Value(x) => {
+                        Some(equalis_report::tables::round(*x, *places))
+                    }
+                    Cell::Count(n) => Some(*n as f64),
+                    _ => None,
+                },
+                _ => None,
+            };
+            Some(SeriesPoint {
+                year: FinancialYear::starting(end.checked_sub(1)?),
+                value,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use equalis_results::{ResultRow, Statistic, View, publish};
@@ -240,5 +384,51 @@ mod tests {
         assert!(e.get("figure_name").is_some());
         let pay = FigureRef::from_parts("pay_gap", "gender", "mean", "", "").unwrap();
         assert!(check_published(&rows, &pay).is_ok());
+    }
+
+    #[test]
+    fn a_workforce_series_is_read_from_the_year_on_year_sheet() {
+        use equalis_disclosure::{Level, Nhsd2018};
+        let policy = Nhsd2018::default();
+        let measure = |v: f64, people: u64| {
+            policy
+                .statutory_measure(v, people, Level::SubNational)
+                .unwrap()
+        };
+        let mut sheet = Sheet::new(
+            "Year on year",
+            "Year on year",
+            &[
+                "Measure",
+                "2024-03-31",
+                "2025-03-31",
+                "Change since 2024-03-31",
+            ],
+        );
+        let num = |v: f64| Val::Num(measure(v, 100), 2);
+        sheet.row(vec![
+            Val::text("2: relative likelihood of White staff being appointed"),
+            num(1.456),
+            num(1.3),
+            num(-0.156),
+        ]);
+        sheet.row(vec![
+            Val::text("5: harassment from patients and the public, BME − White, percentage points"),
+            Val::Num(measure(2.5, 3), 1),
+            num(3.0),
+            Val::Undefined("no earlier 31 March snapshot"),
+        ]);
+        let s = series_of(&sheet, |l| {
+            numbered(l) == Some(2) && l.contains("relative likelihood")
+        });
+        assert_eq!(s.len(), 2, "the change column is not a year");
+        assert_eq!(s[0].year, FinancialYear::starting(2023));
+        assert_eq!(s[0].value, Some(1.46));
+        assert_eq!(s[1].year, FinancialYear::starting(2024));
+        let s = series_of(&sheet, |l| numbered(l) == Some(5));
+        assert_eq!(s[0].value, None, "a withheld cell is no value");
+        assert_eq!(s[1].value, Some(3.0));
+        assert!(series_of(&sheet, |l| numbered(l) == Some(9)).is_empty());
+        assert_eq!(numbered("4a(i): harassment"), Some(4));
     }
 }

@@ -59,6 +59,37 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
     let latest_year: FinancialYear = period.parse().unwrap();
     let year = latest_year;
 
+    // The published year-on-year rows of the ICS's WRES and gender pay gap returns, from the
+    // CLI's long CSV (`sheet,row,column,value`): their latest 31 March snapshot and value.
+    let year_on_year = |args: &[&str], row_starts: &str| -> (FinancialYear, f64) {
+        let o = bin()
+            .arg("workforce")
+            .args(args)
+            .arg("--workspace")
+            .arg(&ws)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8(o.stdout).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        reader
+            .records()
+            .map(|r| r.unwrap())
+            .filter(|r| &r[0] == "Year on year" && r[1].starts_with(row_starts))
+            .filter_map(|r| {
+                let end: u16 = r[2].strip_suffix("-03-31")?.parse().ok()?;
+                Some((FinancialYear::starting(end - 1), r[3].parse::<f64>().ok()?))
+            })
+            .max_by_key(|(y, _)| *y)
+            .unwrap_or_else(|| panic!("a published year-on-year value of {row_starts}"))
+    };
+    let wres = year_on_year(&["wres"], "2: relative likelihood");
+    let pay = year_on_year(
+        &["pay-gap", "--by", "sex"],
+        "Median gender pay gap in hourly pay",
+    );
+
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -98,6 +129,33 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
             )
             .await
             .unwrap();
+        for (name, figure) in [
+            (
+                "Shortlisting to appointment, WRES 2",
+                ["wres", "2", "relative likelihood", "", ""],
+            ),
+            (
+                "Median gender pay gap",
+                ["pay_gap", "gender", "median", "", ""],
+            ),
+        ] {
+            store
+                .add_measure(
+                    &by,
+                    o.id,
+                    &MeasureInput {
+                        name: name.into(),
+                        figure: figure.map(String::from),
+                        direction: "lower".into(),
+                        baseline: "90".into(),
+                        baseline_year: FinancialYear::starting(year.start_year() - 2).to_string(),
+                        target: "0".into(),
+                        target_year: FinancialYear::starting(year.start_year() + 3).to_string(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
         for (code, service, group) in [
             ("1A", "Maternity", "patients_public"),
             ("1B", "Maternity", "patients_public"),
@@ -179,6 +237,11 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
     // 101 over four years expects 26 a year on.
     let latest = format!("{} ({period})", (value * 10.0).round() / 10.0);
     assert!(html.contains(&latest), "{latest} not in the report");
+    // The workforce measures' latest values are the returns' published year-on-year cells.
+    for (what, (y, v)) in [("WRES 2", wres), ("median gender pay gap", pay)] {
+        let latest = format!("{} ({y})", (v * 10.0).round() / 10.0);
+        assert!(html.contains(&latest), "{what}: {latest} not in the report");
+    }
     if let Some(tree) = &pdf_tree {
         use crate::pdfcheck::has_element;
         assert!(has_element(tree, "TD", &latest), "{latest} not in the PDF");
