@@ -49,6 +49,24 @@ pub struct StoreInputs {
     pub sections: Vec<(&'static narrative::Section, Option<SectionVersion>)>,
     /// Impact assessments signed within the year.
     pub assessments: Vec<SignedAssessment>,
+    /// Engagement projects begun by the end of the year, with their participants.
+    pub engagement: Vec<EngagementInput>,
+}
+
+/// An engagement project as the report's reach reads it: its participants and their
+/// equality monitoring answers (counts only leave through `who_is_heard`'s published view).
+#[derive(Debug, Clone)]
+pub struct EngagementInput {
+    /// The project's title.
+    pub title: String,
+    /// Its footprint (the ICB whose residents it is compared with).
+    pub footprint: String,
+    /// Everyone who has joined it.
+    pub participants: u64,
+    /// Their monitoring answers (none for those who never answered).
+    pub answers: Vec<equalis_engage::MonitoringAnswers>,
+    /// Ideas, discussion posts and comments made in it (moderation aside).
+    pub contributions: u64,
 }
 
 /// Reads the store's part of the report of `year`.
@@ -79,7 +97,25 @@ pub async fn load_store_inputs(
         }
     }
     assessments.sort_by(|a, b| a.signed.cmp(&b.signed).then(a.title.cmp(&b.title)));
+    let year_end = jiff::civil::date(year.end_year() as i16, 3, 31);
+    let mut engagement = Vec::new();
+    for p in store.engage_projects().await? {
+        if jiff::tz::TimeZone::UTC.to_datetime(p.created_at).date() > year_end {
+            continue;
+        }
+        let (participants, answers) = store.monitoring_answers(p.id).await?;
+        let contributions = store.posts(p.id).await?.len() as u64;
+        engagement.push(EngagementInput {
+            title: p.project.title.clone(),
+            footprint: p.project.footprint.clone(),
+            participants,
+            answers,
+            contributions,
+        });
+    }
+    engagement.sort_by(|a, b| a.title.cmp(&b.title));
     Ok(StoreInputs {
+        engagement,
         objectives: store.objectives().await?,
         eds: store.eds_summary(year).await?,
         sections,
@@ -407,6 +443,57 @@ pub fn build(
         ehia.sheet(sheet, None, vec![]);
     }
     parts.push(ehia);
+
+    // Engagement reach: participants and who is heard, each project's counts published as
+    // the who-is-heard page publishes them.
+    let mut reach = Part::new("engagement", "Engagement reach");
+    if inputs.engagement.is_empty() {
+        reach.paragraphs.push(format!(
+            "No engagement project had begun by the end of {year}."
+        ));
+    } else {
+        let publisher = Publisher::new();
+        reach.paragraphs.push("Participants are everyone who has joined a project to date; a group is under-heard when the upper 95% limit of its representation ratio (its share of participants over its share of the footprint's residents) is below 1.".into());
+        let mut sheet = Sheet::new(
+            "engagement",
+            format!("Engagement projects begun by the end of {year}"),
+            &[
+                "Project",
+                "Participants",
+                "Contributions",
+                "Under-heard groups",
+            ],
+        );
+        for e in &inputs.engagement {
+            let (participants, under) =
+                match crate::engage::who_is_heard(&e.footprint, e.participants, &e.answers) {
+                    Ok(h) => (
+                        Val::Num(h.participants.clone(), 0),
+                        if h.under_heard.is_empty() {
+                            "None".to_string()
+                        } else {
+                            h.under_heard
+                                .iter()
+                                .map(|u| format!("{}: {}", u.characteristic, u.group))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        },
+                    ),
+                    Err(err) => (
+                        publisher.count(e.participants),
+                        format!("Not computed: {}", err.message),
+                    ),
+                };
+            sheet.row(vec![
+                Val::text(e.title.clone()),
+                participants,
+                publisher.count(e.contributions),
+                Val::text(under),
+            ]);
+        }
+        reach.sheet(sheet, None, vec![]);
+    }
+    parts.push(reach);
 
     let mut psed = Part::new("psed", "Public Sector Equality Duty compliance statement");
     psed.paragraphs = paragraphs(text("psed_statement"));

@@ -94,7 +94,7 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
+    let heard = rt.block_on(async {
         let store = Store::open(&Database::for_workspace(&ws), StoreConfig::default())
             .await
             .unwrap();
@@ -187,7 +187,43 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
             )
             .await
             .unwrap();
+        // The demo's engagement project (seeded as `equalis demo` seeds it when it serves),
+        // published as its who-is-heard page publishes it.
+        store
+            .create_user(
+                &Actor::System,
+                equalis_store::NewUser {
+                    email: "admin@example.nhs.uk",
+                    display_name: "Ada Admin",
+                    role: equalis_store::Role::Admin,
+                    password: "correct horse battery staple",
+                },
+            )
+            .await
+            .unwrap();
+        let voices: Vec<_> = equalis_synth::engage::participants("QK1", 1)
+            .expect("QK1 has areas")
+            .into_iter()
+            .map(|v| (v.nickname, v.answers))
+            .collect();
+        // Begun in the middle of the year reported (a project begun after it is left out).
+        let mid_year = jiff::tz::TimeZone::UTC
+            .to_timestamp(jiff::civil::date(year.start_year() as i16, 10, 1).at(12, 0, 0, 0))
+            .unwrap();
+        let then = store.with_clock(std::sync::Arc::new(equalis_store::ManualClock::new(
+            mid_year,
+        )));
+        equalis_app::engage_demo::seed(&then, "QK1", &voices)
+            .await
+            .unwrap()
+            .expect("seeded");
+        let projects = store.engage_projects().await.unwrap();
+        assert_eq!(projects.len(), 1, "the demo seeds one engagement project");
+        let p = &projects[0];
+        let (n, answers) = store.monitoring_answers(p.id).await.unwrap();
+        let heard = equalis_app::engage::who_is_heard(&p.project.footprint, n, &answers).unwrap();
         store.close().await;
+        (p.project.title.clone(), heard)
     });
 
     // The tagged PDF is printed by Chromium; where it is not installed (and CI does not
@@ -213,6 +249,7 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
         "Equality objectives and progress",
         "Equality Delivery System 2022",
         "Equality and health inequalities impact assessments",
+        "Engagement reach",
         "Public Sector Equality Duty compliance statement",
         "Data and methods",
     ];
@@ -237,6 +274,28 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
     // 101 over four years expects 26 a year on.
     let latest = format!("{} ({period})", (value * 10.0).round() / 10.0);
     assert!(html.contains(&latest), "{latest} not in the report");
+    // Engagement reach: the project's published participants and its under-heard groups.
+    let (title, heard) = &heard;
+    let participants = match heard.participants.get() {
+        equalis_disclosure::Cell::Count(n) => n.to_string(),
+        other => panic!("160 participants are published as a count, not {other:?}"),
+    };
+    let title = title.replace('\'', "&#39;");
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains(&format!(">{title}</th>")))
+        .unwrap_or_else(|| panic!("no row for the project {title}"));
+    assert!(row.contains(&format!(">{participants}</td>")), "{row}");
+    assert!(
+        !heard.under_heard.is_empty(),
+        "the demo's participants are skewed"
+    );
+    for u in &heard.under_heard {
+        assert!(
+            row.contains(&format!("{}: {}", u.characteristic, u.group)),
+            "{row}"
+        );
+    }
     // The workforce measures' latest values are the returns' published year-on-year cells.
     for (what, (y, v)) in [("WRES 2", wres), ("median gender pay gap", pay)] {
         let latest = format!("{} ({y})", (v * 10.0).round() / 10.0);
