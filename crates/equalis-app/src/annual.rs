@@ -49,6 +49,24 @@ pub struct StoreInputs {
     pub sections: Vec<(&'static narrative::Section, Option<SectionVersion>)>,
     /// Impact assessments signed within the year.
     pub assessments: Vec<SignedAssessment>,
+    /// Engagement projects begun by the end of the year, with their participants.
+    pub engagement: Vec<EngagementInput>,
+}
+
+/// An engagement project as the report's reach reads it: its participants and their
+/// equality monitoring answers (counts only leave through `who_is_heard`'s published view).
+#[derive(Debug, Clone)]
+pub struct EngagementInput {
+    /// The project's title.
+    pub title: String,
+    /// Its footprint (the ICB whose residents it is compared with).
+    pub footprint: String,
+    /// Everyone who has joined it.
+    pub participants: u64,
+    /// Their monitoring answers (none for those who never answered).
+    pub answers: Vec<equalis_engage::MonitoringAnswers>,
+    /// Ideas, discussion posts and comments made in it (moderation aside).
+    pub contributions: u64,
 }
 
 /// Reads the store's part of the report of `year`.
@@ -79,7 +97,25 @@ pub async fn load_store_inputs(
         }
     }
     assessments.sort_by(|a, b| a.signed.cmp(&b.signed).then(a.title.cmp(&b.title)));
+    let year_end = jiff::civil::date(year.end_year() as i16, 3, 31);
+    let mut engagement = Vec::new();
+    for p in store.engage_projects().await? {
+        if jiff::tz::TimeZone::UTC.to_datetime(p.created_at).date() > year_end {
+            continue;
+        }
+        let (participants, answers) = store.monitoring_answers(p.id).await?;
+        let contributions = store.posts(p.id).await?.len() as u64;
+        engagement.push(EngagementInput {
+            title: p.project.title.clone(),
+            footprint: p.project.footprint.clone(),
+            participants,
+            answers,
+            contributions,
+        });
+    }
+    engagement.sort_by(|a, b| a.title.cmp(&b.title));
     Ok(StoreInputs {
+        engagement,
         objectives: store.objectives().await?,
         eds: store.eds_summary(year).await?,
         sections,
@@ -256,7 +292,9 @@ pub fn build(
     }
     parts.push(health);
 
-    // Objectives and their progress.
+    // Objectives and their progress: indicator measures from the published results,
+    // workforce measures from the year-on-year sheets of the published returns.
+    let mut workforce_series = crate::objectives::WorkforceSeries::new(ws);
     let mut objectives = Part::new("objectives", "Equality objectives and progress");
     if inputs.objectives.is_empty() {
         objectives
@@ -284,13 +322,21 @@ pub fn build(
         );
         for m in &o.measures {
             let m = &m.measure;
-            let series = indicator_series(&published, &m.figure);
+            let series = match &m.figure {
+                FigureRef::Indicator { .. } | FigureRef::IndicatorGap { .. } => {
+                    indicator_series(&published, &m.figure)
+                }
+                _ => workforce_series.series(&m.figure)?,
+            };
             let p = progress(m, &series);
             let status = match (p.status, &m.figure) {
                 (
                     Status::NoData,
                     FigureRef::Wres { .. } | FigureRef::Wdes { .. } | FigureRef::PayGap { .. },
-                ) => "No data: workforce figures are not yet followed as series".to_string(),
+                ) => {
+                    "No data: the workforce returns publish no value of this row since the baseline"
+                        .to_string()
+                }
                 (s, _) => {
                     let mut t = s.label().to_string();
                     if p.target_met {
@@ -398,6 +444,57 @@ pub fn build(
     }
     parts.push(ehia);
 
+    // Engagement reach: participants and who is heard, each project's counts published as
+    // the who-is-heard page publishes them.
+    let mut reach = Part::new("engagement", "Engagement reach");
+    if inputs.engagement.is_empty() {
+        reach.paragraphs.push(format!(
+            "No engagement project had begun by the end of {year}."
+        ));
+    } else {
+        let publisher = Publisher::new();
+        reach.paragraphs.push("Participants are everyone who has joined a project to date; a group is under-heard when the upper 95% limit of its representation ratio (its share of participants over its share of the footprint's residents) is below 1.".into());
+        let mut sheet = Sheet::new(
+            "engagement",
+            format!("Engagement projects begun by the end of {year}"),
+            &[
+                "Project",
+                "Participants",
+                "Contributions",
+                "Under-heard groups",
+            ],
+        );
+        for e in &inputs.engagement {
+            let (participants, under) =
+                match crate::engage::who_is_heard(&e.footprint, e.participants, &e.answers) {
+                    Ok(h) => (
+                        Val::Num(h.participants.clone(), 0),
+                        if h.under_heard.is_empty() {
+                            "None".to_string()
+                        } else {
+                            h.under_heard
+                                .iter()
+                                .map(|u| format!("{}: {}", u.characteristic, u.group))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        },
+                    ),
+                    Err(err) => (
+                        publisher.count(e.participants),
+                        format!("Not computed: {}", err.message),
+                    ),
+                };
+            sheet.row(vec![
+                Val::text(e.title.clone()),
+                participants,
+                publisher.count(e.contributions),
+                Val::text(under),
+            ]);
+        }
+        reach.sheet(sheet, None, vec![]);
+    }
+    parts.push(reach);
+
     let mut psed = Part::new("psed", "Public Sector Equality Duty compliance statement");
     psed.paragraphs = paragraphs(text("psed_statement"));
     parts.push(psed);
@@ -444,14 +541,34 @@ pub fn render(doc: &Document, style_href: &str) -> crate::Result<String> {
     equalis_report::render_document(doc, style_href).map_err(|e| anyhow::Error::from(e).into())
 }
 
-/// `equalis annual-report`: reads the workspace's own store, builds the report of `year` and
-/// writes `index.html` and `style.css` into `out`. Returns the page's path.
-pub fn write(
-    ws: &Workspace,
-    year: FinancialYear,
-    icb: Option<&str>,
-    out: &Path,
-) -> crate::Result<PathBuf> {
+/// The report printed to a tagged PDF (headings, table headers and the charts' text
+/// alternatives in its structure tree) by headless Chromium ([`crate::pdf`]). Blocks for
+/// about a second per ten pages: call it from a blocking thread in a server.
+pub fn pdf(
+    doc: &Document,
+    options: &crate::pdf::PdfOptions,
+) -> Result<Vec<u8>, crate::pdf::PdfError> {
+    let html = equalis_report::render_document_for_print(doc)
+        .map_err(|e| crate::pdf::PdfError::Failed(format!("rendering the page to print: {e}")))?;
+    crate::pdf::html_to_pdf(&html, options)
+}
+
+/// The PDF's file name: `annual-report-2025-26.pdf`.
+pub fn pdf_file_name(year: FinancialYear) -> String {
+    format!("annual-report-{}.pdf", year.slug())
+}
+
+/// What [`write_all`] wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The HTML page (`index.html`; `style.css` beside it).
+    pub html: PathBuf,
+    /// The tagged PDF beside it, when asked for.
+    pub pdf: Option<PathBuf>,
+}
+
+/// Reads the workspace's own store for the report of `year`.
+pub fn read_store(ws: &Workspace, year: FinancialYear) -> crate::Result<StoreInputs> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -465,16 +582,58 @@ pub fn write(
             inputs
         })
         .map_err(|e| anyhow::anyhow!("reading the store: {e}"))?;
+    Ok(inputs)
+}
+
+/// `equalis annual-report`: reads the workspace's own store, builds the report of `year` and
+/// writes `index.html` and `style.css` into `out`. Returns the page's path.
+pub fn write(
+    ws: &Workspace,
+    year: FinancialYear,
+    icb: Option<&str>,
+    out: &Path,
+) -> crate::Result<PathBuf> {
+    Ok(write_all(ws, year, icb, out, None)?.html)
+}
+
+/// As [`write`], and with `pdf` the tagged PDF too ([`pdf_file_name`], beside the HTML). The
+/// PDF is printed before anything is written, so a failed print leaves no half report.
+pub fn write_all(
+    ws: &Workspace,
+    year: FinancialYear,
+    icb: Option<&str>,
+    out: &Path,
+    pdf_options: Option<&crate::pdf::PdfOptions>,
+) -> crate::Result<Written> {
+    let inputs = read_store(ws, year)?;
     let doc = build(ws, year, icb, &inputs)?;
     let html = render(&doc, "style.css")?;
+    let printed = match pdf_options {
+        Some(options) => Some(pdf(&doc, options).map_err(|e| {
+            anyhow::anyhow!(
+                "{e}; the HTML report needs no Chromium: give --no-pdf to write it alone"
+            )
+        })?),
+        None => None,
+    };
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes)
+            .map_err(|e| anyhow::anyhow!("writing `{}`: {e}", path.display()))
+    };
     std::fs::create_dir_all(out)
         .map_err(|e| anyhow::anyhow!("creating `{}`: {e}", out.display()))?;
     let page = out.join("index.html");
-    std::fs::write(&page, html)
-        .map_err(|e| anyhow::anyhow!("writing `{}`: {e}", page.display()))?;
-    std::fs::write(out.join("style.css"), equalis_report::STYLE_CSS)
-        .map_err(|e| anyhow::anyhow!("writing `{}`: {e}", out.join("style.css").display()))?;
-    Ok(page)
+    write(&page, html.as_bytes())?;
+    write(&out.join("style.css"), equalis_report::STYLE_CSS.as_bytes())?;
+    let pdf = match printed {
+        Some(bytes) => {
+            let path = out.join(pdf_file_name(year));
+            write(&path, &bytes)?;
+            Some(path)
+        }
+        None => None,
+    };
+    Ok(Written { html: page, pdf })
 }
 
 /// Whether a results version exists (for callers that explain an empty report).

@@ -19,6 +19,7 @@ pub mod engage;
 pub mod engage_demo;
 mod error;
 pub mod evidence;
+pub mod objectives;
 pub use error::{Error, ErrorKind, Result};
 
 pub mod output;

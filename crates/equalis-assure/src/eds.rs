@@ -369,12 +369,17 @@ impl RatingInput {
                 "Enter the evidence in 20000 characters or fewer",
             );
         }
+        // Each part that could not be read has already pushed its error, so `errors` is not
+        // empty in the `else` branch.
+        let (Some(outcome), Some(score), Some(rater_group)) = (outcome, score, rater_group) else {
+            return Err(errors);
+        };
         errors.into_result()?;
         Ok(Rating {
-            outcome: outcome.expect("checked"),
+            outcome,
             service: (!service.is_empty()).then(|| service.to_string()),
-            score: score.expect("checked"),
-            rater_group: rater_group.expect("checked"),
+            score,
+            rater_group,
             evidence: self.evidence.trim().to_string(),
         })
     }

@@ -85,13 +85,18 @@ impl ObjectiveInput {
                 );
             }
         }
+        // A year that could not be read has already pushed its error, so `errors` is not empty
+        // in the `else` branch.
+        let (Some(start), Some(end)) = (start, end) else {
+            return Err(errors);
+        };
         errors.into_result()?;
         Ok(Objective {
             title: self.title.trim().to_string(),
             description: self.description.trim().to_string(),
             owner: self.owner.trim().to_string(),
-            start: start.expect("checked"),
-            end: end.expect("checked"),
+            start,
+            end,
         })
     }
 
@@ -257,15 +262,35 @@ impl MeasureInput {
                 ),
             );
         }
+        // Each part that could not be read has already pushed its error, so `errors` is not
+        // empty in the `else` branch.
+        let (
+            Some(figure),
+            Some(direction),
+            Some(baseline),
+            Some(baseline_year),
+            Some(target),
+            Some(target_year),
+        ) = (
+            figure,
+            direction,
+            baseline,
+            baseline_year,
+            target,
+            target_year,
+        )
+        else {
+            return Err(errors);
+        };
         errors.into_result()?;
         Ok(Measure {
             name: self.name.trim().to_string(),
-            figure: figure.expect("checked"),
-            direction: direction.expect("checked"),
-            baseline: baseline.expect("checked"),
-            baseline_year: baseline_year.expect("checked"),
-            target: target.expect("checked"),
-            target_year: target_year.expect("checked"),
+            figure,
+            direction,
+            baseline,
+            baseline_year,
+            target,
+            target_year,
         })
     }
 

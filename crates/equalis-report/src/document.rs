@@ -89,6 +89,8 @@ struct DocumentPage<'a> {
     generated: &'a str,
     version: &'static str,
     style_href: &'a str,
+    /// The style sheet itself, inlined instead of linked (empty: linked at `style_href`).
+    inline_style: &'a str,
 }
 
 /// The style sheet the report's pages and documents link to.
@@ -106,6 +108,28 @@ pub fn render_document(doc: &Document, style_href: &str) -> Result<String, Repor
         generated: &doc.generated,
         version: env!("CARGO_PKG_VERSION"),
         style_href,
+        inline_style: "",
+    }
+    .render()
+    .map_err(|e| ReportError::Template {
+        page: "document.html".into(),
+        message: e.to_string(),
+    })
+}
+
+/// The document as one self-contained HTML page for printing to PDF: the style sheet is
+/// inlined, since a printer given one file follows no links (`equalis_app::pdf`).
+pub fn render_document_for_print(doc: &Document) -> Result<String, ReportError> {
+    DocumentPage {
+        site_title: &doc.site_title,
+        title: &doc.title,
+        lede: &doc.lede,
+        facts: &doc.facts,
+        parts: &doc.parts,
+        generated: &doc.generated,
+        version: env!("CARGO_PKG_VERSION"),
+        style_href: "",
+        inline_style: STYLE_CSS,
     }
     .render()
     .map_err(|e| ReportError::Template {
@@ -139,5 +163,22 @@ mod tests {
         assert!(html.contains("<caption>Objectives</caption>"));
         assert!(html.contains(r#"<th scope="row">One</th>"#));
         assert_eq!(html.matches("<h1>").count(), 1);
+    }
+
+    #[test]
+    fn a_document_for_print_carries_its_style_and_links_nothing() {
+        let doc = Document {
+            title: "Annual equality report 2025/26".into(),
+            parts: vec![Part::new("psed", "PSED")],
+            ..Document::default()
+        };
+        let html = render_document_for_print(&doc).unwrap();
+        assert!(!html.contains("<link"), "no linked style sheet");
+        assert!(html.contains("<style>"));
+        // The style sheet is inlined unescaped (its quotes and `>` selectors intact).
+        assert!(html.contains("details.long-table > summary"));
+        let linked = render_document(&doc, "style.css").unwrap();
+        assert!(linked.contains(r#"<link rel="stylesheet" href="style.css">"#));
+        assert!(!linked.contains("<style>"));
     }
 }

@@ -25,7 +25,7 @@ pub mod tables;
 mod waiting;
 
 pub use data::{Head, Table, TableCell, TableRow, group_label};
-pub use document::{Document, Part, STYLE_CSS, render_document};
+pub use document::{Document, Part, STYLE_CSS, render_document, render_document_for_print};
 pub use indicator::Figure;
 pub use sections::{Block, Chart, Section, SectionFigure};
 pub use waiting::{

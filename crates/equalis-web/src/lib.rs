@@ -30,6 +30,7 @@
 
 mod api;
 mod assets;
+mod assurance;
 mod auth;
 mod board_pack;
 mod dashboards;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(board_pack::routes())
         .merge(engage::routes())
         .merge(directory_edit::routes())
+        .merge(assurance::routes())
         .route("/admin/audit", get(pages::audit))
         .route("/account/tokens", get(tokens::list).post(tokens::create))
         .route("/account/tokens/{id}/revoke", post(tokens::revoke))

@@ -144,6 +144,34 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "directory/edit/stale.html",
             include_str!("../templates/directory/edit/stale.html"),
         ),
+        (
+            "assurance/objectives.html",
+            include_str!("../templates/assurance/objectives.html"),
+        ),
+        (
+            "assurance/objective_form.html",
+            include_str!("../templates/assurance/objective_form.html"),
+        ),
+        (
+            "assurance/measure_form.html",
+            include_str!("../templates/assurance/measure_form.html"),
+        ),
+        (
+            "assurance/figures.html",
+            include_str!("../templates/assurance/figures.html"),
+        ),
+        (
+            "assurance/eds.html",
+            include_str!("../templates/assurance/eds.html"),
+        ),
+        (
+            "assurance/report_edit.html",
+            include_str!("../templates/assurance/report_edit.html"),
+        ),
+        (
+            "assurance/section_form.html",
+            include_str!("../templates/assurance/section_form.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

@@ -4,6 +4,7 @@
 //! on a `ManualClock`. No DataFusion.
 
 mod api;
+mod assurance;
 mod auth;
 mod board_pack;
 mod dashboards;

@@ -59,11 +59,42 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
     let latest_year: FinancialYear = period.parse().unwrap();
     let year = latest_year;
 
+    // The published year-on-year rows of the ICS's WRES and gender pay gap returns, from the
+    // CLI's long CSV (`sheet,row,column,value`): their latest 31 March snapshot and value.
+    let year_on_year = |args: &[&str], row_starts: &str| -> (FinancialYear, f64) {
+        let o = bin()
+            .arg("workforce")
+            .args(args)
+            .arg("--workspace")
+            .arg(&ws)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8(o.stdout).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        reader
+            .records()
+            .map(|r| r.unwrap())
+            .filter(|r| &r[0] == "Year on year" && r[1].starts_with(row_starts))
+            .filter_map(|r| {
+                let end: u16 = r[2].strip_suffix("-03-31")?.parse().ok()?;
+                Some((FinancialYear::starting(end - 1), r[3].parse::<f64>().ok()?))
+            })
+            .max_by_key(|(y, _)| *y)
+            .unwrap_or_else(|| panic!("a published year-on-year value of {row_starts}"))
+    };
+    let wres = year_on_year(&["wres"], "2: relative likelihood");
+    let pay = year_on_year(
+        &["pay-gap", "--by", "sex"],
+        "Median gender pay gap in hourly pay",
+    );
+
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(async {
+    let heard = rt.block_on(async {
         let store = Store::open(&Database::for_workspace(&ws), StoreConfig::default())
             .await
             .unwrap();
@@ -98,6 +129,33 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
             )
             .await
             .unwrap();
+        for (name, figure) in [
+            (
+                "Shortlisting to appointment, WRES 2",
+                ["wres", "2", "relative likelihood", "", ""],
+            ),
+            (
+                "Median gender pay gap",
+                ["pay_gap", "gender", "median", "", ""],
+            ),
+        ] {
+            store
+                .add_measure(
+                    &by,
+                    o.id,
+                    &MeasureInput {
+                        name: name.into(),
+                        figure: figure.map(String::from),
+                        direction: "lower".into(),
+                        baseline: "90".into(),
+                        baseline_year: FinancialYear::starting(year.start_year() - 2).to_string(),
+                        target: "0".into(),
+                        target_year: FinancialYear::starting(year.start_year() + 3).to_string(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
         for (code, service, group) in [
             ("1A", "Maternity", "patients_public"),
             ("1B", "Maternity", "patients_public"),
@@ -129,36 +187,129 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
             )
             .await
             .unwrap();
+        // The demo's engagement project (seeded as `equalis demo` seeds it when it serves),
+        // published as its who-is-heard page publishes it.
+        store
+            .create_user(
+                &Actor::System,
+                equalis_store::NewUser {
+                    email: "admin@example.nhs.uk",
+                    display_name: "Ada Admin",
+                    role: equalis_store::Role::Admin,
+                    password: "correct horse battery staple",
+                },
+            )
+            .await
+            .unwrap();
+        let voices: Vec<_> = equalis_synth::engage::participants("QK1", 1)
+            .expect("QK1 has areas")
+            .into_iter()
+            .map(|v| (v.nickname, v.answers))
+            .collect();
+        // Begun in the middle of the year reported (a project begun after it is left out).
+        let mid_year = jiff::tz::TimeZone::UTC
+            .to_timestamp(jiff::civil::date(year.start_year() as i16, 10, 1).at(12, 0, 0, 0))
+            .unwrap();
+        let then = store.with_clock(std::sync::Arc::new(equalis_store::ManualClock::new(
+            mid_year,
+        )));
+        equalis_app::engage_demo::seed(&then, "QK1", &voices)
+            .await
+            .unwrap()
+            .expect("seeded");
+        let projects = store.engage_projects().await.unwrap();
+        assert_eq!(projects.len(), 1, "the demo seeds one engagement project");
+        let p = &projects[0];
+        let (n, answers) = store.monitoring_answers(p.id).await.unwrap();
+        let heard = equalis_app::engage::who_is_heard(&p.project.footprint, n, &answers).unwrap();
         store.close().await;
+        (p.project.title.clone(), heard)
     });
 
+    // The tagged PDF is printed by Chromium; where it is not installed (and CI does not
+    // require it) the HTML alone is written.
+    let with_pdf = crate::pdfcheck::pdf_expected();
     let out = tmp.path().join("annual");
-    let o = bin()
-        .args(["annual-report", "--workspace"])
+    let mut cmd = bin();
+    cmd.args(["annual-report", "--workspace"])
         .arg(&ws)
         .args(["--year", &year.to_string(), "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+        .arg(&out);
+    if !with_pdf {
+        cmd.arg("--no-pdf");
+    }
+    let o = cmd.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(out.join("style.css").exists());
-    for heading in [
+    let sections = [
         "The population we serve",
         "Our workforce",
-        "Workforce Race Equality Standard (WRES)",
         "Health inequalities: Core20PLUS5 and waiting lists",
         "Equality objectives and progress",
         "Equality Delivery System 2022",
+        "Equality and health inequalities impact assessments",
+        "Engagement reach",
         "Public Sector Equality Duty compliance statement",
         "Data and methods",
-    ] {
+    ];
+    for heading in sections
+        .iter()
+        .chain(&["Workforce Race Equality Standard (WRES)"])
+    {
         assert!(html.contains(heading), "the report lacks {heading}");
     }
+    let pdf = out.join(format!("annual-report-{}.pdf", year.slug()));
+    let pdf_tree = if with_pdf {
+        let title = format!("Annual equality report {year}");
+        let images = html.matches("<svg ").count();
+        Some(crate::pdfcheck::check_tagged_pdf(
+            &pdf, &title, &sections, images,
+        ))
+    } else {
+        assert!(!pdf.exists(), "--no-pdf writes no PDF");
+        None
+    };
     // The measure's latest value is the one `equalis results` publishes; the path from 1 to
     // 101 over four years expects 26 a year on.
     let latest = format!("{} ({period})", (value * 10.0).round() / 10.0);
     assert!(html.contains(&latest), "{latest} not in the report");
+    // Engagement reach: the project's published participants and its under-heard groups.
+    let (title, heard) = &heard;
+    let participants = match heard.participants.get() {
+        equalis_disclosure::Cell::Count(n) => n.to_string(),
+        other => panic!("160 participants are published as a count, not {other:?}"),
+    };
+    let title = title.replace('\'', "&#39;");
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains(&format!(">{title}</th>")))
+        .unwrap_or_else(|| panic!("no row for the project {title}"));
+    assert!(row.contains(&format!(">{participants}</td>")), "{row}");
+    assert!(
+        !heard.under_heard.is_empty(),
+        "the demo's participants are skewed"
+    );
+    for u in &heard.under_heard {
+        assert!(
+            row.contains(&format!("{}: {}", u.characteristic, u.group)),
+            "{row}"
+        );
+    }
+    // The workforce measures' latest values are the returns' published year-on-year cells.
+    for (what, (y, v)) in [("WRES 2", wres), ("median gender pay gap", pay)] {
+        let latest = format!("{} ({y})", (v * 10.0).round() / 10.0);
+        assert!(html.contains(&latest), "{what}: {latest} not in the report");
+    }
+    if let Some(tree) = &pdf_tree {
+        use crate::pdfcheck::has_element;
+        assert!(has_element(tree, "TD", &latest), "{latest} not in the PDF");
+        assert!(has_element(
+            tree,
+            "P",
+            "Overall rating: Developing (18 of 33)."
+        ));
+    }
     assert!(
         html.contains("<td>26</td>"),
         "the expected value on the path"

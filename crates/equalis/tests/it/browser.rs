@@ -442,3 +442,100 @@ fn every_engagement_page_type_passes_axe() {
         crate::serve::ADMIN,
     );
 }
+
+/// The assurance pages (issue 16), signed in as an admin: the objectives, an objective's form
+/// with its measures, the published figures to choose from, a measure's form, the EDS 2022
+/// ratings with the rating form, the annual report's sections and a section's form, and the
+/// annual report itself. An objective, a measure and ratings are put in the served store
+/// through `equalis-store`, under the same rules as the pages.
+#[test]
+fn every_assurance_page_type_passes_axe() {
+    if harness().is_none() {
+        return;
+    }
+    let server = crate::serve::serve_demo();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use equalis_assure::eds::RatingInput;
+        use equalis_assure::{FinancialYear, MeasureInput, ObjectiveInput};
+        use equalis_store::{Actor, Database, Store, StoreConfig};
+        let store = Store::open(
+            &Database::for_workspace(server.workspace()),
+            StoreConfig::default(),
+        )
+        .await
+        .unwrap();
+        let by = Actor::User(crate::serve::ADMIN.0.into());
+        let o = store
+            .create_objective(
+                &by,
+                &ObjectiveInput {
+                    title: "Close the gap in SMI physical health checks".into(),
+                    description: "Most deprived areas first.".into(),
+                    owner: "Director of Population Health".into(),
+                    start_year: "2025/26".into(),
+                    end_year: "2028/29".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_measure(
+                &by,
+                o.id,
+                &MeasureInput {
+                    name: "SMI health checks, most deprived quintile".into(),
+                    figure: ["indicator", "smi_health_check", "imd_quintile", "1", ""]
+                        .map(String::from),
+                    direction: "higher".into(),
+                    baseline: "40".into(),
+                    baseline_year: "2024/25".into(),
+                    target: "60".into(),
+                    target_year: "2028/29".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let year: FinancialYear = "2025/26".parse().unwrap();
+        for (outcome, service, group) in [
+            ("1A", "Maternity", "patients_public"),
+            ("2A", "", "staff"),
+            ("3A", "", "independent_peer"),
+        ] {
+            store
+                .rate_eds(
+                    &by,
+                    year,
+                    &RatingInput {
+                        outcome: outcome.into(),
+                        service: service.into(),
+                        score: "2".into(),
+                        rater_group: group.into(),
+                        evidence: "Panel of 12 March".into(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        store.close().await;
+    });
+    let urls: Vec<String> = [
+        "/objectives",
+        "/objectives/new",
+        "/objectives/1",
+        "/objectives/1/figures?q=smi_health_check",
+        "/objectives/1/measures/new",
+        "/objectives/1/measures/1",
+        "/eds/2025-26",
+        "/annual-report/2025-26/edit",
+        "/annual-report/2025-26/sections/psed_statement",
+        "/annual-report/2025-26",
+    ]
+    .iter()
+    .map(|p| format!("{}{p}", server.url))
+    .collect();
+    assert_accessible_signed_in(&urls, crate::serve::ADMIN);
+}

@@ -13,6 +13,7 @@ mod ingest;
 mod outreach;
 mod panel;
 mod partial;
+mod pdfcheck;
 mod serve;
 mod stats;
 mod synth;
