@@ -66,6 +66,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/engage/{id}/moderation", get(queue))
         .route("/engage/{id}/heard", get(heard))
         .route("/engage/{id}/contributions.csv", get(export))
+        .merge(crate::engage_surveys::routes())
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 
@@ -84,7 +85,7 @@ fn cookie_name(base: &str, secure: bool, project: Option<i64>) -> String {
 }
 
 /// The public CSRF token of this browser, and the cookie to set when it had none.
-fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(crate) fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     let secure = state.options().secure_cookies;
     let name = cookie_name(CSRF_COOKIE, secure, None);
     match cookie(headers, &name) {
@@ -100,7 +101,7 @@ fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderV
     }
 }
 
-fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
     if let Some(c) = c {
         r.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -123,7 +124,11 @@ fn read(form: Posted) -> Result<Fields, WebError> {
 }
 
 /// A public form: its CSRF token must be this browser's cookie.
-fn public_posted(state: &AppState, headers: &HeaderMap, form: Posted) -> Result<Fields, WebError> {
+pub(crate) fn public_posted(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Posted,
+) -> Result<Fields, WebError> {
     let fields = read(form)?;
     let name = cookie_name(CSRF_COOKIE, state.options().secure_cookies, None);
     let sent = fields.get("csrf_token");
@@ -134,7 +139,7 @@ fn public_posted(state: &AppState, headers: &HeaderMap, form: Posted) -> Result<
 }
 
 /// A staff form: its CSRF token must be the session's.
-fn staff_posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {
+pub(crate) fn staff_posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {
     let fields = read(form)?;
     let ok = viewer
         .session
@@ -143,7 +148,7 @@ fn staff_posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {
     if ok { Ok(fields) } else { Err(WebError::Csrf) }
 }
 
-fn moderator<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
+pub(crate) fn moderator<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
     let user = viewer.require_user(&uri.to_string())?;
     if is_moderator(user) {
         Ok(user)
@@ -155,12 +160,12 @@ fn moderator<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
     }
 }
 
-fn parse_id(text: &str) -> Result<i64, WebError> {
+pub(crate) fn parse_id(text: &str) -> Result<i64, WebError> {
     text.parse()
         .map_err(|_| WebError::BadRequest(format!("`{text}` is not a number.")))
 }
 
-async fn load(state: &AppState, id: &str) -> Result<StoredProject, WebError> {
+pub(crate) async fn load(state: &AppState, id: &str) -> Result<StoredProject, WebError> {
     let id = parse_id(id)?;
     state
         .store()
@@ -173,7 +178,7 @@ async fn load(state: &AppState, id: &str) -> Result<StoredProject, WebError> {
         })
 }
 
-async fn participant(
+pub(crate) async fn participant(
     state: &AppState,
     headers: &HeaderMap,
     project: i64,
@@ -192,7 +197,7 @@ async fn participant(
     }
 }
 
-async fn require_participant(
+pub(crate) async fn require_participant(
     state: &AppState,
     headers: &HeaderMap,
     project: i64,
@@ -202,7 +207,7 @@ async fn require_participant(
     })
 }
 
-fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>) -> String {
+pub(crate) fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>) -> String {
     // Absent only when the router is driven without a listener (tests).
     connect.as_ref().map_or_else(
         |_| "unknown".to_owned(),
@@ -211,7 +216,7 @@ fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>) -> Stri
 }
 
 /// Counts an action against its limits; `Err` is a 429 page.
-async fn limit(
+pub(crate) async fn limit(
     state: &AppState,
     action: &str,
     checks: &[(&str, String, u32)],
@@ -246,12 +251,12 @@ async fn limit(
 // Views.
 
 #[derive(Debug, Serialize)]
-struct ErrorView {
+pub(crate) struct ErrorView {
     message: String,
     href: String,
 }
 
-fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
+pub(crate) fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
     errors
         .iter()
         .map(|e| ErrorView {
@@ -261,7 +266,7 @@ fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
         .collect()
 }
 
-fn error_map(errors: &FieldErrors) -> BTreeMap<String, String> {
+pub(crate) fn error_map(errors: &FieldErrors) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     for e in errors.iter() {
         m.entry(e.field.clone())
@@ -309,7 +314,7 @@ fn post_view(p: &StoredPost) -> PostView {
     }
 }
 
-fn project_view(p: &StoredProject) -> Value {
+pub(crate) fn project_view(p: &StoredProject) -> Value {
     context! {
         id => p.id,
         title => p.project.title,
@@ -322,7 +327,7 @@ fn project_view(p: &StoredProject) -> Value {
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     (status, Html(body)).into_response()
 }
 
@@ -575,6 +580,48 @@ pub(crate) async fn join(
 // ---------------------------------------------------------------------------------------
 // Equality monitoring: optional, once.
 
+/// The monitoring questions for a template, with what was chosen in `f`.
+fn monitoring_questions(f: Option<&Fields>) -> Vec<Value> {
+    let chosen: BTreeMap<String, Vec<String>> = f.map(|f| f.0.clone()).unwrap_or_default();
+    questions()
+        .into_iter()
+        .map(|q| {
+            let picked = chosen.get(q.id).cloned().unwrap_or_default();
+            context! {
+                id => q.id, label => q.label, hint => q.hint, multiple => q.multiple,
+                options => q.options.into_iter().map(|(value, label)| context! { checked => picked.contains(&value), value, label }).collect::<Vec<_>>(),
+            }
+        })
+        .collect()
+}
+
+/// Reads monitoring answers (`values`: `(question id, value)` pairs) and the home area, with
+/// its IMD quintile and place looked up; every problem is a field error.
+fn read_monitoring(
+    values: Vec<(String, String)>,
+    lsoa: &str,
+) -> Result<MonitoringAnswers, FieldErrors> {
+    let form = MonitoringForm {
+        values,
+        lsoa: lsoa.to_owned(),
+    };
+    let mut answers = MonitoringAnswers::read(&form)?;
+    if let Some(lsoa) = &answers.lsoa {
+        match equalis_app::engage::resolve_area(lsoa) {
+            Some((q, place)) => {
+                answers.imd_quintile = Some(q);
+                answers.place = Some(place);
+            }
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.push("lsoa", format!("{lsoa} is not an LSOA of England (2021 boundaries): check the code, or leave it blank"));
+                return Err(errors);
+            }
+        }
+    }
+    Ok(answers)
+}
+
 fn monitoring_page(
     state: &AppState,
     viewer: &Viewer,
@@ -584,17 +631,7 @@ fn monitoring_page(
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
     let (csrf, set) = public_csrf(state, headers);
-    let chosen: BTreeMap<String, Vec<String>> = f.map(|f| f.0.clone()).unwrap_or_default();
-    let qs: Vec<Value> = questions()
-        .into_iter()
-        .map(|q| {
-            let picked = chosen.get(q.id).cloned().unwrap_or_default();
-            context! {
-                id => q.id, label => q.label, hint => q.hint, multiple => q.multiple,
-                options => q.options.into_iter().map(|(value, label)| context! { checked => picked.contains(&value), value, label }).collect::<Vec<_>>(),
-            }
-        })
-        .collect();
+    let qs = monitoring_questions(f);
     let body = render(
         "engage/monitoring.html",
         context! {
@@ -644,35 +681,17 @@ pub(crate) async fn monitoring_save(
     let f = public_posted(&state, &headers, form)?;
     let me = require_participant(&state, &headers, p.id).await?;
     let answers = if f.get("skip").is_empty() {
-        let form = MonitoringForm {
-            values: f
-                .0
-                .iter()
+        let values =
+            f.0.iter()
                 .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "lsoa" | "skip"))
                 .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
-                .collect(),
-            lsoa: f.get("lsoa").to_owned(),
-        };
-        let mut answers = match MonitoringAnswers::read(&form) {
+                .collect();
+        match read_monitoring(values, f.get("lsoa")) {
             Ok(a) => a,
             Err(errors) => {
                 return monitoring_page(&state, &viewer, &headers, &p, Some(&f), &errors);
             }
-        };
-        if let Some(lsoa) = &answers.lsoa {
-            match equalis_app::engage::resolve_area(lsoa) {
-                Some((q, place)) => {
-                    answers.imd_quintile = Some(q);
-                    answers.place = Some(place);
-                }
-                None => {
-                    let mut errors = FieldErrors::new();
-                    errors.push("lsoa", format!("{lsoa} is not an LSOA of England (2021 boundaries): check the code, or leave it blank"));
-                    return monitoring_page(&state, &viewer, &headers, &p, Some(&f), &errors);
-                }
-            }
         }
-        answers
     } else {
         MonitoringAnswers::default()
     };
@@ -799,7 +818,7 @@ pub(crate) async fn report(
 // ---------------------------------------------------------------------------------------
 // Surveys.
 
-async fn load_survey(
+pub(crate) async fn load_survey(
     state: &AppState,
     p: &StoredProject,
     sid: &str,
@@ -818,12 +837,20 @@ async fn load_survey(
         })
 }
 
+/// Whether the survey's page asks the monitoring questions: when the survey includes them
+/// and this browser's participant (if any) has not answered them yet.
+fn asks_monitoring(s: &equalis_store::engage::StoredSurvey, me: Option<&Participant>) -> bool {
+    s.survey.monitoring && !me.is_some_and(|m| m.monitored)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn survey_page(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     p: &StoredProject,
     s: &equalis_store::engage::StoredSurvey,
+    me: Option<&Participant>,
     f: Option<&Fields>,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
@@ -852,6 +879,9 @@ fn survey_page(
             show_sign_in => viewer.user.is_none(),
             breadcrumbs => [context! { label => p.project.title, href => format!("/engage/{}", p.id) }],
             project => project_view(p), survey_id => s.id, questions => qs,
+            monitoring => asks_monitoring(s, me).then(|| monitoring_questions(f)),
+            lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            joined => me.is_some(),
             public_csrf => csrf, err => error_map(errors), errors => error_views(errors),
         },
     )?;
@@ -872,7 +902,17 @@ pub(crate) async fn survey_form(
 ) -> Result<Response, WebError> {
     let p = load(&state, &id).await?;
     let s = load_survey(&state, &p, &sid).await?;
-    survey_page(&state, &viewer, &headers, &p, &s, None, &FieldErrors::new())
+    let me = participant(&state, &headers, p.id).await?;
+    survey_page(
+        &state,
+        &viewer,
+        &headers,
+        &p,
+        &s,
+        me.as_ref(),
+        None,
+        &FieldErrors::new(),
+    )
 }
 
 /// `POST /engage/{id}/surveys/{sid}`: keeps a participant's response, once.
@@ -894,13 +934,45 @@ pub(crate) async fn survey_save(
     let values: Vec<Vec<String>> = (0..s.survey.questions.len())
         .map(|i| f.all(&equalis_engage::question_field(i)))
         .collect();
-    match s.survey.read_response(&values) {
-        Ok(r) => {
-            state.store().respond(&me, s.id, &r).await?;
-            Ok(Redirect::to(&format!("/engage/{}", p.id)).into_response())
+    let response = s.survey.read_response(&values);
+    // The monitoring questions, when asked, are read from the same form but kept with the
+    // participant's monitoring, apart from the survey's responses.
+    let monitoring = if asks_monitoring(&s, Some(&me)) {
+        let ids: Vec<&str> = questions().iter().map(|q| q.id).collect();
+        let values =
+            f.0.iter()
+                .filter(|(k, _)| ids.contains(&k.as_str()))
+                .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
+                .collect();
+        Some(read_monitoring(values, f.get("lsoa")))
+    } else {
+        None
+    };
+    let (r, answers) = match (response, monitoring) {
+        (Ok(r), None) => (r, None),
+        (Ok(r), Some(Ok(a))) => (r, Some(a)),
+        (r, m) => {
+            let mut errors = r.err().unwrap_or_default();
+            if let Some(Err(e)) = m {
+                errors.0.extend(e.0);
+            }
+            return survey_page(
+                &state,
+                &viewer,
+                &headers,
+                &p,
+                &s,
+                Some(&me),
+                Some(&f),
+                &errors,
+            );
         }
-        Err(errors) => survey_page(&state, &viewer, &headers, &p, &s, Some(&f), &errors),
+    };
+    state.store().respond(&me, s.id, &r).await?;
+    if let Some(answers) = answers {
+        state.store().save_monitoring(me.id, &answers).await?;
     }
+    Ok(Redirect::to(&format!("/engage/{}", p.id)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------

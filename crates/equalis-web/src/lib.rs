@@ -37,6 +37,7 @@ mod demo;
 mod directory_edit;
 mod directory_search;
 mod engage;
+mod engage_surveys;
 mod error;
 mod fields;
 mod oruk;

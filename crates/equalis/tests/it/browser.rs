@@ -385,6 +385,8 @@ fn every_engagement_page_type_passes_axe() {
             url("/engage/new".into()),
             url(format!("/engage/{id}/moderation")),
             url(format!("/engage/{id}/heard")),
+            url(format!("/engage/{id}/surveys/new")),
+            url(format!("/engage/{id}/surveys/1/results")),
         ],
         crate::serve::ADMIN,
     );
