@@ -20,6 +20,7 @@ use axum::extract::rejection::ExtensionRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use equalis_app::engage_export::ExportFormat;
 use equalis_disclosure::{Cell, Publishable};
 use equalis_engage::monitoring::{MonitoringForm, questions};
 use equalis_engage::{
@@ -27,7 +28,7 @@ use equalis_engage::{
     Project, ProjectStatus, StatusUpdate, Visibility,
 };
 use equalis_store::engage::{Participant, StoredPost, StoredProject, is_moderator};
-use equalis_store::{Actor, Role, Secret, User, constant_time_str_eq};
+use equalis_store::{Secret, User, constant_time_str_eq};
 use jiff::SignedDuration;
 use minijinja::{Value, context};
 use serde::Serialize;
@@ -65,7 +66,8 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         )
         .route("/engage/{id}/moderation", get(queue))
         .route("/engage/{id}/heard", get(heard))
-        .route("/engage/{id}/contributions.csv", get(export))
+        .route("/engage/{id}/contributions.csv", get(export_csv))
+        .route("/engage/{id}/contributions.xlsx", get(export_xlsx))
         .merge(crate::engage_surveys::routes())
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
@@ -1153,89 +1155,52 @@ pub(crate) async fn heard(
 // ---------------------------------------------------------------------------------------
 // Export.
 
-/// `GET /engage/{id}/contributions.csv`: every contribution (moderators); participants'
-/// emails only for admins; audited. Monitoring answers are never exported with them.
-pub(crate) async fn export(
+/// `GET /engage/{id}/contributions.csv`.
+pub(crate) async fn export_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     uri: Uri,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let user = moderator(&viewer, &uri)?;
-    let p = load(&state, &id).await?;
-    let personal = user.role == Role::Admin;
-    let posts = state.store().posts(p.id).await?;
-    let emails: BTreeMap<i64, String> = if personal {
-        state
-            .store()
-            .participants(p.id)
-            .await?
-            .into_iter()
-            .filter_map(|x| x.email.map(|e| (x.id, e)))
-            .collect()
-    } else {
-        BTreeMap::new()
-    };
-    state
-        .store()
-        .record(
-            &Actor::User(user.email.clone()),
-            equalis_store::engage::action::EXPORTED,
-            &format!("engage project {}", p.id),
-            serde_json::json!({ "rows": posts.len(), "personal_data": personal }),
-        )
-        .await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_error =
-        |e: csv::Error| WebError::internal(format!("writing the contributions CSV: {e}"));
-    let mut head = vec!["id", "kind", "thread", "title", "body", "author"];
-    if personal {
-        head.push("email");
-    }
-    head.extend([
-        "posted",
-        "supports",
-        "visibility",
-        "idea_status",
-        "status_reason",
-    ]);
-    w.write_record(&head).map_err(csv_error)?;
-    for x in &posts {
-        let mut rec = vec![
-            x.id.to_string(),
-            x.kind.as_str().to_owned(),
-            x.parent_id.map(|i| i.to_string()).unwrap_or_default(),
-            x.title.clone(),
-            x.body.clone(),
-            x.author.clone(),
-        ];
-        if personal {
-            rec.push(emails.get(&x.participant_id).cloned().unwrap_or_default());
-        }
-        rec.extend([
-            x.created_at.strftime("%Y-%m-%d").to_string(),
-            x.supports.to_string(),
-            format!("{:?}", x.visibility),
-            x.idea_status.as_str().to_owned(),
-            x.status_reason.clone(),
-        ]);
-        w.write_record(&rec).map_err(csv_error)?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| WebError::internal(format!("writing the contributions CSV: {e}")))?;
+    export(&state, &viewer, &uri, &id, ExportFormat::Csv).await
+}
+
+/// `GET /engage/{id}/contributions.xlsx`.
+pub(crate) async fn export_xlsx(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    export(&state, &viewer, &uri, &id, ExportFormat::Xlsx).await
+}
+
+/// Every contribution (moderators), participants' emails only for admins, audited
+/// (`equalis_app::engage_export`).
+async fn export(
+    state: &AppState,
+    viewer: &Viewer,
+    uri: &Uri,
+    id: &str,
+    format: ExportFormat,
+) -> Result<Response, WebError> {
+    let user = moderator(viewer, uri)?;
+    let p = load(state, id).await?;
+    let e = equalis_app::engage_export::contributions(state.store(), user, &p, format)
+        .await
+        .map_err(|e| match e.kind {
+            equalis_app::ErrorKind::Fault => WebError::internal(e),
+            _ => WebError::BadRequest(e.message),
+        })?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"engagement-{}-contributions.csv\"",
-                    p.id
-                ),
+                format!("attachment; filename=\"{}\"", e.filename),
             ),
         ],
-        body,
+        e.bytes,
     )
         .into_response())
 }

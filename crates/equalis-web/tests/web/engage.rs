@@ -30,11 +30,11 @@ pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
 /// A browser of the public: its CSRF cookie and, once signed up, its participant cookie.
 pub(crate) struct Browser {
     csrf: String,
-    participant: Option<(String, String)>,
+    pub(crate) participant: Option<(String, String)>,
 }
 
 impl Browser {
-    async fn open(app: &App, project: i64) -> Browser {
+    pub(crate) async fn open(app: &App, project: i64) -> Browser {
         let page = app
             .get(&format!("/engage/{project}"), &Who::Anonymous)
             .await;

@@ -11,6 +11,7 @@ mod directory_edit;
 mod directory_search;
 mod disclosure;
 mod engage;
+mod engage_export;
 mod engage_surveys;
 mod fixture;
 mod oruk;
