@@ -1100,23 +1100,9 @@ pub(crate) fn cell_text(c: &Publishable<Cell>, decimals: usize) -> String {
     }
 }
 
-/// `GET /engage/{id}/heard`: participants by characteristic against the footprint (staff).
-pub(crate) async fn heard(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    uri: Uri,
-    Path(id): Path<String>,
-) -> Result<Html<String>, WebError> {
-    viewer.require_user(&uri.to_string())?;
-    let p = load(&state, &id).await?;
-    let (n, answers) = state.store().monitoring_answers(p.id).await?;
-    let icb = p.project.footprint.clone();
-    // The reference data is parsed on first use (a second or so): off the async workers.
-    let h =
-        tokio::task::spawn_blocking(move || equalis_app::engage::who_is_heard(&icb, n, &answers))
-            .await
-            .map_err(WebError::internal)?
-            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+/// The characteristics and under-heard groups of a published who-is-heard, for the
+/// `heard_tables` template macro.
+pub(crate) fn heard_view(h: &equalis_engage::WhoIsHeard) -> (Vec<Value>, Vec<Value>) {
     let chars: Vec<Value> = h
         .characteristics
         .iter()
@@ -1138,6 +1124,27 @@ pub(crate) async fn heard(
         })
         .collect();
     let under: Vec<Value> = h.under_heard.iter().map(|u| context! { characteristic => u.characteristic, group => u.group, ratio => cell_text(&u.ratio, 2), upper => cell_text(&u.upper, 2) }).collect();
+    (chars, under)
+}
+
+/// `GET /engage/{id}/heard`: participants by characteristic against the footprint (staff).
+pub(crate) async fn heard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    viewer.require_user(&uri.to_string())?;
+    let p = load(&state, &id).await?;
+    let (n, answers) = state.store().monitoring_answers(p.id).await?;
+    let icb = p.project.footprint.clone();
+    // The reference data is parsed on first use (a second or so): off the async workers.
+    let h =
+        tokio::task::spawn_blocking(move || equalis_app::engage::who_is_heard(&icb, n, &answers))
+            .await
+            .map_err(WebError::internal)?
+            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let (chars, under) = heard_view(&h);
     render(
         "engage/heard.html",
         context! {

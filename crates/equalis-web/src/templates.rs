@@ -121,6 +121,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../templates/engage/limit.html"),
         ),
         (
+            "engage/heard_tables.html",
+            include_str!("../templates/engage/heard_tables.html"),
+        ),
+        (
+            "panel_heard.html",
+            include_str!("../templates/panel_heard.html"),
+        ),
+        (
             "engage/monitoring_fields.html",
             include_str!("../templates/engage/monitoring_fields.html"),
         ),

@@ -16,6 +16,7 @@ mod engage_surveys;
 mod fixture;
 mod oruk;
 mod pages;
+mod panel_heard;
 mod roles;
 mod tokens;
 mod workforce;
