@@ -600,12 +600,15 @@ fn monitoring_questions(f: Option<&Fields>) -> Vec<Value> {
 /// Reads monitoring answers (`values`: `(question id, value)` pairs) and the home area, with
 /// its IMD quintile and place looked up; every problem is a field error.
 fn read_monitoring(
+    p: &StoredProject,
     values: Vec<(String, String)>,
-    lsoa: &str,
+    f: &Fields,
 ) -> Result<MonitoringAnswers, FieldErrors> {
     let form = MonitoringForm {
         values,
-        lsoa: lsoa.to_owned(),
+        lsoa: f.get("lsoa").to_owned(),
+        place: f.get("place").to_owned(),
+        places: equalis_app::engage::places(&p.project.footprint),
     };
     let mut answers = MonitoringAnswers::read(&form)?;
     if let Some(lsoa) = &answers.lsoa {
@@ -644,6 +647,8 @@ fn monitoring_page(
             project => project_view(p),
             questions => qs,
             lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            place => f.map(|f| f.get("place").to_owned()).unwrap_or_default(),
+            places => equalis_app::engage::places(&p.project.footprint),
             public_csrf => csrf,
             err => error_map(errors), errors => error_views(errors),
         },
@@ -685,10 +690,10 @@ pub(crate) async fn monitoring_save(
     let answers = if f.get("skip").is_empty() {
         let values =
             f.0.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "lsoa" | "skip"))
+                .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "lsoa" | "place" | "skip"))
                 .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
                 .collect();
-        match read_monitoring(values, f.get("lsoa")) {
+        match read_monitoring(&p, values, &f) {
             Ok(a) => a,
             Err(errors) => {
                 return monitoring_page(&state, &viewer, &headers, &p, Some(&f), &errors);
@@ -883,6 +888,8 @@ fn survey_page(
             project => project_view(p), survey_id => s.id, questions => qs,
             monitoring => asks_monitoring(s, me).then(|| monitoring_questions(f)),
             lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            place => f.map(|f| f.get("place").to_owned()).unwrap_or_default(),
+            places => equalis_app::engage::places(&p.project.footprint),
             joined => me.is_some(),
             public_csrf => csrf, err => error_map(errors), errors => error_views(errors),
         },
@@ -946,7 +953,7 @@ pub(crate) async fn survey_save(
                 .filter(|(k, _)| ids.contains(&k.as_str()))
                 .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
                 .collect();
-        Some(read_monitoring(values, f.get("lsoa")))
+        Some(read_monitoring(&p, values, &f))
     } else {
         None
     };

@@ -213,3 +213,39 @@ async fn a_moderator_creates_a_survey_the_public_answer_and_small_numbers_are_wi
     let r = app.get(&results_path, &Who::Anonymous).await;
     assert_ne!(r.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_monitoring_form_asks_the_area_of_those_without_an_lsoa_code() {
+    let app = App::new(false).await;
+    let (p, _lead) = start_project(&app, "post").await;
+    let b = Browser::join(&app, p, "Rosa").await;
+    let path = format!("/engage/{p}/monitoring");
+    let page = b.get(&app, &path).await;
+    assert!(page.body.contains("Which area do you live in?"));
+    assert!(
+        page.body
+            .contains("<option value=\"Charnwood\">Charnwood</option>")
+    );
+    // A place outside the footprint: the error names the field, and the other answers stay.
+    let r = b
+        .post(
+            &app,
+            &path,
+            &[("place", "Nottingham"), ("age_band", "35-44")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#place\""));
+    assert!(r.body.contains("value=\"35-44\" checked"));
+    let r = b
+        .post(
+            &app,
+            &path,
+            &[("place", "Charnwood"), ("age_band", "35-44")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, answers) = app.store.monitoring_answers(p).await.unwrap();
+    assert_eq!(answers[0].place.as_deref(), Some("Charnwood"));
+    assert_eq!(answers[0].imd_quintile, None);
+}
