@@ -48,6 +48,21 @@ pub fn resolve_area(lsoa: &str) -> Option<(u8, String)> {
     Some((imd.decile.get().div_ceil(2), geo.la_name.clone()))
 }
 
+/// The places (local authority districts) of the ICB `icb`, in alphabetical order: what the
+/// monitoring form offers those who do not know their LSOA code. equalis ships no postcode →
+/// LSOA lookup (its postcode data has coordinates only), so a postcode cannot give the
+/// neighbourhood, and the place is asked instead.
+pub fn places(icb: &str) -> Vec<String> {
+    let mut places: Vec<String> = RefData::get()
+        .lsoas_in_icb(icb)
+        .into_iter()
+        .map(|g| g.la_name.clone())
+        .collect();
+    places.sort();
+    places.dedup();
+    places
+}
+
 /// The footprint's residents by a characteristic, when equalis ships them.
 fn population(icb: &str, key: &str) -> Option<Population> {
     let feature = match key {
@@ -105,6 +120,14 @@ mod tests {
         assert_eq!(place, g.la_name);
         assert!(resolve_area("E01999999").is_none());
         assert!(resolve_area("nonsense").is_none());
+    }
+
+    #[test]
+    fn the_footprints_places_are_offered() {
+        let p = places("QK1");
+        assert!(p.contains(&"Leicester".to_owned()) && p.contains(&"Rutland".to_owned()));
+        assert!(p.windows(2).all(|w| w[0] < w[1]), "sorted, once each");
+        assert!(places("XYZ").is_empty());
     }
 
     #[test]

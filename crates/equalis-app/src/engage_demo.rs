@@ -88,6 +88,8 @@ fn survey() -> Survey {
                 required: false,
             },
         ],
+        // The demo's voices answer the monitoring questions when they take part.
+        monitoring: false,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod directory;
 pub mod directory_search;
 pub mod engage;
 pub mod engage_demo;
+pub mod engage_export;
 mod error;
 pub mod evidence;
 pub mod objectives;

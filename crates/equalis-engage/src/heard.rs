@@ -112,7 +112,7 @@ pub struct WhoIsHeard {
 }
 
 /// The count as published, and the range of exact counts it stands for.
-fn bounds(policy: &Nhsd2018, cell: &Cell) -> (u64, u64) {
+pub(crate) fn bounds(policy: &Nhsd2018, cell: &Cell) -> (u64, u64) {
     let t = policy.thresholds();
     match cell {
         Cell::Count(0) => (0, 0),
@@ -132,7 +132,7 @@ fn bounds(policy: &Nhsd2018, cell: &Cell) -> (u64, u64) {
 
 /// Whether a withheld part could be worked out to one value (≥ 1) from the total's and the
 /// other parts' ranges: the rule of `equalis-results`' secondary suppression.
-fn pinned(total: (u64, u64), parts: &[(u64, u64)], withheld: &[bool]) -> bool {
+pub(crate) fn pinned(total: (u64, u64), parts: &[(u64, u64)], withheld: &[bool]) -> bool {
     let (lo, hi) = parts
         .iter()
         .fold((0u64, 0u64), |(a, b), (l, h)| (a + l, b.saturating_add(*h)));

@@ -26,6 +26,7 @@ pub mod monitoring;
 mod post;
 mod project;
 mod survey;
+pub mod survey_form;
 mod text;
 
 pub use equalis_assess::{FieldError, FieldErrors};
@@ -40,4 +41,7 @@ pub use post::{
 };
 pub use project::{Moderation, Participation, Project, ProjectStatus, UnknownValue};
 pub use survey::{Answer, Question, QuestionKind, Survey, SurveyResponse, question_field};
+pub use survey_form::{
+    OptionResult, QuestionDraft, QuestionResult, SurveyDraft, SurveyResults, survey_results,
+};
 pub use text::{MAX_LINE_CHARS, MAX_NICKNAME_CHARS, check_nickname};

@@ -152,6 +152,13 @@ pub struct MonitoringForm {
     pub values: Vec<(String, String)>,
     /// The LSOA 2021 code of the person's home, as typed (optional).
     pub lsoa: String,
+    /// The place (local authority district) the person chose, for those who do not know
+    /// their LSOA code (optional; an LSOA's own place is used when both are given).
+    #[serde(default)]
+    pub place: String,
+    /// The places that may be chosen: the footprint's, from the caller's reference data.
+    #[serde(default)]
+    pub places: Vec<String>,
 }
 
 /// A participant's monitoring answers, checked. `None` is "not answered"; a value of
@@ -243,6 +250,17 @@ impl MonitoringAnswers {
                     "lsoa",
                     "Enter an area code like E01000001 (the code of your neighbourhood, from your council or ONS), or leave it blank",
                 ),
+            }
+        }
+        let place = form.place.trim();
+        if !place.is_empty() {
+            if form.places.iter().any(|p| p == place) {
+                a.place = Some(place.to_owned());
+            } else {
+                e.push(
+                    "place",
+                    "Select the area you live in from the list, or leave it blank",
+                );
             }
         }
         e.into_result().map(|()| a)
@@ -354,7 +372,30 @@ mod tests {
                 .map(|(a, b)| ((*a).into(), (*b).into()))
                 .collect(),
             lsoa: lsoa.into(),
+            ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_place_is_chosen_from_the_footprints() {
+        let mut f = form(&[], "");
+        f.places = vec!["Charnwood".into(), "Leicester".into()];
+        f.place = " Charnwood ".into();
+        let a = MonitoringAnswers::read(&f).unwrap();
+        assert_eq!(a.place.as_deref(), Some("Charnwood"));
+        assert_eq!(
+            a.imd_quintile, None,
+            "a place alone gives no deprivation quintile"
+        );
+        assert!(
+            a.groups()
+                .contains(&("place", vec!["Charnwood".to_owned()]))
+        );
+        f.place = "Nottingham".into();
+        assert_eq!(
+            MonitoringAnswers::read(&f).unwrap_err().get("place"),
+            Some("Select the area you live in from the list, or leave it blank")
+        );
     }
 
     #[test]

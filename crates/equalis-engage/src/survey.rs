@@ -46,6 +46,11 @@ pub struct Survey {
     pub title: String,
     /// Its questions, in order; the form field of question `i` is `q{i}`.
     pub questions: Vec<Question>,
+    /// Whether the survey also asks the standard NHS equality monitoring questions of those
+    /// who have not answered them yet. The answers are kept with the participant's monitoring
+    /// (apart from the survey's responses), so they are asked once per project.
+    #[serde(default)]
+    pub monitoring: bool,
 }
 
 /// One question's answer.
@@ -210,6 +215,7 @@ mod tests {
                     required: false,
                 },
             ],
+            monitoring: false,
         }
     }
 
@@ -263,6 +269,7 @@ mod tests {
         let empty = Survey {
             title: String::new(),
             questions: vec![],
+            monitoring: false,
         };
         assert_eq!(empty.validate().unwrap_err().len(), 2);
     }

@@ -318,6 +318,7 @@ async fn monitoring_is_apart_and_once_and_surveys(db: equalis_store::Database) {
             options: vec!["Yes".into(), "No".into()],
             required: true,
         }],
+        monitoring: true,
     };
     let sid = store.create_survey(&lead, p.id, &survey).await.unwrap();
     let r = SurveyResponse {

@@ -172,6 +172,7 @@ mod tests {
         MonitoringForm {
             values,
             lsoa: a.lsoa.clone().unwrap_or_default(),
+            ..Default::default()
         }
     }
 

@@ -20,6 +20,7 @@ use axum::extract::rejection::ExtensionRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use equalis_app::engage_export::ExportFormat;
 use equalis_disclosure::{Cell, Publishable};
 use equalis_engage::monitoring::{MonitoringForm, questions};
 use equalis_engage::{
@@ -27,7 +28,7 @@ use equalis_engage::{
     Project, ProjectStatus, StatusUpdate, Visibility,
 };
 use equalis_store::engage::{Participant, StoredPost, StoredProject, is_moderator};
-use equalis_store::{Actor, Role, Secret, User, constant_time_str_eq};
+use equalis_store::{Secret, User, constant_time_str_eq};
 use jiff::SignedDuration;
 use minijinja::{Value, context};
 use serde::Serialize;
@@ -65,7 +66,9 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         )
         .route("/engage/{id}/moderation", get(queue))
         .route("/engage/{id}/heard", get(heard))
-        .route("/engage/{id}/contributions.csv", get(export))
+        .route("/engage/{id}/contributions.csv", get(export_csv))
+        .route("/engage/{id}/contributions.xlsx", get(export_xlsx))
+        .merge(crate::engage_surveys::routes())
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
 }
 
@@ -84,7 +87,7 @@ fn cookie_name(base: &str, secure: bool, project: Option<i64>) -> String {
 }
 
 /// The public CSRF token of this browser, and the cookie to set when it had none.
-fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(crate) fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     let secure = state.options().secure_cookies;
     let name = cookie_name(CSRF_COOKIE, secure, None);
     match cookie(headers, &name) {
@@ -100,7 +103,7 @@ fn public_csrf(state: &AppState, headers: &HeaderMap) -> (String, Option<HeaderV
     }
 }
 
-fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut r: Response, c: Option<HeaderValue>) -> Response {
     if let Some(c) = c {
         r.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -123,7 +126,11 @@ fn read(form: Posted) -> Result<Fields, WebError> {
 }
 
 /// A public form: its CSRF token must be this browser's cookie.
-fn public_posted(state: &AppState, headers: &HeaderMap, form: Posted) -> Result<Fields, WebError> {
+pub(crate) fn public_posted(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Posted,
+) -> Result<Fields, WebError> {
     let fields = read(form)?;
     let name = cookie_name(CSRF_COOKIE, state.options().secure_cookies, None);
     let sent = fields.get("csrf_token");
@@ -134,7 +141,7 @@ fn public_posted(state: &AppState, headers: &HeaderMap, form: Posted) -> Result<
 }
 
 /// A staff form: its CSRF token must be the session's.
-fn staff_posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {
+pub(crate) fn staff_posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {
     let fields = read(form)?;
     let ok = viewer
         .session
@@ -143,7 +150,7 @@ fn staff_posted(viewer: &Viewer, form: Posted) -> Result<Fields, WebError> {
     if ok { Ok(fields) } else { Err(WebError::Csrf) }
 }
 
-fn moderator<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
+pub(crate) fn moderator<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
     let user = viewer.require_user(&uri.to_string())?;
     if is_moderator(user) {
         Ok(user)
@@ -155,12 +162,12 @@ fn moderator<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
     }
 }
 
-fn parse_id(text: &str) -> Result<i64, WebError> {
+pub(crate) fn parse_id(text: &str) -> Result<i64, WebError> {
     text.parse()
         .map_err(|_| WebError::BadRequest(format!("`{text}` is not a number.")))
 }
 
-async fn load(state: &AppState, id: &str) -> Result<StoredProject, WebError> {
+pub(crate) async fn load(state: &AppState, id: &str) -> Result<StoredProject, WebError> {
     let id = parse_id(id)?;
     state
         .store()
@@ -173,7 +180,7 @@ async fn load(state: &AppState, id: &str) -> Result<StoredProject, WebError> {
         })
 }
 
-async fn participant(
+pub(crate) async fn participant(
     state: &AppState,
     headers: &HeaderMap,
     project: i64,
@@ -192,7 +199,7 @@ async fn participant(
     }
 }
 
-async fn require_participant(
+pub(crate) async fn require_participant(
     state: &AppState,
     headers: &HeaderMap,
     project: i64,
@@ -202,7 +209,7 @@ async fn require_participant(
     })
 }
 
-fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>) -> String {
+pub(crate) fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>) -> String {
     // Absent only when the router is driven without a listener (tests).
     connect.as_ref().map_or_else(
         |_| "unknown".to_owned(),
@@ -211,7 +218,7 @@ fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>) -> Stri
 }
 
 /// Counts an action against its limits; `Err` is a 429 page.
-async fn limit(
+pub(crate) async fn limit(
     state: &AppState,
     action: &str,
     checks: &[(&str, String, u32)],
@@ -246,12 +253,12 @@ async fn limit(
 // Views.
 
 #[derive(Debug, Serialize)]
-struct ErrorView {
+pub(crate) struct ErrorView {
     message: String,
     href: String,
 }
 
-fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
+pub(crate) fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
     errors
         .iter()
         .map(|e| ErrorView {
@@ -261,7 +268,7 @@ fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
         .collect()
 }
 
-fn error_map(errors: &FieldErrors) -> BTreeMap<String, String> {
+pub(crate) fn error_map(errors: &FieldErrors) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     for e in errors.iter() {
         m.entry(e.field.clone())
@@ -309,7 +316,7 @@ fn post_view(p: &StoredPost) -> PostView {
     }
 }
 
-fn project_view(p: &StoredProject) -> Value {
+pub(crate) fn project_view(p: &StoredProject) -> Value {
     context! {
         id => p.id,
         title => p.project.title,
@@ -322,7 +329,7 @@ fn project_view(p: &StoredProject) -> Value {
     }
 }
 
-fn html(status: StatusCode, body: String) -> Response {
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
     (status, Html(body)).into_response()
 }
 
@@ -575,6 +582,51 @@ pub(crate) async fn join(
 // ---------------------------------------------------------------------------------------
 // Equality monitoring: optional, once.
 
+/// The monitoring questions for a template, with what was chosen in `f`.
+fn monitoring_questions(f: Option<&Fields>) -> Vec<Value> {
+    let chosen: BTreeMap<String, Vec<String>> = f.map(|f| f.0.clone()).unwrap_or_default();
+    questions()
+        .into_iter()
+        .map(|q| {
+            let picked = chosen.get(q.id).cloned().unwrap_or_default();
+            context! {
+                id => q.id, label => q.label, hint => q.hint, multiple => q.multiple,
+                options => q.options.into_iter().map(|(value, label)| context! { checked => picked.contains(&value), value, label }).collect::<Vec<_>>(),
+            }
+        })
+        .collect()
+}
+
+/// Reads monitoring answers (`values`: `(question id, value)` pairs) and the home area, with
+/// its IMD quintile and place looked up; every problem is a field error.
+fn read_monitoring(
+    p: &StoredProject,
+    values: Vec<(String, String)>,
+    f: &Fields,
+) -> Result<MonitoringAnswers, FieldErrors> {
+    let form = MonitoringForm {
+        values,
+        lsoa: f.get("lsoa").to_owned(),
+        place: f.get("place").to_owned(),
+        places: equalis_app::engage::places(&p.project.footprint),
+    };
+    let mut answers = MonitoringAnswers::read(&form)?;
+    if let Some(lsoa) = &answers.lsoa {
+        match equalis_app::engage::resolve_area(lsoa) {
+            Some((q, place)) => {
+                answers.imd_quintile = Some(q);
+                answers.place = Some(place);
+            }
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.push("lsoa", format!("{lsoa} is not an LSOA of England (2021 boundaries): check the code, or leave it blank"));
+                return Err(errors);
+            }
+        }
+    }
+    Ok(answers)
+}
+
 fn monitoring_page(
     state: &AppState,
     viewer: &Viewer,
@@ -584,17 +636,7 @@ fn monitoring_page(
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
     let (csrf, set) = public_csrf(state, headers);
-    let chosen: BTreeMap<String, Vec<String>> = f.map(|f| f.0.clone()).unwrap_or_default();
-    let qs: Vec<Value> = questions()
-        .into_iter()
-        .map(|q| {
-            let picked = chosen.get(q.id).cloned().unwrap_or_default();
-            context! {
-                id => q.id, label => q.label, hint => q.hint, multiple => q.multiple,
-                options => q.options.into_iter().map(|(value, label)| context! { checked => picked.contains(&value), value, label }).collect::<Vec<_>>(),
-            }
-        })
-        .collect();
+    let qs = monitoring_questions(f);
     let body = render(
         "engage/monitoring.html",
         context! {
@@ -605,6 +647,8 @@ fn monitoring_page(
             project => project_view(p),
             questions => qs,
             lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            place => f.map(|f| f.get("place").to_owned()).unwrap_or_default(),
+            places => equalis_app::engage::places(&p.project.footprint),
             public_csrf => csrf,
             err => error_map(errors), errors => error_views(errors),
         },
@@ -644,35 +688,17 @@ pub(crate) async fn monitoring_save(
     let f = public_posted(&state, &headers, form)?;
     let me = require_participant(&state, &headers, p.id).await?;
     let answers = if f.get("skip").is_empty() {
-        let form = MonitoringForm {
-            values: f
-                .0
-                .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "lsoa" | "skip"))
+        let values =
+            f.0.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "lsoa" | "place" | "skip"))
                 .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
-                .collect(),
-            lsoa: f.get("lsoa").to_owned(),
-        };
-        let mut answers = match MonitoringAnswers::read(&form) {
+                .collect();
+        match read_monitoring(&p, values, &f) {
             Ok(a) => a,
             Err(errors) => {
                 return monitoring_page(&state, &viewer, &headers, &p, Some(&f), &errors);
             }
-        };
-        if let Some(lsoa) = &answers.lsoa {
-            match equalis_app::engage::resolve_area(lsoa) {
-                Some((q, place)) => {
-                    answers.imd_quintile = Some(q);
-                    answers.place = Some(place);
-                }
-                None => {
-                    let mut errors = FieldErrors::new();
-                    errors.push("lsoa", format!("{lsoa} is not an LSOA of England (2021 boundaries): check the code, or leave it blank"));
-                    return monitoring_page(&state, &viewer, &headers, &p, Some(&f), &errors);
-                }
-            }
         }
-        answers
     } else {
         MonitoringAnswers::default()
     };
@@ -799,7 +825,7 @@ pub(crate) async fn report(
 // ---------------------------------------------------------------------------------------
 // Surveys.
 
-async fn load_survey(
+pub(crate) async fn load_survey(
     state: &AppState,
     p: &StoredProject,
     sid: &str,
@@ -818,12 +844,20 @@ async fn load_survey(
         })
 }
 
+/// Whether the survey's page asks the monitoring questions: when the survey includes them
+/// and this browser's participant (if any) has not answered them yet.
+fn asks_monitoring(s: &equalis_store::engage::StoredSurvey, me: Option<&Participant>) -> bool {
+    s.survey.monitoring && !me.is_some_and(|m| m.monitored)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn survey_page(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     p: &StoredProject,
     s: &equalis_store::engage::StoredSurvey,
+    me: Option<&Participant>,
     f: Option<&Fields>,
     errors: &FieldErrors,
 ) -> Result<Response, WebError> {
@@ -852,6 +886,11 @@ fn survey_page(
             show_sign_in => viewer.user.is_none(),
             breadcrumbs => [context! { label => p.project.title, href => format!("/engage/{}", p.id) }],
             project => project_view(p), survey_id => s.id, questions => qs,
+            monitoring => asks_monitoring(s, me).then(|| monitoring_questions(f)),
+            lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            place => f.map(|f| f.get("place").to_owned()).unwrap_or_default(),
+            places => equalis_app::engage::places(&p.project.footprint),
+            joined => me.is_some(),
             public_csrf => csrf, err => error_map(errors), errors => error_views(errors),
         },
     )?;
@@ -872,7 +911,17 @@ pub(crate) async fn survey_form(
 ) -> Result<Response, WebError> {
     let p = load(&state, &id).await?;
     let s = load_survey(&state, &p, &sid).await?;
-    survey_page(&state, &viewer, &headers, &p, &s, None, &FieldErrors::new())
+    let me = participant(&state, &headers, p.id).await?;
+    survey_page(
+        &state,
+        &viewer,
+        &headers,
+        &p,
+        &s,
+        me.as_ref(),
+        None,
+        &FieldErrors::new(),
+    )
 }
 
 /// `POST /engage/{id}/surveys/{sid}`: keeps a participant's response, once.
@@ -894,13 +943,45 @@ pub(crate) async fn survey_save(
     let values: Vec<Vec<String>> = (0..s.survey.questions.len())
         .map(|i| f.all(&equalis_engage::question_field(i)))
         .collect();
-    match s.survey.read_response(&values) {
-        Ok(r) => {
-            state.store().respond(&me, s.id, &r).await?;
-            Ok(Redirect::to(&format!("/engage/{}", p.id)).into_response())
+    let response = s.survey.read_response(&values);
+    // The monitoring questions, when asked, are read from the same form but kept with the
+    // participant's monitoring, apart from the survey's responses.
+    let monitoring = if asks_monitoring(&s, Some(&me)) {
+        let ids: Vec<&str> = questions().iter().map(|q| q.id).collect();
+        let values =
+            f.0.iter()
+                .filter(|(k, _)| ids.contains(&k.as_str()))
+                .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
+                .collect();
+        Some(read_monitoring(&p, values, &f))
+    } else {
+        None
+    };
+    let (r, answers) = match (response, monitoring) {
+        (Ok(r), None) => (r, None),
+        (Ok(r), Some(Ok(a))) => (r, Some(a)),
+        (r, m) => {
+            let mut errors = r.err().unwrap_or_default();
+            if let Some(Err(e)) = m {
+                errors.0.extend(e.0);
+            }
+            return survey_page(
+                &state,
+                &viewer,
+                &headers,
+                &p,
+                &s,
+                Some(&me),
+                Some(&f),
+                &errors,
+            );
         }
-        Err(errors) => survey_page(&state, &viewer, &headers, &p, &s, Some(&f), &errors),
+    };
+    state.store().respond(&me, s.id, &r).await?;
+    if let Some(answers) = answers {
+        state.store().save_monitoring(me.id, &answers).await?;
     }
+    Ok(Redirect::to(&format!("/engage/{}", p.id)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1026,23 +1107,9 @@ pub(crate) fn cell_text(c: &Publishable<Cell>, decimals: usize) -> String {
     }
 }
 
-/// `GET /engage/{id}/heard`: participants by characteristic against the footprint (staff).
-pub(crate) async fn heard(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    uri: Uri,
-    Path(id): Path<String>,
-) -> Result<Html<String>, WebError> {
-    viewer.require_user(&uri.to_string())?;
-    let p = load(&state, &id).await?;
-    let (n, answers) = state.store().monitoring_answers(p.id).await?;
-    let icb = p.project.footprint.clone();
-    // The reference data is parsed on first use (a second or so): off the async workers.
-    let h =
-        tokio::task::spawn_blocking(move || equalis_app::engage::who_is_heard(&icb, n, &answers))
-            .await
-            .map_err(WebError::internal)?
-            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+/// The characteristics and under-heard groups of a published who-is-heard, for the
+/// `heard_tables` template macro.
+pub(crate) fn heard_view(h: &equalis_engage::WhoIsHeard) -> (Vec<Value>, Vec<Value>) {
     let chars: Vec<Value> = h
         .characteristics
         .iter()
@@ -1064,6 +1131,27 @@ pub(crate) async fn heard(
         })
         .collect();
     let under: Vec<Value> = h.under_heard.iter().map(|u| context! { characteristic => u.characteristic, group => u.group, ratio => cell_text(&u.ratio, 2), upper => cell_text(&u.upper, 2) }).collect();
+    (chars, under)
+}
+
+/// `GET /engage/{id}/heard`: participants by characteristic against the footprint (staff).
+pub(crate) async fn heard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    viewer.require_user(&uri.to_string())?;
+    let p = load(&state, &id).await?;
+    let (n, answers) = state.store().monitoring_answers(p.id).await?;
+    let icb = p.project.footprint.clone();
+    // The reference data is parsed on first use (a second or so): off the async workers.
+    let h =
+        tokio::task::spawn_blocking(move || equalis_app::engage::who_is_heard(&icb, n, &answers))
+            .await
+            .map_err(WebError::internal)?
+            .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let (chars, under) = heard_view(&h);
     render(
         "engage/heard.html",
         context! {
@@ -1081,89 +1169,52 @@ pub(crate) async fn heard(
 // ---------------------------------------------------------------------------------------
 // Export.
 
-/// `GET /engage/{id}/contributions.csv`: every contribution (moderators); participants'
-/// emails only for admins; audited. Monitoring answers are never exported with them.
-pub(crate) async fn export(
+/// `GET /engage/{id}/contributions.csv`.
+pub(crate) async fn export_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     uri: Uri,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let user = moderator(&viewer, &uri)?;
-    let p = load(&state, &id).await?;
-    let personal = user.role == Role::Admin;
-    let posts = state.store().posts(p.id).await?;
-    let emails: BTreeMap<i64, String> = if personal {
-        state
-            .store()
-            .participants(p.id)
-            .await?
-            .into_iter()
-            .filter_map(|x| x.email.map(|e| (x.id, e)))
-            .collect()
-    } else {
-        BTreeMap::new()
-    };
-    state
-        .store()
-        .record(
-            &Actor::User(user.email.clone()),
-            equalis_store::engage::action::EXPORTED,
-            &format!("engage project {}", p.id),
-            serde_json::json!({ "rows": posts.len(), "personal_data": personal }),
-        )
-        .await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let csv_error =
-        |e: csv::Error| WebError::internal(format!("writing the contributions CSV: {e}"));
-    let mut head = vec!["id", "kind", "thread", "title", "body", "author"];
-    if personal {
-        head.push("email");
-    }
-    head.extend([
-        "posted",
-        "supports",
-        "visibility",
-        "idea_status",
-        "status_reason",
-    ]);
-    w.write_record(&head).map_err(csv_error)?;
-    for x in &posts {
-        let mut rec = vec![
-            x.id.to_string(),
-            x.kind.as_str().to_owned(),
-            x.parent_id.map(|i| i.to_string()).unwrap_or_default(),
-            x.title.clone(),
-            x.body.clone(),
-            x.author.clone(),
-        ];
-        if personal {
-            rec.push(emails.get(&x.participant_id).cloned().unwrap_or_default());
-        }
-        rec.extend([
-            x.created_at.strftime("%Y-%m-%d").to_string(),
-            x.supports.to_string(),
-            format!("{:?}", x.visibility),
-            x.idea_status.as_str().to_owned(),
-            x.status_reason.clone(),
-        ]);
-        w.write_record(&rec).map_err(csv_error)?;
-    }
-    let body = w
-        .into_inner()
-        .map_err(|e| WebError::internal(format!("writing the contributions CSV: {e}")))?;
+    export(&state, &viewer, &uri, &id, ExportFormat::Csv).await
+}
+
+/// `GET /engage/{id}/contributions.xlsx`.
+pub(crate) async fn export_xlsx(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    export(&state, &viewer, &uri, &id, ExportFormat::Xlsx).await
+}
+
+/// Every contribution (moderators), participants' emails only for admins, audited
+/// (`equalis_app::engage_export`).
+async fn export(
+    state: &AppState,
+    viewer: &Viewer,
+    uri: &Uri,
+    id: &str,
+    format: ExportFormat,
+) -> Result<Response, WebError> {
+    let user = moderator(viewer, uri)?;
+    let p = load(state, id).await?;
+    let e = equalis_app::engage_export::contributions(state.store(), user, &p, format)
+        .await
+        .map_err(|e| match e.kind {
+            equalis_app::ErrorKind::Fault => WebError::internal(e),
+            _ => WebError::BadRequest(e.message),
+        })?;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"engagement-{}-contributions.csv\"",
-                    p.id
-                ),
+                format!("attachment; filename=\"{}\"", e.filename),
             ),
         ],
-        body,
+        e.bytes,
     )
         .into_response())
 }

@@ -39,10 +39,12 @@ mod demo;
 mod directory_edit;
 mod directory_search;
 mod engage;
+mod engage_surveys;
 mod error;
 mod fields;
 mod oruk;
 mod pages;
+mod panel_heard;
 mod results;
 mod security;
 mod state;
@@ -82,6 +84,7 @@ pub fn router(state: AppState) -> Router {
             get(dashboards::registration_gap_csv),
         )
         .route("/panel", get(dashboards::panel))
+        .route("/panel/heard", get(panel_heard::pool_heard))
         .route("/workforce", get(workforce::index))
         // `/workforce/ORG/RETURN.csv` too, told apart by the handler as for indicators.
         .route("/workforce/{org}/{ret}", get(workforce::page))

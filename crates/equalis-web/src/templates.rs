@@ -125,6 +125,26 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../templates/engage/limit.html"),
         ),
         (
+            "engage/heard_tables.html",
+            include_str!("../templates/engage/heard_tables.html"),
+        ),
+        (
+            "panel_heard.html",
+            include_str!("../templates/panel_heard.html"),
+        ),
+        (
+            "engage/monitoring_fields.html",
+            include_str!("../templates/engage/monitoring_fields.html"),
+        ),
+        (
+            "engage/survey_new.html",
+            include_str!("../templates/engage/survey_new.html"),
+        ),
+        (
+            "engage/survey_results.html",
+            include_str!("../templates/engage/survey_results.html"),
+        ),
+        (
             "decisions/evidence.html",
             include_str!("../templates/decisions/evidence.html"),
         ),

@@ -1,14 +1,16 @@
 //! Citizens' Panel: the volunteers and quotas files (CSV as in DATASETS.md) read into the
 //! validated values of `equalis-sortition`, the JSON selection record, the text of a
 //! selection or replacement, the quotas from a footprint ([`quotas`]) and the panel page of
-//! the report ([`page`]).
+//! the report ([`page`]), and who is heard in the pool against the footprint ([`pool_heard`]).
 //!
 //! `equalis-sortition` does the selection on validated values and never sees a file. Errors
 //! about a file name the file, the row and the column, and say the fix.
 
+mod heard;
 pub mod page;
 pub mod quotas;
 
+pub use heard::{PoolHeard, pool_heard};
 pub use page::report_section;
 
 use std::collections::{BTreeMap, HashMap};

@@ -56,7 +56,7 @@ fn at(a: &StringArray, i: usize) -> String {
 }
 
 /// The pool and quotas stored in the workspace.
-fn load(ws: &Workspace) -> anyhow::Result<(Pool, Quotas)> {
+pub(super) fn load(ws: &Workspace) -> anyhow::Result<(Pool, Quotas)> {
     let vb = batches(ws, "volunteers")?;
     let features: Vec<String> = vb
         .first()
@@ -109,7 +109,7 @@ fn load(ws: &Workspace) -> anyhow::Result<(Pool, Quotas)> {
 }
 
 /// A feature's name for a heading: `imd_quintile` → `IMD quintile (1 = most deprived)`.
-fn feature_label(feature: &str) -> String {
+pub(super) fn feature_label(feature: &str) -> String {
     match PanelFeature::parse(feature) {
         Some(PanelFeature::ImdQuintile) => "IMD quintile (1 = most deprived)".to_owned(),
         Some(PanelFeature::EthnicGroup) => "ethnic group".to_owned(),
@@ -121,6 +121,15 @@ fn feature_label(feature: &str) -> String {
 /// A place is counted at the level of geography the volunteers' values name (local authority
 /// or sub-ICB location).
 fn population(icb: &str, feature: &str, values: &[String]) -> Option<Vec<(String, f64)>> {
+    population_with_source(icb, feature, values).map(|(shares, _)| shares)
+}
+
+/// [`population`] with where its figures come from.
+pub(super) fn population_with_source(
+    icb: &str,
+    feature: &str,
+    values: &[String],
+) -> Option<(Vec<(String, f64)>, String)> {
     let r = RefData::get();
     let (f, min_age) = match PanelFeature::parse(feature)? {
         PanelFeature::AgeBand => {
@@ -137,12 +146,16 @@ fn population(icb: &str, feature: &str, values: &[String]) -> Option<Vec<(String
     };
     let counts = r.footprint_counts(icb, &f, min_age)?;
     let total: f64 = counts.values.iter().map(|(_, n)| n).sum();
+    let source = counts.source.to_owned();
     (total > 0.0).then(|| {
-        counts
-            .values
-            .into_iter()
-            .map(|(v, n)| (v, n / total))
-            .collect()
+        (
+            counts
+                .values
+                .into_iter()
+                .map(|(v, n)| (v, n / total))
+                .collect(),
+            source,
+        )
     })
 }
 

@@ -13,13 +13,13 @@ use crate::fixture::{App, Reply, Who, email_of, enc};
 
 const CSRF_COOKIE: &str = "equalis-engage-csrf";
 
-fn staff_csrf(page: &str) -> String {
+pub(crate) fn staff_csrf(page: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = page.find(marker).expect("a form") + marker.len();
     page[start..start + 64].to_owned()
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
         .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
@@ -28,13 +28,13 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// A browser of the public: its CSRF cookie and, once signed up, its participant cookie.
-struct Browser {
+pub(crate) struct Browser {
     csrf: String,
-    participant: Option<(String, String)>,
+    pub(crate) participant: Option<(String, String)>,
 }
 
 impl Browser {
-    async fn open(app: &App, project: i64) -> Browser {
+    pub(crate) async fn open(app: &App, project: i64) -> Browser {
         let page = app
             .get(&format!("/engage/{project}"), &Who::Anonymous)
             .await;
@@ -55,14 +55,14 @@ impl Browser {
         c
     }
 
-    async fn post(&self, app: &App, path: &str, pairs: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post(&self, app: &App, path: &str, pairs: &[(&str, &str)]) -> Reply {
         let mut all = vec![("csrf_token", self.csrf.as_str())];
         all.extend_from_slice(pairs);
         app.post_form(path, &Who::Anonymous, &self.cookies(), &form(&all))
             .await
     }
 
-    async fn get(&self, app: &App, path: &str) -> Reply {
+    pub(crate) async fn get(&self, app: &App, path: &str) -> Reply {
         let cookie = self
             .cookies()
             .iter()
@@ -78,7 +78,7 @@ impl Browser {
         .await
     }
 
-    async fn join(app: &App, project: i64, nickname: &str) -> Browser {
+    pub(crate) async fn join(app: &App, project: i64, nickname: &str) -> Browser {
         let mut b = Browser::open(app, project).await;
         let r = b
             .post(
@@ -95,7 +95,7 @@ impl Browser {
 }
 
 /// A project made through the form by the EDI lead; its id.
-async fn start_project(app: &App, moderation: &str) -> (i64, Who) {
+pub(crate) async fn start_project(app: &App, moderation: &str) -> (i64, Who) {
     let lead = app.as_role(Role::EdiLead).await;
     let page = app.get("/engage/new", &lead).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -130,6 +130,8 @@ fn every_web_page_type_passes_axe() {
         "/panel",
         // Seats the demo's quotas cannot fill: the page with its warning.
         "/panel?size=20",
+        // Who volunteers: the pool against the residents (the demo's population names the ICB).
+        "/panel/heard",
     ]
     .iter()
     .map(|p| format!("{}{p}", server.url))
@@ -438,6 +440,8 @@ fn every_engagement_page_type_passes_axe() {
             url("/engage/new".into()),
             url(format!("/engage/{id}/moderation")),
             url(format!("/engage/{id}/heard")),
+            url(format!("/engage/{id}/surveys/new")),
+            url(format!("/engage/{id}/surveys/1/results")),
         ],
         crate::serve::ADMIN,
     );
