@@ -17,6 +17,7 @@ use equalis_vocab::redact_nhs_numbers;
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::directory::store_error;
+use crate::output::spreadsheet_text;
 use crate::{Error, Result};
 
 /// The file an export is written as.
@@ -72,16 +73,6 @@ pub struct Export {
     pub rows: usize,
     /// Whether it holds participants' emails.
     pub personal_data: bool,
-}
-
-/// A value typed by the public or a moderator, made safe to open in a spreadsheet: NHS numbers
-/// redacted, and in CSV a leading `'` before what a spreadsheet would read as a formula.
-fn csv_text(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
 }
 
 fn typed(s: &str) -> Value {
@@ -193,7 +184,7 @@ fn write_csv(head: &[&str], rows: &[Vec<Value>]) -> anyhow::Result<Vec<u8>> {
     w.write_record(head)?;
     for r in rows {
         w.write_record(r.iter().map(|v| match v {
-            Value::Text(s) => csv_text(s),
+            Value::Text(s) => spreadsheet_text(s).into_owned(),
             Value::Number(n) => n.to_string(),
             Value::Empty => String::new(),
         }))?;
@@ -238,11 +229,20 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_in_csv() {
-        for bad in ["=1+1", "+1", "-2", "@SUM(A1)", "\t=x", "\r=x"] {
-            assert!(csv_text(bad).starts_with('\''), "{bad:?}");
-        }
-        assert_eq!(csv_text("Evening clinics"), "Evening clinics");
-        assert_eq!(csv_text("a=b"), "a=b");
+        // The one rule of every CSV download (`output::spreadsheet_text`), applied here.
+        let csv = write_csv(
+            &["text"],
+            &[
+                vec![Value::Text("=1+1".into())],
+                vec![Value::Text("-2+3".into())],
+                vec![Value::Text("@SUM(A1)".into())],
+                vec![Value::Text("Evening clinics".into())],
+                vec![Value::Text("-2".into())],
+            ],
+        )
+        .unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert_eq!(text, "text\n'=1+1\n'-2+3\n'@SUM(A1)\nEvening clinics\n-2\n");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use equalis_store::{Actor, Store};
 
 use super::table::term_index;
 use super::{postcode_places, store_error};
+use crate::output::spreadsheet_text;
 use crate::{Error, ErrorKind, Result};
 
 /// The service `id`, or a not-found error naming it.
@@ -241,8 +242,8 @@ pub fn stale_csv(rows: &[StaleService]) -> Result<Vec<u8>> {
         let s = &r.service;
         w.write_record([
             s.id.as_str(),
-            s.name.as_str(),
-            s.organization.as_ref().map_or("", |o| o.name.as_str()),
+            &spreadsheet_text(&s.name),
+            &spreadsheet_text(s.organization.as_ref().map_or("", |o| o.name.as_str())),
             s.status.as_str(),
             &r.reviewed
                 .map_or_else(|| "never".to_owned(), |d| d.to_string()),
