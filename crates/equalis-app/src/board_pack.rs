@@ -33,48 +33,66 @@ use jiff::civil::Date;
 /// guidance asks.
 const WAITING_BREAKDOWN: &str = "imd_quintile";
 
-/// A calendar quarter, written `2025-Q3` (July to September 2025).
+/// A quarter of the NHS financial year, written `2025/26-Q3` (October to December 2025), as
+/// boards and NHS England's returns number them: Q1 is April to June, Q4 January to March.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Quarter {
-    year: i16,
+    year: FinancialYear,
     number: i8,
 }
 
 impl Quarter {
     /// The quarter holding `day`.
     pub fn of(day: Date) -> Quarter {
+        // Months since the 1 April the financial year started: April is 0, March 11.
+        let since_april = (day.month() + 8) % 12;
+        let start = if day.month() >= 4 {
+            day.year()
+        } else {
+            day.year() - 1
+        };
         Quarter {
-            year: day.year(),
-            number: (day.month() - 1) / 3 + 1,
+            year: FinancialYear::starting(start as u16),
+            number: since_april / 3 + 1,
         }
     }
 
     /// Its first day.
     pub fn start(self) -> Date {
-        jiff::civil::date(self.year, (self.number - 1) * 3 + 1, 1)
+        let months = (self.number - 1) * 3 + 3; // from 1 January of the year it starts in
+        let start = self.year.start_year() as i16;
+        jiff::civil::date(start + i16::from(months / 12), months % 12 + 1, 1)
     }
 
     /// Its last day.
     pub fn end(self) -> Date {
         let next_start = if self.number == 4 {
-            jiff::civil::date(self.year + 1, 1, 1)
+            Quarter {
+                year: self.year.next(),
+                number: 1,
+            }
+            .start()
         } else {
-            jiff::civil::date(self.year, self.number * 3 + 1, 1)
+            Quarter {
+                year: self.year,
+                number: self.number + 1,
+            }
+            .start()
         };
         next_start.yesterday().unwrap_or(next_start)
     }
 
-    /// The financial year (April to March) it falls in.
+    /// The financial year (April to March) it is a quarter of.
     pub fn financial_year(self) -> FinancialYear {
-        let start = if self.number == 1 {
-            self.year - 1
-        } else {
-            self.year
-        };
-        FinancialYear::starting(start as u16)
+        self.year
     }
 
-    /// In words: "1 July to 30 September 2025".
+    /// The form used in URLs and file names, with no slash: `2025-26-Q3` (it reads back).
+    pub fn slug(self) -> String {
+        format!("{}-Q{}", self.year.slug(), self.number)
+    }
+
+    /// In words: "1 October to 31 December 2025".
     pub fn span(self) -> String {
         format!(
             "{} to {}",
@@ -93,7 +111,7 @@ impl fmt::Display for Quarter {
 /// A quarter that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a quarter: write the year and the quarter of the calendar year, e.g. 2025-Q3 for July to September 2025"
+    "`{0}` is not a quarter: write the financial year and its quarter, e.g. 2025/26-Q3 for October to December 2025 (Q1 is April to June)"
 )]
 pub struct BadQuarter(String);
 
@@ -102,10 +120,15 @@ impl FromStr for Quarter {
     fn from_str(s: &str) -> Result<Quarter, BadQuarter> {
         let bad = || BadQuarter(s.to_owned());
         let t = s.trim().to_ascii_uppercase();
-        let (year, q) = t.split_once("-Q").ok_or_else(bad)?;
-        let year: i16 = year.parse().map_err(|_| bad())?;
+        // `2025/26-Q3`, `2025/26 Q3` and `2025-26-Q3` (the slug form of the year) all read.
+        let (year, q) = t.rsplit_once('Q').ok_or_else(bad)?;
+        let year = year.trim_end_matches([' ', '-']);
+        if year.len() == t.len() - q.len() - 1 {
+            return Err(bad()); // no separator between the year and the quarter
+        }
+        let year: FinancialYear = year.parse().map_err(|_| bad())?;
         let number: i8 = q.parse().map_err(|_| bad())?;
-        if !(2000..=2100).contains(&year) || !(1..=4).contains(&number) {
+        if !(2000..=2100).contains(&year.start_year()) || !(1..=4).contains(&number) {
             return Err(bad());
         }
         Ok(Quarter { year, number })
@@ -448,23 +471,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quarters_read_and_span_the_calendar() {
-        let q: Quarter = "2025-Q3".parse().unwrap();
-        assert_eq!(q.to_string(), "2025-Q3");
-        assert_eq!(q.start(), jiff::civil::date(2025, 7, 1));
-        assert_eq!(q.end(), jiff::civil::date(2025, 9, 30));
-        assert_eq!(q.span(), "1 July to 30 September 2025");
+    fn quarters_are_of_the_financial_year() {
+        let q: Quarter = "2025/26-Q3".parse().unwrap();
+        assert_eq!(q.to_string(), "2025/26-Q3");
+        assert_eq!(q.start(), jiff::civil::date(2025, 10, 1));
+        assert_eq!(q.end(), jiff::civil::date(2025, 12, 31));
+        assert_eq!(q.span(), "1 October to 31 December 2025");
         assert_eq!(q.financial_year().to_string(), "2025/26");
-        let q1: Quarter = " 2026-q1".parse().unwrap();
-        assert_eq!(q1.end(), jiff::civil::date(2026, 3, 31));
-        assert_eq!(q1.financial_year().to_string(), "2025/26");
-        let q4: Quarter = "2025-Q4".parse().unwrap();
-        assert_eq!(q4.end(), jiff::civil::date(2025, 12, 31));
-        assert_eq!(Quarter::of(jiff::civil::date(2025, 12, 31)), q4);
-        assert_eq!(Quarter::of(jiff::civil::date(2026, 1, 1)), q1);
-        for bad in ["2025-Q5", "2025-Q0", "2025Q3", "Q3-2025", "", "1999-Q1"] {
+        assert_eq!(q.slug(), "2025-26-Q3");
+        assert_eq!(q.slug().parse::<Quarter>().unwrap(), q);
+        assert_eq!("2025-26-q3".parse::<Quarter>().unwrap(), q);
+        assert_eq!(" 2025/26 Q3".parse::<Quarter>().unwrap(), q);
+        let q1: Quarter = "2025/26-Q1".parse().unwrap();
+        assert_eq!(q1.start(), jiff::civil::date(2025, 4, 1));
+        assert_eq!(q1.end(), jiff::civil::date(2025, 6, 30));
+        let q4: Quarter = "2025/26-Q4".parse().unwrap();
+        assert_eq!(q4.start(), jiff::civil::date(2026, 1, 1));
+        assert_eq!(q4.end(), jiff::civil::date(2026, 3, 31));
+        assert_eq!(q4.financial_year().to_string(), "2025/26");
+        // Each day belongs to the quarter that spans it, across the year's turn and April.
+        let mut day = jiff::civil::date(2024, 3, 1);
+        while day < jiff::civil::date(2026, 5, 1) {
+            let q = Quarter::of(day);
+            assert!(q.start() <= day && day <= q.end(), "{day}: {q}");
+            day = day.tomorrow().unwrap();
+        }
+        assert_eq!(Quarter::of(jiff::civil::date(2026, 3, 31)), q4);
+        assert_eq!(
+            Quarter::of(jiff::civil::date(2026, 4, 1)).to_string(),
+            "2026/27-Q1"
+        );
+        for bad in [
+            "2025-Q3",
+            "2025/26-Q5",
+            "2025/26-Q0",
+            "2025/26Q3",
+            "Q3-2025/26",
+            "",
+            "1999/00-Q1",
+        ] {
             let e = bad.parse::<Quarter>().unwrap_err();
-            assert!(e.to_string().contains("e.g. 2025-Q3"), "{bad}: {e}");
+            assert!(e.to_string().contains("e.g. 2025/26-Q3"), "{bad}: {e}");
         }
     }
 }

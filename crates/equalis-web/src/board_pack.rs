@@ -27,7 +27,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/board-pack.pdf", get(pdf))
 }
 
-/// The GET parameter: the quarter, `2025-Q3`; this quarter when absent.
+/// The GET parameter: the quarter, `2025/26-Q3`; this quarter when absent.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PackQuery {
     #[serde(default)]
@@ -101,7 +101,7 @@ fn parts(doc: &Document) -> Vec<Value> {
         .collect()
 }
 
-/// `GET /board-pack?quarter=2025-Q3`: the pack as a page, to anyone signed in.
+/// `GET /board-pack?quarter=2025/26-Q3`: the pack as a page, to anyone signed in.
 pub(crate) async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -118,14 +118,14 @@ pub(crate) async fn page(
             lede => doc.lede,
             facts => doc.facts,
             quarter => quarter.to_string(),
-            pdf_href => format!("/board-pack.pdf?quarter={quarter}"),
+            pdf_href => format!("/board-pack.pdf?quarter={}", quarter.slug()),
             parts => parts(&doc),
         },
     )
     .map(Html)
 }
 
-/// `GET /board-pack.pdf?quarter=2025-Q3`: the pack printed to a tagged PDF by Chromium; 503
+/// `GET /board-pack.pdf?quarter=2025/26-Q3`: the pack printed to a tagged PDF by Chromium; 503
 /// with the reason when Chromium is not installed.
 pub(crate) async fn pdf(
     State(state): State<AppState>,
@@ -155,7 +155,7 @@ pub(crate) async fn pdf(
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"board-pack-{quarter}.pdf\""),
+                format!("attachment; filename=\"board-pack-{}.pdf\"", quarter.slug()),
             ),
         ],
         bytes,

@@ -12,7 +12,7 @@ pub struct BoardPackArgs {
     /// The workspace directory.
     #[arg(long)]
     pub workspace: PathBuf,
-    /// The calendar quarter, e.g. 2025-Q3 (July to September 2025).
+    /// The quarter of the financial year, e.g. 2025/26-Q3 (October to December 2025; Q1 is April to June).
     #[arg(long)]
     pub quarter: String,
     /// Where to write `index.html`, `style.css` and `board-pack.pdf` (created if needed).
