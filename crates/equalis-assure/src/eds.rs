@@ -9,7 +9,7 @@
 //! template as we have it — `docs/ASSURANCE.md` records what was and was not checked against
 //! the primary text).
 //!
-//! **Scores** (score card): each outcome is rated 0 *Underdeveloped activity*, 1 *Developing
+//! **Scores** (score card): each outcome is rated 0 *Undeveloped activity*, 1 *Developing
 //! activity*, 2 *Achieving activity* or 3 *Excelling activity*.
 //!
 //! **Domain 1 per service.** Domain 1 is assessed for each of a small number of services
@@ -22,7 +22,7 @@
 //! of 12 for Domains 1 and 2, 9 for Domain 3); it names a rating band only for the overall
 //! total, so a domain's rating here is its total, shown with its maximum.
 //!
-//! **Overall rating.** The sum of all eleven outcome scores (0–33): under 8 *Underdeveloped*,
+//! **Overall rating.** The sum of all eleven outcome scores (0–33): under 8 *Undeveloped*,
 //! 8–21 *Developing*, 22–32 *Achieving*, 33 *Excelling*. These bands are the score card's as
 //! the design notes record them, flagged there as not checked against the primary text (one
 //! trust's page gives the Achieving band as "22 and 30"); they are therefore a value
@@ -182,8 +182,8 @@ pub fn outcome(code: &str) -> Option<&'static Outcome> {
 /// A score of one outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Score {
-    /// 0: Underdeveloped activity.
-    Underdeveloped = 0,
+    /// 0: Undeveloped activity.
+    Undeveloped = 0,
     /// 1: Developing activity.
     Developing = 1,
     /// 2: Achieving activity.
@@ -195,7 +195,7 @@ pub enum Score {
 impl Score {
     /// Every score, lowest first.
     pub const ALL: [Score; 4] = [
-        Score::Underdeveloped,
+        Score::Undeveloped,
         Score::Developing,
         Score::Achieving,
         Score::Excelling,
@@ -214,7 +214,7 @@ impl Score {
     /// The guidance's name.
     pub fn label(self) -> &'static str {
         match self {
-            Score::Underdeveloped => "Underdeveloped",
+            Score::Undeveloped => "Undeveloped",
             Score::Developing => "Developing",
             Score::Achieving => "Achieving",
             Score::Excelling => "Excelling",
@@ -339,7 +339,7 @@ impl RatingInput {
         if score.is_none() {
             errors.push(
                 "score",
-                "Select a score from 0 (Underdeveloped) to 3 (Excelling)",
+                "Select a score from 0 (Undeveloped) to 3 (Excelling)",
             );
         }
         let rater_group = RaterGroup::parse(&self.rater_group);
@@ -385,7 +385,7 @@ impl RatingInput {
     }
 }
 
-/// The overall rating bands: the lowest total of each band above Underdeveloped.
+/// The overall rating bands: the lowest total of each band above Undeveloped.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bands {
     /// The lowest total rated Developing (8).
@@ -417,7 +417,7 @@ impl Bands {
         } else if total >= self.developing {
             Score::Developing
         } else {
-            Score::Underdeveloped
+            Score::Undeveloped
         }
     }
 
@@ -616,9 +616,9 @@ mod tests {
     fn worked_overall_ratings_at_every_band_edge() {
         let b = Bands::default();
         for (total, band) in [
-            (0.0, Score::Underdeveloped),
-            (7.0, Score::Underdeveloped),
-            (7.75, Score::Underdeveloped),
+            (0.0, Score::Undeveloped),
+            (7.0, Score::Undeveloped),
+            (7.75, Score::Undeveloped),
             (8.0, Score::Developing),
             (21.0, Score::Developing),
             (21.5, Score::Developing),
@@ -645,7 +645,7 @@ mod tests {
         );
         assert_eq!(
             summarise(&all(0), &b).unwrap().rating,
-            Some(Score::Underdeveloped)
+            Some(Score::Undeveloped)
         );
         let mut one_short = all(3);
         one_short[10].score = Score::Achieving;
@@ -686,7 +686,7 @@ mod tests {
             .map(|mut x| {
                 if x.outcome.code == "1A" && x.service.as_deref() != Some("Stroke") {
                     x.score = if x.service.as_deref() == Some("Maternity") {
-                        Score::Underdeveloped
+                        Score::Undeveloped
                     } else {
                         Score::Developing
                     };
