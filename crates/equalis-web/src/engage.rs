@@ -217,6 +217,70 @@ pub(crate) fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejectio
     )
 }
 
+/// The rate limits of one kind of participant action: per client address and, when `Some`, per
+/// participant, in a 10-minute window.
+pub(crate) struct Limits {
+    action: &'static str,
+    per_ip: u32,
+    per_participant: Option<u32>,
+}
+
+/// Ideas, discussions and replies.
+const POST_LIMITS: Limits = Limits {
+    action: "post",
+    per_ip: 30,
+    per_participant: Some(10),
+};
+/// Supports and reports.
+const REACT_LIMITS: Limits = Limits {
+    action: "react",
+    per_ip: 120,
+    per_participant: Some(60),
+};
+/// Survey answers.
+const SURVEY_LIMITS: Limits = Limits {
+    action: "survey",
+    per_ip: 30,
+    per_participant: None,
+};
+
+/// A participant's post to a project, checked.
+pub(crate) struct Posting {
+    pub(crate) project: StoredProject,
+    pub(crate) fields: Fields,
+    pub(crate) me: Participant,
+}
+
+/// What every participant's POST starts with, in this order: the project, the form's CSRF token
+/// (this browser's cookie), the participant's own cookie, then the action's rate limits. `Err`
+/// is the answer to send instead: an error page, or a 429.
+pub(crate) async fn posting(
+    state: &AppState,
+    headers: &HeaderMap,
+    connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
+    id: &str,
+    form: Posted,
+    limits: Option<&Limits>,
+) -> Result<Posting, Response> {
+    let project = load(state, id).await.map_err(IntoResponse::into_response)?;
+    let fields = public_posted(state, headers, form).map_err(IntoResponse::into_response)?;
+    let me = require_participant(state, headers, project.id)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    if let Some(l) = limits {
+        let mut checks = vec![("ip", client(connect), l.per_ip)];
+        if let Some(n) = l.per_participant {
+            checks.push(("participant", me.id.to_string(), n));
+        }
+        limit(state, l.action, &checks).await?;
+    }
+    Ok(Posting {
+        project,
+        fields,
+        me,
+    })
+}
+
 /// Counts an action against its limits; `Err` is a 429 page.
 pub(crate) async fn limit(
     state: &AppState,
@@ -681,12 +745,19 @@ pub(crate) async fn monitoring_save(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
+    connect: Result<ConnectInfo<SocketAddr>, ExtensionRejection>,
     Path(id): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let p = load(&state, &id).await?;
-    let f = public_posted(&state, &headers, form)?;
-    let me = require_participant(&state, &headers, p.id).await?;
+    // Answered once, so not rate-limited.
+    let Posting {
+        project: p,
+        fields: f,
+        me,
+    } = match posting(&state, &headers, &connect, &id, form, None).await {
+        Ok(x) => x,
+        Err(r) => return Ok(r),
+    };
     let answers = if f.get("skip").is_empty() {
         let values =
             f.0.iter()
@@ -718,21 +789,14 @@ pub(crate) async fn add_post(
     Path(id): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let p = load(&state, &id).await?;
-    let f = public_posted(&state, &headers, form)?;
-    let me = require_participant(&state, &headers, p.id).await?;
-    if let Err(r) = limit(
-        &state,
-        "post",
-        &[
-            ("ip", client(&connect), 30),
-            ("participant", me.id.to_string(), 10),
-        ],
-    )
-    .await
-    {
-        return Ok(r);
-    }
+    let Posting {
+        project: p,
+        fields: f,
+        me,
+    } = match posting(&state, &headers, &connect, &id, form, Some(&POST_LIMITS)).await {
+        Ok(x) => x,
+        Err(r) => return Ok(r),
+    };
     let kind = PostKind::parse(f.get("kind")).map_err(|e| WebError::BadRequest(e.to_string()))?;
     let parent = match kind {
         PostKind::Reply => Some(parse_id(f.get("parent"))?),
@@ -774,21 +838,11 @@ pub(crate) async fn support(
     Path((id, post)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let p = load(&state, &id).await?;
-    public_posted(&state, &headers, form)?;
-    let me = require_participant(&state, &headers, p.id).await?;
-    if let Err(r) = limit(
-        &state,
-        "react",
-        &[
-            ("ip", client(&connect), 120),
-            ("participant", me.id.to_string(), 60),
-        ],
-    )
-    .await
-    {
-        return Ok(r);
-    }
+    let Posting { project: p, me, .. } =
+        match posting(&state, &headers, &connect, &id, form, Some(&REACT_LIMITS)).await {
+            Ok(x) => x,
+            Err(r) => return Ok(r),
+        };
     let post = parse_id(&post)?;
     state.store().support(&me, post).await?;
     Ok(Redirect::to(&format!("/engage/{}#post-{post}", p.id)).into_response())
@@ -802,21 +856,14 @@ pub(crate) async fn report(
     Path((id, post)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let p = load(&state, &id).await?;
-    let f = public_posted(&state, &headers, form)?;
-    let me = require_participant(&state, &headers, p.id).await?;
-    if let Err(r) = limit(
-        &state,
-        "react",
-        &[
-            ("ip", client(&connect), 120),
-            ("participant", me.id.to_string(), 60),
-        ],
-    )
-    .await
-    {
-        return Ok(r);
-    }
+    let Posting {
+        project: p,
+        fields: f,
+        me,
+    } = match posting(&state, &headers, &connect, &id, form, Some(&REACT_LIMITS)).await {
+        Ok(x) => x,
+        Err(r) => return Ok(r),
+    };
     let post = parse_id(&post)?;
     state.store().report(&me, post, f.get("reason")).await?;
     Ok(Redirect::to(&format!("/engage/{}", p.id)).into_response())
@@ -933,13 +980,15 @@ pub(crate) async fn survey_save(
     Path((id, sid)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let p = load(&state, &id).await?;
+    let Posting {
+        project: p,
+        fields: f,
+        me,
+    } = match posting(&state, &headers, &connect, &id, form, Some(&SURVEY_LIMITS)).await {
+        Ok(x) => x,
+        Err(r) => return Ok(r),
+    };
     let s = load_survey(&state, &p, &sid).await?;
-    let f = public_posted(&state, &headers, form)?;
-    let me = require_participant(&state, &headers, p.id).await?;
-    if let Err(r) = limit(&state, "survey", &[("ip", client(&connect), 30)]).await {
-        return Ok(r);
-    }
     let values: Vec<Vec<String>> = (0..s.survey.questions.len())
         .map(|i| f.all(&equalis_engage::question_field(i)))
         .collect();
