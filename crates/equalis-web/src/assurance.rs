@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use equalis_assure::eds::{Domain, OUTCOMES, RaterGroup, RatingInput, Score};
 use equalis_assure::narrative::{self, SECTIONS};
@@ -877,34 +877,13 @@ pub(crate) async fn report(
         let page = equalis_report::render_document_for_print(&doc).map_err(WebError::internal)?;
         return Ok(html(StatusCode::OK, page));
     }
-    let options = equalis_app::pdf::PdfOptions::from_env();
-    let printed = tokio::task::spawn_blocking(move || equalis_app::annual::pdf(&doc, &options))
-        .await
-        .map_err(WebError::internal)?;
-    let bytes = match printed {
-        Ok(b) => b,
-        Err(e @ equalis_app::pdf::PdfError::ChromiumMissing(_)) => {
-            tracing::error!("{e}");
-            return Err(WebError::UnavailableBecause(format!(
-                "The PDF cannot be made on this server: {e}. The report can be read on its web page."
-            )));
-        }
-        Err(e) => return Err(WebError::internal(e)),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}\"",
-                    equalis_app::annual::pdf_file_name(year)
-                ),
-            ),
-        ],
-        bytes,
+    let page = equalis_report::render_document_for_print(&doc).map_err(WebError::internal)?;
+    crate::print::pdf_download(
+        page,
+        "The report",
+        &equalis_app::annual::pdf_file_name(year),
     )
-        .into_response())
+    .await
 }
 
 /// `GET /annual-report/{year}/edit`: the narrative sections with their versions, and links

@@ -5,8 +5,8 @@
 //! NHS.UK page (or prints it with `equalis_app::pdf`).
 
 use axum::extract::{Query, State};
-use axum::http::{Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::Uri;
+use axum::response::{Html, Response};
 use equalis_app::board_pack::{self, Quarter};
 use equalis_report::Document;
 use equalis_workspace::Workspace;
@@ -135,30 +135,10 @@ pub(crate) async fn pdf(
 ) -> Result<Response, WebError> {
     let (quarter, doc) = built(&state, &viewer, &uri, &q).await?;
     let html = board_pack::render_standalone(&doc).map_err(WebError::internal)?;
-    let options = equalis_app::pdf::PdfOptions::from_env();
-    let printed =
-        tokio::task::spawn_blocking(move || equalis_app::pdf::html_to_pdf(&html, &options))
-            .await
-            .map_err(WebError::internal)?;
-    let bytes = match printed {
-        Ok(b) => b,
-        Err(e @ equalis_app::pdf::PdfError::ChromiumMissing(_)) => {
-            tracing::error!("{e}");
-            return Err(WebError::UnavailableBecause(format!(
-                "The PDF cannot be made on this server: {e}. The board pack can be read on its web page."
-            )));
-        }
-        Err(e) => return Err(WebError::internal(e)),
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"board-pack-{}.pdf\"", quarter.slug()),
-            ),
-        ],
-        bytes,
+    crate::print::pdf_download(
+        html,
+        "The board pack",
+        &format!("board-pack-{}.pdf", quarter.slug()),
     )
-        .into_response())
+    .await
 }

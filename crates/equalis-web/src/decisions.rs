@@ -19,7 +19,7 @@ use std::net::SocketAddr;
 use axum::Form;
 use axum::extract::rejection::ExtensionRejection;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use equalis_assess::{
     Action, AssessError, Assessment, BROWN_PRINCIPLES, BrownChecklist, Capacity, Decision,
@@ -842,34 +842,8 @@ async fn pdf_response(d: &StoredDecision, v: &StoredVersion) -> Result<Response,
             v => version_view(v),
         },
     )?;
-    let options = equalis_app::pdf::PdfOptions::from_env();
-    let printed =
-        tokio::task::spawn_blocking(move || equalis_app::pdf::html_to_pdf(&page, &options))
-            .await
-            .map_err(WebError::internal)?;
-    let bytes = match printed {
-        Ok(b) => b,
-        Err(e @ equalis_app::pdf::PdfError::ChromiumMissing(_)) => {
-            tracing::error!("{e}");
-            return Err(WebError::UnavailableBecause(format!(
-                "The PDF cannot be made on this server: {e}. The assessment can be read on its web page."
-            )));
-        }
-        Err(e) => return Err(WebError::internal(e)),
-    };
-    let name = format!(
-        "attachment; filename=\"decision-{}-v{}.pdf\"",
-        d.id,
-        v.version.number()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        bytes,
-    )
-        .into_response())
+    let name = format!("decision-{}-v{}.pdf", d.id, v.version.number());
+    crate::print::pdf_download(page, "The assessment", &name).await
 }
 
 /// `POST /decisions/{id}/assessment`: starts version 1, or a new draft from the signed one.

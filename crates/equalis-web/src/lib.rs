@@ -45,6 +45,7 @@ mod fields;
 mod oruk;
 mod pages;
 mod panel_heard;
+mod print;
 mod results;
 mod security;
 mod state;
