@@ -322,6 +322,15 @@ pub(crate) struct ErrorView {
     href: String,
 }
 
+/// A form page's status: 200, or 422 when it is shown again with its errors.
+pub(crate) fn form_status(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 pub(crate) fn error_views(errors: &FieldErrors) -> Vec<ErrorView> {
     errors
         .iter()
@@ -542,11 +551,7 @@ async fn project_page(
         .iter()
         .map(|s| context! { id => s.id, title => s.survey.title, questions => s.survey.questions.len() })
         .collect();
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&page.errors);
     let body = render(
         "engage/project.html",
         context! {
@@ -717,11 +722,7 @@ fn monitoring_page(
             err => error_map(errors), errors => error_views(errors),
         },
     )?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     Ok(with_cookie(html(status, body), set))
 }
 
@@ -941,11 +942,7 @@ fn survey_page(
             public_csrf => csrf, err => error_map(errors), errors => error_views(errors),
         },
     )?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     Ok(with_cookie(html(status, body), set))
 }
 

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use equalis_disclosure::Nhsd2018;
 use equalis_engage::survey_form::{MIN_SLOTS, slot_field};
@@ -21,8 +21,8 @@ use minijinja::{Value, context};
 
 use crate::auth::Viewer;
 use crate::engage::{
-    cell_text, error_map, error_views, html, load, load_survey, moderator, project_view,
-    staff_posted,
+    cell_text, error_map, error_views, form_status, html, load, load_survey, moderator,
+    project_view, staff_posted,
 };
 use crate::error::WebError;
 use crate::fields::{Fields, Posted};
@@ -81,11 +81,7 @@ fn form_page(
             v, err => error_map(errors), errors => error_views(errors),
         },
     )?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     Ok(html(status, body))
 }
 
