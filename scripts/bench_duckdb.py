@@ -415,11 +415,17 @@ def main():
         print(f"  not computed by DuckDB: {iid}: {why}")
 
     if "waiting_list" in loaded:
-        t = time.time()
-        groups = waiting_list(con)
-        secs = time.time() - t
         rows = con.execute("SELECT count(*) FROM waiting_list_raw").fetchone()[0]
-        print(f"duckdb {duckdb.__version__}: waiting-list aggregation of {rows:,} pathways, {groups:,} groups: {secs:.1f} s")
+        t = time.time()
+        try:
+            groups = waiting_list(con)
+            print(f"duckdb {duckdb.__version__}: waiting-list aggregation of {rows:,} pathways, "
+                  f"{groups:,} groups: {time.time() - t:.1f} s")
+        except duckdb.Error as e:
+            # At scale 10 its exact quantiles ran out of memory (docs/BENCHMARKS.md): say so and
+            # still check the catalogue.
+            print(f"duckdb {duckdb.__version__}: waiting-list aggregation of {rows:,} pathways "
+                  f"failed after {time.time() - t:.1f} s: {str(e).splitlines()[0]}")
 
     t = time.time()
     diffs, compared, points, values = parity(con, ws, binary, plans, tables)
