@@ -16,9 +16,9 @@ same Parquet files, timed, then a parity check of the catalogue's counts against
    every period of the kind at once: the table is joined to a VALUES list of the periods
    (`date BETWEEN _start AND _end`, and `{start}`/`{end}` in a condition become the list's
    columns, so a subquery naming the period is correlated and DuckDB decorrelates it), and
-   `GROUP BY GROUPING SETS` makes every breakdown and pair in the same query. A side that
-   depends on no period (a register on `population`) is counted once; identical sides of
-   different indicators are counted once.
+   `GROUP BY GROUPING SETS` makes every breakdown and pair in the same query. The sides that
+   depend on no period (a register on `population`, the registered population) are counted
+   once for every period, in one scan of their table with a filtered count each.
 2. Waiting-list dashboard (timed separately): what `equalis compute`'s dashboard computes.
 3. Parity (not timed): every (indicator, period, breakdown, group) row of
    `equalis results --unsuppressed --format csv` is compared with DuckDB's numerator and
@@ -159,8 +159,9 @@ def grouping_sets(dims, pairs):
     return out
 
 
-def side_sql(table, conditions, dims, sets, plist):
-    """One side's counts by period, age band and every set of `sets`."""
+def side_sql(table, sides, dims, sets, plist):
+    """The counts of `sides` (each a list of conditions on `table`) by period, age band and every
+    set of `sets`: `_n0`, `_n1`, … (one side: its rows only; more: a filtered count each)."""
     select = [f"{BAND_SQL} AS _band"] + [f"{d[2]} AS d{k}" for k, d in enumerate(dims)]
     keys = ["_band"]
     source, wheres = table, []
@@ -171,10 +172,17 @@ def side_sql(table, conditions, dims, sets, plist):
         keys.insert(0, "_k")
         if table in DATE_COLUMN:
             wheres.append(f"{DATE_COLUMN[table]} BETWEEN _p._start AND _p._end")
-    for c in conditions:
-        wheres.append("(" + c.replace("{start}", "_p._start").replace("{end}", "_p._end") + ")")
+    conds = [" AND ".join("(" + c.replace("{start}", "_p._start").replace("{end}", "_p._end") + ")"
+                          for c in side) for side in sides]
+    if len(conds) == 1:
+        wheres.append(conds[0])
+        ns = "count(*) AS _n0"
+    else:
+        wheres.append("(" + " OR ".join(f"({c})" for c in conds) + ")")
+        select += [f"({c}) AS _c{j}" for j, c in enumerate(conds)]
+        ns = ", ".join(f"count(*) FILTER (WHERE _c{j}) AS _n{j}" for j in range(len(conds)))
     gsets = ", ".join("(" + ", ".join(keys + [f"d{k}" for k in s]) + ")" for s in sets)
-    return (f"SELECT {', '.join(keys)}, {', '.join(f'd{k}' for k in range(len(dims)))}, count(*) AS _n "
+    return (f"SELECT {', '.join(keys)}, {', '.join(f'd{k}' for k in range(len(dims)))}, {ns} "
             f"FROM (SELECT {', '.join(select)} FROM {source} WHERE {' AND '.join(wheres) or 'true'}) "
             f"GROUP BY GROUPING SETS ({gsets})")
 
@@ -186,6 +194,8 @@ def plan(con, loaded, indicators, kinds, months):
         if t == "population" or t in loaded:
             columns[t] = {r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()}
     plans, skipped = [], []
+    # Sides that depend on no period, by table and dimensions: counted in one scan each.
+    shared = {}
     for ind in indicators:
         iid, stat = ind["id"], ind["statistic"]
         den = ind["denominator"]
@@ -219,14 +229,24 @@ def plan(con, loaded, indicators, kinds, months):
             periodic = any("{start}" in c or "{end}" in c for c in conditions)
             if table not in DATE_COLUMN and not periodic:
                 # The same for every period (a register): counted once, with every set (the
-                # trend's sets are among them).
-                queries.append((which, "whole", side_sql(table, conditions, dims, grouping_sets(dims, True), None), dims))
+                # trend's sets are among them), in one scan with the table's other such sides.
+                group = shared.setdefault((table, tuple(d[0] for d in dims)), [])
+                if conditions not in group:
+                    group.append(conditions)
+                queries.append([which, "whole", (table, tuple(d[0] for d in dims), conditions), dims, None])
                 continue
-            queries.append((which, "main", side_sql(table, conditions, dims, grouping_sets(dims, True), plist), dims))
+            queries.append([which, "main", side_sql(table, [conditions], dims, grouping_sets(dims, True), plist), dims, "_n0"])
             if windows:
-                queries.append((which, "trend", side_sql(table, conditions, trend, grouping_sets(trend, False), windows), trend))
+                queries.append([which, "trend", side_sql(table, [conditions], trend, grouping_sets(trend, False), windows), trend, "_n0"])
         plans.append({"ind": ind, "stat": stat, "dims": dims, "trend": trend, "periods": plist,
                       "windows": windows, "queries": queries, "multiplier": float(ind.get("multiplier", 100 if stat == "proportion" else 100000))})
+    for p in plans:
+        for q in p["queries"]:
+            if q[1] == "whole":
+                table, names, conditions = q[2]
+                group = shared[(table, names)]
+                q[2] = side_sql(table, group, q[3], grouping_sets(q[3], True), None)
+                q[4] = f"_n{group.index(conditions)}"
     return plans, skipped
 
 
@@ -234,7 +254,7 @@ def catalogue(con, plans, skipped):
     """Runs every query into a table (identical queries once). Returns query text → table."""
     tables = {}
     for p in plans:
-        for _, _, sql, _ in p["queries"]:
+        for _, _, sql, _, _ in p["queries"]:
             if sql in tables:
                 continue
             name = f"_r{len(tables)}"
@@ -269,10 +289,11 @@ def waiting_list(con):
 
 # ---- parity ---------------------------------------------------------------------------------
 
-def counts(con, table, dims, keyed):
-    """{(period index or None, breakdown, group): [count per band]} of a query's table."""
+def counts(con, table, dims, keyed, column):
+    """{(period index or None, breakdown, group): [count per band]} of one side in a query's table."""
     out = {}
-    for row in con.execute(f"SELECT * FROM {table}").fetchall():
+    keys = (["_k"] if keyed else []) + ["_band"] + [f"d{k}" for k in range(len(dims))]
+    for row in con.execute(f"SELECT {', '.join(keys)}, {column} FROM {table} WHERE {column} > 0").fetchall():
         k, row = (row[0], row[1:]) if keyed else (None, row)
         band, labels, n = row[0], row[1:-1], row[-1]
         present = [(dims[j][0], l) for j, l in enumerate(labels) if l is not None]
@@ -325,8 +346,8 @@ def parity(con, ws, binary, plans, tables):
         got = {}
         main = {"num": {}, "den": {}}
         trend = {"num": {}, "den": {}}
-        for which, kind, sql, dims in p["queries"]:
-            c = counts(con, tables[sql], dims, kind != "whole")
+        for which, kind, sql, dims, column in p["queries"]:
+            c = counts(con, tables[sql], dims, kind != "whole", column)
             for (k, b, g), bands in c.items():
                 if kind == "whole":
                     for q in range(len(p["periods"])):
