@@ -760,6 +760,44 @@ fn cannot_be_solved_back(results: &Results) {
 /// Issue 18, items 5 and 8: a person on two rows of `population` (an older equalis let
 /// `--append` of the same extract make one) doubled every figure joined to them, and a part
 /// changed after it was committed gave wrong figures with exit 0. Compute refuses both.
+/// An engine choice that cannot run is refused before anything is read or written:
+/// `--scheduler` without `--engine ballista`, and (in a build without the `ballista` feature,
+/// as the README's build is) `--engine ballista` itself, each with the fix.
+#[test]
+fn engine_choices_that_cannot_run_are_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = hand_made(tmp.path());
+    let o = equalis(&[
+        "compute",
+        "--workspace",
+        &ws,
+        "--scheduler",
+        "localhost:50050",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--scheduler is for --engine ballista"),
+        "{err}"
+    );
+    assert!(err.contains("add `--engine ballista`"), "{err}");
+    #[cfg(not(feature = "ballista"))]
+    {
+        let o = equalis(&["compute", "--workspace", &ws, "--engine", "ballista"]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("this equalis was built without Ballista"),
+            "{err}"
+        );
+        assert!(err.contains("--features ballista"), "{err}");
+    }
+    assert!(
+        !Path::new(&ws).join("results/CURRENT").exists(),
+        "nothing computed"
+    );
+}
+
 #[test]
 fn compute_refuses_duplicate_people_and_changed_parts() {
     let tmp = tempfile::tempdir().unwrap();
