@@ -48,10 +48,34 @@ pub fn resolve_area(lsoa: &str) -> Option<(u8, String)> {
     Some((imd.decile.get().div_ceil(2), geo.la_name.clone()))
 }
 
+/// A home postcode's neighbourhood: its LSOA 2021 code, IMD 2025 quintile (1 = most
+/// deprived) and place (local authority district), for the monitoring form. The postcode
+/// itself is not kept by anyone: only these three are. An error is a sentence for the
+/// postcode field that says what to do instead.
+pub fn resolve_postcode(postcode: &str) -> Result<(String, u8, String), String> {
+    use equalis_refdata::PostcodeLsoaError as E;
+    let instead = "or leave it blank and choose your council area";
+    let lsoa = RefData::get()
+        .postcode_lsoa21(postcode)
+        .map_err(|e| match e {
+            E::Malformed { input } => {
+                format!("{input} is not a postcode: enter it like LE1 1AA, {instead}")
+            }
+            E::Partial { input } => {
+                format!("{input} is only the first part of a postcode: enter all of it, like LE1 1AA, {instead}")
+            }
+            E::NotCovered { postcode } => format!(
+                "We cannot look up postcode {postcode}: we know those of Leicester, Leicestershire and Rutland (LE). Check it, {instead}"
+            ),
+        })?;
+    let (q, place) = resolve_area(lsoa.as_str())
+        .ok_or_else(|| format!("We cannot look up the area of postcode {postcode}, {instead}"))?;
+    Ok((lsoa.as_str().to_owned(), q, place))
+}
+
 /// The places (local authority districts) of the ICB `icb`, in alphabetical order: what the
-/// monitoring form offers those who do not know their LSOA code. equalis ships no postcode →
-/// LSOA lookup (its postcode data has coordinates only), so a postcode cannot give the
-/// neighbourhood, and the place is asked instead.
+/// monitoring form offers those who would rather not give a postcode, or whose postcode
+/// equalis cannot place ([`resolve_postcode`] knows the LE area's only).
 pub fn places(icb: &str) -> Vec<String> {
     let mut places: Vec<String> = RefData::get()
         .lsoas_in_icb(icb)
@@ -119,6 +143,14 @@ mod tests {
         assert!((1..=5).contains(&q));
         assert_eq!(place, g.la_name);
         assert!(resolve_area("E01999999").is_none());
+        // A postcode gives the same as its LSOA; what cannot be placed says what to do.
+        let (lsoa, q, place) = resolve_postcode("le1 4au").unwrap();
+        assert_eq!((lsoa.as_str(), place.as_str()), ("E01034012", "Leicester"));
+        assert_eq!(resolve_area(&lsoa), Some((q, place)));
+        for bad in ["SW1A 1AA", "LE1", "hello"] {
+            let e = resolve_postcode(bad).unwrap_err();
+            assert!(e.contains("choose your council area"), "{e}");
+        }
         assert!(resolve_area("nonsense").is_none());
     }
 

@@ -2,7 +2,8 @@
 //! European Standard Population 2013, ONS LSOA lookups to local authority, sub-ICB location
 //! and ICB (2011 and 2021 boundaries), the LSOA 2011↔2021 lookup, ONS mid-2020 LSOA
 //! population by age, Census 2021 ethnicity, and where postcodes are (the ONS Postcode
-//! Lookup: every postcode of the LE area, and every UK postcode sector's centre). Provenance and licences are in
+//! Lookup: every postcode of the LE area, and every UK postcode sector's centre), and the LSOA
+//! 2021 of every LE postcode. Provenance and licences are in
 //! `data/PROVENANCE.md` (Open Government Licence v3.0: "Contains public sector information
 //! licensed under the Open Government Licence v3.0").
 //!
@@ -27,7 +28,8 @@ use equalis_vocab::{Imd, IodEdition, LsoaCode};
 
 pub use footprint::{Counts, Feature, PanelFeature, PlaceLevel, SEX_CENSUS_2021, age_band_label};
 pub use postcode::{
-    FULL_POSTCODE_AREAS, PostcodeError, PostcodeLocation, PostcodePrecision, PostcodeQuery,
+    FULL_POSTCODE_AREAS, PostcodeError, PostcodeLocation, PostcodeLsoaError, PostcodePrecision,
+    PostcodeQuery,
 };
 pub use resolve::{LsoaFacts, ResolveError};
 
@@ -116,6 +118,7 @@ pub struct RefData {
     ethnicity_lad21: OnceLock<Vec<LadEthnicity>>,
     icbs: OnceLock<Vec<Icb>>,
     postcodes: OnceLock<postcode::Postcodes>,
+    postcode_lsoa21: OnceLock<HashMap<String, LsoaCode>>,
     resolved: [OnceLock<rustc_hash::FxHashMap<LsoaCode, LsoaFacts>>; 2],
 }
 
@@ -136,6 +139,7 @@ impl RefData {
             ethnicity_lad21: OnceLock::new(),
             icbs: OnceLock::new(),
             postcodes: OnceLock::new(),
+            postcode_lsoa21: OnceLock::new(),
             resolved: [OnceLock::new(), OnceLock::new()],
         })
     }
@@ -207,6 +211,31 @@ impl RefData {
             .collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v
+    }
+
+    /// The LSOA 2021 of a full postcode of [`FULL_POSTCODE_AREAS`], from the lookup derived in
+    /// `PROVENANCE.md` section 6 (ONS best-fit postcode → LSOA 2011, carried to 2021; split
+    /// LSOAs by point in polygon). The postcode is normalised first (`le11aa` → `LE1 1AA`). A
+    /// district or sector is refused (it spans many LSOAs), and so is a postcode the lookup
+    /// does not hold (outside the LE area, or new and not placed).
+    pub fn postcode_lsoa21(&self, input: &str) -> Result<LsoaCode, PostcodeLsoaError> {
+        let query = PostcodeQuery::parse(input).map_err(|_| PostcodeLsoaError::Malformed {
+            input: input.trim().to_owned(),
+        })?;
+        let PostcodeQuery::Full(pc) = query else {
+            return Err(PostcodeLsoaError::Partial {
+                input: query.as_str().to_owned(),
+            });
+        };
+        self.postcode_lsoa21_table()
+            .get(&pc)
+            .copied()
+            .ok_or(PostcodeLsoaError::NotCovered { postcode: pc })
+    }
+
+    /// Every postcode the postcode → LSOA 2021 lookup holds, with its LSOA.
+    pub fn postcode_lsoa21_table(&self) -> &HashMap<String, LsoaCode> {
+        self.postcode_lsoa21.get_or_init(load::postcode_lsoa21)
     }
 
     /// The 42 ICBs (2024).

@@ -33,6 +33,7 @@ const ETH_LAD21: (&str, &[u8]) = embedded!("census2021_ethnicity_detailed_lad21"
 const ICBS: (&str, &[u8]) = embedded!("icb24_codes");
 const POSTCODES: (&str, &[u8]) = embedded!("postcodes_le_nspl2025");
 const SECTORS: (&str, &[u8]) = embedded!("postcode_sectors_nspl2025");
+const POSTCODE_LSOA21: (&str, &[u8]) = embedded!("postcodes_le_lsoa21");
 
 /// A parsed embedded table: its header and records.
 struct Table {
@@ -303,4 +304,18 @@ pub(crate) fn postcodes() -> crate::postcode::Postcodes {
         })
         .collect();
     crate::postcode::Postcodes::new(full, sectors)
+}
+
+/// Postcode → LSOA 2021 for the LE area (`PROVENANCE.md` section 6).
+pub(crate) fn postcode_lsoa21() -> HashMap<String, LsoaCode> {
+    let t = Table::read(POSTCODE_LSOA21);
+    let [pc, code] = ["postcode", "lsoa21"].map(|c| t.col(c));
+    t.rows
+        .iter()
+        .map(|r| {
+            let l =
+                lsoa(&r[code]).unwrap_or_else(|| bug(t.name, &format!("bad LSOA `{}`", &r[code])));
+            (r[pc].to_owned(), l)
+        })
+        .collect()
 }

@@ -158,6 +158,33 @@ pub enum PostcodeError {
 }
 
 /// The parsed postcode tables.
+/// Why a postcode gave no LSOA ([`crate::RefData::postcode_lsoa21`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostcodeLsoaError {
+    /// Not the shape of a UK postcode.
+    #[error("`{input}` is not a UK postcode: enter a full postcode such as LE1 1AA")]
+    Malformed {
+        /// What was typed, trimmed.
+        input: String,
+    },
+    /// Only a district or sector (`LE1`, `LE1 1`), which spans many neighbourhoods.
+    #[error(
+        "{input} is only the first part of a postcode: enter the full postcode, such as LE1 1AA"
+    )]
+    Partial {
+        /// The district or sector, normalised.
+        input: String,
+    },
+    /// A full postcode the lookup does not hold: outside the LE area, or not placed.
+    #[error(
+        "postcode {postcode} is not one equalis can place in a neighbourhood (it knows the LE area's)"
+    )]
+    NotCovered {
+        /// The postcode, normalised.
+        postcode: String,
+    },
+}
+
 pub(crate) struct Postcodes {
     pub(crate) full: HashMap<String, (f64, f64)>,
     pub(crate) sectors: HashMap<String, (f64, f64, u32)>,

@@ -153,3 +153,43 @@ fn postcodes_locate_from_the_ons_postcode_lookup() {
         Err(PostcodeError::Malformed { .. })
     ));
 }
+
+#[test]
+fn postcodes_give_their_lsoa_2021() {
+    use equalis_refdata::PostcodeLsoaError;
+    let d = RefData::get();
+    // Every LE postcode placed (PROVENANCE.md section 6): 35,386 of NSPL's 35,618.
+    let table = d.postcode_lsoa21_table();
+    assert_eq!(table.len(), 35_386);
+    // Every LSOA the lookup gives is an English LSOA 2021 with an IMD 2025 rank.
+    let imd = d.imd_table(IodEdition::Iod2025);
+    assert!(
+        table
+            .values()
+            .all(|l| imd.contains_key(l) && d.geo2021().contains_key(l))
+    );
+    let la = |pc: &str| {
+        let l = d.postcode_lsoa21(pc).unwrap();
+        (l.as_str().to_owned(), d.geo2021()[&l].la_name.clone())
+    };
+    // The Clock Tower (any spacing and case), Loughborough University, Oakham.
+    assert_eq!(la("le11aa"), ("E01032873".into(), "Leicester".into()));
+    assert_eq!(la("LE11 3TU"), ("E01025709".into(), "Charnwood".into()));
+    assert_eq!(la("LE15 6AA"), ("E01013799".into(), "Rutland".into()));
+    // In Leicester 008B (E01013607), which ONS split in 2021: placed by its point in the
+    // polygon of Leicester 008H.
+    assert_eq!(la("LE1 4AU"), ("E01034012".into(), "Leicester".into()));
+    // A district, a stranger and a non-postcode are refused with what to do.
+    assert!(matches!(
+        d.postcode_lsoa21("LE1"),
+        Err(PostcodeLsoaError::Partial { .. })
+    ));
+    assert!(matches!(
+        d.postcode_lsoa21("sw1a1aa"),
+        Err(PostcodeLsoaError::NotCovered { postcode }) if postcode == "SW1A 1AA"
+    ));
+    assert!(matches!(
+        d.postcode_lsoa21("Leicester"),
+        Err(PostcodeLsoaError::Malformed { .. })
+    ));
+}

@@ -680,6 +680,31 @@ fn read_monitoring(
         places: equalis_app::engage::places(&p.project.footprint),
     };
     let mut answers = MonitoringAnswers::read(&form)?;
+    // A home postcode is looked up to its LSOA, IMD quintile and place, and then dropped:
+    // only those three are kept (data minimisation), never the postcode.
+    let postcode = f.get("postcode").trim();
+    if !postcode.is_empty() {
+        let mut errors = FieldErrors::new();
+        if answers.lsoa.is_some() {
+            errors.push(
+                "postcode",
+                "Give your postcode or your neighbourhood code, not both",
+            );
+            return Err(errors);
+        }
+        match equalis_app::engage::resolve_postcode(postcode) {
+            Ok((lsoa, q, place)) => {
+                answers.lsoa = Some(lsoa);
+                answers.imd_quintile = Some(q);
+                answers.place = Some(place);
+                return Ok(answers);
+            }
+            Err(m) => {
+                errors.push("postcode", m);
+                return Err(errors);
+            }
+        }
+    }
     if let Some(lsoa) = &answers.lsoa {
         match equalis_app::engage::resolve_area(lsoa) {
             Some((q, place)) => {
@@ -716,6 +741,7 @@ fn monitoring_page(
             project => project_view(p),
             questions => qs,
             lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            postcode => f.map(|f| f.get("postcode").to_owned()).unwrap_or_default(),
             place => f.map(|f| f.get("place").to_owned()).unwrap_or_default(),
             places => equalis_app::engage::places(&p.project.footprint),
             public_csrf => csrf,
@@ -762,7 +788,12 @@ pub(crate) async fn monitoring_save(
     let answers = if f.get("skip").is_empty() {
         let values =
             f.0.iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "csrf_token" | "lsoa" | "place" | "skip"))
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "csrf_token" | "postcode" | "lsoa" | "place" | "skip"
+                    )
+                })
                 .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
                 .collect();
         match read_monitoring(&p, values, &f) {
@@ -936,6 +967,7 @@ fn survey_page(
             project => project_view(p), survey_id => s.id, questions => qs,
             monitoring => asks_monitoring(s, me).then(|| monitoring_questions(f)),
             lsoa => f.map(|f| f.get("lsoa").to_owned()).unwrap_or_default(),
+            postcode => f.map(|f| f.get("postcode").to_owned()).unwrap_or_default(),
             place => f.map(|f| f.get("place").to_owned()).unwrap_or_default(),
             places => equalis_app::engage::places(&p.project.footprint),
             joined => me.is_some(),
