@@ -829,6 +829,7 @@ pub(crate) async fn rate(
         score: fields.get("score").to_owned(),
         rater_group: fields.get("rater_group").to_owned(),
         evidence: fields.get("evidence").to_owned(),
+        owner: fields.get("owner").to_owned(),
     };
     match state.store().rate_eds(&actor(user), year, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/eds/{}?done=rated", year.slug())).into_response()),

@@ -175,6 +175,7 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
                 score: if code.starts_with('1') { "1" } else { "2" }.into(),
                 rater_group: group.into(),
                 evidence: "Panel of 12 March".into(),
+                owner: String::new(),
             };
             store.rate_eds(&by, year, &input).await.unwrap();
         }

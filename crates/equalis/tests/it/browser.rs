@@ -519,6 +519,7 @@ fn every_assurance_page_type_passes_axe() {
                         score: "2".into(),
                         rater_group: group.into(),
                         evidence: "Panel of 12 March".into(),
+                        owner: String::new(),
                     },
                 )
                 .await
