@@ -4,10 +4,9 @@
 //!
 //! **Source.** NHS England, *Equality Delivery System 2022* (August 2022): the EDS 2022
 //! technical guidance and its "EDS ratings and score card". The outcomes' wording is the
-//! guidance's, as printed in its reporting template (Domain 1's wording as published in
-//! NHS trusts' EDS 2022 reports, e.g. Leeds Teaching Hospitals; Domains 2 and 3 from the
-//! template as we have it — `docs/ASSURANCE.md` records what was and was not checked against
-//! the primary text).
+//! guidance's, as printed in its reporting template (Domains 1 and 2 as published word for word
+//! in Leeds Teaching Hospitals' EDS 2022 reports, Domain 3 in South Yorkshire ICB's —
+//! `docs/ASSURANCE.md` records what was and was not checked against the primary text).
 //!
 //! **Scores** (score card): each outcome is rated 0 *Undeveloped activity*, 1 *Developing
 //! activity*, 2 *Achieving activity* or 3 *Excelling activity*.
@@ -24,8 +23,9 @@
 //!
 //! **Overall rating.** The sum of all eleven outcome scores (0–33): under 8 *Undeveloped*,
 //! 8–21 *Developing*, 22–32 *Achieving*, 33 *Excelling*. These bands are the score card's as
-//! the design notes record them, flagged there as not checked against the primary text (one
-//! trust's page gives the Achieving band as "22 and 30"); they are therefore a value
+//! the design notes record them; 8–21 is confirmed by a trust's published report, the others
+//! are not checked against the primary text (one trust's page gives the Achieving band as "22
+//! and 30"); they are therefore a value
 //! ([`Bands`]) an organisation can change, with these as the default. A total that is not a
 //! whole number (Domain 1 averaged over services) falls in the band whose range holds it:
 //! 21.5 is Developing, because Achieving starts at 22.
