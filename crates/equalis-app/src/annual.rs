@@ -11,7 +11,6 @@
 
 use std::path::{Path, PathBuf};
 
-use equalis_assure::eds::{Domain, Summary};
 use equalis_assure::narrative::{self, SECTIONS};
 use equalis_assure::{FigureRef, FinancialYear, SeriesPoint, Status, progress};
 use equalis_disclosure::Cell;
@@ -19,7 +18,7 @@ use equalis_refdata::{Feature, RefData};
 use equalis_report::tables::{Sheet, Val};
 use equalis_report::{Document, PageFigures, Part};
 use equalis_results::{PublishedRow, ResultsError, View, read_results};
-use equalis_store::assurance::{SectionVersion, StoredObjective};
+use equalis_store::assurance::{EdsReport, SectionVersion, StoredObjective};
 use equalis_store::{Store, StoreError};
 use equalis_workspace::Workspace;
 
@@ -43,8 +42,8 @@ pub struct SignedAssessment {
 pub struct StoreInputs {
     /// Every objective with its measures.
     pub objectives: Vec<StoredObjective>,
-    /// The year's EDS 2022 summary.
-    pub eds: Summary,
+    /// The year's EDS 2022 review: the template's parts, the ratings and their summary.
+    pub eds: EdsReport,
     /// Each narrative section with its newest saved version, if any.
     pub sections: Vec<(&'static narrative::Section, Option<SectionVersion>)>,
     /// Impact assessments signed within the year.
@@ -117,7 +116,7 @@ pub async fn load_store_inputs(
     Ok(StoreInputs {
         engagement,
         objectives: store.objectives().await?,
-        eds: store.eds_summary(year).await?,
+        eds: store.eds_report(year).await?,
         sections,
         assessments,
     })
@@ -366,57 +365,8 @@ pub fn build(
     }
     parts.push(objectives);
 
-    // EDS 2022.
-    let mut eds = Part::new("eds-2022", "Equality Delivery System 2022");
-    let s = &inputs.eds;
-    eds.paragraphs.push(match (s.total, s.rating) {
-        (Some(t), Some(r)) => format!(
-            "Overall rating: {} ({} of 33).",
-            r.label(),
-            equalis_report::tables::round(t, 2)
-        ),
-        _ => format!(
-            "The EDS 2022 assessment for {year} is not complete: outcomes {} are not yet rated.",
-            s.missing.join(", ")
-        ),
-    });
-    let mut sheet = Sheet::new(
-        "eds",
-        format!("EDS 2022 outcome scores, {year}"),
-        &["Outcome", "Domain", "Score (0–3)"],
-    );
-    for d in &s.domains {
-        for o in &d.outcomes {
-            sheet.row(vec![
-                Val::text(format!("{} {}", o.outcome.code, o.outcome.wording)),
-                Val::text(d.domain.number().to_string()),
-                o.score.map_or(Val::text("Not rated"), |v| num(v, 2)),
-            ]);
-        }
-    }
-    for d in &s.domains {
-        sheet.row(vec![
-            Val::text(format!(
-                "Domain {} total (of {})",
-                d.domain.number(),
-                d.domain.max_score()
-            )),
-            Val::text(d.domain.title()),
-            d.total.map_or(Val::text("Incomplete"), |v| num(v, 2)),
-        ]);
-        if d.domain == Domain::Services && !d.services.is_empty() {
-            eds.paragraphs.push(format!(
-                "Domain 1 was assessed for: {}.",
-                d.services
-                    .iter()
-                    .map(|(n, t)| format!("{n} ({t} of 12)"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    eds.sheet(sheet, None, vec![]);
-    parts.push(eds);
+    // EDS 2022, in the order of NHS England's reporting template (`eds_report`).
+    parts.push(crate::eds_report::section(&inputs.eds));
 
     // Impact assessments signed in the year.
     let mut ehia = Part::new(

@@ -15,6 +15,7 @@ pub mod board_pack;
 pub(crate) mod dataset;
 pub mod directory;
 pub mod directory_search;
+pub mod eds_report;
 pub mod engage;
 pub mod engage_demo;
 pub mod engage_export;

@@ -4,10 +4,9 @@
 //!
 //! **Source.** NHS England, *Equality Delivery System 2022* (August 2022): the EDS 2022
 //! technical guidance and its "EDS ratings and score card". The outcomes' wording is the
-//! guidance's, as printed in its reporting template (Domain 1's wording as published in
-//! NHS trusts' EDS 2022 reports, e.g. Leeds Teaching Hospitals; Domains 2 and 3 from the
-//! template as we have it — `docs/ASSURANCE.md` records what was and was not checked against
-//! the primary text).
+//! guidance's, as printed in its reporting template (Domains 1 and 2 as published word for word
+//! in Leeds Teaching Hospitals' EDS 2022 reports, Domain 3 in South Yorkshire ICB's —
+//! `docs/ASSURANCE.md` records what was and was not checked against the primary text).
 //!
 //! **Scores** (score card): each outcome is rated 0 *Undeveloped activity*, 1 *Developing
 //! activity*, 2 *Achieving activity* or 3 *Excelling activity*.
@@ -24,8 +23,9 @@
 //!
 //! **Overall rating.** The sum of all eleven outcome scores (0–33): under 8 *Undeveloped*,
 //! 8–21 *Developing*, 22–32 *Achieving*, 33 *Excelling*. These bands are the score card's as
-//! the design notes record them, flagged there as not checked against the primary text (one
-//! trust's page gives the Achieving band as "22 and 30"); they are therefore a value
+//! the design notes record them; 8–21 is confirmed by a trust's published report, the others
+//! are not checked against the primary text (one trust's page gives the Achieving band as "22
+//! and 30"); they are therefore a value
 //! ([`Bands`]) an organisation can change, with these as the default. A total that is not a
 //! whole number (Domain 1 averaged over services) falls in the band whose range holds it:
 //! 21.5 is Developing, because Achieving starts at 22.
@@ -35,6 +35,13 @@
 //! community groups (VCSE, Healthwatch); Domain 2 by staff, staff networks and trade unions;
 //! Domain 3 by staff, staff networks, trade unions and an independent peer reviewer, never by
 //! the board members whose leadership is rated. [`Domain::raters`] holds who may rate what.
+//!
+//! **Owner.** The reporting template's domain tables have an "Owner (Dept/Lead)" column: each
+//! rating names the department or lead who owns the outcome ([`Rating::owner`]). The
+//! template's other parts (cover, Domain 3's third parties, completed actions, action plan)
+//! are [`template`].
+
+pub mod template;
 
 use std::fmt;
 
@@ -211,6 +218,11 @@ impl Score {
         Score::ALL.get(usize::from(p)).copied()
     }
 
+    /// The score card's words: `Achieving activity`.
+    pub fn activity(self) -> String {
+        format!("{} activity", self.label())
+    }
+
     /// The guidance's name.
     pub fn label(self) -> &'static str {
         match self {
@@ -289,6 +301,8 @@ pub struct Rating {
     /// Evidence: links to equalis figures, impact assessments, engagement, or documents, one
     /// a line.
     pub evidence: String,
+    /// The template's "Owner (Dept/Lead)" of the outcome; blank when not named.
+    pub owner: String,
 }
 
 /// A rating as typed in its form.
@@ -304,6 +318,8 @@ pub struct RatingInput {
     pub rater_group: String,
     /// `evidence`.
     pub evidence: String,
+    /// `owner`: the department or lead who owns the outcome.
+    pub owner: String,
 }
 
 impl RatingInput {
@@ -369,6 +385,13 @@ impl RatingInput {
                 "Enter the evidence in 20000 characters or fewer",
             );
         }
+        let owner = self.owner.trim();
+        if owner.chars().count() > 300 || owner.contains(['\n', '\r']) {
+            errors.push(
+                "owner",
+                "Enter the owner (department or lead) on one line, in 300 characters or fewer",
+            );
+        }
         // Each part that could not be read has already pushed its error, so `errors` is not
         // empty in the `else` branch.
         let (Some(outcome), Some(score), Some(rater_group)) = (outcome, score, rater_group) else {
@@ -381,6 +404,7 @@ impl RatingInput {
             score,
             rater_group,
             evidence: self.evidence.trim().to_string(),
+            owner: owner.to_string(),
         })
     }
 }
@@ -421,6 +445,39 @@ impl Bands {
         }
     }
 
+    /// Each band with the totals it holds, lowest first, in words: `Undeveloped activity:
+    /// under 8`, `Developing activity: 8 to 21`, … (a band of one total, `33`, is that total).
+    pub fn describe(&self) -> Vec<(Score, String)> {
+        // Scores are whole numbers (Domain 1's mean aside), so with whole-number edges a band
+        // ends one below the next band's lowest total; with a fractional edge, just under it.
+        let n = edge_text;
+        let span = |lo: f64, hi: f64| {
+            let top = if hi.fract() == 0.0 {
+                n(hi - 1.0)
+            } else {
+                format!("under {}", n(hi))
+            };
+            if top == n(lo) {
+                top
+            } else {
+                format!("{} to {top}", n(lo))
+            }
+        };
+        vec![
+            (Score::Undeveloped, format!("under {}", n(self.developing))),
+            (Score::Developing, span(self.developing, self.achieving)),
+            (Score::Achieving, span(self.achieving, self.excelling)),
+            (
+                Score::Excelling,
+                if self.excelling >= 33.0 {
+                    n(33.0)
+                } else {
+                    format!("{} to 33", n(self.excelling))
+                },
+            ),
+        ]
+    }
+
     /// Bands must rise within 0–33.
     pub fn validate(&self) -> Result<(), String> {
         let ok = 0.0 < self.developing
@@ -433,6 +490,15 @@ impl Bands {
                 self.developing, self.achieving, self.excelling
             )
         })
+    }
+}
+
+/// A band edge as people read it: `8`, `21.5`.
+fn edge_text(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
     }
 }
 
@@ -586,6 +652,7 @@ mod tests {
             score: Score::from_points(points).unwrap(),
             rater_group: o.domain.raters()[0],
             evidence: "x".into(),
+            owner: String::new(),
         }
     }
 
@@ -736,6 +803,7 @@ mod tests {
             score: "2".into(),
             rater_group: "patients_public".into(),
             evidence: "/results/smi_health_check".into(),
+            owner: "Maternity services, Director of Midwifery".into(),
         };
         assert_eq!(ok.validate().unwrap().outcome.code, "1A");
         let mut no_service = ok.clone();
@@ -764,11 +832,44 @@ mod tests {
         for f in ["outcome", "score", "rater_group", "evidence"] {
             assert!(e.get(f).is_some(), "{f}");
         }
+        assert_eq!(
+            ok.validate().unwrap().owner,
+            "Maternity services, Director of Midwifery"
+        );
+        let two_lines = RatingInput {
+            owner: "a\nb".into(),
+            ..ok.clone()
+        };
+        assert!(two_lines.validate().unwrap_err().get("owner").is_some());
         let bad_score = RatingInput {
             score: "4".into(),
             ..ok
         };
         assert!(bad_score.validate().unwrap_err().get("score").is_some());
+    }
+
+    #[test]
+    fn bands_read_as_the_score_card_gives_them() {
+        let words: Vec<String> = Bands::default()
+            .describe()
+            .into_iter()
+            .map(|(s, t)| format!("{}: {t}", s.activity()))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "Undeveloped activity: under 8",
+                "Developing activity: 8 to 21",
+                "Achieving activity: 22 to 32",
+                "Excelling activity: 33",
+            ]
+        );
+        let leeds = Bands {
+            excelling: 31.0,
+            ..Bands::default()
+        };
+        assert_eq!(leeds.describe()[2].1, "22 to 30");
+        assert_eq!(leeds.describe()[3].1, "31 to 33");
     }
 
     #[test]

@@ -22,8 +22,13 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{self, Actor};
+
+mod eds_template;
 use crate::clock::{from_secs, to_secs};
 use crate::{Role, Store, StoreError};
+pub use eds_template::{
+    EdsReport, StoredCompletedAction, StoredCover, StoredPlanAction, StoredThirdParties,
+};
 
 /// The audit log's actions for assurance.
 pub mod action {
@@ -41,6 +46,18 @@ pub mod action {
     pub const EDS_RATED: &str = "eds.rated";
     /// An EDS 2022 rating removed.
     pub const EDS_RATING_REMOVED: &str = "eds.rating_removed";
+    /// The EDS 2022 cover block of a year saved (its fields).
+    pub const EDS_COVER_SAVED: &str = "eds.cover_saved";
+    /// Domain 3's third-party involvement of a year saved.
+    pub const EDS_THIRD_PARTIES_SAVED: &str = "eds.third_parties_saved";
+    /// A completed action of the previous year added to a year's EDS.
+    pub const EDS_COMPLETED_ACTION_ADDED: &str = "eds.completed_action_added";
+    /// A completed action removed.
+    pub const EDS_COMPLETED_ACTION_REMOVED: &str = "eds.completed_action_removed";
+    /// A row added to a year's EDS action plan.
+    pub const EDS_ACTION_ADDED: &str = "eds.action_added";
+    /// A row of the action plan removed.
+    pub const EDS_ACTION_REMOVED: &str = "eds.action_removed";
     /// A narrative section of the annual report saved as a new version.
     pub const REPORT_SECTION_SAVED: &str = "report_section.saved";
 }
@@ -542,13 +559,15 @@ impl Store {
                 let previous: i64 = row.try_get("score")?;
                 sqlx::query(
                     "UPDATE eds_ratings SET score = $1, rater_group = $2, evidence = $3,
-                                            rated_by = $4, updated_at = $5 WHERE id = $6",
+                                            rated_by = $4, updated_at = $5, owner = $6
+                     WHERE id = $7",
                 )
                 .bind(i64::from(r.score.points()))
                 .bind(r.rater_group.name())
                 .bind(&r.evidence)
                 .bind(&rated_by)
                 .bind(to_secs(now))
+                .bind(&r.owner)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -557,8 +576,8 @@ impl Store {
             None => {
                 let row = sqlx::query(
                     "INSERT INTO eds_ratings (year, outcome, service, score, rater_group,
-                                              evidence, rated_by, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                              evidence, rated_by, updated_at, owner)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                 )
                 .bind(year_col(year))
                 .bind(r.outcome.code)
@@ -568,6 +587,7 @@ impl Store {
                 .bind(&r.evidence)
                 .bind(&rated_by)
                 .bind(to_secs(now))
+                .bind(&r.owner)
                 .fetch_one(&mut *tx)
                 .await?;
                 (row.try_get("id")?, None)
@@ -586,6 +606,7 @@ impl Store {
                 "score": r.score.points(),
                 "previous_score": previous,
                 "rater_group": r.rater_group.name(),
+                "owner": r.owner,
             }),
         )
         .await?;
@@ -767,7 +788,7 @@ impl Store {
 }
 
 const RATING_COLUMNS: &str =
-    "id, year, outcome, service, score, rater_group, evidence, rated_by, updated_at";
+    "id, year, outcome, service, score, rater_group, evidence, rated_by, updated_at, owner";
 
 fn rating_from_row(row: &AnyRow) -> Result<StoredRating, StoreError> {
     let id: i64 = row.try_get("id")?;
@@ -779,6 +800,7 @@ fn rating_from_row(row: &AnyRow) -> Result<StoredRating, StoreError> {
         score: score.to_string(),
         rater_group: row.try_get("rater_group")?,
         evidence: row.try_get("evidence")?,
+        owner: row.try_get("owner")?,
     };
     Ok(StoredRating {
         id,

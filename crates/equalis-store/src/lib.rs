@@ -200,6 +200,9 @@ pub enum StoreError {
     /// No EDS 2022 rating has that id.
     #[error("no EDS 2022 rating {0}")]
     UnknownRating(i64),
+    /// No EDS 2022 action (of the action plan, or completed) has that id.
+    #[error("no EDS 2022 {0}")]
+    UnknownEdsAction(String),
     /// An engagement answer refused, by field (`equalis-engage`'s rules).
     #[error("{0}")]
     EngageInvalid(equalis_engage::FieldErrors),
@@ -262,7 +265,8 @@ impl StoreError {
             | StoreError::UnknownAssessmentVersion { .. }
             | StoreError::UnknownObjective(_)
             | StoreError::UnknownMeasure(_)
-            | StoreError::UnknownRating(_) => ErrorKind::NotFound,
+            | StoreError::UnknownRating(_)
+            | StoreError::UnknownEdsAction(_) => ErrorKind::NotFound,
             StoreError::DuplicateUser(_)
             | StoreError::DirectoryConflict(_)
             | StoreError::AssessmentInProgress { .. }

@@ -85,6 +85,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_refusal_windows.sql"),
         postgres: include_str!("../migrations/postgres/0010_refusal_windows.sql"),
     },
+    Migration {
+        version: 11,
+        description: "the EDS 2022 reporting template: cover, owners, Domain 3's third parties, actions",
+        sqlite: include_str!("../migrations/sqlite/0011_eds_template.sql"),
+        postgres: include_str!("../migrations/postgres/0011_eds_template.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

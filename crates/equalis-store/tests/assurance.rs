@@ -2,6 +2,9 @@
 //! store, on SQLite and on a real PostgreSQL: saved, read back, refused by field, versioned,
 //! and every change audited.
 
+use equalis_assure::eds::template::{
+    CompletedActionInput, CoverInput, DateInput, PlanActionInput, ThirdPartiesInput,
+};
 use equalis_assure::eds::{RatingInput, Score};
 use equalis_assure::{FinancialYear, MeasureInput, ObjectiveInput, Status};
 use equalis_store::assurance::{action, may_edit_assurance, may_rate_eds};
@@ -185,6 +188,7 @@ fn rating(outcome: &str, service: &str, score: u8, group: &str) -> RatingInput {
         score: score.to_string(),
         rater_group: group.into(),
         evidence: "https://example.nhs.uk/evidence".into(),
+        owner: String::new(),
     }
 }
 
@@ -311,6 +315,214 @@ async fn report_sections_are_versioned(db: Database) {
     assert_eq!(audit[1].1, "report:2025-26:psed_statement");
 }
 both!(report_sections_are_versioned);
+
+fn date(day: &str, month: &str, year: &str) -> DateInput {
+    DateInput {
+        day: day.into(),
+        month: month.into(),
+        year: year.into(),
+    }
+}
+
+fn cover_input() -> CoverInput {
+    CoverInput {
+        organisation: "NHS Synthetic ICB".into(),
+        eds_lead: "Ama Mensah, Head of EDI".into(),
+        level: "partnership".into(),
+        partners: "Synthetic Community Trust\nSynthetic Hospitals".into(),
+        date_completed: date("20", "2", "2026"),
+        month_published: "Feb 2026".into(),
+        board_sponsor: "Chief People Officer".into(),
+        ics_name: "Synthetic ICS".into(),
+        date_authorised: date("26", "2", "2026"),
+        authorised_by: "ICB Board".into(),
+        revision_date: date("28", "2", "2027"),
+        plan_years: "2025/26 to 2026/27".into(),
+    }
+}
+
+async fn the_reporting_template_parts(db: Database) {
+    let store = Store::open(&db, StoreConfig::default()).await.unwrap();
+    let year: FinancialYear = "2025/26".parse().unwrap();
+    let empty = store.eds_report(year).await.unwrap();
+    assert!(empty.cover.is_none() && empty.third_parties.is_none());
+    assert!(empty.actions.is_empty() && empty.completed.is_empty());
+
+    // The cover: saved, read back the same, saved again in place.
+    let saved = store
+        .save_eds_cover(&lead(), year, &cover_input())
+        .await
+        .unwrap();
+    let read = store.eds_cover(year).await.unwrap().unwrap();
+    assert_eq!(read.cover, saved.cover);
+    assert_eq!(read.cover.organisations().len(), 3);
+    assert_eq!(
+        read.cover.month_published.unwrap().to_string(),
+        "February 2026"
+    );
+    let mut changed = cover_input();
+    changed.eds_lead = "B Lead".into();
+    store.save_eds_cover(&lead(), year, &changed).await.unwrap();
+    assert_eq!(
+        store.eds_cover(year).await.unwrap().unwrap().cover.eds_lead,
+        "B Lead"
+    );
+    assert!(store.eds_cover(year.next()).await.unwrap().is_none());
+    let mut bad = cover_input();
+    bad.partners.clear();
+    let StoreError::Assurance(f) = store.save_eds_cover(&lead(), year, &bad).await.unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(f.get("partners").is_some());
+
+    // An owner per rating.
+    let mut r = rating("2B", "", 2, "staff");
+    r.owner = "People directorate, Head of Wellbeing".into();
+    store.rate_eds(&lead(), year, &r).await.unwrap();
+    assert_eq!(
+        store.eds_ratings(year).await.unwrap()[0].rating.owner,
+        "People directorate, Head of Wellbeing"
+    );
+
+    // Domain 3's third parties.
+    let t = store
+        .save_eds_third_parties(
+            &lead(),
+            year,
+            &ThirdPartiesInput {
+                trade_union_reps: "J Okafor (UNISON)".into(),
+                independent_evaluators: "P Reviewer, EDI Lead, Synthetic Hospice".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .eds_third_parties(year)
+            .await
+            .unwrap()
+            .unwrap()
+            .parties,
+        t.parties
+    );
+
+    // Completed actions and the action plan, one linked to an objective.
+    let o = store
+        .create_objective(&lead(), &objective_input())
+        .await
+        .unwrap();
+    let done = store
+        .add_eds_completed_action(
+            &lead(),
+            year,
+            &CompletedActionInput {
+                action: "Reverse mentoring for the board".into(),
+                objectives: "Objective 2".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let linked = store
+        .add_eds_action(
+            &lead(),
+            year,
+            &PlanActionInput {
+                outcome: "3A".into(),
+                objective_id: o.id.to_string(),
+                objective: String::new(),
+                action: "Board development session on health inequalities".into(),
+                completion: date("30", "9", "2026"),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(linked.objective_text(), objective_input().title);
+    let StoreError::Assurance(f) = store
+        .add_eds_action(
+            &lead(),
+            year,
+            &PlanActionInput {
+                outcome: "2B".into(),
+                objective_id: "999".into(),
+                action: "x".into(),
+                completion: date("31", "3", "2027"),
+                ..PlanActionInput::default()
+            },
+        )
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    assert!(f.get("objective_id").unwrap().contains("999"));
+    let typed = store
+        .add_eds_action(
+            &lead(),
+            year,
+            &PlanActionInput {
+                outcome: "2B".into(),
+                objective_id: String::new(),
+                objective: "Staff are safe at work".into(),
+                action: "Bystander training for every team".into(),
+                completion: date("31", "3", "2027"),
+            },
+        )
+        .await
+        .unwrap();
+    let report = store.eds_report(year).await.unwrap();
+    assert_eq!(
+        report
+            .actions
+            .iter()
+            .map(|a| a.action.outcome.code)
+            .collect::<Vec<_>>(),
+        ["2B", "3A"],
+        "by outcome"
+    );
+    assert_eq!(report.completed.len(), 1);
+    assert_eq!(report.ratings.len(), 1);
+    store
+        .remove_eds_action(&lead(), year, typed.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.remove_eds_action(&lead(), year, typed.id).await,
+        Err(StoreError::UnknownEdsAction(_))
+    ));
+    // An id of another year is not this year's.
+    assert!(
+        store
+            .remove_eds_completed_action(&lead(), year.next(), done.id)
+            .await
+            .is_err()
+    );
+    store
+        .remove_eds_completed_action(&lead(), year, done.id)
+        .await
+        .unwrap();
+
+    let audit: Vec<String> = actions(&store).await.into_iter().map(|(a, _)| a).collect();
+    for a in [
+        action::EDS_COVER_SAVED,
+        action::EDS_THIRD_PARTIES_SAVED,
+        action::EDS_COMPLETED_ACTION_ADDED,
+        action::EDS_COMPLETED_ACTION_REMOVED,
+        action::EDS_ACTION_ADDED,
+        action::EDS_ACTION_REMOVED,
+    ] {
+        assert!(audit.iter().any(|x| x == a), "{a} not audited: {audit:?}");
+    }
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| *a == action::EDS_COVER_SAVED)
+            .count(),
+        2
+    );
+    assert!(store.verify_audit().await.unwrap().problem.is_none());
+}
+both!(the_reporting_template_parts);
 
 #[test]
 fn roles() {

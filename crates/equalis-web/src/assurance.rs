@@ -37,6 +37,8 @@ use crate::fields::{Fields, Posted};
 use crate::state::AppState;
 use crate::templates::{account, render};
 
+mod eds_template;
+
 /// The routes of this module.
 pub(crate) fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
@@ -64,6 +66,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
             "/annual-report/{year}/sections/{key}",
             get(section_form).post(save_section),
         )
+        .merge(eds_template::routes())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -186,6 +189,10 @@ fn done_text(done: Option<&str>) -> Option<&'static str> {
         "measure" => Some("The measure was saved."),
         "rated" => Some("The rating was saved."),
         "section" => Some("The section was saved as a new version."),
+        "cover" => Some("The cover was saved."),
+        "third_parties" => Some("Domain 3's third-party involvement was saved."),
+        "added" => Some("The action was added."),
+        "removed" => Some("The action was removed."),
         _ => None,
     }
 }
@@ -708,6 +715,7 @@ async fn eds_page(
                 score => format!("{} {}", r.rating.score.points(), r.rating.score.label()),
                 rater => r.rating.rater_group.label(),
                 evidence => r.rating.evidence,
+                owner => r.rating.owner,
                 by => r.rated_by,
             }
         })
@@ -760,6 +768,7 @@ async fn eds_page(
         })
         .collect();
     let user_may_rate = viewer.user.as_ref().is_some_and(|u| may_rate_eds(u.role));
+    let template = eds_template::overview(state, viewer, year).await?;
     render(
         "assurance/eds.html",
         context! {
@@ -779,6 +788,7 @@ async fn eds_page(
             scores,
             raters,
             who_rates,
+            template,
             done => done_text(done),
         },
     )
@@ -829,6 +839,7 @@ pub(crate) async fn rate(
         score: fields.get("score").to_owned(),
         rater_group: fields.get("rater_group").to_owned(),
         evidence: fields.get("evidence").to_owned(),
+        owner: fields.get("owner").to_owned(),
     };
     match state.store().rate_eds(&actor(user), year, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/eds/{}?done=rated", year.slug())).into_response()),

@@ -192,6 +192,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             "assurance/section_form.html",
             include_str!("../templates/assurance/section_form.html"),
         ),
+        (
+            "assurance/eds_cover.html",
+            include_str!("../templates/assurance/eds_cover.html"),
+        ),
+        (
+            "assurance/eds_third_parties.html",
+            include_str!("../templates/assurance/eds_third_parties.html"),
+        ),
+        (
+            "assurance/eds_completed.html",
+            include_str!("../templates/assurance/eds_completed.html"),
+        ),
+        (
+            "assurance/eds_actions.html",
+            include_str!("../templates/assurance/eds_actions.html"),
+        ),
     ] {
         // The templates are part of the binary: one that does not parse is caught by the
         // tests, which render every page.

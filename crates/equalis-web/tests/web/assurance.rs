@@ -398,3 +398,325 @@ async fn the_annual_report_pdf_is_tagged() {
         "{info}"
     );
 }
+
+const COVER: &[(&str, &str)] = &[
+    ("organisation", "NHS Synthetic ICB"),
+    ("eds_lead", "Ama Mensah, Head of EDI"),
+    ("level", "partnership"),
+    ("partners", "Synthetic Community Trust\nSynthetic Hospitals"),
+    ("date_completed-day", "20"),
+    ("date_completed-month", "2"),
+    ("date_completed-year", "2026"),
+    ("month_published", "February 2026"),
+    ("board_sponsor", "Chief People Officer"),
+    ("ics_name", "Synthetic ICS"),
+    ("date_authorised-day", "26"),
+    ("date_authorised-month", "2"),
+    ("date_authorised-year", "2026"),
+    ("authorised_by", "ICB Board"),
+    ("revision_date-day", "28"),
+    ("revision_date-month", "2"),
+    ("revision_date-year", "2027"),
+    ("plan_years", "2025/26 to 2026/27"),
+];
+
+#[tokio::test]
+async fn the_eds_template_is_filled_in_and_the_summary_report_follows_its_order() {
+    let app = App::new(false).await;
+    let edi = app.as_role(Role::EdiLead).await;
+    let year = "/eds/2025-26";
+
+    // The cover: errors by field, everything typed kept (escaped), then saved.
+    let mut bad: Vec<(&str, &str)> = COVER
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                *k,
+                "eds_lead" | "partners" | "organisation" | "revision_date-month"
+            )
+        })
+        .copied()
+        .collect();
+    bad.push(("organisation", "NHS <Synthetic> ICB"));
+    bad.push(("revision_date-month", "13"));
+    let cover = format!("{year}/cover");
+    let r = post(&app, &edi, &cover, &cover, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    for field in ["eds_lead", "partners", "revision_date"] {
+        assert!(r.body.contains(&format!(r##"href="#{field}""##)), "{field}");
+    }
+    assert!(r.body.contains("NHS &lt;Synthetic&gt; ICB"));
+    assert!(r.body.contains(r#"value="13""#), "the typed month is kept");
+    assert!(
+        app.store
+            .eds_cover("2025/26".parse().expect("year"))
+            .await
+            .expect("cover")
+            .is_none()
+    );
+    let r = post(&app, &edi, &cover, &cover, COVER).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/eds/2025-26?done=cover");
+    // Shown again in the form to change it.
+    let again = app.get(&cover, &edi).await;
+    assert!(again.body.contains(r#"value="Ama Mensah, Head of EDI""#));
+    assert!(again.body.contains("Synthetic Hospitals</textarea>"));
+
+    // A rating with its owner.
+    let r = post(
+        &app,
+        &edi,
+        year,
+        year,
+        &[
+            ("outcome", "2B"),
+            ("score", "2"),
+            ("rater_group", "staff"),
+            ("evidence", "Staff survey 2025, q13"),
+            ("owner", "People directorate, Head of Wellbeing"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Domain 3's third parties: none is refused, then saved.
+    let third = format!("{year}/third-parties");
+    let r = post(&app, &edi, &third, &third, &[("trade_union_reps", " ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r##"href="#trade_union_reps""##));
+    let r = post(
+        &app,
+        &edi,
+        &third,
+        &third,
+        &[
+            ("trade_union_reps", "J Okafor (UNISON)"),
+            ("independent_evaluators", "P Reviewer, Synthetic Hospice"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // A completed action, and the action plan: one row linked to an objective, one refused
+    // (no completion date) with what was typed kept, one added and removed.
+    let completed = format!("{year}/completed");
+    let r = post(
+        &app,
+        &edi,
+        &completed,
+        &completed,
+        &[
+            ("action", "Reverse mentoring for the board"),
+            ("objectives", "Objective 2"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let objective = add_objective(&app, &edi).await;
+    let objective_id = objective.trim_start_matches("/objectives/");
+    let actions = format!("{year}/actions");
+    let r = post(
+        &app,
+        &edi,
+        &actions,
+        &actions,
+        &[
+            ("outcome", "3A"),
+            ("objective_id", objective_id),
+            ("action", "Board session <1>"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r##"href="#completion""##));
+    assert!(r.body.contains("Board session &lt;1&gt;"));
+    for (outcome, objective, action) in [
+        (
+            "3A",
+            objective_id,
+            "Board development session on health inequalities",
+        ),
+        ("2B", "", "Bystander training for every team"),
+    ] {
+        let r = post(
+            &app,
+            &edi,
+            &actions,
+            &actions,
+            &[
+                ("outcome", outcome),
+                ("objective_id", objective),
+                (
+                    "objective",
+                    if objective.is_empty() {
+                        "Staff are safe at work"
+                    } else {
+                        ""
+                    },
+                ),
+                ("action", action),
+                ("completion-day", "30"),
+                ("completion-month", "9"),
+                ("completion-year", "2026"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let plan = app
+        .store
+        .eds_actions("2025/26".parse().expect("year"))
+        .await
+        .expect("plan");
+    let bystander = plan
+        .iter()
+        .find(|a| a.action.outcome.code == "2B")
+        .expect("2B");
+    let remove = format!("{year}/actions/{}/remove", bystander.id);
+    let r = post(&app, &edi, &actions, &remove, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // `/eds/{year}` shows the parts.
+    let page = app.get(year, &edi).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "NHS Synthetic ICB; Synthetic Community Trust; Synthetic Hospitals",
+        "26 February 2026 by ICB Board",
+        "J Okafor (UNISON)",
+        "Board development session on health inequalities",
+        "People directorate, Head of Wellbeing",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    assert!(!page.body.contains("Bystander training"));
+
+    // The summary report, in the template's order.
+    let report = app.get(&format!("{year}/report"), &edi).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let body = &report.body;
+    let order = [
+        "EDS 2022 summary: cover",
+        "Ama Mensah, Head of EDI",
+        "Completed actions from previous year",
+        "Reverse mentoring for the board",
+        "Domain 1: Commissioned or provided services",
+        "Domain 2: Workforce health and well-being",
+        "2 (Achieving activity)",
+        "People directorate, Head of Wellbeing",
+        "Domain 3: Inclusive leadership",
+        "Third-party involvement in Domain 3 rating and review",
+        "P Reviewer, Synthetic Hospice",
+        "EDS Organisation Rating (overall rating)",
+        "Not yet rated: outcomes 1A",
+        "22 to 32",
+        "EDS Action Plan",
+        "2025/26 to 2026/27",
+        "Close the gap in SMI health checks",
+        "30 September 2026",
+    ];
+    let mut at = 0;
+    for text in order {
+        let found = body[at..]
+            .find(text)
+            .unwrap_or_else(|| panic!("{text:?} is not after byte {at}"));
+        at += found;
+    }
+
+    // Every change is in the audit log.
+    let audit: Vec<String> = app
+        .store
+        .audit_entries(0, 1000)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        action::EDS_COVER_SAVED,
+        action::EDS_RATED,
+        action::EDS_THIRD_PARTIES_SAVED,
+        action::EDS_COMPLETED_ACTION_ADDED,
+        action::EDS_ACTION_ADDED,
+        action::EDS_ACTION_REMOVED,
+    ] {
+        assert!(audit.iter().any(|x| x == a), "{a}: {audit:?}");
+    }
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| *a == action::EDS_COVER_SAVED)
+            .count(),
+        1,
+        "the refused cover is not saved"
+    );
+}
+
+#[tokio::test]
+async fn only_edi_leads_and_admins_change_the_eds_template() {
+    let app = App::new(false).await;
+    let year: equalis_assure::FinancialYear = "2025/26".parse().expect("year");
+    // Reviewers rate outcomes but do not fill in the template; analysts read the report.
+    let reviewer = app.as_role(Role::Reviewer).await;
+    let analyst = app.as_role(Role::Analyst).await;
+    for path in [
+        "/eds/2025-26/cover",
+        "/eds/2025-26/third-parties",
+        "/eds/2025-26/completed",
+        "/eds/2025-26/actions",
+    ] {
+        assert_eq!(
+            app.get(path, &reviewer).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        assert_eq!(
+            app.get(path, &analyst).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+        // A token of the analyst's own session does not help.
+        let page = app.get("/eds/2025-26", &analyst).await;
+        let r = app
+            .post_form(path, &analyst, &[], &form(&csrf(&page.body), COVER))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            app.get(path, &Who::Anonymous).await.status,
+            StatusCode::SEE_OTHER,
+            "{path}"
+        );
+    }
+    let page = app.get("/eds/2025-26", &analyst).await;
+    assert!(
+        !page.body.contains("/eds/2025-26/cover\""),
+        "no link to change it"
+    );
+    let report = app.get("/eds/2025-26/report", &analyst).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("has not been filled in"));
+    // The EDI lead without the session's token is refused.
+    let edi = app.as_role(Role::EdiLead).await;
+    let r = app
+        .post_form(
+            "/eds/2025-26/cover",
+            &edi,
+            &[],
+            &form(&"0".repeat(64), COVER),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // An action of another year cannot be removed through this year.
+    let page = app.get("/eds/2025-26/actions", &edi).await;
+    let r = app
+        .post_form(
+            "/eds/2025-26/actions/7/remove",
+            &edi,
+            &[],
+            &form(&csrf(&page.body), &[]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Nothing was saved.
+    let r = app.store.eds_report(year).await.expect("report");
+    assert!(r.cover.is_none() && r.actions.is_empty() && r.third_parties.is_none());
+}

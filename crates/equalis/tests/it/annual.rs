@@ -5,6 +5,7 @@
 use std::process::Command;
 
 use equalis_assure::eds::RatingInput;
+use equalis_assure::eds::template::{CoverInput, DateInput, PlanActionInput, ThirdPartiesInput};
 use equalis_assure::{FinancialYear, MeasureInput, ObjectiveInput};
 use equalis_store::{Actor, Database, Store, StoreConfig};
 
@@ -175,9 +176,66 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
                 score: if code.starts_with('1') { "1" } else { "2" }.into(),
                 rater_group: group.into(),
                 evidence: "Panel of 12 March".into(),
+                owner: if code == "2B" {
+                    "People directorate, Head of Wellbeing".into()
+                } else {
+                    String::new()
+                },
             };
             store.rate_eds(&by, year, &input).await.unwrap();
         }
+        // The reporting template's other parts: the cover, Domain 3's third parties and one
+        // row of the action plan, linked to the objective.
+        let day = |d: &str, m: &str| DateInput {
+            day: d.into(),
+            month: m.into(),
+            year: year.end_year().to_string(),
+        };
+        store
+            .save_eds_cover(
+                &by,
+                year,
+                &CoverInput {
+                    organisation: "NHS Synthetic ICB".into(),
+                    eds_lead: "Ama Mensah, Head of EDI".into(),
+                    level: "individual".into(),
+                    date_completed: day("20", "2"),
+                    month_published: format!("February {}", year.end_year()),
+                    board_sponsor: "Chief People Officer".into(),
+                    ics_name: "Synthetic ICS".into(),
+                    date_authorised: day("26", "2"),
+                    authorised_by: "ICB Board".into(),
+                    plan_years: year.to_string(),
+                    ..CoverInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .save_eds_third_parties(
+                &by,
+                year,
+                &ThirdPartiesInput {
+                    trade_union_reps: "J Okafor (UNISON)".into(),
+                    independent_evaluators: "P Reviewer, Synthetic Hospice".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_eds_action(
+                &by,
+                year,
+                &PlanActionInput {
+                    outcome: "3A".into(),
+                    objective_id: o.id.to_string(),
+                    objective: String::new(),
+                    action: "Board development session on health inequalities".into(),
+                    completion: day("30", "3"),
+                },
+            )
+            .await
+            .unwrap();
         store
             .save_report_section(
                 &by,
@@ -325,7 +383,26 @@ fn the_annual_report_assembles_live_figures_objectives_and_eds() {
         html.contains("Overall rating: Developing (18 of 33)."),
         "EDS summary"
     );
-    assert!(html.contains("Domain 1 was assessed for: Maternity (4 of 12)."));
+    assert!(html.contains("Domain 1 was rated for each service: Maternity (4 of 12)"));
+    // The reporting template's parts, in its order, within the EDS section.
+    let eds = &html[html.find("Equality Delivery System 2022").unwrap()..];
+    let mut at = 0;
+    for text in [
+        "Ama Mensah, Head of EDI",
+        "Domain 2: Workforce health and well-being",
+        "People directorate, Head of Wellbeing",
+        "Third-party involvement in Domain 3 rating and review",
+        "J Okafor (UNISON)",
+        "EDS Organisation Rating",
+        "Developing activity",
+        "EDS Action Plan",
+        "Close the gap in SMI physical health checks",
+        "Board development session on health inequalities",
+    ] {
+        at += eds[at..]
+            .find(text)
+            .unwrap_or_else(|| panic!("{text:?} is not after byte {at} of the EDS section"));
+    }
     // The saved narrative replaces the default, escaped; the unsaved keep theirs.
     assert!(html.contains("Our own statement &#60;of compliance&#62;."));
     assert!(

@@ -450,8 +450,10 @@ fn every_engagement_page_type_passes_axe() {
 /// The assurance pages (issue 16), signed in as an admin: the objectives, an objective's form
 /// with its measures, the published figures to choose from, a measure's form, the EDS 2022
 /// ratings with the rating form, the annual report's sections and a section's form, and the
-/// annual report itself. An objective, a measure and ratings are put in the served store
-/// through `equalis-store`, under the same rules as the pages.
+/// annual report itself, and the EDS 2022 template's pages (cover, third parties, completed
+/// actions, action plan, summary report). An objective, a measure, ratings and the template's
+/// parts are put in the served store through `equalis-store`, under the same rules as the
+/// pages.
 #[test]
 fn every_assurance_page_type_passes_axe() {
     if harness().is_none() {
@@ -519,11 +521,78 @@ fn every_assurance_page_type_passes_axe() {
                         score: "2".into(),
                         rater_group: group.into(),
                         evidence: "Panel of 12 March".into(),
+                        owner: "People directorate".into(),
                     },
                 )
                 .await
                 .unwrap();
         }
+        // The reporting template's parts, so each page shows its tables and lists.
+        use equalis_assure::eds::template::{
+            CompletedActionInput, CoverInput, DateInput, PlanActionInput, ThirdPartiesInput,
+        };
+        let day = |d: &str, m: &str, y: &str| DateInput {
+            day: d.into(),
+            month: m.into(),
+            year: y.into(),
+        };
+        store
+            .save_eds_cover(
+                &by,
+                year,
+                &CoverInput {
+                    organisation: "NHS Synthetic ICB".into(),
+                    eds_lead: "Ama Mensah".into(),
+                    level: "partnership".into(),
+                    partners: "Synthetic Hospitals".into(),
+                    date_completed: day("20", "2", "2026"),
+                    month_published: "February 2026".into(),
+                    board_sponsor: "Chief People Officer".into(),
+                    ics_name: "Synthetic ICS".into(),
+                    date_authorised: day("26", "2", "2026"),
+                    authorised_by: "ICB Board".into(),
+                    revision_date: day("28", "2", "2027"),
+                    plan_years: "2025/26 to 2026/27".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .save_eds_third_parties(
+                &by,
+                year,
+                &ThirdPartiesInput {
+                    trade_union_reps: "J Okafor (UNISON)".into(),
+                    independent_evaluators: "P Reviewer".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_eds_completed_action(
+                &by,
+                year,
+                &CompletedActionInput {
+                    action: "Reverse mentoring for the board".into(),
+                    objectives: "Objective 2".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .add_eds_action(
+                &by,
+                year,
+                &PlanActionInput {
+                    outcome: "3A".into(),
+                    objective_id: o.id.to_string(),
+                    objective: String::new(),
+                    action: "Board development session".into(),
+                    completion: day("30", "9", "2026"),
+                },
+            )
+            .await
+            .unwrap();
         store.close().await;
     });
     let urls: Vec<String> = [
@@ -534,6 +603,11 @@ fn every_assurance_page_type_passes_axe() {
         "/objectives/1/measures/new",
         "/objectives/1/measures/1",
         "/eds/2025-26",
+        "/eds/2025-26/report",
+        "/eds/2025-26/cover",
+        "/eds/2025-26/third-parties",
+        "/eds/2025-26/completed",
+        "/eds/2025-26/actions",
         "/annual-report/2025-26/edit",
         "/annual-report/2025-26/sections/psed_statement",
         "/annual-report/2025-26",
