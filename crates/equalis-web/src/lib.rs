@@ -38,6 +38,7 @@ mod decisions;
 mod directory_edit;
 mod directory_search;
 mod engage;
+mod engage_limits;
 mod engage_surveys;
 mod error;
 mod fields;

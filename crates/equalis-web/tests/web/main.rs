@@ -14,6 +14,7 @@ mod directory_search;
 mod disclosure;
 mod engage;
 mod engage_export;
+mod engage_limits;
 mod engage_snapshots;
 mod engage_surveys;
 mod fixture;
