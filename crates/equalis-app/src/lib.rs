@@ -13,6 +13,7 @@
 pub mod annual;
 pub mod board_pack;
 pub(crate) mod dataset;
+pub mod demo;
 pub mod directory;
 pub mod directory_search;
 pub mod eds_report;

@@ -9,7 +9,7 @@
 //! The rules are `equalis-engage`'s, enforced by the store (which audits moderators' actions).
 //! Public forms carry a double-submit CSRF token (a random cookie and the same value in the
 //! form: the public have no session), staff forms the session's; each public action is
-//! rate-limited per client address and per participant in the store, and form bodies are
+//! rate-limited per client address and per participant in the store (`engage_limits`), and form bodies are
 //! limited to [`MAX_FORM_BYTES`]. Everything people type is escaped by the templates.
 
 use std::collections::BTreeMap;
@@ -29,11 +29,11 @@ use equalis_engage::{
 };
 use equalis_store::engage::{Participant, StoredPost, StoredProject, is_moderator};
 use equalis_store::{Secret, User, constant_time_str_eq};
-use jiff::SignedDuration;
 use minijinja::{Value, context};
 use serde::Serialize;
 
 use crate::auth::{Viewer, cookie, set_cookie};
+use crate::engage_limits::{self as limits, Limits};
 use crate::error::WebError;
 use crate::fields::{Fields, Posted};
 use crate::state::AppState;
@@ -217,33 +217,6 @@ pub(crate) fn client(connect: &Result<ConnectInfo<SocketAddr>, ExtensionRejectio
     )
 }
 
-/// The rate limits of one kind of participant action: per client address and, when `Some`, per
-/// participant, in a 10-minute window.
-pub(crate) struct Limits {
-    action: &'static str,
-    per_ip: u32,
-    per_participant: Option<u32>,
-}
-
-/// Ideas, discussions and replies.
-const POST_LIMITS: Limits = Limits {
-    action: "post",
-    per_ip: 30,
-    per_participant: Some(10),
-};
-/// Supports and reports.
-const REACT_LIMITS: Limits = Limits {
-    action: "react",
-    per_ip: 120,
-    per_participant: Some(60),
-};
-/// Survey answers.
-const SURVEY_LIMITS: Limits = Limits {
-    action: "survey",
-    per_ip: 30,
-    per_participant: None,
-};
-
 /// A participant's post to a project, checked.
 pub(crate) struct Posting {
     pub(crate) project: StoredProject,
@@ -268,49 +241,13 @@ pub(crate) async fn posting(
         .await
         .map_err(IntoResponse::into_response)?;
     if let Some(l) = limits {
-        let mut checks = vec![("ip", client(connect), l.per_ip)];
-        if let Some(n) = l.per_participant {
-            checks.push(("participant", me.id.to_string(), n));
-        }
-        limit(state, l.action, &checks).await?;
+        l.check(state, client(connect), Some(me.id)).await?;
     }
     Ok(Posting {
         project,
         fields,
         me,
     })
-}
-
-/// Counts an action against its limits; `Err` is a 429 page.
-pub(crate) async fn limit(
-    state: &AppState,
-    action: &str,
-    checks: &[(&str, String, u32)],
-) -> Result<(), Response> {
-    let window = SignedDuration::from_mins(10);
-    for (scope, key, max) in checks {
-        let scope = format!("{action}:{scope}");
-        match state
-            .store()
-            .engage_rate_allowed(&scope, key, *max, window)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                let body = render(
-                    "engage/limit.html",
-                    context! { title => "Too many requests" },
-                )
-                .unwrap_or_else(|_| "Too many requests".into());
-                let mut r = (StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response();
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("600"));
-                return Err(r);
-            }
-            Err(e) => return Err(WebError::from(e).into_response()),
-        }
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -592,7 +529,7 @@ pub(crate) async fn join(
 ) -> Result<Response, WebError> {
     let p = load(&state, &id).await?;
     let f = public_posted(&state, &headers, form)?;
-    if let Err(r) = limit(&state, "join", &[("ip", client(&connect), 20)]).await {
+    if let Err(r) = limits::JOIN.check(&state, client(&connect), None).await {
         return Ok(r);
     }
     let email = match (f.get("how"), f.get("email").trim()) {
@@ -825,7 +762,7 @@ pub(crate) async fn add_post(
         project: p,
         fields: f,
         me,
-    } = match posting(&state, &headers, &connect, &id, form, Some(&POST_LIMITS)).await {
+    } = match posting(&state, &headers, &connect, &id, form, Some(&limits::POST)).await {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
@@ -871,7 +808,7 @@ pub(crate) async fn support(
     form: Posted,
 ) -> Result<Response, WebError> {
     let Posting { project: p, me, .. } =
-        match posting(&state, &headers, &connect, &id, form, Some(&REACT_LIMITS)).await {
+        match posting(&state, &headers, &connect, &id, form, Some(&limits::REACT)).await {
             Ok(x) => x,
             Err(r) => return Ok(r),
         };
@@ -892,7 +829,7 @@ pub(crate) async fn report(
         project: p,
         fields: f,
         me,
-    } = match posting(&state, &headers, &connect, &id, form, Some(&REACT_LIMITS)).await {
+    } = match posting(&state, &headers, &connect, &id, form, Some(&limits::REACT)).await {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
@@ -1013,7 +950,7 @@ pub(crate) async fn survey_save(
         project: p,
         fields: f,
         me,
-    } = match posting(&state, &headers, &connect, &id, form, Some(&SURVEY_LIMITS)).await {
+    } = match posting(&state, &headers, &connect, &id, form, Some(&limits::SURVEY)).await {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };

@@ -35,10 +35,10 @@ mod auth;
 mod board_pack;
 mod dashboards;
 mod decisions;
-mod demo;
 mod directory_edit;
 mod directory_search;
 mod engage;
+mod engage_limits;
 mod engage_surveys;
 mod error;
 mod fields;
@@ -59,7 +59,9 @@ use axum::Router;
 use axum::routing::{get, post};
 
 pub use api::{API_ROUTES, OPENAPI};
-pub use demo::{
+// The demo's accounts and example decisions are seeded by `equalis_app::demo` (the command
+// line's `equalis demo`, served or not); named here too for the web tests that use them.
+pub use equalis_app::demo::{
     DEMO_ROLES, DemoAccount, DemoDecisions, create_demo_accounts, demo_email, seed_demo_decisions,
     seed_example_decisions,
 };

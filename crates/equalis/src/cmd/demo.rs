@@ -2,8 +2,9 @@
 //!
 //! It generates the synthetic ICS, creates a workspace, ingests every dataset of the data
 //! contract through the same door as real extracts, computes every indicator and the
-//! waiting-list dashboard, writes the HTML report, and (unless `--no-serve`) serves the
-//! dashboards with one demo account per role, printed with their passwords once.
+//! waiting-list dashboard, writes the HTML report, seeds the store with one demo account per
+//! role (printed with their passwords once), the example decisions and the engagement
+//! project, and (unless `--no-serve`) serves the dashboards.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -157,6 +158,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         written.charts,
         report_dir.join("index.html").display()
     );
+    seed_store(&ws_dir, &args)?;
     eprintln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
     let ws = ws_dir.display();
     let syn = synthetic.display();
@@ -188,37 +190,77 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None, Some(&args))
+    crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None)
 }
 
-/// Seeds the demo's engagement project in the ICB's footprint (`equalis_app::engage_demo`)
-/// with the synthetic participants of `equalis_synth::engage`; says where it is.
-pub(crate) async fn seed_engagement(
-    store: &equalis_store::Store,
-    args: &DemoArgs,
-) -> anyhow::Result<()> {
-    let Some(voices) = equalis_synth::engage::participants(&args.ics, args.seed) else {
-        println!(
-            "No demo engagement project: the reference data has no areas for {}.",
-            args.ics
-        );
-        return Ok(());
+/// Seeds the demo's accounts, example decisions and engagement project into the workspace's
+/// store (`equalis_app::demo::seed`, the same step whether the demo then serves or not, so a
+/// later `equalis serve` shows them too), and prints the accounts with their passwords (this
+/// once) and where to find the rest.
+fn seed_store(ws_dir: &Path, args: &DemoArgs) -> anyhow::Result<()> {
+    let voices: Option<Vec<_>> =
+        equalis_synth::engage::participants(&args.ics, args.seed).map(|voices| {
+            voices
+                .into_iter()
+                .map(|v| (v.nickname, v.answers))
+                .collect()
+        });
+    let store = crate::cmd::store::StoreArgs {
+        workspace: Some(ws_dir.to_path_buf()),
+        database: None,
     };
-    let voices: Vec<_> = voices
-        .into_iter()
-        .map(|v| (v.nickname, v.answers))
-        .collect();
-    if let Some(made) = equalis_app::engage_demo::seed(store, &args.ics, &voices).await? {
+    let seeded = crate::cmd::store::block_on(async {
+        let store = store.open().await?;
+        let seeded = equalis_app::demo::seed(&store, &args.ics, voices.as_deref()).await;
+        store.close().await;
+        anyhow::Ok(seeded?)
+    })??;
+    let addr = args.addr;
+    if args.no_serve {
+        let (bin, _) = program();
         println!(
-            "Engagement: \"{}\" with {} participants: http://{}/engage/{} (who is heard: /engage/{}/heard, signed in)",
-            equalis_app::engage_demo::DEMO_PROJECT_TITLE,
-            made.participants,
-            args.addr,
-            made.project_id,
-            made.project_id
+            "Serve the dashboards with `{bin} serve --workspace {} --addr {addr}`, then open http://{addr}/",
+            ws_dir.display()
+        );
+    } else {
+        println!("The dashboards are at http://{addr}/");
+    }
+    print_demo_accounts(&seeded.accounts);
+    if seeded.decisions.is_some() {
+        println!(
+            "Example decisions at http://{addr}/decisions: one published, one screened out, one overdue for review."
         );
     }
+    match seeded.engagement {
+        Some(made) => println!(
+            "Engagement: \"{}\" with {} participants: http://{addr}/engage/{} (who is heard: /engage/{}/heard, signed in)",
+            equalis_app::engage_demo::DEMO_PROJECT_TITLE,
+            made.participants,
+            made.project_id,
+            made.project_id
+        ),
+        None if voices.is_none() => println!(
+            "No demo engagement project: the reference data has no areas for {}.",
+            args.ics
+        ),
+        None => {}
+    }
     Ok(())
+}
+
+/// The demo's accounts, on stdout: the passwords are printed this once.
+fn print_demo_accounts(accounts: &[equalis_app::demo::DemoAccount]) {
+    if accounts.is_empty() {
+        println!("Sign in with this workspace's accounts (equalis user list).");
+        return;
+    }
+    println!(
+        "Sign in with one of these demo accounts. The passwords are shown only now and are not kept anywhere (the store keeps a hash); make other accounts with `equalis user add`:"
+    );
+    println!("  {:10}  {:24}  password", "role", "email");
+    for a in accounts {
+        println!("  {:10}  {:24}  {}", a.role.name(), a.email, a.password);
+    }
 }
 
 /// Imports the synthetic ICS's directory of services into the workspace's store, through

@@ -25,18 +25,15 @@ pub struct ServeArgs {
 /// Runs `equalis serve` until the process is stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     super::open_workspace(&args.workspace)?;
-    serve_workspace(&args.workspace, args.addr, args.database.as_deref(), None)
+    serve_workspace(&args.workspace, args.addr, args.database.as_deref())
 }
 
-/// Serves `workspace` on `addr` until the process is stopped. For the demo (`demo`), first
-/// makes one account per role when the store has none and prints them with their passwords,
-/// seeds the example decisions when the store has none, then the demo's engagement project
-/// (its organiser is the demo's administrator).
+/// Serves `workspace` on `addr` until the process is stopped (`equalis demo` seeds its store
+/// first).
 pub(crate) fn serve_workspace(
     workspace: &Path,
     addr: SocketAddr,
     database: Option<&str>,
-    demo: Option<&super::demo::DemoArgs>,
 ) -> anyhow::Result<ExitCode> {
     // Faults inside request handlers are logged here (stderr), never shown to the browser.
     let _ = tracing_subscriber::fmt()
@@ -52,19 +49,6 @@ pub(crate) fn serve_workspace(
         .context("starting the async runtime")?;
     rt.block_on(async {
         let state = equalis_web::AppState::open(workspace, database, &addr).await?;
-        if let Some(demo) = demo {
-            let accounts = equalis_web::create_demo_accounts(state.store()).await?;
-            print_demo_accounts(addr, &accounts);
-            if equalis_web::seed_demo_decisions(state.store())
-                .await?
-                .is_some()
-            {
-                println!(
-                    "Example decisions at http://{addr}/decisions: one published, one screened out, one overdue for review."
-                );
-            }
-            super::demo::seed_engagement(state.store(), demo).await?;
-        }
         let public = if state.options().public_pages {
             "published pages are public (public_pages = true)"
         } else {
@@ -78,20 +62,4 @@ pub(crate) fn serve_workspace(
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The demo's address and accounts, on stdout: the passwords are printed this once.
-fn print_demo_accounts(addr: SocketAddr, accounts: &[equalis_web::DemoAccount]) {
-    println!("The dashboards are at http://{addr}/");
-    if accounts.is_empty() {
-        println!("Sign in with this workspace's accounts (equalis user list).");
-        return;
-    }
-    println!(
-        "Sign in with one of these demo accounts. The passwords are shown only now and are not kept anywhere (the store keeps a hash); make other accounts with `equalis user add`:"
-    );
-    println!("  {:10}  {:24}  password", "role", "email");
-    for a in accounts {
-        println!("  {:10}  {:24}  {}", a.role.name(), a.email, a.password);
-    }
 }

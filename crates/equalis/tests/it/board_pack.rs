@@ -74,8 +74,8 @@ fn the_board_pack_shows_the_published_figures_and_overdue_reviews() {
         .unwrap();
     assert!(copied.success());
 
-    // The demo's accounts and example decisions (which `equalis demo` seeds as it starts to
-    // serve), and an objective whose measure follows a published indicator.
+    // The demo's accounts and example decisions (which `equalis demo` seeds, served or
+    // not), and an objective whose measure follows a published indicator.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -85,9 +85,11 @@ fn the_board_pack_shows_the_published_figures_and_overdue_reviews() {
         let store = Store::open(&Database::for_workspace(&ws), StoreConfig::default())
             .await
             .unwrap();
-        equalis_web::create_demo_accounts(&store).await.unwrap();
-        let made = equalis_web::seed_demo_decisions(&store).await.unwrap();
-        assert!(made.is_some(), "the demo's store had no decisions yet");
+        assert_eq!(
+            store.list_decisions().await.unwrap().len(),
+            3,
+            "`equalis demo --no-serve` seeded the example decisions"
+        );
         let by = Actor::User("edi.lead@example.nhs.uk".into());
         let o = store
             .create_objective(

@@ -297,3 +297,132 @@ fn demo_serves_with_an_account_per_role() {
         assert!(decisions.contains(title), "{title}: {decisions}");
     }
 }
+
+/// `equalis demo --no-serve` seeds what the serving demo seeds: a later `equalis serve` on its
+/// workspace (a copy, so the shared demo is left as it is) shows the engagement project, its
+/// who-is-heard page and the three example decisions to an account it printed.
+#[test]
+fn demo_no_serve_then_serve_shows_what_the_demo_seeded() {
+    let (o, dir) = crate::common::demo();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains(" serve --workspace "), "{stdout}");
+    assert!(stdout.contains("shown only now"), "{stdout}");
+    let accounts: Vec<(&str, &str)> = stdout
+        .lines()
+        .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+            [role, email, password] if email.ends_with("@demo.example") => Some((role, password)),
+            _ => None,
+        })
+        .collect();
+    let roles: Vec<&str> = accounts.iter().map(|(r, _)| *r).collect();
+    assert_eq!(
+        roles,
+        ["admin", "analyst", "edi_lead", "reviewer", "viewer"]
+    );
+    assert!(stdout.contains("Example decisions at "), "{stdout}");
+    let project: i64 = stdout
+        .lines()
+        .find(|l| l.starts_with("Engagement: "))
+        .and_then(|l| l.split("/engage/").nth(1))
+        .and_then(|s| s.split(' ').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no engagement project printed: {stdout}"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("workspace");
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(dir.join("workspace"))
+        .arg(&ws)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Kill(
+        Command::new(env!("CARGO_BIN_EXE_equalis"))
+            .args([
+                "serve",
+                "--workspace",
+                ws.to_str().unwrap(),
+                "--addr",
+                &addr,
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap(),
+    );
+    let up = (0..600).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    assert!(up, "equalis serve did not start on {addr}");
+
+    // The EDI lead (a moderator: who is heard is for staff) signs in with the printed password.
+    let (_, password) = accounts[2];
+    let (status, cookies, form) = http(
+        &addr,
+        &format!("GET /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 200);
+    let csrf = form
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let body =
+        format!("email=edi-lead%40demo.example&password={password}&csrf_token={csrf}&next=%2F");
+    let (status, session, _) = http(
+        &addr,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            cookies.join("; "),
+            body.len()
+        ),
+    );
+    assert_eq!(status, 303, "the printed password signs in");
+    let get = |path: &str| {
+        let (status, _, page) = http(
+            &addr,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\n\r\n",
+                session.join("; ")
+            ),
+        );
+        assert_eq!(status, 200, "{path}: {page}");
+        page
+    };
+    let page = get(&format!("/engage/{project}"));
+    for text in [
+        "getting help with your mental health",
+        "Evening and weekend appointments",
+        "What stopped you asking for help sooner?",
+        "Your experience of mental health support",
+    ] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    let heard = get(&format!("/engage/{project}/heard"));
+    assert!(heard.contains("Who is heard"), "{heard}");
+    assert!(heard.contains("Ethnic group"), "{heard}");
+    let decisions = get("/decisions");
+    for title in [
+        "Weekend opening of the Wigston minor injuries unit",
+        "New telephone system",
+        "Loughborough diabetes clinic",
+    ] {
+        assert!(decisions.contains(title), "{title}: {decisions}");
+    }
+}

@@ -1,6 +1,8 @@
-//! The demo's accounts: one per role, made by `equalis demo` in a store that has none, so
-//! that someone trying equalis can sign in straight away as each kind of user; and its
-//! example decisions, so that the impact-assessment workflow has something to show.
+//! What `equalis demo` seeds into its workspace's store, in one step ([`seed`]) whether it
+//! then serves or not (`--no-serve`, then `equalis serve` later): one account per role, so
+//! that someone trying equalis can sign in straight away as each kind of user; the example
+//! decisions, so that the impact-assessment workflow has something to show; and the
+//! engagement project with its who-is-heard page ([`crate::engage_demo`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,11 +11,15 @@ use equalis_assess::{
     Action, Assessment, BrownChecklist, Decision, Finding, Impact, PlusGroup, Screening, Stage,
     Subject,
 };
+use equalis_engage::MonitoringAnswers;
 use equalis_store::{
     Actor, ManualClock, NewUser, Role, Store, StoreError, User, check_password_rules,
 };
 use jiff::civil::Date;
 use jiff::{SignedDuration, ToSpan};
+
+use crate::directory::store_error;
+use crate::engage_demo::DemoEngagement;
 
 /// The roles a demo account is made for, in the order they are listed.
 pub const DEMO_ROLES: [Role; 5] = [
@@ -33,6 +39,42 @@ pub struct DemoAccount {
     pub role: Role,
     /// The password, random.
     pub password: String,
+}
+
+/// Everything [`seed`] made this time (empty on a store seeded before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSeeded {
+    /// The accounts made, with their passwords (to be shown once); empty when the store had
+    /// accounts.
+    pub accounts: Vec<DemoAccount>,
+    /// The example decisions made; `None` when the store had decisions or no demo accounts.
+    pub decisions: Option<DemoDecisions>,
+    /// The engagement project, made now or found from an earlier run
+    /// ([`DemoEngagement::created`] says which); `None` without `voices` or an organiser.
+    pub engagement: Option<DemoEngagement>,
+}
+
+/// The demo's one seeding step: the accounts ([`create_demo_accounts`]), the example
+/// decisions ([`seed_demo_decisions`]), then the engagement project in the footprint `icb`
+/// with `voices` ([`crate::engage_demo::seed`]; `None` when the ICB has no synthetic
+/// participants). Each part is made only when the store lacks it, so a second run adds
+/// nothing.
+pub async fn seed(
+    store: &Store,
+    icb: &str,
+    voices: Option<&[(String, Option<MonitoringAnswers>)]>,
+) -> crate::Result<DemoSeeded> {
+    let accounts = create_demo_accounts(store).await.map_err(store_error)?;
+    let decisions = seed_demo_decisions(store).await.map_err(store_error)?;
+    let engagement = match voices {
+        Some(voices) => crate::engage_demo::seed(store, icb, voices).await?,
+        None => None,
+    };
+    Ok(DemoSeeded {
+        accounts,
+        decisions,
+        engagement,
+    })
 }
 
 /// Makes one account per role of [`DEMO_ROLES`], each with its own random password, when the
@@ -484,6 +526,59 @@ mod tests {
         // A second run adds nothing.
         assert_eq!(seed_demo_decisions(&store).await.expect("again"), None);
         assert_eq!(store.list_decisions().await.expect("list").len(), 3);
+    }
+
+    /// The one step both `equalis demo` paths run: everything the first time, nothing new the
+    /// second (the engagement project found, not made again), with the audit chain intact.
+    #[tokio::test]
+    async fn the_demo_seeds_accounts_decisions_and_engagement_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = store(dir.path()).await;
+        let voices: Vec<_> = equalis_synth::engage::participants("QK1", 42)
+            .expect("QK1 has areas")
+            .into_iter()
+            .map(|v| (v.nickname, v.answers))
+            .collect();
+        let first = seed(&db, "QK1", Some(&voices)).await.expect("seed");
+        assert_eq!(first.accounts.len(), DEMO_ROLES.len());
+        assert!(first.decisions.is_some());
+        let engagement = first.engagement.expect("the project");
+        assert!(engagement.created);
+        assert_eq!(engagement.participants, voices.len());
+        let audited = db.audit_entries(0, 100_000).await.expect("audit").len();
+        let posts = db.posts(engagement.project_id).await.expect("posts").len();
+
+        let second = seed(&db, "QK1", Some(&voices)).await.expect("again");
+        assert!(second.accounts.is_empty());
+        assert_eq!(second.decisions, None);
+        let again = second.engagement.expect("found");
+        assert!(!again.created);
+        assert_eq!(again.project_id, engagement.project_id);
+        assert_eq!(
+            db.list_users().await.expect("users").len(),
+            DEMO_ROLES.len()
+        );
+        assert_eq!(db.list_decisions().await.expect("list").len(), 3);
+        assert_eq!(db.engage_projects().await.expect("projects").len(), 1);
+        assert_eq!(
+            db.posts(engagement.project_id).await.expect("posts").len(),
+            posts
+        );
+        assert_eq!(
+            db.audit_entries(0, 100_000).await.expect("audit").len(),
+            audited,
+            "a second run writes nothing"
+        );
+        let chain = db.verify_audit().await.expect("verify");
+        assert!(chain.problem.is_none(), "{:?}", chain.problem);
+
+        // Without participants (an ICB with no synthetic areas) no project is made.
+        let other = tempfile::tempdir().expect("tempdir");
+        let empty = store(other.path()).await;
+        let bare = seed(&empty, "QK1", None).await.expect("seed");
+        assert_eq!(bare.accounts.len(), DEMO_ROLES.len());
+        assert!(bare.decisions.is_some());
+        assert_eq!(bare.engagement, None);
     }
 
     #[test]
