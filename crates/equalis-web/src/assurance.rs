@@ -460,6 +460,10 @@ fn measure_form(
         ("wres", "A WRES indicator"),
         ("wdes", "A WDES metric"),
         ("pay_gap", "A pay gap"),
+        (
+            "engagement",
+            "Engagement reach: participants or representation ratio of a group",
+        ),
     ]
     .map(|(value, label)| context! { value, label });
     let directions = [
@@ -503,15 +507,30 @@ async fn save_measure(
     mid: Option<i64>,
     input: &MeasureInput,
 ) -> Result<Result<(), FieldErrors>, WebError> {
-    // An indicator figure must be one the results publish; the shape is checked first (the
+    // The figure must be one equalis publishes (an indicator of the results, a row of the
+    // workforce returns, a group of the who-is-heard view); the shape is checked first (the
     // store's validation) so its errors come by field together.
     if let Ok(m) = input.validate(&o.objective) {
-        let snapshot = published(state).await?;
-        let rows = snapshot
-            .as_ref()
-            .map(|s| s.published_all().values().flatten().collect::<Vec<_>>())
-            .unwrap_or_default();
-        if let Err(e) = equalis_app::objectives::check_published(rows, &m.figure) {
+        let checked = match &m.figure {
+            equalis_assure::FigureRef::Indicator { .. }
+            | equalis_assure::FigureRef::IndicatorGap { .. } => {
+                let snapshot = published(state).await?;
+                let rows = snapshot
+                    .as_ref()
+                    .map(|s| s.published_all().values().flatten().collect::<Vec<_>>())
+                    .unwrap_or_default();
+                equalis_app::objectives::check_published(rows, &m.figure)
+            }
+            equalis_assure::FigureRef::Reach { .. } => {
+                let records = equalis_app::reach::load(state.store()).await?;
+                equalis_app::reach::check(&records, &m.figure)
+            }
+            _ => {
+                let figures = crate::workforce::measure_figures(state).await?;
+                equalis_app::objectives::check_workforce(&figures, &m.figure)
+            }
+        };
+        if let Err(e) = checked {
             return Ok(Err(e));
         }
     }
@@ -649,23 +668,29 @@ pub(crate) async fn figures(
         ),
         None => (BTreeMap::new(), Vec::new()),
     };
-    let choices: Vec<Value> =
-        equalis_app::objectives::figure_choices(rows, &names, &q.q, FIGURES_SHOWN + 1)
-            .into_iter()
-            .map(|c| {
-                let query: Vec<String> = FIGURE_FIELDS
-                    .iter()
-                    .zip(&c.parts)
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| format!("{k}={}", query_encode(v)))
-                    .collect();
-                context! {
-                    label => c.label,
-                    latest => c.latest,
-                    href => format!("/objectives/{}/measures/new?{}", o.id, query.join("&")),
-                }
-            })
-            .collect();
+    // Indicators, then the workforce returns' rows, then engagement reach.
+    let mut all = equalis_app::objectives::figure_choices(rows, &names, &q.q, FIGURES_SHOWN + 1);
+    let workforce = crate::workforce::measure_figures(&state).await?;
+    all.extend(equalis_app::objectives::workforce_choices(&workforce, &q.q));
+    let records = equalis_app::reach::load(state.store()).await?;
+    all.extend(equalis_app::reach::choices(&records, &q.q));
+    all.truncate(FIGURES_SHOWN + 1);
+    let choices: Vec<Value> = all
+        .into_iter()
+        .map(|c| {
+            let query: Vec<String> = FIGURE_FIELDS
+                .iter()
+                .zip(&c.parts)
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", query_encode(v)))
+                .collect();
+            context! {
+                label => c.label,
+                latest => c.latest,
+                href => format!("/objectives/{}/measures/new?{}", o.id, query.join("&")),
+            }
+        })
+        .collect();
     let more = choices.len() > FIGURES_SHOWN;
     render(
         "assurance/figures.html",

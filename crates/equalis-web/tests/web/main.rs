@@ -5,6 +5,7 @@
 
 mod api;
 mod assurance;
+mod assurance_figures;
 mod auth;
 mod board_pack;
 mod dashboards;
