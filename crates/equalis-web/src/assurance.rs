@@ -77,8 +77,10 @@ fn not_found(what: String) -> WebError {
     }
 }
 
-/// A signed-in member of staff who may `may` (else 403 naming who may).
-fn require<'a>(
+/// A signed-in member of staff who may `may`; else 403 naming who may, and the refusal
+/// recorded in the audit log (who, which page, why), as every refused attempt is.
+async fn require<'a>(
+    state: &AppState,
     viewer: &'a Viewer,
     uri: &Uri,
     may: fn(equalis_store::Role) -> bool,
@@ -86,26 +88,32 @@ fn require<'a>(
 ) -> Result<&'a User, WebError> {
     let user = viewer.require_user(&uri.to_string())?;
     if may(user.role) {
-        Ok(user)
-    } else {
-        Err(WebError::Forbidden(format!(
-            "Only {who} may do this; you are signed in as {}.",
-            user.role
-        )))
+        return Ok(user);
     }
+    let why = format!(
+        "Only {who} may do this; you are signed in as {}.",
+        user.role
+    );
+    state
+        .store()
+        .record_assurance_refusal(user, uri.path(), &why)
+        .await?;
+    Err(WebError::Forbidden(why))
 }
 
-fn editor<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
+async fn editor<'a>(state: &AppState, viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
     require(
+        state,
         viewer,
         uri,
         may_edit_assurance,
         "the edi_lead and admin roles",
     )
+    .await
 }
 
-fn staff<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
-    require(viewer, uri, |_| true, "staff")
+async fn staff<'a>(state: &AppState, viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
+    require(state, viewer, uri, |_| true, "staff").await
 }
 
 /// The posted fields, once the form's CSRF token is this session's.
@@ -200,7 +208,7 @@ pub(crate) async fn list(
     uri: Uri,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    let user = staff(&viewer, &uri)?;
+    let user = staff(&state, &viewer, &uri).await?;
     let objectives: Vec<Value> = state
         .store()
         .objectives()
@@ -305,8 +313,12 @@ fn objective_form(
 }
 
 /// `GET /objectives/new`.
-pub(crate) async fn new_objective(viewer: Viewer, uri: Uri) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+pub(crate) async fn new_objective(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+) -> Result<Html<String>, WebError> {
+    editor(&state, &viewer, &uri).await?;
     objective_form(
         &viewer,
         None,
@@ -325,7 +337,7 @@ pub(crate) async fn create_objective(
     uri: Uri,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let fields = posted(&viewer, form)?;
     let input = objective_input(&fields);
     match state.store().create_objective(&actor(user), &input).await {
@@ -361,7 +373,7 @@ pub(crate) async fn edit_objective(
     Path(id): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let values = objective_values(&ObjectiveInput::from_objective(&o.objective));
     objective_form(
@@ -383,7 +395,7 @@ pub(crate) async fn update_objective(
     Path(id): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let id = parse_id(&id)?;
     let fields = posted(&viewer, form)?;
     let input = objective_input(&fields);
@@ -561,7 +573,7 @@ pub(crate) async fn new_measure(
     Path(id): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let values: BTreeMap<String, String> = q
         .into_iter()
@@ -578,7 +590,7 @@ pub(crate) async fn create_measure(
     Path(id): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let fields = posted(&viewer, form)?;
     let input = measure_input(&fields);
@@ -598,7 +610,7 @@ pub(crate) async fn edit_measure(
     uri: Uri,
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let mid = parse_id(&mid)?;
     let m = o
@@ -618,7 +630,7 @@ pub(crate) async fn update_measure(
     Path((id, mid)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let mid = parse_id(&mid)?;
     if !o.measures.iter().any(|m| m.id == mid) {
@@ -656,7 +668,7 @@ pub(crate) async fn figures(
     Path(id): Path<String>,
     Query(q): Query<FigureQuery>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let snapshot = published(&state).await?;
     let (names, rows) = match &snapshot {
@@ -817,7 +829,7 @@ pub(crate) async fn eds(
     Path(year): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    staff(&viewer, &uri)?;
+    staff(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     eds_page(
         &state,
@@ -841,11 +853,13 @@ pub(crate) async fn rate(
     form: Posted,
 ) -> Result<Response, WebError> {
     let user = require(
+        &state,
         &viewer,
         &uri,
         may_rate_eds,
         "the edi_lead, reviewer and admin roles",
-    )?;
+    )
+    .await?;
     let year = parse_year(&year)?;
     let fields = posted(&viewer, form)?;
     let input = RatingInput {
@@ -920,7 +934,7 @@ pub(crate) async fn report_edit(
     Path(year): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    let user = staff(&viewer, &uri)?;
+    let user = staff(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let mut sections = Vec::new();
     for s in &SECTIONS {
@@ -998,7 +1012,7 @@ pub(crate) async fn section_form(
     uri: Uri,
     Path((year, key)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let section = section_of(&key)?;
     let body = state
@@ -1017,7 +1031,7 @@ pub(crate) async fn save_section(
     Path((year, key)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let section = section_of(&key)?;
     let fields = posted(&viewer, form)?;

@@ -6,6 +6,7 @@
 mod api;
 mod assurance;
 mod assurance_figures;
+mod assurance_refusals;
 mod auth;
 mod board_pack;
 mod dashboards;
