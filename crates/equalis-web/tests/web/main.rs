@@ -7,6 +7,7 @@ mod api;
 mod assurance;
 mod assurance_figures;
 mod assurance_refusals;
+mod assurance_snapshots;
 mod auth;
 mod board_pack;
 mod dashboards;
