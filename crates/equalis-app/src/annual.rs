@@ -50,6 +50,8 @@ pub struct StoreInputs {
     pub assessments: Vec<SignedAssessment>,
     /// Engagement projects begun by the end of the year, with their participants.
     pub engagement: Vec<EngagementInput>,
+    /// Every project's participants by the year they joined, for reach measures.
+    pub reach: crate::reach::ReachRecords,
 }
 
 /// An engagement project as the report's reach reads it: its participants and their
@@ -115,6 +117,7 @@ pub async fn load_store_inputs(
     engagement.sort_by(|a, b| a.title.cmp(&b.title));
     Ok(StoreInputs {
         engagement,
+        reach: crate::reach::load(store).await?,
         objectives: store.objectives().await?,
         eds: store.eds_report(year).await?,
         sections,
@@ -292,8 +295,9 @@ pub fn build(
     parts.push(health);
 
     // Objectives and their progress: indicator measures from the published results,
-    // workforce measures from the year-on-year sheets of the published returns.
-    let mut workforce_series = crate::objectives::WorkforceSeries::new(ws);
+    // workforce measures from the year-on-year sheets of the published returns, reach
+    // measures from the who-is-heard view of each year's joiners.
+    let mut measure_series = crate::objectives::MeasureSeries::new(ws, &published, &inputs.reach);
     let mut objectives = Part::new("objectives", "Equality objectives and progress");
     if inputs.objectives.is_empty() {
         objectives
@@ -321,22 +325,10 @@ pub fn build(
         );
         for m in &o.measures {
             let m = &m.measure;
-            let series = match &m.figure {
-                FigureRef::Indicator { .. } | FigureRef::IndicatorGap { .. } => {
-                    indicator_series(&published, &m.figure)
-                }
-                _ => workforce_series.series(&m.figure)?,
-            };
-            let p = progress(m, &series);
-            let status = match (p.status, &m.figure) {
-                (
-                    Status::NoData,
-                    FigureRef::Wres { .. } | FigureRef::Wdes { .. } | FigureRef::PayGap { .. },
-                ) => {
-                    "No data: the workforce returns publish no value of this row since the baseline"
-                        .to_string()
-                }
-                (s, _) => {
+            let p = progress(m, &measure_series.series(&m.figure)?);
+            let status = match p.status {
+                Status::NoData => crate::objectives::no_data_reason(&m.figure).to_string(),
+                s => {
                     let mut t = s.label().to_string();
                     if p.target_met {
                         t.push_str(" (target met)");

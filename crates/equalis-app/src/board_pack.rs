@@ -7,7 +7,7 @@
 //! - waiting-list equalisation: each waiting-list measure by deprivation quintile at the latest
 //!   snapshot, and each equalisation gap's first and latest value with its change, from the
 //!   published view of the results (the same tables as the `/waiting-list` page);
-//! - progress on each equality objective's measures ([`crate::annual::indicator_series`] and
+//! - progress on each equality objective's measures ([`crate::objectives::MeasureSeries`] and
 //!   [`equalis_assure::progress`]);
 //! - the impact assessments past their review date at the quarter's end (or today, for the
 //!   quarter under way), from the store.
@@ -20,7 +20,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use equalis_assure::{FigureRef, FinancialYear, Status, progress};
+use equalis_assure::{FinancialYear, Status, progress};
 use equalis_report::tables::{Sheet, Val};
 use equalis_report::{Document, Figure, PageFigures, Part, is_waiting_list};
 use equalis_results::{IndicatorInfo, PublishedRow, ResultsError, View, read_results};
@@ -161,6 +161,8 @@ pub struct StoreInputs {
     pub objectives: Vec<StoredObjective>,
     /// Assessments past their review date on `as_at`, most overdue first.
     pub overdue: Vec<OverdueReview>,
+    /// Every engagement project's participants by the year they joined, for reach measures.
+    pub reach: crate::reach::ReachRecords,
 }
 
 /// Reads the store's part of the pack of `quarter`, on `today`.
@@ -193,6 +195,7 @@ pub async fn load_store_inputs(
         as_at,
         objectives: store.objectives().await?,
         overdue,
+        reach: crate::reach::load(store).await?,
     })
 }
 
@@ -279,6 +282,7 @@ pub fn build(ws: &Workspace, quarter: Quarter, inputs: &StoreInputs) -> crate::R
         .as_ref()
         .map(|r| r.publish(&View::Published).0)
         .unwrap_or_default();
+    let mut series = crate::objectives::MeasureSeries::new(ws, &all_rows, &inputs.reach);
     if inputs.objectives.is_empty() {
         objectives
             .paragraphs
@@ -292,14 +296,11 @@ pub fn build(ws: &Workspace, quarter: Quarter, inputs: &StoreInputs) -> crate::R
         for o in &inputs.objectives {
             for m in &o.measures {
                 let m = &m.measure;
-                let p = progress(m, &crate::annual::indicator_series(&all_rows, &m.figure));
-                let status = match (p.status, &m.figure) {
-                    (
-                        Status::NoData,
-                        FigureRef::Wres { .. } | FigureRef::Wdes { .. } | FigureRef::PayGap { .. },
-                    ) => "No data: workforce figures are not yet followed as series".to_string(),
-                    (s, _) if p.target_met => format!("{} (target met)", s.label()),
-                    (s, _) => s.label().to_string(),
+                let p = progress(m, &series.series(&m.figure)?);
+                let status = match p.status {
+                    Status::NoData => crate::objectives::no_data_reason(&m.figure).to_string(),
+                    s if p.target_met => format!("{} (target met)", s.label()),
+                    s => s.label().to_string(),
                 };
                 sheet.row(vec![
                     Val::text(m.name.clone()),

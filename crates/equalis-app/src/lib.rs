@@ -29,6 +29,7 @@ pub mod output;
 pub mod outreach;
 pub mod panel;
 pub mod pdf;
+pub mod reach;
 pub mod results;
 pub mod stats;
 #[cfg(feature = "testing")]

@@ -4,8 +4,10 @@
 //! A measure holds a [`FigureRef`] (`equalis_assure`). An indicator reference is checked here
 //! against the published results: an indicator, breakdown or group that the results do not
 //! publish is refused by its field, so a measure cannot follow a figure that will never have
-//! a value. Workforce references (WRES, WDES, pay gaps) are checked by their shape in
-//! `equalis_assure` (the returns' rows are fixed by the standards).
+//! a value. Workforce references (WRES, WDES, pay gaps) are checked the same way against the
+//! rows of the published returns' "Year on year" sheets ([`workforce_figures`],
+//! [`check_workforce`]), and engagement reach references against the who-is-heard view
+//! (`crate::reach`). [`MeasureSeries`] gives any measure's published series.
 
 use std::collections::BTreeMap;
 
@@ -41,8 +43,10 @@ fn shown(c: &Cell) -> String {
 }
 
 /// Every indicator figure published (each indicator by each breakdown and group in its latest
-/// period) whose indicator id, name or group contains `filter` (any case), then the pay gap
-/// measures; `names` gives an indicator's name from its id. At most `limit` choices.
+/// period) whose indicator id, name or group contains `filter` (any case); `names` gives an
+/// indicator's name from its id. At most `limit` choices. The workforce figures
+/// ([`workforce_figures`]) and engagement reach figures (`crate::reach::choices`) are offered
+/// beside them.
 pub fn figure_choices<'a>(
     rows: impl IntoIterator<Item = &'a PublishedRow>,
     names: &BTreeMap<String, String>,
@@ -84,23 +88,6 @@ pub fn figure_choices<'a>(
             label: format!("{name}: {} {}", r.breakdown.replace('_', " "), r.group),
             latest: format!("{} ({})", shown(r.value.get()), r.period),
         });
-    }
-    for kind in [
-        PayGapKind::Gender,
-        PayGapKind::Ethnicity,
-        PayGapKind::Disability,
-    ] {
-        for measure in [PayGapMeasure::Mean, PayGapMeasure::Median] {
-            let f = FigureRef::PayGap { kind, measure };
-            let label = f.to_string();
-            if matches(&[&label, "pay gap"]) {
-                out.push(FigureChoice {
-                    parts: f.parts(),
-                    label,
-                    latest: "see the workforce returns".into(),
-                });
-            }
-        }
     }
     out.truncate(limit);
     out
@@ -180,6 +167,242 @@ pub fn check_published<'a>(
     errors.into_result()
 }
 
+/// Every WRES, WDES and pay gap figure the whole ICS's published returns follow year on year
+/// (one per row of each return's "Year on year" sheet), with its latest published value:
+/// what the figures page offers and [`check_workforce`] checks against. Empty without staff
+/// data.
+pub fn workforce_figures(ws: &Workspace) -> crate::Result<Vec<FigureChoice>> {
+    let mut series = WorkforceSeries::new(ws);
+    let mut out = Vec::new();
+    for (name, kind, what) in [
+        ("wres", ReturnKind::Wres, "WRES indicator"),
+        ("wdes", ReturnKind::Wdes, "WDES metric"),
+    ] {
+        let Some(sheet) = series.year_on_year(name, kind)? else {
+            continue;
+        };
+        for row in &sheet.rows {
+            let Some(Val::Text(label)) = row.first() else {
+                continue;
+            };
+            let (Some(n), Some((_, text))) = (numbered(label), label.split_once(": ")) else {
+                continue;
+            };
+            let parts = [
+                name.to_string(),
+                n.to_string(),
+                text.to_string(),
+                String::new(),
+                String::new(),
+            ];
+            out.push(FigureChoice {
+                parts,
+                label: format!("{what} {label}"),
+                latest: latest_of(sheet, label),
+            });
+        }
+    }
+    for (pay, name, by) in [
+        (PayGapKind::Gender, "pay-gap-sex", By::Sex),
+        (PayGapKind::Ethnicity, "pay-gap-ethnicity", By::Ethnicity),
+        (PayGapKind::Disability, "pay-gap-disability", By::Disability),
+    ] {
+        let Some(sheet) = series.year_on_year(name, ReturnKind::PayGap(by))? else {
+            continue;
+        };
+        for measure in [PayGapMeasure::Mean, PayGapMeasure::Median] {
+            let start = pay_gap_row_start(measure);
+            let label = sheet.rows.iter().find_map(|r| match r.first() {
+                Some(Val::Text(l)) if l.starts_with(start) && l.contains("in hourly pay") => {
+                    Some(l.clone())
+                }
+                _ => None,
+            });
+            if let Some(label) = label {
+                let f = FigureRef::PayGap { kind: pay, measure };
+                out.push(FigureChoice {
+                    parts: f.parts(),
+                    label: f.to_string(),
+                    latest: latest_of(sheet, &label),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The workforce figures whose words contain `filter` (any case).
+pub fn workforce_choices(figures: &[FigureChoice], filter: &str) -> Vec<FigureChoice> {
+    let needle = filter.trim().to_lowercase();
+    figures
+        .iter()
+        .filter(|c| {
+            needle.is_empty()
+                || format!("{} {}", c.label, c.parts[0])
+                    .to_lowercase()
+                    .contains(&needle)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The latest snapshot's published value of the year-on-year row `label`, with its date.
+fn latest_of(sheet: &Sheet, label: &str) -> String {
+    let Some(row) = sheet
+        .rows
+        .iter()
+        .find(|r| matches!(r.first(), Some(Val::Text(l)) if l == label))
+    else {
+        return "*".into();
+    };
+    sheet
+        .headers
+        .iter()
+        .zip(row)
+        .rfind(|(h, _)| h.ends_with("-03-31"))
+        .map_or_else(
+            || "*".into(),
+            |(h, v)| {
+                let value = match v {
+                    Val::Num(p, places) => match p.get() {
+                        Cell::Percentage(x) | Cell::Value(x) => {
+                            equalis_report::tables::round(*x, *places).to_string()
+                        }
+                        Cell::Count(n) => n.to_string(),
+                        _ => "*".into(),
+                    },
+                    _ => "*".into(),
+                };
+                format!("{value} ({h})")
+            },
+        )
+}
+
+/// Checks that a WRES, WDES or pay gap reference names a row the published returns follow
+/// year on year (`figures` from [`workforce_figures`]): the indicator or metric, then its row,
+/// each refused by its field naming those there are. Other kinds pass.
+pub fn check_workforce(figures: &[FigureChoice], figure: &FigureRef) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let (kind, what, number, row) = match figure {
+        FigureRef::Wres { indicator, row } => ("wres", "WRES indicator", *indicator, row),
+        FigureRef::Wdes { metric, row } => ("wdes", "WDES metric", *metric, row),
+        FigureRef::PayGap { .. } => {
+            let parts = figure.parts();
+            if !figures.iter().any(|c| c.parts == parts) {
+                errors.push(
+                    "figure_name",
+                    if figures.iter().any(|c| c.parts[0] == "pay_gap") {
+                        format!("The published returns give no {}: choose one from the published figures", figure.to_string().to_lowercase())
+                    } else {
+                        "No pay gap is published (the workspace holds no staff data): ingest `staff` first".to_string()
+                    },
+                );
+            }
+            return errors.into_result();
+        }
+        _ => return Ok(()),
+    };
+    let of_kind: Vec<&FigureChoice> = figures.iter().filter(|c| c.parts[0] == kind).collect();
+    if of_kind.is_empty() {
+        errors.push(
+            "figure_name",
+            format!(
+                "No {what} is published (the workspace holds no staff data): ingest `staff` first"
+            ),
+        );
+        return Err(errors);
+    }
+    let number = number.to_string();
+    let rows: Vec<&FigureChoice> = of_kind
+        .iter()
+        .copied()
+        .filter(|c| c.parts[1] == number)
+        .collect();
+    if rows.is_empty() {
+        let mut known: Vec<u8> = of_kind
+            .iter()
+            .filter_map(|c| c.parts[1].parse().ok())
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        let known: Vec<String> = known.iter().map(u8::to_string).collect();
+        errors.push(
+            "figure_name",
+            format!(
+                "The published returns follow no {what} {number} year on year: enter one of {}",
+                known.join(", ")
+            ),
+        );
+        return Err(errors);
+    }
+    let needle = row.to_lowercase();
+    if !rows
+        .iter()
+        .any(|c| c.parts[2].to_lowercase().contains(&needle))
+    {
+        let known: Vec<String> = rows.iter().map(|c| format!("`{}`", c.parts[2])).collect();
+        errors.push(
+            "figure_breakdown",
+            format!(
+                "{what} {number} has no row containing `{row}`: enter words of {}",
+                known.join(" or ")
+            ),
+        );
+    }
+    errors.into_result()
+}
+
+/// The published series of any measure's figure: indicators from the published results,
+/// workforce figures from the returns' year-on-year sheets, engagement reach from the
+/// who-is-heard view of each year's joiners.
+pub struct MeasureSeries<'a> {
+    published: &'a [PublishedRow],
+    workforce: WorkforceSeries<'a>,
+    reach: &'a crate::reach::ReachRecords,
+}
+
+impl<'a> MeasureSeries<'a> {
+    /// Series from the workspace's published results `published`, its staff data and the
+    /// engagement records `reach`.
+    pub fn new(
+        ws: &'a Workspace,
+        published: &'a [PublishedRow],
+        reach: &'a crate::reach::ReachRecords,
+    ) -> MeasureSeries<'a> {
+        MeasureSeries {
+            published,
+            workforce: WorkforceSeries::new(ws),
+            reach,
+        }
+    }
+
+    /// The series `figure` follows, oldest first.
+    pub fn series(&mut self, figure: &FigureRef) -> crate::Result<Vec<SeriesPoint>> {
+        Ok(match figure {
+            FigureRef::Indicator { .. } | FigureRef::IndicatorGap { .. } => {
+                crate::annual::indicator_series(self.published, figure)
+            }
+            FigureRef::Reach { .. } => crate::reach::series(self.reach, figure),
+            FigureRef::Wres { .. } | FigureRef::Wdes { .. } | FigureRef::PayGap { .. } => {
+                self.workforce.series(figure)?
+            }
+        })
+    }
+}
+
+/// Why a measure has no data, in words for a report.
+pub fn no_data_reason(figure: &FigureRef) -> &'static str {
+    match figure {
+        FigureRef::Wres { .. } | FigureRef::Wdes { .. } | FigureRef::PayGap { .. } => {
+            "No data: the workforce returns publish no value of this row since the baseline"
+        }
+        FigureRef::Reach { .. } => {
+            "No data: no participant count or ratio of this group is published since the baseline (1 to 7 people are withheld)"
+        }
+        _ => "No data",
+    }
+}
+
 /// The published series of workforce figures (WRES, WDES, pay gaps), read from the
 /// "Year on year" sheet of the whole ICS's published returns (each 31 March snapshot in the
 /// staff data, the financial year it ends): the same cells `equalis workforce … --format csv`
@@ -255,10 +478,7 @@ impl<'a> WorkforceSeries<'a> {
                     PayGapKind::Ethnicity => ("pay-gap-ethnicity", By::Ethnicity),
                     PayGapKind::Disability => ("pay-gap-disability", By::Disability),
                 };
-                let start = match measure {
-                    PayGapMeasure::Mean => "Mean ",
-                    PayGapMeasure::Median => "Median ",
-                };
+                let start = pay_gap_row_start(*measure);
                 (
                     self.year_on_year(name, ReturnKind::PayGap(by))?,
                     Box::new(move |label: &str| {
@@ -272,6 +492,14 @@ impl<'a> WorkforceSeries<'a> {
             return Ok(Vec::new());
         };
         Ok(series_of(sheet, pick))
+    }
+}
+
+/// How a pay gap's year-on-year row label starts.
+fn pay_gap_row_start(measure: PayGapMeasure) -> &'static str {
+    match measure {
+        PayGapMeasure::Mean => "Mean ",
+        PayGapMeasure::Median => "Median ",
     }
 }
 
@@ -350,8 +578,8 @@ mod tests {
             smi.iter()
                 .any(|c| c.label == "SMI health checks: imd quintile 1")
         );
-        // The six pay gap measures follow.
-        assert_eq!(all.len(), 3 + 6);
+        // Indicators only: workforce and reach figures are offered from their own sources.
+        assert_eq!(all.len(), 3);
         let only = figure_choices(&rows, &names, "HEALTH CHECKS", 100);
         assert_eq!(only.len(), 3);
         assert_eq!(figure_choices(&rows, &names, "", 2).len(), 2);

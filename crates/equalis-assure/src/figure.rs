@@ -11,6 +11,7 @@
 //! | `wres`          | WRES indicator, 1–9       | row of the return, e.g. `BME` | — | — |
 //! | `wdes`          | WDES metric, 1–10         | row of the return     | —          | — |
 //! | `pay_gap`       | `gender`, `ethnicity` or `disability` | `mean` or `median` (hourly pay) | — | — |
+//! | `engagement`    | `participants` or `ratio` | monitoring characteristic, e.g. `ethnic_group` | group, e.g. `Black` | engagement project id, or empty for every project |
 //!
 //! Which indicators, breakdowns and rows exist is known only to the published results and
 //! returns; `equalis-app` checks a reference against them when it resolves it, and says which
@@ -78,6 +79,35 @@ impl PayGapMeasure {
     }
 }
 
+/// Which engagement reach figure: a group's published count of participants, or its
+/// representation ratio (its share of participants over its share of the footprint's
+/// residents), as the who-is-heard page publishes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReachStatistic {
+    /// Participants from the group (a count published as any count: 1–7 withheld, rounded to 5).
+    Participants,
+    /// The group's representation ratio (1 = heard in proportion to its size).
+    Ratio,
+}
+
+impl ReachStatistic {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReachStatistic::Participants => "participants",
+            ReachStatistic::Ratio => "ratio",
+        }
+    }
+
+    fn parse(s: &str) -> Option<ReachStatistic> {
+        match s {
+            "participants" => Some(ReachStatistic::Participants),
+            "ratio" => Some(ReachStatistic::Ratio),
+            _ => None,
+        }
+    }
+}
+
 /// A figure equalis publishes, by reference.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FigureRef {
@@ -121,6 +151,18 @@ pub enum FigureRef {
         kind: PayGapKind,
         /// Mean or median hourly pay.
         measure: PayGapMeasure,
+    },
+    /// An engagement reach figure of the who-is-heard view: one group of a monitoring
+    /// characteristic among the participants who joined in each year.
+    Reach {
+        /// Participants or representation ratio.
+        statistic: ReachStatistic,
+        /// The monitoring characteristic's key, e.g. `ethnic_group`, `imd_quintile`.
+        characteristic: String,
+        /// The group, e.g. `Black`.
+        group: String,
+        /// The engagement project, or `None` for every project.
+        project: Option<i64>,
     },
 }
 
@@ -248,6 +290,44 @@ impl FigureRef {
                     _ => return Err(errors),
                 }
             }
+            "engagement" => {
+                let statistic = ReachStatistic::parse(name);
+                if statistic.is_none() {
+                    errors.push("figure_name", "Select participants or representation ratio");
+                }
+                required(
+                    &mut errors,
+                    "figure_breakdown",
+                    breakdown,
+                    "the monitoring characteristic, for example ethnic_group",
+                );
+                required(
+                    &mut errors,
+                    "figure_group",
+                    group,
+                    "the group, for example Black",
+                );
+                let project = if reference.is_empty() {
+                    None
+                } else {
+                    match reference.parse::<i64>() {
+                        Ok(id) if id > 0 => Some(id),
+                        _ => {
+                            errors.push("figure_reference", "Enter the engagement project's number (as in /engage/12), or leave it empty for every project");
+                            None
+                        }
+                    }
+                };
+                match statistic {
+                    Some(statistic) => FigureRef::Reach {
+                        statistic,
+                        characteristic: breakdown.to_string(),
+                        group: group.to_string(),
+                        project,
+                    },
+                    None => return Err(errors),
+                }
+            }
             "" => {
                 errors.push(
                     "figure_kind",
@@ -256,7 +336,7 @@ impl FigureRef {
                 return Err(errors);
             }
             _ => {
-                errors.push("figure_kind", "Select an indicator, an indicator gap, a WRES indicator, a WDES metric or a pay gap");
+                errors.push("figure_kind", "Select an indicator, an indicator gap, a WRES indicator, a WDES metric, a pay gap or an engagement reach figure");
                 return Err(errors);
             }
         };
@@ -311,6 +391,18 @@ impl FigureRef {
                 String::new(),
                 String::new(),
             ],
+            FigureRef::Reach {
+                statistic,
+                characteristic,
+                group,
+                project,
+            } => [
+                s("engagement"),
+                s(statistic.name()),
+                s(characteristic),
+                s(group),
+                project.map_or_else(String::new, |p| p.to_string()),
+            ],
         }
     }
 }
@@ -345,6 +437,26 @@ impl fmt::Display for FigureRef {
                     "{} pay gap, {} hourly pay",
                     capital(kind.name()),
                     measure.name()
+                )
+            }
+            FigureRef::Reach {
+                statistic,
+                characteristic,
+                group,
+                project,
+            } => {
+                let what = match statistic {
+                    ReachStatistic::Participants => "participants",
+                    ReachStatistic::Ratio => "representation ratio",
+                };
+                let scope = project.map_or_else(
+                    || "every engagement project".to_string(),
+                    |p| format!("engagement project {p}"),
+                );
+                write!(
+                    f,
+                    "Engagement reach: {what} of {} {group}, {scope}",
+                    characteristic.replace('_', " ")
                 )
             }
         }
@@ -398,6 +510,22 @@ mod tests {
         );
         let r = FigureRef::from_parts("pay_gap", "gender", "median", "", "").unwrap();
         assert_eq!(r.to_string(), "Gender pay gap, median hourly pay");
+        let r = FigureRef::from_parts("engagement", "ratio", "ethnic_group", "Black", "").unwrap();
+        assert_eq!(
+            r.to_string(),
+            "Engagement reach: representation ratio of ethnic group Black, every engagement project"
+        );
+        let r =
+            FigureRef::from_parts("engagement", "participants", "age_band", "25-34", "12").unwrap();
+        assert_eq!(
+            r,
+            FigureRef::Reach {
+                statistic: ReachStatistic::Participants,
+                characteristic: "age_band".into(),
+                group: "25-34".into(),
+                project: Some(12)
+            }
+        );
     }
 
     #[test]
@@ -413,6 +541,11 @@ mod tests {
         assert_eq!(e.len(), 2);
         let e = FigureRef::from_parts("", "", "", "", "").unwrap_err();
         assert!(e.get("figure_kind").is_some());
+        let e = FigureRef::from_parts("engagement", "mean", "", "", "x").unwrap_err();
+        assert!(e.get("figure_name").is_some());
+        let e = FigureRef::from_parts("engagement", "ratio", "", "", "-3").unwrap_err();
+        assert!(e.get("figure_breakdown").is_some() && e.get("figure_group").is_some());
+        assert!(e.get("figure_reference").unwrap().contains("project"));
         let e = FigureRef::from_parts("bogus", "", "", "", "").unwrap_err();
         assert!(e.get("figure_kind").is_some());
     }
@@ -420,13 +553,15 @@ mod tests {
     proptest! {
         /// What `parts` writes, `from_parts` reads back as the same reference.
         #[test]
-        fn parts_round_trip(kind in 0..5usize, name in "[a-z_]{1,20}", b in "[A-Za-z][A-Za-z0-9 ]{0,10}[a-z]", g in "[a-z0-9]{1,5}", n in 1u8..=9) {
+        fn parts_round_trip(kind in 0..7usize, name in "[a-z_]{1,20}", b in "[A-Za-z][A-Za-z0-9 ]{0,10}[a-z]", g in "[a-z0-9]{1,5}", n in 1u8..=9) {
             let original = match kind {
                 0 => FigureRef::Indicator { indicator: name, breakdown: b, group: g },
                 1 => FigureRef::IndicatorGap { indicator: name, breakdown: b, reference: format!("{g}x"), group: g },
                 2 => FigureRef::Wres { indicator: n, row: b },
                 3 => FigureRef::Wdes { metric: n + 1, row: b },
-                _ => FigureRef::PayGap { kind: PayGapKind::Ethnicity, measure: PayGapMeasure::Mean },
+                4 => FigureRef::PayGap { kind: PayGapKind::Ethnicity, measure: PayGapMeasure::Mean },
+                5 => FigureRef::Reach { statistic: ReachStatistic::Ratio, characteristic: name, group: g, project: None },
+                _ => FigureRef::Reach { statistic: ReachStatistic::Participants, characteristic: name, group: b, project: Some(i64::from(n)) },
             };
             let [k, a, bb, gg, r] = original.parts();
             prop_assert_eq!(FigureRef::from_parts(&k, &a, &bb, &gg, &r).unwrap(), original);

@@ -4,7 +4,8 @@
 //!   (Equality Act 2010 (Specific Duties and Public Authorities) Regulations 2017, reg. 5) to
 //!   publish one or more objectives at least every four years. Each objective has
 //!   [`Measure`]s linked to an equalis figure by reference ([`FigureRef`]: a catalogue
-//!   indicator by a breakdown and group or gap, a WRES or WDES row, a pay gap measure), with
+//!   indicator by a breakdown and group or gap, a WRES or WDES row, a pay gap measure, an
+//!   engagement reach figure), with
 //!   a baseline, a target and a direction; [`progress`] reads a series of the figure's
 //!   published values and says whether the measure is on track, with an SPC chart
 //!   (`equalis-stats`) where the series is long enough.
@@ -31,7 +32,7 @@ mod progress;
 mod year;
 
 pub use equalis_assess::{FieldError, FieldErrors};
-pub use figure::{FIGURE_FIELDS, FigureRef, PayGapKind, PayGapMeasure};
+pub use figure::{FIGURE_FIELDS, FigureRef, PayGapKind, PayGapMeasure, ReachStatistic};
 pub use objective::{
     Direction, MAX_OBJECTIVE_YEARS, Measure, MeasureInput, Objective, ObjectiveInput,
 };

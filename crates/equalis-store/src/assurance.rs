@@ -60,6 +60,9 @@ pub mod action {
     pub const EDS_ACTION_REMOVED: &str = "eds.action_removed";
     /// A narrative section of the annual report saved as a new version.
     pub const REPORT_SECTION_SAVED: &str = "report_section.saved";
+    /// A signed-in account refused an assurance page or form for its role (who, which
+    /// page, why).
+    pub const ASSURANCE_REFUSED: &str = "assurance.refused";
 }
 
 /// Whether an account's role may write objectives, measures and the report's narrative:
@@ -233,6 +236,24 @@ async fn append(
 }
 
 impl Store {
+    /// Records that `by` was refused the assurance page or form at `page` (a path, without
+    /// its query) for their role, with the reason they were shown.
+    pub async fn record_assurance_refusal(
+        &self,
+        by: &crate::User,
+        page: &str,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        self.record(
+            &Actor::User(by.email.clone()),
+            action::ASSURANCE_REFUSED,
+            &format!("page:{page}"),
+            json!({ "page": page, "role": by.role.to_string(), "reason": why }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Every objective with its measures, oldest first.
     pub async fn objectives(&self) -> Result<Vec<StoredObjective>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

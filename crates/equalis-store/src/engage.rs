@@ -473,31 +473,38 @@ impl Store {
         .bind(project_id)
         .fetch_all(self.pool())
         .await?;
-        let answers = rows
-            .iter()
-            .map(|r| -> Result<MonitoringAnswers, StoreError> {
-                let plus: String = r.try_get("plus_groups")?;
-                Ok(MonitoringAnswers {
-                    age_band: r.try_get("age_band")?,
-                    sex: r.try_get("sex")?,
-                    ethnic_category: r.try_get("ethnic_category")?,
-                    disability: r.try_get("disability")?,
-                    carer: r.try_get("carer")?,
-                    sexual_orientation: r.try_get("sexual_orientation")?,
-                    plus_groups: plus
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    lsoa: r.try_get("lsoa")?,
-                    imd_quintile: r
-                        .try_get::<Option<i64>, _>("imd_quintile")?
-                        .and_then(|q| u8::try_from(q).ok()),
-                    place: r.try_get("place")?,
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let answers = rows.iter().map(monitoring_of).collect::<Result<_, _>>()?;
         Ok((u64::try_from(total).unwrap_or(0), answers))
+    }
+
+    /// Each participant of a project, oldest first: when they joined and their monitoring
+    /// answers (`None` for those who never answered). Engagement reach measures count the
+    /// participants who joined in each financial year.
+    pub async fn participation(
+        &self,
+        project_id: i64,
+    ) -> Result<Vec<(Timestamp, Option<MonitoringAnswers>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.created_at AS joined_at, m.participant_id AS answered, m.age_band, m.sex,
+                    m.ethnic_category, m.disability, m.carer, m.sexual_orientation,
+                    m.plus_groups, m.lsoa, m.imd_quintile, m.place
+             FROM engage_participants p LEFT JOIN engage_monitoring m ON m.participant_id = p.id
+             WHERE p.project_id = $1 ORDER BY p.id",
+        )
+        .bind(project_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let joined = from_secs(r.try_get("joined_at")?);
+                let answered: Option<i64> = r.try_get("answered")?;
+                let answers = match answered {
+                    Some(_) => Some(monitoring_of(r)?),
+                    None => None,
+                };
+                Ok((joined, answers))
+            })
+            .collect()
     }
 
     /// Posts a contribution of a participant; a reply names its thread (`parent`).
@@ -903,4 +910,27 @@ impl Store {
         tx.commit().await?;
         Ok(allowed)
     }
+}
+
+/// The monitoring answers of a row of `engage_monitoring` (joined or not).
+fn monitoring_of(r: &AnyRow) -> Result<MonitoringAnswers, StoreError> {
+    let plus: String = r.try_get("plus_groups")?;
+    Ok(MonitoringAnswers {
+        age_band: r.try_get("age_band")?,
+        sex: r.try_get("sex")?,
+        ethnic_category: r.try_get("ethnic_category")?,
+        disability: r.try_get("disability")?,
+        carer: r.try_get("carer")?,
+        sexual_orientation: r.try_get("sexual_orientation")?,
+        plus_groups: plus
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        lsoa: r.try_get("lsoa")?,
+        imd_quintile: r
+            .try_get::<Option<i64>, _>("imd_quintile")?
+            .and_then(|q| u8::try_from(q).ok()),
+        place: r.try_get("place")?,
+    })
 }

@@ -91,6 +91,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_eds_template.sql"),
         postgres: include_str!("../migrations/postgres/0011_eds_template.sql"),
     },
+    Migration {
+        version: 12,
+        description: "engagement reach as a measure of an equality objective",
+        sqlite: include_str!("../migrations/sqlite/0012_reach_measures.sql"),
+        postgres: include_str!("../migrations/postgres/0012_reach_measures.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

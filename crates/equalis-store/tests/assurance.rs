@@ -531,3 +531,74 @@ fn roles() {
     assert!(may_rate_eds(Role::Reviewer) && may_rate_eds(Role::EdiLead));
     assert!(!may_rate_eds(Role::Analyst) && !may_rate_eds(Role::Public));
 }
+
+/// Engagement reach measures (migration 12 widens `figure_kind`) are kept and read back, and
+/// a project's participation gives each participant's join time with their answers or none.
+async fn reach_measures_and_participation(db: Database) {
+    use equalis_engage::{Moderation, MonitoringAnswers, Project, ProjectStatus};
+    let store = Store::open(&db, StoreConfig::default()).await.unwrap();
+    let o = store
+        .create_objective(&lead(), &objective_input())
+        .await
+        .unwrap();
+    let mut input = measure_input();
+    input.figure = [
+        "engagement",
+        "ratio",
+        "ethnic_group",
+        "Black or Black British",
+        "7",
+    ]
+    .map(String::from);
+    let m = store.add_measure(&lead(), o.id, &input).await.unwrap();
+    let back = store.measure(m.id).await.unwrap();
+    assert_eq!(back.measure.figure.parts(), input.figure);
+    assert_eq!(
+        back.measure.figure.to_string(),
+        "Engagement reach: representation ratio of ethnic group Black or Black British, engagement project 7"
+    );
+
+    let organiser = store
+        .create_user(
+            &Actor::Command("test".into()),
+            equalis_store::NewUser {
+                email: "lead@nhs.net",
+                display_name: "Test",
+                role: Role::EdiLead,
+                password: "a long enough password 1",
+            },
+        )
+        .await
+        .unwrap();
+    let p = store
+        .create_project(
+            &organiser,
+            &Project {
+                title: "Pharmacy hours".into(),
+                summary: "When would you use it?".into(),
+                status: ProjectStatus::Open,
+                moderation: Moderation::Post,
+                anonymous_allowed: true,
+                footprint: "QK1".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let a = store.join_project(p.id, None, "Amina").await.unwrap();
+    store.join_project(p.id, None, "Ben").await.unwrap();
+    let answers = MonitoringAnswers {
+        ethnic_category: Some("N".into()),
+        plus_groups: vec!["homeless".into()],
+        ..Default::default()
+    };
+    store
+        .save_monitoring(a.participant.id, &answers)
+        .await
+        .unwrap();
+    let joined = store.participation(p.id).await.unwrap();
+    assert_eq!(joined.len(), 2);
+    assert_eq!(joined[0].1.as_ref(), Some(&answers));
+    assert_eq!(joined[1].1, None, "Ben never answered");
+    assert!(store.participation(p.id + 1).await.unwrap().is_empty());
+}
+both!(reach_measures_and_participation);

@@ -80,8 +80,10 @@ fn not_found(what: String) -> WebError {
     }
 }
 
-/// A signed-in member of staff who may `may` (else 403 naming who may).
-fn require<'a>(
+/// A signed-in member of staff who may `may`; else 403 naming who may, and the refusal
+/// recorded in the audit log (who, which page, why), as every refused attempt is.
+async fn require<'a>(
+    state: &AppState,
     viewer: &'a Viewer,
     uri: &Uri,
     may: fn(equalis_store::Role) -> bool,
@@ -89,26 +91,32 @@ fn require<'a>(
 ) -> Result<&'a User, WebError> {
     let user = viewer.require_user(&uri.to_string())?;
     if may(user.role) {
-        Ok(user)
-    } else {
-        Err(WebError::Forbidden(format!(
-            "Only {who} may do this; you are signed in as {}.",
-            user.role
-        )))
+        return Ok(user);
     }
+    let why = format!(
+        "Only {who} may do this; you are signed in as {}.",
+        user.role
+    );
+    state
+        .store()
+        .record_assurance_refusal(user, uri.path(), &why)
+        .await?;
+    Err(WebError::Forbidden(why))
 }
 
-fn editor<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
+async fn editor<'a>(state: &AppState, viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
     require(
+        state,
         viewer,
         uri,
         may_edit_assurance,
         "the edi_lead and admin roles",
     )
+    .await
 }
 
-fn staff<'a>(viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
-    require(viewer, uri, |_| true, "staff")
+async fn staff<'a>(state: &AppState, viewer: &'a Viewer, uri: &Uri) -> Result<&'a User, WebError> {
+    require(state, viewer, uri, |_| true, "staff").await
 }
 
 /// The posted fields, once the form's CSRF token is this session's.
@@ -207,7 +215,7 @@ pub(crate) async fn list(
     uri: Uri,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    let user = staff(&viewer, &uri)?;
+    let user = staff(&state, &viewer, &uri).await?;
     let objectives: Vec<Value> = state
         .store()
         .objectives()
@@ -312,8 +320,12 @@ fn objective_form(
 }
 
 /// `GET /objectives/new`.
-pub(crate) async fn new_objective(viewer: Viewer, uri: Uri) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+pub(crate) async fn new_objective(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    uri: Uri,
+) -> Result<Html<String>, WebError> {
+    editor(&state, &viewer, &uri).await?;
     objective_form(
         &viewer,
         None,
@@ -332,7 +344,7 @@ pub(crate) async fn create_objective(
     uri: Uri,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let fields = posted(&viewer, form)?;
     let input = objective_input(&fields);
     match state.store().create_objective(&actor(user), &input).await {
@@ -368,7 +380,7 @@ pub(crate) async fn edit_objective(
     Path(id): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let values = objective_values(&ObjectiveInput::from_objective(&o.objective));
     objective_form(
@@ -390,7 +402,7 @@ pub(crate) async fn update_objective(
     Path(id): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let id = parse_id(&id)?;
     let fields = posted(&viewer, form)?;
     let input = objective_input(&fields);
@@ -467,6 +479,10 @@ fn measure_form(
         ("wres", "A WRES indicator"),
         ("wdes", "A WDES metric"),
         ("pay_gap", "A pay gap"),
+        (
+            "engagement",
+            "Engagement reach: participants or representation ratio of a group",
+        ),
     ]
     .map(|(value, label)| context! { value, label });
     let directions = [
@@ -510,15 +526,30 @@ async fn save_measure(
     mid: Option<i64>,
     input: &MeasureInput,
 ) -> Result<Result<(), FieldErrors>, WebError> {
-    // An indicator figure must be one the results publish; the shape is checked first (the
+    // The figure must be one equalis publishes (an indicator of the results, a row of the
+    // workforce returns, a group of the who-is-heard view); the shape is checked first (the
     // store's validation) so its errors come by field together.
     if let Ok(m) = input.validate(&o.objective) {
-        let snapshot = published(state).await?;
-        let rows = snapshot
-            .as_ref()
-            .map(|s| s.published_all().values().flatten().collect::<Vec<_>>())
-            .unwrap_or_default();
-        if let Err(e) = equalis_app::objectives::check_published(rows, &m.figure) {
+        let checked = match &m.figure {
+            equalis_assure::FigureRef::Indicator { .. }
+            | equalis_assure::FigureRef::IndicatorGap { .. } => {
+                let snapshot = published(state).await?;
+                let rows = snapshot
+                    .as_ref()
+                    .map(|s| s.published_all().values().flatten().collect::<Vec<_>>())
+                    .unwrap_or_default();
+                equalis_app::objectives::check_published(rows, &m.figure)
+            }
+            equalis_assure::FigureRef::Reach { .. } => {
+                let records = equalis_app::reach::load(state.store()).await?;
+                equalis_app::reach::check(&records, &m.figure)
+            }
+            _ => {
+                let figures = crate::workforce::measure_figures(state).await?;
+                equalis_app::objectives::check_workforce(&figures, &m.figure)
+            }
+        };
+        if let Err(e) = checked {
             return Ok(Err(e));
         }
     }
@@ -549,7 +580,7 @@ pub(crate) async fn new_measure(
     Path(id): Path<String>,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let values: BTreeMap<String, String> = q
         .into_iter()
@@ -566,7 +597,7 @@ pub(crate) async fn create_measure(
     Path(id): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let fields = posted(&viewer, form)?;
     let input = measure_input(&fields);
@@ -586,7 +617,7 @@ pub(crate) async fn edit_measure(
     uri: Uri,
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let mid = parse_id(&mid)?;
     let m = o
@@ -606,7 +637,7 @@ pub(crate) async fn update_measure(
     Path((id, mid)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let mid = parse_id(&mid)?;
     if !o.measures.iter().any(|m| m.id == mid) {
@@ -644,7 +675,7 @@ pub(crate) async fn figures(
     Path(id): Path<String>,
     Query(q): Query<FigureQuery>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let o = state.store().objective(parse_id(&id)?).await?;
     let snapshot = published(&state).await?;
     let (names, rows) = match &snapshot {
@@ -656,23 +687,29 @@ pub(crate) async fn figures(
         ),
         None => (BTreeMap::new(), Vec::new()),
     };
-    let choices: Vec<Value> =
-        equalis_app::objectives::figure_choices(rows, &names, &q.q, FIGURES_SHOWN + 1)
-            .into_iter()
-            .map(|c| {
-                let query: Vec<String> = FIGURE_FIELDS
-                    .iter()
-                    .zip(&c.parts)
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| format!("{k}={}", query_encode(v)))
-                    .collect();
-                context! {
-                    label => c.label,
-                    latest => c.latest,
-                    href => format!("/objectives/{}/measures/new?{}", o.id, query.join("&")),
-                }
-            })
-            .collect();
+    // Indicators, then the workforce returns' rows, then engagement reach.
+    let mut all = equalis_app::objectives::figure_choices(rows, &names, &q.q, FIGURES_SHOWN + 1);
+    let workforce = crate::workforce::measure_figures(&state).await?;
+    all.extend(equalis_app::objectives::workforce_choices(&workforce, &q.q));
+    let records = equalis_app::reach::load(state.store()).await?;
+    all.extend(equalis_app::reach::choices(&records, &q.q));
+    all.truncate(FIGURES_SHOWN + 1);
+    let choices: Vec<Value> = all
+        .into_iter()
+        .map(|c| {
+            let query: Vec<String> = FIGURE_FIELDS
+                .iter()
+                .zip(&c.parts)
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", query_encode(v)))
+                .collect();
+            context! {
+                label => c.label,
+                latest => c.latest,
+                href => format!("/objectives/{}/measures/new?{}", o.id, query.join("&")),
+            }
+        })
+        .collect();
     let more = choices.len() > FIGURES_SHOWN;
     render(
         "assurance/figures.html",
@@ -802,7 +839,7 @@ pub(crate) async fn eds(
     Path(year): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    staff(&viewer, &uri)?;
+    staff(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     eds_page(
         &state,
@@ -826,11 +863,13 @@ pub(crate) async fn rate(
     form: Posted,
 ) -> Result<Response, WebError> {
     let user = require(
+        &state,
         &viewer,
         &uri,
         may_rate_eds,
         "the edi_lead, reviewer and admin roles",
-    )?;
+    )
+    .await?;
     let year = parse_year(&year)?;
     let fields = posted(&viewer, form)?;
     let input = RatingInput {
@@ -906,7 +945,7 @@ pub(crate) async fn report_edit(
     Path(year): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    let user = staff(&viewer, &uri)?;
+    let user = staff(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let mut sections = Vec::new();
     for s in &SECTIONS {
@@ -984,7 +1023,7 @@ pub(crate) async fn section_form(
     uri: Uri,
     Path((year, key)): Path<(String, String)>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let section = section_of(&key)?;
     let body = state
@@ -1003,7 +1042,7 @@ pub(crate) async fn save_section(
     Path((year, key)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let section = section_of(&key)?;
     let fields = posted(&viewer, form)?;

@@ -101,6 +101,8 @@ pub(crate) struct Built {
     lists: Kept<Listing>,
     /// The ICS's headline figures (for impact assessments' evidence), by dataset versions.
     headlines: Kept<Option<equalis_app::workforce::Headlines>>,
+    /// The WRES, WDES and pay gap figures a measure may follow, by dataset versions.
+    figures: Kept<Vec<equalis_app::objectives::FigureChoice>>,
 }
 
 #[derive(Debug)]
@@ -341,6 +343,23 @@ pub(crate) async fn headlines(
             .join(",");
         kept.workforce().headlines.get_or_make(&versions, || {
             equalis_app::workforce::headlines(ws).map_err(|e| app_error(e, "", Vec::new()))
+        })
+    })
+    .await
+}
+
+/// The WRES, WDES and pay gap figures the ICS's published returns follow year on year (what
+/// a measure of an objective may follow), built once per dataset versions.
+pub(crate) async fn measure_figures(
+    state: &AppState,
+) -> Result<Arc<Vec<equalis_app::objectives::FigureChoice>>, WebError> {
+    let kept = state.clone();
+    with_workspace(state, move |ws| {
+        let versions = equalis_app::workforce::data_versions(ws)
+            .map_err(|e| app_error(e, "", Vec::new()))?
+            .join(",");
+        kept.workforce().figures.get_or_make(&versions, || {
+            equalis_app::objectives::workforce_figures(ws).map_err(|e| app_error(e, "", Vec::new()))
         })
     })
     .await

@@ -9,7 +9,7 @@ use equalis_store::assurance::action;
 
 use crate::fixture::{App, Reply, Who, enc};
 
-fn csrf(page: &str) -> String {
+pub(crate) fn csrf(page: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";
     let start = page.find(marker).expect("a form") + marker.len();
     page[start..start + 64].to_owned()
@@ -23,12 +23,18 @@ fn form(token: &str, pairs: &[(&str, &str)]) -> String {
     out
 }
 
-fn location(reply: &Reply) -> &str {
+pub(crate) fn location(reply: &Reply) -> &str {
     reply.header(header::LOCATION).unwrap_or("")
 }
 
 /// Posts `pairs` to `path` as `who`, with the CSRF token of the form at `form_page`.
-async fn post(app: &App, who: &Who, form_page: &str, path: &str, pairs: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post(
+    app: &App,
+    who: &Who,
+    form_page: &str,
+    path: &str,
+    pairs: &[(&str, &str)],
+) -> Reply {
     let page = app.get(form_page, who).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     app.post_form(path, who, &[], &form(&csrf(&page.body), pairs))
@@ -44,7 +50,7 @@ const OBJECTIVE: &[(&str, &str)] = &[
 ];
 
 /// Adds OBJECTIVE as the EDI lead and returns its path (`/objectives/N`).
-async fn add_objective(app: &App, edi: &Who) -> String {
+pub(crate) async fn add_objective(app: &App, edi: &Who) -> String {
     let r = post(app, edi, "/objectives/new", "/objectives/new", OBJECTIVE).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     location(&r)

@@ -5,6 +5,9 @@
 
 mod api;
 mod assurance;
+mod assurance_figures;
+mod assurance_refusals;
+mod assurance_snapshots;
 mod auth;
 mod board_pack;
 mod dashboards;
