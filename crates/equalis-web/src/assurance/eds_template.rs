@@ -78,7 +78,7 @@ pub(crate) async fn report(
     uri: Uri,
     Path(year): Path<String>,
 ) -> Result<Response, WebError> {
-    staff(&viewer, &uri)?;
+    staff(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let r = state.store().eds_report(year).await?;
     let doc = equalis_app::eds_report::document(&r);
@@ -141,7 +141,7 @@ pub(crate) async fn cover_form(
     uri: Uri,
     Path(year): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let input = state
         .store()
@@ -163,7 +163,7 @@ pub(crate) async fn save_cover(
     Path(year): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let f = posted(&viewer, form)?;
     let input = CoverInput {
@@ -226,7 +226,7 @@ pub(crate) async fn third_parties_form(
     uri: Uri,
     Path(year): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let i = state
         .store()
@@ -252,7 +252,7 @@ pub(crate) async fn save_third_parties(
     Path(year): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let f = posted(&viewer, form)?;
     let input = ThirdPartiesInput {
@@ -326,7 +326,7 @@ pub(crate) async fn completed_page(
     Path(year): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     completed_view(
         &state,
@@ -348,7 +348,7 @@ pub(crate) async fn add_completed(
     Path(year): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let f = posted(&viewer, form)?;
     let input = CompletedActionInput {
@@ -379,7 +379,7 @@ pub(crate) async fn remove_completed(
     Path((year, id)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let id = parse_id(&id)?;
     posted(&viewer, form)?;
@@ -457,7 +457,7 @@ pub(crate) async fn actions_page(
     Path(year): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    editor(&viewer, &uri)?;
+    editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     actions_view(
         &state,
@@ -479,7 +479,7 @@ pub(crate) async fn add_action(
     Path(year): Path<String>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let f = posted(&viewer, form)?;
     let input = PlanActionInput {
@@ -513,7 +513,7 @@ pub(crate) async fn remove_action(
     Path((year, id)): Path<(String, String)>,
     form: Posted,
 ) -> Result<Response, WebError> {
-    let user = editor(&viewer, &uri)?;
+    let user = editor(&state, &viewer, &uri).await?;
     let year = parse_year(&year)?;
     let id = parse_id(&id)?;
     posted(&viewer, form)?;
