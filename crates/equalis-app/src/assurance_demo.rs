@@ -79,7 +79,13 @@ pub fn plan(ws: Option<&Workspace>, organisation: &str) -> crate::Result<Plan> {
 
     // 1. Core20PLUS5 (adults: severe mental illness): the gap in SMI physical health checks
     //    between the most (IMD quintile 1) and least deprived (5) areas, halved.
-    let smi = figure(["indicator", "smi_health_check", "imd_quintile", "1", "5"]);
+    let smi = figure([
+        "indicator_gap",
+        "smi_health_check",
+        "imd_quintile",
+        "1",
+        "5",
+    ]);
     let smi_measure = match crate::objectives::check_published(&published, &smi) {
         Err(e) => {
             missing.push(format!(
@@ -177,7 +183,7 @@ pub fn plan(ws: Option<&Workspace>, organisation: &str) -> crate::Result<Plan> {
 fn smi_level_up(published: &[PublishedRow], missing: &mut Vec<String>) -> Option<MeasureInput> {
     let q1 = figure(["indicator", "smi_health_check", "imd_quintile", "1", ""]);
     let points = crate::annual::indicator_series(published, &q1);
-    let (year, _) = points
+    let (year, value) = points
         .iter()
         .filter(|p| p.year < last_year())
         .find_map(|p| Some((p.year, p.value?)))?;
@@ -195,7 +201,15 @@ fn smi_level_up(published: &[PublishedRow], missing: &mut Vec<String>) -> Option
             }
             _ => None,
         })
-        .fold(None, |best: Option<f64>, v| Some(best.map_or(v, |b| b.max(v))))?;
+        .fold(None, |best: Option<f64>, v| {
+            Some(best.map_or(v, |b| b.max(v)))
+        })?;
+    if best <= value {
+        missing.push(format!(
+            "No measure of SMI physical health checks in the most deprived quintile: its {value:.1}% in {year} is already the best published"
+        ));
+        return None;
+    }
     toward(
         "SMI physical health checks in the most deprived quintile (%)",
         &q1,
@@ -416,7 +430,10 @@ pub async fn seed(store: &Store, plan: &Plan) -> Result<Option<DemoAssurance>, S
     if !store.eds_ratings(year).await?.is_empty() || store.eds_cover(year).await?.is_some() {
         return Ok(Some(made));
     }
-    for (service, (scores, owner)) in SERVICES.iter().zip(SERVICE_SCORES.iter().zip(SERVICE_OWNERS)) {
+    for (service, (scores, owner)) in SERVICES
+        .iter()
+        .zip(SERVICE_SCORES.iter().zip(SERVICE_OWNERS))
+    {
         for ((code, score), (group, evidence)) in ["1A", "1B", "1C", "1D"]
             .iter()
             .zip(scores)
@@ -582,13 +599,27 @@ mod tests {
         assert_eq!(m.target_year, "2027/28");
         assert!(missing.is_empty());
         // A negative gap is narrowed upwards.
-        let m = toward("Gap", &f, &[p(2024, Some(-11.23))], 1, |b| b / 2.0, &mut missing)
-            .expect("a measure");
+        let m = toward(
+            "Gap",
+            &f,
+            &[p(2024, Some(-11.23))],
+            1,
+            |b| b / 2.0,
+            &mut missing,
+        )
+        .expect("a measure");
         assert_eq!((m.baseline.as_str(), m.target.as_str()), ("-11.2", "-5.6"));
         assert_eq!(m.direction, "higher");
         // WRES 2 towards parity, at two places.
-        let m = toward("WRES", &f, &[p(2024, Some(1.4167))], 2, |_| 1.0, &mut missing)
-            .expect("a measure");
+        let m = toward(
+            "WRES",
+            &f,
+            &[p(2024, Some(1.4167))],
+            2,
+            |_| 1.0,
+            &mut missing,
+        )
+        .expect("a measure");
         assert_eq!((m.baseline.as_str(), m.target.as_str()), ("1.42", "1.00"));
         // Nothing published, or already at the target: no measure, and why.
         assert_eq!(
@@ -596,12 +627,85 @@ mod tests {
             None
         );
         assert_eq!(
-            toward("Parity", &f, &[p(2024, Some(1.0))], 2, |_| 1.0, &mut missing),
+            toward(
+                "Parity",
+                &f,
+                &[p(2024, Some(1.0))],
+                2,
+                |_| 1.0,
+                &mut missing
+            ),
             None
         );
         assert_eq!(missing.len(), 2, "{missing:?}");
         assert!(missing[0].contains("no value of it is published"));
         assert!(missing[1].contains("already meets the target"));
+    }
+
+    /// SMI health checks published by IMD quintile, counts out of 100 in each quintile
+    /// (`None`: a count of 1 to 7, withheld).
+    fn smi_rows(q1: f64, q5: Option<f64>, q3: f64) -> Vec<PublishedRow> {
+        use equalis_results::{ResultRow, Statistic, publish};
+        let mut out = Vec::new();
+        for period in ["2024/25", "2025/26"] {
+            for (g, n) in [("1", q1), ("3", q3), ("5", q5.unwrap_or(5.0))] {
+                let mut r = ResultRow::new(
+                    "smi_health_check",
+                    period,
+                    "imd_quintile",
+                    g,
+                    Statistic::Proportion,
+                    100.0,
+                );
+                r.numerator = Some(n);
+                r.denominator = Some(100.0);
+                r.value = Some(n);
+                out.push(r);
+            }
+        }
+        publish(&View::Published, &out, &[], &[]).0
+    }
+
+    /// The SMI objective's measure: the gap between quintiles 1 and 5, halved; with quintile
+    /// 5 withheld, quintile 1's rate up to the best other quintile's.
+    #[test]
+    fn the_smi_measure_is_the_gap_or_the_most_deprived_quintile_levelled_up() {
+        let plan_of = |rows: &[PublishedRow]| {
+            let mut missing = Vec::new();
+            let smi = figure([
+                "indicator_gap",
+                "smi_health_check",
+                "imd_quintile",
+                "1",
+                "5",
+            ]);
+            crate::objectives::check_published(rows, &smi).expect("published");
+            let gap = toward(
+                "Gap",
+                &smi,
+                &crate::annual::indicator_series(rows, &smi),
+                1,
+                |b| b / 2.0,
+                &mut missing,
+            );
+            (gap.or_else(|| smi_level_up(rows, &mut missing)), missing)
+        };
+        let (m, _) = plan_of(&smi_rows(40.0, Some(60.0), 50.0));
+        let m = m.expect("a gap measure");
+        assert_eq!(m.figure[0], "indicator_gap");
+        assert_eq!((m.figure[3].as_str(), m.figure[4].as_str()), ("1", "5"));
+        assert_eq!((m.baseline.as_str(), m.target.as_str()), ("-20.0", "-10.0"));
+        assert_eq!(m.direction, "higher");
+        let (m, _) = plan_of(&smi_rows(40.0, None, 50.0));
+        let m = m.expect("a level-up measure");
+        assert_eq!(m.figure[0], "indicator");
+        assert_eq!(m.figure[4], "");
+        assert_eq!((m.baseline.as_str(), m.target.as_str()), ("40.0", "50.0"));
+        assert_eq!(m.baseline_year, "2024/25");
+        // Quintile 1 already the best, and the gap withheld: no measure, and why.
+        let (m, missing) = plan_of(&smi_rows(60.0, None, 50.0));
+        assert_eq!(m, None);
+        assert!(!missing.is_empty());
     }
 
     /// With the synthetic ICS's staff but no computed results, the workforce measures are

@@ -563,9 +563,7 @@ mod tests {
             target: "6.7".into(),
             target_year: "2027/28".into(),
         });
-        let first = seed(&db, "QK1", Some(&voices), &plan)
-            .await
-            .expect("seed");
+        let first = seed(&db, "QK1", Some(&voices), &plan).await.expect("seed");
         assert_eq!(first.accounts.len(), DEMO_ROLES.len());
         assert!(first.decisions.is_some());
         let assurance = first.assurance.clone().expect("assurance seeded");
@@ -578,9 +576,7 @@ mod tests {
         let audited = db.audit_entries(0, 100_000).await.expect("audit").len();
         let posts = db.posts(engagement.project_id).await.expect("posts").len();
 
-        let second = seed(&db, "QK1", Some(&voices), &plan)
-            .await
-            .expect("again");
+        let second = seed(&db, "QK1", Some(&voices), &plan).await.expect("again");
         assert!(second.accounts.is_empty());
         assert_eq!(second.decisions, None);
         let again = second.engagement.expect("found");
