@@ -1,8 +1,9 @@
 //! What `equalis demo` seeds into its workspace's store, in one step ([`seed`]) whether it
 //! then serves or not (`--no-serve`, then `equalis serve` later): one account per role, so
 //! that someone trying equalis can sign in straight away as each kind of user; the example
-//! decisions, so that the impact-assessment workflow has something to show; and the
-//! engagement project with its who-is-heard page ([`crate::engage_demo`]).
+//! decisions, so that the impact-assessment workflow has something to show; the
+//! engagement project with its who-is-heard page ([`crate::engage_demo`]); and the equality
+//! objectives and EDS 2022 ([`crate::assurance_demo`]) that the annual equality report shows.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use equalis_store::{
 use jiff::civil::Date;
 use jiff::{SignedDuration, ToSpan};
 
+use crate::assurance_demo::{DemoAssurance, Plan};
 use crate::directory::store_error;
 use crate::engage_demo::DemoEngagement;
 
@@ -52,17 +54,22 @@ pub struct DemoSeeded {
     /// The engagement project, made now or found from an earlier run
     /// ([`DemoEngagement::created`] says which); `None` without `voices` or an organiser.
     pub engagement: Option<DemoEngagement>,
+    /// The objectives and EDS 2022 made ([`crate::assurance_demo::seed`]); `None` without
+    /// the demo accounts.
+    pub assurance: Option<DemoAssurance>,
 }
 
 /// The demo's one seeding step: the accounts ([`create_demo_accounts`]), the example
 /// decisions ([`seed_demo_decisions`]), then the engagement project in the footprint `icb`
 /// with `voices` ([`crate::engage_demo::seed`]; `None` when the ICB has no synthetic
-/// participants). Each part is made only when the store lacks it, so a second run adds
-/// nothing.
+/// participants), then the equality objectives of `assurance` and the EDS 2022
+/// ([`crate::assurance_demo::seed`]). Each part is made only when the store lacks it, so a
+/// second run adds nothing.
 pub async fn seed(
     store: &Store,
     icb: &str,
     voices: Option<&[(String, Option<MonitoringAnswers>)]>,
+    assurance: &Plan,
 ) -> crate::Result<DemoSeeded> {
     let accounts = create_demo_accounts(store).await.map_err(store_error)?;
     let decisions = seed_demo_decisions(store).await.map_err(store_error)?;
@@ -70,10 +77,14 @@ pub async fn seed(
         Some(voices) => crate::engage_demo::seed(store, icb, voices).await?,
         None => None,
     };
+    let assurance = crate::assurance_demo::seed(store, assurance)
+        .await
+        .map_err(store_error)?;
     Ok(DemoSeeded {
         accounts,
         decisions,
         engagement,
+        assurance,
     })
 }
 
@@ -539,16 +550,33 @@ mod tests {
             .into_iter()
             .map(|v| (v.nickname, v.answers))
             .collect();
-        let first = seed(&db, "QK1", Some(&voices)).await.expect("seed");
+        // The objectives without a workspace (no published figures), one given a measure
+        // here as the plan gives those it finds.
+        let mut plan = crate::assurance_demo::plan(None, "NHS Test ICB").expect("plan");
+        assert_eq!(plan.missing.len(), 3, "{:?}", plan.missing);
+        plan.objectives[2].measure = Some(equalis_assure::MeasureInput {
+            name: "Median gender pay gap".into(),
+            figure: ["pay_gap", "gender", "median", "", ""].map(String::from),
+            direction: "lower".into(),
+            baseline: "13.4".into(),
+            baseline_year: "2024/25".into(),
+            target: "6.7".into(),
+            target_year: "2027/28".into(),
+        });
+        let first = seed(&db, "QK1", Some(&voices), &plan).await.expect("seed");
         assert_eq!(first.accounts.len(), DEMO_ROLES.len());
         assert!(first.decisions.is_some());
+        let assurance = first.assurance.clone().expect("assurance seeded");
+        assert_eq!(assurance.objectives.len(), 3);
+        assert_eq!(assurance.measures, 1);
+        assert!(assurance.eds);
         let engagement = first.engagement.expect("the project");
         assert!(engagement.created);
         assert_eq!(engagement.participants, voices.len());
         let audited = db.audit_entries(0, 100_000).await.expect("audit").len();
         let posts = db.posts(engagement.project_id).await.expect("posts").len();
 
-        let second = seed(&db, "QK1", Some(&voices)).await.expect("again");
+        let second = seed(&db, "QK1", Some(&voices), &plan).await.expect("again");
         assert!(second.accounts.is_empty());
         assert_eq!(second.decisions, None);
         let again = second.engagement.expect("found");
@@ -560,6 +588,76 @@ mod tests {
         );
         assert_eq!(db.list_decisions().await.expect("list").len(), 3);
         assert_eq!(db.engage_projects().await.expect("projects").len(), 1);
+        assert_eq!(
+            second.assurance,
+            Some(crate::assurance_demo::DemoAssurance {
+                objectives: Vec::new(),
+                measures: 0,
+                eds: false,
+            })
+        );
+        // The objectives, the EDS 2022 ratings and the template's parts, once each.
+        let objectives = db.objectives().await.expect("objectives");
+        assert_eq!(
+            objectives.iter().map(|o| o.id).collect::<Vec<_>>(),
+            assurance.objectives
+        );
+        assert_eq!(
+            objectives
+                .iter()
+                .map(|o| o.measures.len())
+                .collect::<Vec<_>>(),
+            [0, 0, 1]
+        );
+        let year = crate::assurance_demo::demo_year();
+        let eds = db.eds_report(year).await.expect("eds");
+        assert_eq!(eds.ratings.len(), 3 * 4 + 7, "Domain 1 for three services");
+        assert!(eds.summary.missing.is_empty(), "{:?}", eds.summary.missing);
+        assert_eq!(eds.summary.domains[0].services.len(), 3);
+        // 1A–1D: means of the services' scores (17/3); Domains 2 and 3: 5 each.
+        let total = eds.summary.total.expect("every outcome rated");
+        assert!((total - (17.0 / 3.0 + 10.0)).abs() < 1e-9, "{total}");
+        assert_eq!(
+            eds.summary.rating,
+            Some(equalis_assure::eds::Score::Developing)
+        );
+        assert!(eds.ratings.iter().all(|r| !r.rating.owner.is_empty()));
+        assert!(
+            eds.ratings
+                .iter()
+                .all(|r| r.rated_by.contains("reviewer@demo.example"))
+        );
+        let cover = eds.cover.expect("the cover").cover;
+        assert_eq!(cover.organisation, "NHS Test ICB");
+        assert_eq!(cover.ics_name, "Test Integrated Care System");
+        assert!(eds.third_parties.is_some());
+        assert_eq!(eds.completed.len(), 1);
+        assert_eq!(eds.actions.len(), 2);
+        assert_eq!(
+            eds.actions
+                .iter()
+                .filter_map(|a| a.action.objective_id)
+                .collect::<Vec<_>>(),
+            [assurance.objectives[0]],
+            "one row linked to an objective"
+        );
+        use equalis_store::assurance::action as assure;
+        let audit = db.audit_entries(0, 100_000).await.expect("audit");
+        for (what, n) in [
+            (assure::OBJECTIVE_CREATED, 3),
+            (assure::MEASURE_CREATED, 1),
+            (assure::EDS_RATED, 19),
+            (assure::EDS_COVER_SAVED, 1),
+            (assure::EDS_THIRD_PARTIES_SAVED, 1),
+            (assure::EDS_COMPLETED_ACTION_ADDED, 1),
+            (assure::EDS_ACTION_ADDED, 2),
+        ] {
+            assert_eq!(
+                audit.iter().filter(|e| e.action == what).count(),
+                n,
+                "{what} audited once a write"
+            );
+        }
         assert_eq!(
             db.posts(engagement.project_id).await.expect("posts").len(),
             posts
@@ -575,7 +673,7 @@ mod tests {
         // Without participants (an ICB with no synthetic areas) no project is made.
         let other = tempfile::tempdir().expect("tempdir");
         let empty = store(other.path()).await;
-        let bare = seed(&empty, "QK1", None).await.expect("seed");
+        let bare = seed(&empty, "QK1", None, &plan).await.expect("seed");
         assert_eq!(bare.accounts.len(), DEMO_ROLES.len());
         assert!(bare.decisions.is_some());
         assert_eq!(bare.engagement, None);

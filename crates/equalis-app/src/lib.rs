@@ -11,6 +11,7 @@
 //! [`directory`] imports an ORUK file into the store's directory of services.
 
 pub mod annual;
+pub mod assurance_demo;
 pub mod board_pack;
 pub(crate) mod dataset;
 pub mod demo;

@@ -259,7 +259,8 @@ fn latest_of(sheet: &Sheet, label: &str) -> String {
         .headers
         .iter()
         .zip(row)
-        .rfind(|(h, _)| h.ends_with("-03-31"))
+        // A 31 March snapshot's column, not the "Change since …-03-31" one after them.
+        .rfind(|(h, _)| h.ends_with("-03-31") && h.parse::<jiff::civil::Date>().is_ok())
         .map_or_else(
             || "*".into(),
             |(h, v)| {

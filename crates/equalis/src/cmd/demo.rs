@@ -158,7 +158,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         written.charts,
         report_dir.join("index.html").display()
     );
-    seed_store(&ws_dir, &args)?;
+    seed_store(&ws_dir, &args, &summary.icb_name)?;
     eprintln!("Done in {:.1} s.", started.elapsed().as_secs_f64());
     let ws = ws_dir.display();
     let syn = synthetic.display();
@@ -193,11 +193,15 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     crate::cmd::serve::serve_workspace(&ws_dir, args.addr, None)
 }
 
-/// Seeds the demo's accounts, example decisions and engagement project into the workspace's
-/// store (`equalis_app::demo::seed`, the same step whether the demo then serves or not, so a
-/// later `equalis serve` shows them too), and prints the accounts with their passwords (this
-/// once) and where to find the rest.
-fn seed_store(ws_dir: &Path, args: &DemoArgs) -> anyhow::Result<()> {
+/// Seeds the demo's accounts, example decisions, engagement project, equality objectives and
+/// EDS 2022 into the workspace's store (`equalis_app::demo::seed`, the same step whether the
+/// demo then serves or not, so a later `equalis serve` shows them too), and prints the
+/// accounts with their passwords (this once) and where to find the rest.
+fn seed_store(ws_dir: &Path, args: &DemoArgs, icb_name: &str) -> anyhow::Result<()> {
+    // The objectives' measures follow figures the workspace publishes, read before the
+    // store's runtime starts (the returns are built by the query engine).
+    let ws = Workspace::open(ws_dir)?;
+    let plan = equalis_app::assurance_demo::plan(Some(&ws), icb_name)?;
     let voices: Option<Vec<_>> =
         equalis_synth::engage::participants(&args.ics, args.seed).map(|voices| {
             voices
@@ -211,7 +215,7 @@ fn seed_store(ws_dir: &Path, args: &DemoArgs) -> anyhow::Result<()> {
     };
     let seeded = crate::cmd::store::block_on(async {
         let store = store.open().await?;
-        let seeded = equalis_app::demo::seed(&store, &args.ics, voices.as_deref()).await;
+        let seeded = equalis_app::demo::seed(&store, &args.ics, voices.as_deref(), &plan).await;
         store.close().await;
         anyhow::Ok(seeded?)
     })??;
@@ -244,6 +248,25 @@ fn seed_store(ws_dir: &Path, args: &DemoArgs) -> anyhow::Result<()> {
             args.ics
         ),
         None => {}
+    }
+    if let Some(made) = &seeded.assurance {
+        let year = equalis_app::assurance_demo::demo_year();
+        if !made.objectives.is_empty() {
+            println!(
+                "Equality objectives: {} with {} measures following published figures: http://{addr}/objectives",
+                made.objectives.len(),
+                made.measures
+            );
+            for why in &plan.missing {
+                println!("  {why}");
+            }
+        }
+        if made.eds {
+            println!(
+                "EDS 2022 for {year}, every outcome rated: http://{addr}/eds/{slug} (its report: /eds/{slug}/report); the annual equality report: http://{addr}/annual-report/{slug}",
+                slug = year.slug()
+            );
+        }
     }
     Ok(())
 }

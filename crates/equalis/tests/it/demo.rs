@@ -300,7 +300,9 @@ fn demo_serves_with_an_account_per_role() {
 
 /// `equalis demo --no-serve` seeds what the serving demo seeds: a later `equalis serve` on its
 /// workspace (a copy, so the shared demo is left as it is) shows the engagement project, its
-/// who-is-heard page and the three example decisions to an account it printed.
+/// who-is-heard page, the three example decisions, the equality objectives and the EDS 2022
+/// report to an account it printed; and `equalis annual-report` of that workspace has the
+/// objectives with their measures' published values, the EDS overall rating and action plan.
 #[test]
 fn demo_no_serve_then_serve_shows_what_the_demo_seeded() {
     let (o, dir) = crate::common::demo();
@@ -328,6 +330,16 @@ fn demo_no_serve_then_serve_shows_what_the_demo_seeded() {
         .and_then(|s| s.split(' ').next())
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("no engagement project printed: {stdout}"));
+    // The equality objectives, each with a measure on a figure the demo publishes (none is
+    // missing: the demo prints why when one is), and the EDS 2022 of 2025/26.
+    assert!(
+        stdout.contains("Equality objectives: 3 with 3 measures following published figures"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("EDS 2022 for 2025/26, every outcome rated"),
+        "{stdout}"
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("workspace");
@@ -425,4 +437,68 @@ fn demo_no_serve_then_serve_shows_what_the_demo_seeded() {
     ] {
         assert!(decisions.contains(title), "{title}: {decisions}");
     }
+    let objectives = get("/objectives");
+    for title in OBJECTIVES {
+        assert!(objectives.contains(title), "{title}: {objectives}");
+    }
+    let eds = get("/eds/2025-26/report");
+    // Domain 1's outcomes are the means over three services (17/3), Domains 2 and 3 score 5
+    // each: 15.67 of 33, Developing.
+    for text in [
+        "<td>15.67 of 33</td><td>Developing activity</td>",
+        "NHS Leicester, Leicestershire and Rutland Integrated Care Board",
+        "Maternity services",
+        "Diabetes care",
+        "Staff side chair (UNISON)",
+        "EDS Action Plan",
+    ] {
+        assert!(eds.contains(text), "{text}: {eds}");
+    }
+
+    // `equalis annual-report` of the seeded workspace: the objectives with their measures'
+    // published values, the EDS overall rating and the action plan.
+    let out = tmp.path().join("annual");
+    let o = Command::new(env!("CARGO_BIN_EXE_equalis"))
+        .args(["annual-report", "--workspace"])
+        .arg(&ws)
+        .args(["--year", "2025/26", "--out"])
+        .arg(&out)
+        .arg("--no-pdf")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for title in OBJECTIVES {
+        assert!(html.contains(title), "the report lacks {title}");
+    }
+    // Each measure has a latest value published for 2025/26 (none is "No data").
+    for measure in [
+        "SMI physical health checks in the most deprived quintile (%)",
+        "Relative likelihood of appointment from shortlisting, White compared with BME (WRES 2)",
+        "Median gender pay gap in hourly pay (%)",
+    ] {
+        let row = html
+            .split("<tr>")
+            .find(|r| r.contains(measure))
+            .unwrap_or_else(|| panic!("no row for the measure {measure}"));
+        assert!(row.contains(" (2025/26)"), "{measure}: {row}");
+        assert!(!row.contains("No data"), "{measure}: {row}");
+    }
+    let section = &html[html.find("Equality Delivery System 2022").unwrap()..];
+    for text in [
+        "Overall rating: Developing (15.67 of 33).",
+        "EDS Organisation Rating",
+        "EDS Action Plan",
+        "Outreach clinics for SMI physical health checks in Core20 primary care networks",
+        "Zero-tolerance campaign on abuse of staff",
+    ] {
+        assert!(section.contains(text), "the EDS section lacks {text}");
+    }
 }
+
+/// The demo's equality objectives (`equalis_app::assurance_demo`).
+const OBJECTIVES: [&str; 3] = [
+    "Halve the gap in SMI physical health checks between the most and least deprived areas",
+    "Fair recruitment: equal chances of appointment from shortlisting",
+    "Halve the median gender pay gap",
+];
