@@ -725,13 +725,11 @@ impl Store {
         }
         e.into_result().map_err(invalid)?;
         let body = body.trim();
-        let latest = self.report_section(year, section).await?;
-        if let Some(l) = &latest
-            && l.body == body
-        {
-            return Ok(latest.expect("checked"));
-        }
-        let version = latest.map_or(1, |l| l.version + 1);
+        let version = match self.report_section(year, section).await? {
+            Some(latest) if latest.body == body => return Ok(latest),
+            Some(latest) => latest.version + 1,
+            None => 1,
+        };
         let now = self.now();
         let saved_by = by.to_string();
         let mut tx = self.begin_audited().await?;

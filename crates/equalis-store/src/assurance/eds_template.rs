@@ -391,23 +391,15 @@ impl Store {
             .ok_or_else(|| {
                 StoreError::UnknownEdsAction(format!("completed action {id} in {year}"))
             })?;
-        let now = self.now();
-        let mut tx = self.begin_audited().await?;
-        sqlx::query("DELETE FROM eds_completed_actions WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            now,
+        self.delete_audited(
             by,
+            "eds_completed_actions",
+            id,
             action::EDS_COMPLETED_ACTION_REMOVED,
             &format!("eds:{}:completed:{id}", year.slug()),
             json!({ "year": year.to_string(), "action": old.action.action }),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Adds a row to `year`'s action plan, as typed; a linked objective must exist.
@@ -514,16 +506,10 @@ impl Store {
             .into_iter()
             .find(|a| a.id == id)
             .ok_or_else(|| StoreError::UnknownEdsAction(format!("action {id} in {year}")))?;
-        let now = self.now();
-        let mut tx = self.begin_audited().await?;
-        sqlx::query("DELETE FROM eds_actions WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        append(
-            &mut tx,
-            now,
+        self.delete_audited(
             by,
+            "eds_actions",
+            id,
             action::EDS_ACTION_REMOVED,
             &format!("eds:{}:action:{id}", year.slug()),
             json!({
@@ -532,7 +518,31 @@ impl Store {
                 "action": old.action.action,
             }),
         )
+        .await
+    }
+
+    /// Deletes row `id` of `table` (one of this module's own tables, never a name from
+    /// input) with its audit entry, in one transaction: the two removals differ only in
+    /// what the entry keeps of the row.
+    async fn delete_audited(
+        &self,
+        by: &Actor,
+        table: &'static str,
+        id: i64,
+        what: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let mut tx = self.begin_audited().await?;
+        // `table` is a literal of this module, so the text is safe to build.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE id = $1"
+        )))
+        .bind(id)
+        .execute(&mut *tx)
         .await?;
+        append(&mut tx, now, by, what, subject, detail).await?;
         tx.commit().await?;
         Ok(())
     }
