@@ -628,8 +628,13 @@ mod tests {
             prop_assert!((min(&agg) - min(&flat)).abs() < 1e-6, "{agg:?} vs {flat:?}");
             let agg = marginals(&inst, Algorithm::Leximin);
             let flat = marginals(&inst.without_aggregation(), Algorithm::Leximin);
+            // Each leximin round fixes its units `MARGIN` under the value found, and there
+            // are at most `n` rounds (each fixes a unit), so either way a probability may sit
+            // up to `n` margins under the exact optimum: the two may differ by twice that
+            // (a 15-volunteer case differed by 1.0e-5, over the 1e-5 this allowed before).
+            let tolerance = 2.0 * inst.n as f64 * super::MARGIN;
             for (a, f) in agg.iter().zip(&flat) {
-                prop_assert!((a - f).abs() < 1e-5, "leximin {agg:?} vs {flat:?}");
+                prop_assert!((a - f).abs() < tolerance, "leximin {agg:?} vs {flat:?}");
             }
         }
     }
